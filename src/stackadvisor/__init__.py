@@ -1,0 +1,1 @@
+"""stackadvisor: a grounded, offline advisor for choosing a backend language."""

@@ -1,0 +1,121 @@
+"""The deterministic rules layer: pure functions over the comparison table. No I/O, typed results.
+
+    text ──extract_needs──▶ Needs ──score──▶ Ranking (scores + breakdown + recommendation + flip)
+    text ──check─────────▶ list[Check]  (claims about the languages, each with verdict and evidence)
+
+Everything here reads the Table (knowledge.py) and nothing else, so a user's own table (new languages,
+new criteria with their own scales) works without code changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .knowledge import Table
+
+Verdict = Literal["supported", "contradicted", "unsupported"]
+IntentKind = Literal["recommend", "fact", "compare", "overview", "out_of_scope", "vague", "greeting"]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What the user needs, read from the conversation so far."""
+
+    priorities: dict[str, float] = field(default_factory=dict)  # criterion id -> weight in (0, 1]
+    use_cases: frozenset[str] = frozenset()  # ids of table.use_cases
+    constraints: frozenset[str] = frozenset()  # ids of table.constraints
+    skills: frozenset[str] = frozenset()  # language names the team already knows
+    excluded: frozenset[str] = frozenset()  # languages the user ruled out ("anything but Rust")
+    mentioned: tuple[str, ...] = ()  # table languages named, in order of mention
+    outside: tuple[str, ...] = ()  # technologies named that the table does not cover ("Java", "PHP")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.priorities or self.use_cases or self.constraints or self.skills or self.excluded)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What kind of answer a question wants."""
+
+    kind: IntentKind
+    languages: tuple[str, ...] = ()  # table languages the question is about
+    criteria: tuple[str, ...] = ()  # criterion ids the question is about
+    wants_pick: bool = False
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One line of a language's score breakdown."""
+
+    kind: Literal["criterion", "use_case", "constraint", "skill", "excluded"]
+    key: str  # criterion / use case / constraint id, or the skill's language
+    label: str  # "Speed: Extremely High", "Best for: fintech", "Con: Not ideal for CPU-bound tasks"
+    points: float
+    evidence: str  # the table cell or the article line it rests on
+
+
+@dataclass(frozen=True)
+class Score:
+    language: str
+    total: float
+    breakdown: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class Flip:
+    """The smallest change of needs that makes another language win."""
+
+    language: str  # who would win
+    change: str  # human sentence: "if ease of learning mattered more than speed (weight +0.4)"
+    criterion: str | None = None
+    delta: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ranking:
+    scores: tuple[Score, ...]  # best first
+    recommendation: str | None
+    reason: str  # why this pick, or why no pick ("the question asks for facts, not a pick")
+    flip: Flip | None = None
+
+    def pairs(self) -> list[tuple[str, float]]:
+        return [(s.language, s.total) for s in self.scores]
+
+    def score_of(self, language: str) -> Score:
+        return next(s for s in self.scores if s.language == language)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A claim found in a text, with its verdict and the evidence (a table cell or an article line)."""
+
+    claim: str
+    verdict: Verdict
+    evidence: str
+    kind: str = "level"  # level | comparison | superlative | best_for | pro | con | framework | recommendation | outside
+    language: str | None = None
+    criterion: str | None = None
+    span: tuple[int, int] = (0, 0)  # where the claim sits in the checked text
+    correction: str | None = None  # for a contradicted claim: the true statement from the table
+
+
+def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Needs:
+    raise NotImplementedError
+
+
+def classify(text: str, table: Table, needs: Needs) -> Intent:
+    raise NotImplementedError
+
+
+def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
+    raise NotImplementedError
+
+
+def check(text: str, table: Table) -> list[Check]:
+    raise NotImplementedError
+
+
+def check_recommendation(language: str, needs: Needs, ranking: Ranking, table: Table) -> Check:
+    raise NotImplementedError
