@@ -1,0 +1,356 @@
+"""Advisor and Chat: the chain that joins the stages.
+
+    question ─▶ clean ─▶ extract_needs ─▶ classify ─▶ retrieve ─▶ score ─▶ write (offline | LLM) ─▶ check ─▶ Reply
+
+The Advisor is a LangChain Runnable: invoke("...") or invoke({"question": ..., "history": [...]}) returns a
+Reply; stream() yields the answer's text as it is written, then the Reply; batch() runs several questions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator, Union
+
+from langchain_core.runnables import Runnable, RunnableConfig
+
+from . import knowledge as knowledge_mod
+from . import rules
+from .compose import Context, compose
+from .config import Settings
+from .errors import InputError, StackAdvisorError
+from .rules import Check, Intent, Needs, Ranking, Score
+
+Input = Union[str, dict]
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+_PRONOUN = re.compile(r"\b(it|its|it's|that one|this one|them|their|the pick|that language)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage the answer rests on; [n] in the answer is sources[n-1]."""
+
+    id: str
+    section: str
+    text: str
+    score: float
+    title: str = ""
+    source: str = ""
+    kb: str = "builtin"
+
+
+@dataclass
+class Reply:
+    """One answer, with what it rests on and how it was checked."""
+
+    answer: str
+    recommendation: str | None
+    ranking: list[tuple[str, float]]
+    sources: list[Source]
+    checks: list[Check]
+    question: str = ""
+    scores: tuple[Score, ...] = ()
+    needs: Needs = field(default_factory=Needs)
+    intent: Intent = field(default_factory=lambda: Intent("vague"))
+    flip: str | None = None
+    backend: str = "offline"
+    notices: list[str] = field(default_factory=list)
+    corrected: int = 0
+    latency_ms: float = 0.0
+
+    def breakdown(self, language: str) -> tuple[rules.Contribution, ...]:
+        """The per-criterion breakdown of one language's fit score."""
+        for s in self.scores:
+            if s.language == language:
+                return s.breakdown
+        raise KeyError(language)
+
+    @property
+    def contradicted(self) -> list[Check]:
+        return [c for c in self.checks if c.verdict == "contradicted"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the CLI's --json, the web API)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "recommendation": self.recommendation,
+            "ranking": [[lang, round(score, 3)] for lang, score in self.ranking],
+            "breakdown": {s.language: [{"kind": c.kind, "key": c.key, "label": c.label, "points": round(c.points, 3), "evidence": c.evidence}
+                                       for c in s.breakdown] for s in self.scores},
+            "sources": [{"n": i, "id": s.id, "section": s.section, "title": s.title, "text": s.text, "score": round(s.score, 4), "source": s.source, "kb": s.kb}
+                        for i, s in enumerate(self.sources, start=1)],
+            "checks": [{"claim": c.claim, "verdict": c.verdict, "evidence": c.evidence, "kind": c.kind, "language": c.language,
+                        "criterion": c.criterion, "correction": c.correction} for c in self.checks],
+            "needs": needs_to_dict(self.needs),
+            "intent": self.intent.kind,
+            "what_would_change": self.flip,
+            "backend": self.backend,
+            "notices": self.notices,
+            "corrected": self.corrected,
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+def needs_to_dict(needs: Needs) -> dict[str, Any]:
+    return {
+        "priorities": dict(sorted(needs.priorities.items())),
+        "use_cases": sorted(needs.use_cases),
+        "constraints": sorted(needs.constraints),
+        "skills": sorted(needs.skills),
+        "excluded": sorted(needs.excluded),
+        "outside": list(needs.outside),
+    }
+
+
+def clean_question(text: object, max_chars: int) -> str:
+    """Strip what must never reach the pipeline (NUL, control chars, ANSI escapes, bidi overrides);
+    refuse a question longer than max_chars. Returns "" when nothing answerable is left."""
+    if not isinstance(text, str):
+        raise InputError("The question must be text.")
+    if len(text) > max_chars:
+        raise InputError(f"That message is {len(text):,} characters; the limit is {max_chars:,}. Shorten it to the question itself and try again.")
+    text = _ANSI.sub("", text).translate(_BIDI)
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    if not any(ch.isalnum() for ch in text):
+        return ""
+    return text
+
+
+class Advisor(Runnable[Input, Reply]):
+    """The grounded advisor. Offline by default; `llm="openai:gpt-4o-mini"` or `llm="local"` for generated prose.
+
+    >>> advisor = Advisor()
+    >>> reply = advisor.ask("We're building a real-time chat app and the team knows React: which backend?")
+    >>> reply.recommendation
+    'Node.js'
+    """
+
+    def __init__(
+        self,
+        llm: str | None = None,
+        *,
+        home: str | Path | None = None,
+        kb: str | None = None,
+        table: str | Path | None = None,
+        base_url: str | None = None,
+        embeddings: str | None = None,
+        chroma_url: str | None = None,
+        k: int | None = None,
+        timeout: float | None = None,
+        max_input_chars: int | None = None,
+    ) -> None:
+        self.settings = Settings.load(llm=llm, home=home, kb=kb, table=table, base_url=base_url, embeddings=embeddings,
+                                      chroma_url=chroma_url, k=k, timeout=timeout, max_input_chars=max_input_chars)
+        self.knowledge = knowledge_mod.load(table=self.settings.table)
+        self._ready = threading.Lock()
+        self._retriever: Any = None
+        self._writer: Any = None
+        from .llm import get_writer  # light: backends import their SDKs only when used
+
+        self._writer = get_writer(self.settings)
+
+    # -------------------------------------------------------------------------------- plumbing
+
+    @property
+    def table(self):  # noqa: ANN201 - knowledge.Table
+        return self.knowledge.table
+
+    @property
+    def backend(self) -> str:
+        return self._writer.name
+
+    def retriever(self):  # noqa: ANN201 - retrieve.Retriever
+        """The retriever, building the built-in index on first use."""
+        if self._retriever is None:
+            with self._ready:
+                if self._retriever is None:
+                    from .retrieve import open_retriever
+
+                    self._retriever = open_retriever(self.settings, self.knowledge)
+        return self._retriever
+
+    def warm(self) -> "Advisor":
+        """Open (or build) the index and load the embedding model now rather than on the first question."""
+        self.retriever().warm()
+        return self
+
+    # -------------------------------------------------------------------------------- the chain
+
+    def prepare(self, question: str, history: list[tuple[str, str]] | None = None, previous: Needs | None = None,
+                last_languages: tuple[str, ...] = ()) -> Context:
+        """Everything before writing: needs, intent, passages, ranking, premise checks."""
+        table = self.table
+        needs = rules.extract_needs(question, table, previous)
+        intent = rules.classify(question, table, needs)
+        if last_languages and not intent.languages and _PRONOUN.search(question):
+            intent = replace(intent, languages=last_languages)
+        query = question
+        if history:
+            extra = [*intent.languages, *(table.use_cases[u].label for u in sorted(needs.use_cases) if u in table.use_cases)]
+            query = " ".join([question, *extra])
+        passages = self.retriever().search(query, k=self.settings.k, languages=intent.languages or None)
+        ranking = rules.score(needs, table, intent)
+        premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
+        return Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
+
+    def _empty_reply(self, question: str, needs: Needs | None) -> Reply:
+        names = ", ".join(self.table.names)
+        return Reply(
+            answer=f"Ask me about choosing a backend language ({names}). For example: *\"We're building a real-time chat app and the team knows React: which backend?\"*",
+            recommendation=None, ranking=[], sources=[], checks=[], question=question, needs=needs or Needs(),
+            intent=Intent("greeting"), backend="offline",
+        )
+
+    def _finish(self, ctx: Context, text: str, sources: list, started: float, notices: list[str], corrected: int,
+                backend: str, checks: list[Check] | None = None) -> Reply:
+        if checks is None:
+            checks = self.verify(text, ctx)
+        ranking = ctx.ranking
+        return Reply(
+            answer=text,
+            recommendation=ranking.recommendation,
+            ranking=ranking.pairs(),
+            sources=[Source(p.id, p.section, p.text, float(p.score), p.title, p.source, p.kb) for p in sources],
+            checks=checks,
+            question=ctx.question,
+            scores=ranking.scores,
+            needs=ctx.needs,
+            intent=ctx.intent,
+            flip=ranking.flip.change if ranking.flip else None,
+            backend=backend,
+            notices=notices,
+            corrected=corrected,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def verify(self, text: str, ctx: Context) -> list[Check]:
+        """check() on an answer, plus the recommendation it makes against the rules' ranking."""
+        checks = [c for c in rules.check(text, self.table) if not getattr(c, "question", False)]
+        if ctx.ranking.recommendation:
+            checks.append(rules.check_recommendation(ctx.ranking.recommendation, ctx.needs, ctx.ranking, self.table))
+        return checks
+
+    def _run(self, question: object, history: list[tuple[str, str]] | None, previous: Needs | None,
+             last_languages: tuple[str, ...] = ()) -> Iterator[str | Reply]:
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.max_input_chars)
+        if not text:
+            reply = self._empty_reply("", previous)
+            yield reply.answer
+            yield reply
+            return
+        ctx = self.prepare(text, history, previous, last_languages)
+        offline = compose(ctx)
+        if self._writer.name == "offline":
+            for piece in _pieces(offline.text):
+                yield piece
+            yield self._finish(ctx, offline.text, offline.sources, started, [], 0, "offline")
+            return
+        result = None
+        for item in self._writer.stream(ctx, offline, self.verify):
+            if isinstance(item, str):
+                yield item
+            else:
+                result = item
+        assert result is not None
+        yield self._finish(ctx, result.text, result.sources, started, result.notices, result.corrected, result.backend, result.checks)
+
+    # -------------------------------------------------------------------------------- public API
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Reply:
+        """Answer one question (no memory beyond the optional history of (user, assistant) turns)."""
+        previous = None
+        for user, _ in history or []:
+            previous = rules.extract_needs(user, self.table, previous)
+        *_, reply = self._run(question, history, previous)
+        assert isinstance(reply, Reply)
+        return reply
+
+    def chat(self) -> "Chat":
+        """A conversation that keeps the user's needs across turns."""
+        return Chat(self)
+
+    def check(self, text: str) -> list[Check]:
+        """The claims in any text about the languages, each with verdict and evidence."""
+        return rules.check(text, self.table)
+
+    def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Reply:  # noqa: A002
+        question, history = _unpack(input)
+        return self.ask(question, history)
+
+    def stream(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[str | Reply]:  # type: ignore[override]  # noqa: A002
+        """Yield the answer's text as it is written, then the final Reply (with its checks)."""
+        question, history = _unpack(input)
+        previous = None
+        for user, _ in history or []:
+            previous = rules.extract_needs(user, self.table, previous)
+        yield from self._run(question, history, previous)
+
+
+class Chat:
+    """A conversation: needs carry over and later turns refine or override them."""
+
+    MAX_HISTORY = 20  # turns kept for the LLM prompt and retrieval; needs carry the rest
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        self.history: list[tuple[str, str]] = []
+        self.needs: Needs | None = None
+        self.last_languages: tuple[str, ...] = ()
+        self.replies: list[Reply] = []
+
+    def ask(self, question: str) -> Reply:
+        *_, reply = self.stream(question)
+        assert isinstance(reply, Reply)
+        return reply
+
+    def stream(self, question: str) -> Iterator[str | Reply]:
+        for item in self.advisor._run(question, self.history[-self.MAX_HISTORY:], self.needs, self.last_languages):
+            if isinstance(item, Reply):
+                self._remember(item)
+            yield item
+
+    def _remember(self, reply: Reply) -> None:
+        if not reply.question:
+            return
+        self.history.append((reply.question, reply.answer))
+        del self.history[: -self.MAX_HISTORY]
+        self.needs = reply.needs
+        langs = reply.intent.languages or ((reply.recommendation,) if reply.recommendation else ())
+        if langs:
+            self.last_languages = tuple(langs)
+        self.replies.append(reply)
+        del self.replies[: -self.MAX_HISTORY]
+
+    def reset(self) -> None:
+        self.__init__(self.advisor)  # type: ignore[misc]
+
+
+def _unpack(input: Input) -> tuple[str, list[tuple[str, str]]]:  # noqa: A002
+    if isinstance(input, str):
+        return input, []
+    if isinstance(input, dict) and "question" in input:
+        history = [(str(u), str(a)) for u, a in input.get("history") or []]
+        return input["question"], history
+    raise InputError('Give the advisor a question string or {"question": "...", "history": [["user", "assistant"], ...]}.')
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Split a composed answer into stream pieces (line by line) so UIs can render progressively."""
+    start = 0
+    for m in re.finditer(r"\n", text):
+        yield text[start : m.end()]
+        start = m.end()
+    if start < len(text):
+        yield text[start:]
+
+
+__all__ = ["Advisor", "Chat", "Reply", "Source", "StackAdvisorError", "clean_question"]

@@ -1,0 +1,405 @@
+"""The offline answer writer: deterministic markdown from the rules layer's results and the passages.
+
+Every sentence that states a fact about a language is built from the table or quotes the article, and
+carries a numbered citation [n] that points into the reply's sources. The advisor runs check() on the
+result, so a composed answer that contradicted the table would be caught (tests/test_compose.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .knowledge import Criterion, Item, Knowledge, Language, Table
+from .retrieve import Passage
+from .rules import Check, Intent, Needs, Ranking, Score
+
+ASPECTS = {
+    "pros": ("pros", "advantages", "strengths", "benefits", "upsides", "good at"),
+    "cons": ("cons", "disadvantages", "drawbacks", "downsides", "weaknesses", "limitations", "bad at"),
+    "best_for": ("best for", "good for", "used for", "use cases", "use case", "suited", "ideal for"),
+    "frameworks": ("framework", "frameworks"),
+}
+
+
+@dataclass
+class Context:
+    """Everything a writer (offline or LLM) needs to answer one turn."""
+
+    question: str
+    needs: Needs
+    intent: Intent
+    ranking: Ranking
+    passages: list[Passage]
+    knowledge: Knowledge
+    premise: list[Check] = field(default_factory=list)  # contradicted claims in the user's own question
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def table(self) -> Table:
+        return self.knowledge.table
+
+
+@dataclass
+class Composed:
+    text: str
+    sources: list[Passage]
+
+
+class Citations:
+    """Numbers passages [1], [2], ... in order of first citation; sections not retrieved are added from the corpus."""
+
+    def __init__(self, passages: list[Passage], knowledge: Knowledge) -> None:
+        self.passages = list(passages)
+        self.knowledge = knowledge
+        self.order: list[int] = []  # indexes into self.passages, in citation order
+
+    def _number(self, idx: int) -> str:
+        if idx not in self.order:
+            self.order.append(idx)
+        return f"[{self.order.index(idx) + 1}]"
+
+    def section(self, section_id: str) -> str:
+        """Cite the best passage of a section, adding the section itself when retrieval missed it."""
+        hits = [i for i, p in enumerate(self.passages) if p.section == section_id and p.kind != "row"]
+        if not hits:
+            try:
+                sec = self.knowledge.section(section_id)
+            except KeyError:
+                return ""
+            self.passages.append(Passage(id=f"{section_id}:0", section=section_id, title=sec.title, text=sec.text, score=0.0,
+                                         languages=sec.languages, source="corpus/article.md", kb="builtin", kind="section"))
+            hits = [len(self.passages) - 1]
+        return self._number(hits[0])
+
+    def row(self, language: str) -> str:
+        """Cite the table row of a language (its row chunk if retrieved, else the comparison section)."""
+        for i, p in enumerate(self.passages):
+            if p.kind == "row" and language in p.languages:
+                return self._number(i)
+        return self.section("comparison")
+
+    def language(self, lang: Language) -> str:
+        return self.section(self.section_id(lang))
+
+    def section_id(self, lang: Language) -> str:
+        for s in self.knowledge.sections:
+            if s.title == lang.section:
+                return s.id
+        return "comparison"
+
+    @property
+    def sources(self) -> list[Passage]:
+        """Cited passages in citation order, then the other retrieved passages."""
+        rest = [i for i in range(len(self.passages)) if i not in self.order and self.passages[i].score > 0]
+        return [self.passages[i] for i in self.order + rest]
+
+
+# ------------------------------------------------------------------------------------------ phrasing
+
+
+def cell_sentence(table: Table, language: str, cid: str) -> str:
+    """"Rust's learning curve is Hard" - the table cell as a sentence the claim checker can verify."""
+    crit = table.criteria[cid]
+    return f"{language}'s {crit.label.lower()} is {table.languages[language].cell_text(cid)}"
+
+
+def comparison_sentence(table: Table, a: str, b: str, cid: str) -> str:
+    """"Go is faster than Python (Very High vs Low)", or the same-level sentence when they tie."""
+    crit = table.criteria[cid]
+    ra, rb = table.rank(a, cid), table.rank(b, cid)
+    la, lb = table.level(a, cid), table.level(b, cid)
+    if ra is None or rb is None:
+        return ""
+    if ra == rb:
+        return f"{a} and {b} have the same {crit.label.lower()} rating ({la})"
+    hi, lo = (a, b) if ra > rb else (b, a)
+    hl, ll = (la, lb) if ra > rb else (lb, la)
+    phrase = crit.better[0] if crit.better else f"rated higher on {crit.label.lower()}"
+    verb = "has a" if any(phrase.endswith(n) for n in crit.nouns) else "is"
+    return f"{hi} {verb} {phrase} than {lo} ({hl} vs {ll})"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def table_markdown(table: Table, languages: list[str] | None = None) -> str:
+    """The comparison table as markdown, for the given languages (default all)."""
+    langs = languages or list(table.languages)
+    head = "| Language | " + " | ".join(c.label for c in table.criteria.values()) + " |"
+    sep = "|---" * (len(table.criteria) + 1) + "|"
+    rows = [f"| {n} | " + " | ".join(table.languages[n].cell_text(cid) or "–" for cid in table.criteria) + " |" for n in langs]
+    return "\n".join([head, sep, *rows])
+
+
+def _aspects(question: str) -> list[str]:
+    q = question.lower()
+    return [name for name, words in ASPECTS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words)]
+
+
+def _items_lines(items: tuple[Item, ...], cite: str) -> list[str]:
+    return [f"- {it.text} {cite}" for it in items]
+
+
+# ------------------------------------------------------------------------------------------ answers
+
+
+def compose(ctx: Context) -> Composed:
+    """Write the answer for this turn, by the kind of question."""
+    cites = Citations(ctx.passages, ctx.knowledge)
+    kind = ctx.intent.kind
+    if kind == "greeting":
+        body = _greeting(ctx)
+    elif kind == "out_of_scope":
+        body = _out_of_scope(ctx, cites)
+    elif kind == "vague" or (kind == "recommend" and ctx.needs.empty and not ctx.intent.languages):
+        body = _vague(ctx, cites)
+    elif ctx.ranking.recommendation:
+        body = _recommend(ctx, cites)
+    elif kind == "compare":
+        body = _compare(ctx, cites)
+    elif kind == "fact":
+        body = _fact(ctx, cites)
+    else:
+        body = _overview(ctx, cites)
+    parts = [*_premise(ctx, cites), body]
+    if ctx.needs.outside and kind != "out_of_scope":
+        parts.append(_outside_note(ctx))
+    text = "\n\n".join(p for p in parts if p)
+    sources = cites.sources
+    cited = [sources[i] for i in range(len(cites.order))]
+    if cited:
+        text += "\n\n**Sources**\n" + "\n".join(f"[{i}] {p.title} ({p.source})" for i, p in enumerate(cited, start=1))
+    return Composed(text, sources)
+
+
+def _premise(ctx: Context, cites: Citations) -> list[str]:
+    """Correct a false premise in the question before answering it."""
+    lines = []
+    for c in ctx.premise:
+        if c.verdict == "contradicted" and c.correction:
+            where = cites.row(c.language) if c.kind in ("level", "comparison", "superlative") and c.language else cites.section("comparison")
+            lines.append(f"- {c.correction} {where}")
+    if not lines:
+        return []
+    return ["**A correction first:** your question assumes something the article's comparison table does not say.\n" + "\n".join(lines)]
+
+
+def _greeting(ctx: Context) -> str:
+    names = _join(ctx.table.names)
+    return (f"Hello! I help you choose a backend language among {names}, grounded in one comparison article.\n\n"
+            "Tell me what you're building and what matters most (speed, concurrency, ease of learning, ecosystem), "
+            "or ask a fact, for example *\"What is Rust's learning curve?\"*")
+
+
+def _coverage(table: Table) -> str:
+    crits = ", ".join(c.label.lower() for c in table.criteria.values())
+    return f"The article compares {_join(table.names)} for backend development: {crits}, plus each language's pros, cons and what it is best for."
+
+
+def _out_of_scope(ctx: Context, cites: Citations) -> str:
+    outside = ctx.needs.outside
+    what = f"It says nothing about {_join(list(outside))}, so I won't guess at how {'it compares' if len(outside) == 1 else 'they compare'}." if outside else "Your question is outside what it covers, so I won't guess."
+    return (f"I can only answer from the article I know. {_coverage(ctx.table)} {cites.section('intro')}\n\n{what}\n\n"
+            f"If you are choosing among {_join(ctx.table.names)}, tell me what you're building and what matters most, and I'll recommend one.")
+
+
+def _outside_note(ctx: Context) -> str:
+    outside = _join(list(ctx.needs.outside))
+    return f"*Note: the article does not cover {outside}, so {('it is' if len(ctx.needs.outside) == 1 else 'they are')} left out of this answer.*"
+
+
+def _vague(ctx: Context, cites: Citations) -> str:
+    table = ctx.table
+    lines = [f"- **{n}**: best for {', '.join(it.text[0].lower() + it.text[1:] if i else it.text for i, it in enumerate(lang.best_for))} {cites.language(lang)}"
+             for n, lang in table.languages.items()]
+    return ("To recommend one I need to know a little more: **what are you building, and what matters most: "
+            + ", ".join(c.measures for c in table.criteria.values()) + "?** Does your team already know one of these languages?\n\n"
+            + "Meanwhile, here is the short version of the article:\n" + "\n".join(lines)
+            + f"\n\n{table_markdown(table)}\n\n(Comparison table {cites.section('comparison')})")
+
+
+def _recommend(ctx: Context, cites: Citations) -> str:
+    table, ranking, needs = ctx.table, ctx.ranking, ctx.needs
+    pick = ranking.recommendation
+    assert pick is not None
+    lang = table.languages[pick]
+    top = ranking.score_of(pick)
+    why = _why_lines(ctx, lang, top, cites)
+    reasons = [c.label for c in top.breakdown if c.points > 0][:2]
+    headline = f"**Recommendation: {pick}**" + (f": {_headline_reason(ctx, top)}" if reasons else ".")
+    out = [headline, "**Why " + pick + "**\n" + "\n".join(why)]
+    trade = _tradeoffs(ctx, lang, cites)
+    if trade:
+        out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))
+    runner = next((s for s in ranking.scores if s.language != pick and s.total > -50), None)
+    if runner:
+        out.append(_runner_up(ctx, runner, top, cites))
+    if ranking.flip:
+        out.append(f"**What would change the pick:** {ranking.flip.change}.")
+    elif runner:
+        out.append(f"**What would change the pick:** no single shift of priorities overturns {pick} for these needs; a different use case would.")
+    out.append(_scorecard(ctx))
+    return "\n\n".join(out)
+
+
+def _headline_reason(ctx: Context, top: Score) -> str:
+    needs = ctx.needs
+    bits = []
+    if needs.use_cases:
+        bits.append(" and ".join(ctx.table.use_cases[u].label.lower() for u in sorted(needs.use_cases) if u in ctx.table.use_cases))
+    if needs.priorities:
+        ranked = sorted(needs.priorities.items(), key=lambda kv: -kv[1])
+        bits.append("a priority on " + " and ".join(ctx.table.criteria[c].measures for c, _ in ranked[:2] if c in ctx.table.criteria))
+    if top.language in needs.skills:
+        bits.append("a team that already knows it")
+    return "the best fit for " + "; ".join(b for b in bits if b) + "." if bits else "the best overall fit for what you described."
+
+
+def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> list[str]:
+    table, needs = ctx.table, ctx.needs
+    lines: list[str] = []
+    matched = [it for it in lang.best_for if it.use_case in needs.use_cases]
+    if matched:
+        lines.append(f"- The article names {lang.name} best for " + ", ".join(it.text[0].lower() + it.text[1:] for it in matched) + f" {cites.language(lang)}")
+    if lang.name in needs.skills:
+        skill_pro = next((it for it in lang.pros if it.skill), None)
+        extra = f"; the article lists as a pro: {skill_pro.text}" if skill_pro else ""
+        lines.append(f"- Your team already knows the language{extra} {cites.language(lang)}")
+    for cid, weight in sorted(needs.priorities.items(), key=lambda kv: -kv[1]):
+        if cid in table.criteria and cid in lang.cells:
+            lines.append(f"- You care about {table.criteria[cid].measures}: {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
+    for it in lang.pros:
+        if (it.use_case and it.use_case in needs.use_cases) or (it.criterion and it.criterion in needs.priorities):
+            lines.append(f"- Pro named in the article: {it.text} {cites.language(lang)}")
+    if not lines:
+        lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
+    return lines
+
+
+def _tradeoffs(ctx: Context, lang: Language, cites: Citations) -> list[str]:
+    table, needs = ctx.table, ctx.needs
+    lines = []
+    for it in lang.cons:
+        flag = " (this matters for what you described)" if (it.constraint in needs.constraints or it.criterion in needs.priorities) else ""
+        lines.append(f"- Con named in the article: {it.text}{flag} {cites.language(lang)}")
+    for cid, crit in table.criteria.items():
+        level = lang.cells.get(cid)
+        if level is not None and crit.rank(level) < len(crit.scale) // 2 and cid not in needs.priorities:
+            lines.append(f"- {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
+    return lines
+
+
+def _runner_up(ctx: Context, runner: Score, top: Score, cites: Citations) -> str:
+    table = ctx.table
+    lang = table.languages[runner.language]
+    best = [c for c in runner.breakdown if c.points > 0]
+    best.sort(key=lambda c: -c.points)
+    strengths = "; ".join(c.label for c in best[:2]) or "no specific match to your needs"
+    return (f"**Runner-up: {runner.language}** (fit {runner.total:.1f} vs {top.total:.1f}): {strengths} "
+            f"{cites.row(lang.name)} {cites.language(lang)}")
+
+
+def _scorecard(ctx: Context) -> str:
+    rows = ["| Language | Fit | Top factors |", "|---|---|---|"]
+    for s in ctx.ranking.scores:
+        factors = sorted(s.breakdown, key=lambda c: -abs(c.points))[:3]
+        text = "; ".join(f"{c.label} ({c.points:+.1f})" for c in factors) or "–"
+        rows.append(f"| {s.language} | {s.total:.1f} | {text} |")
+    return "**Scorecard** (rules layer, from the comparison table)\n\n" + "\n".join(rows)
+
+
+def _compare(ctx: Context, cites: Citations) -> str:
+    table = ctx.table
+    langs = [n for n in ctx.intent.languages if n in table.languages] or list(table.languages)
+    crits = [c for c in ctx.intent.criteria if c in table.criteria] or list(table.criteria)
+    head = "| | " + " | ".join(langs) + " |"
+    sep = "|---" * (len(langs) + 1) + "|"
+    rows = [f"| {table.criteria[c].label} | " + " | ".join(table.languages[n].cell_text(c) or "–" for n in langs) + " |" for c in crits]
+    rows.append("| Best for | " + " | ".join(", ".join(it.text for it in table.languages[n].best_for) for n in langs) + " |")
+    cite_rows = " ".join(dict.fromkeys(cites.row(n) for n in langs))
+    lines = []
+    for cid in crits:
+        for i, a in enumerate(langs):
+            for b in langs[i + 1:]:
+                s = comparison_sentence(table, a, b, cid)
+                if s:
+                    lines.append(f"- {s} {cites.row(a)}")
+    out = [f"**{' vs '.join(langs)}**, side by side {cite_rows}", "\n".join([head, sep, *rows]), "\n".join(lines)]
+    for n in langs:
+        lang = table.languages[n]
+        out.append(f"**{n}** {cites.language(lang)}: pros: " + "; ".join(it.text for it in lang.pros) + ". Cons: " + "; ".join(it.text for it in lang.cons) + ".")
+    out.append("Tell me what you're building and what matters most, and I'll recommend one of them.")
+    return "\n\n".join(out)
+
+
+def _criterion_ranking(table: Table, cid: str, cites: Citations) -> str:
+    crit: Criterion = table.criteria[cid]
+    langs = [n for n in table.languages if cid in table.languages[n].cells]
+    langs.sort(key=lambda n: -(table.rank(n, cid) or 0))
+    if not langs:
+        return ""
+    top_rank = table.rank(langs[0], cid)
+    leaders = [n for n in langs if table.rank(n, cid) == top_rank]
+    order = ", ".join(f"{n} ({table.languages[n].cell_text(cid)})" for n in langs)
+    lead = f"{_join(leaders)} {'ranks' if len(leaders) == 1 else 'rank'} first on {crit.measures}."
+    row_cites = " ".join(dict.fromkeys(cites.row(n) for n in langs))
+    return f"**{crit.label}**, best to worst: {order} {row_cites}\n\n{lead}"
+
+
+def _fact(ctx: Context, cites: Citations) -> str:
+    table = ctx.table
+    langs = [n for n in ctx.intent.languages if n in table.languages]
+    crits = [c for c in ctx.intent.criteria if c in table.criteria]
+    aspects = _aspects(ctx.question)
+    out: list[str] = []
+    if crits and not langs:
+        out = [_criterion_ranking(table, cid, cites) for cid in crits]
+    elif crits:
+        for n in langs:
+            lang = table.languages[n]
+            for cid in crits:
+                out.append(f"{cell_sentence(table, n, cid)} in the article's comparison table {cites.row(n)}.")
+                related = [it for it in lang.pros + lang.cons if it.criterion == cid]
+                for it in related:
+                    kind = "pro" if it in lang.pros else "con"
+                    out.append(f"The article also lists this {kind} of {n}: {it.text} {cites.language(lang)}")
+    else:
+        targets = langs or list(table.languages)
+        for n in targets:
+            out.append(_profile(table, table.languages[n], cites, aspects))
+    if not out:
+        return _overview(ctx, cites)
+    return "\n\n".join(out)
+
+
+def _profile(table: Table, lang: Language, cites: Citations, aspects: list[str]) -> str:
+    show = aspects or ["best_for", "pros", "cons", "frameworks", "cells"]
+    c = cites.language(lang)
+    parts = [f"**{lang.name}** ({lang.section})"]
+    if "best_for" in show:
+        parts.append(f"Best for: {', '.join(it.text for it in lang.best_for)} {c}")
+    if "pros" in show:
+        parts.append("Pros:\n" + "\n".join(_items_lines(lang.pros, c)))
+    if "cons" in show:
+        parts.append("Cons:\n" + "\n".join(_items_lines(lang.cons, c)))
+    if "frameworks" in show:
+        if lang.frameworks:
+            parts.append(f"Frameworks the article names for {lang.name}: {', '.join(lang.frameworks)} {c}")
+        else:
+            parts.append(f"The article names no frameworks for {lang.name}.")
+    if "cells" in show:
+        cells = "; ".join(cell_sentence(table, lang.name, cid) for cid in table.criteria if cid in lang.cells)
+        parts.append(f"In the comparison table: {cells} {cites.row(lang.name)}")
+    return "\n\n".join(parts)
+
+
+def _overview(ctx: Context, cites: Citations) -> str:
+    table = ctx.table
+    lines = [f"{_coverage(table)} {cites.section('intro')}"]
+    for n, lang in table.languages.items():
+        lines.append(f"- **{n}**: best for {', '.join(it.text for it in lang.best_for)}; watch out: {lang.cons[0].text if lang.cons else 'no cons listed'} {cites.language(lang)}")
+    lines.append(f"\n{table_markdown(table)}\n\n(Comparison table {cites.section('comparison')})")
+    lines.append("Tell me what you're building and what matters most, and I'll recommend one.")
+    return "\n".join(lines)
