@@ -1,0 +1,315 @@
+"""The `stackadvisor` command: a thin shell over Advisor. Rich output in a terminal, plain text when piped.
+
+Exit codes: 0 success, 1 a check/gate failed, 2 bad usage or a StackAdvisorError, 130 interrupted.
+Heavy imports (chromadb, gradio, LLM clients) happen inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from typing import Any, Sequence
+
+from .errors import StackAdvisorError
+
+EXAMPLES = {
+    "ask": """\
+        examples:
+          stackadvisor ask "We're building a real-time chat app and the team knows React: which backend?"
+          stackadvisor ask "Is Python faster than Go?" --json | jq .checks
+          stackadvisor ask "Which backend for a fintech platform?" --llm openai:gpt-4o-mini""",
+    "chat": """\
+        examples:
+          stackadvisor chat
+          stackadvisor chat --llm local
+        inside the chat: /needs shows what I inferred, /reset starts over, /quit (or Ctrl-D) leaves.""",
+    "check": """\
+        examples:
+          stackadvisor check "Python is faster than Go"
+          stackadvisor check "Rust has the steepest learning curve. Node.js is ideal for CPU-bound tasks." --strict
+          cat answer.md | stackadvisor check -""",
+    "ingest": """\
+        examples:
+          stackadvisor ingest                      # (re)build the built-in index; a no-op when nothing changed
+          stackadvisor ingest docs/adr/ radar.md --kb team
+          stackadvisor ingest --table my-table.yaml     # your own comparison table (YAML or CSV)""",
+    "serve": """\
+        examples:
+          stackadvisor serve                       # http://127.0.0.1:7860
+          stackadvisor serve --port 8000 --llm openai:gpt-4o-mini
+          STACKADVISOR_AUTH=alice:secret stackadvisor serve --host 0.0.0.0""",
+    "eval": """\
+        examples:
+          stackadvisor eval                        # offline backend, built-in cases, report in evals/reports/latest
+          stackadvisor eval --llm local --report out/eval-smollm2
+          stackadvisor eval --cases evals/cases/recommend.yaml --json""",
+}
+
+DESCRIPTION = """\
+stackadvisor helps you choose a backend language (Node.js, Python, Go or Rust), grounded in one
+comparison article. Every recommendation and claim is checked against the article's comparison table.
+Works offline by default; --llm switches on generated prose (still checked)."""
+
+
+def _common(p: argparse.ArgumentParser, llm: bool = True) -> None:
+    if llm:
+        p.add_argument("--llm", metavar="BACKEND", help="offline (default), openai:<model> or local[:<path.gguf>] (env STACKADVISOR_LLM)")
+        p.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL)")
+    p.add_argument("--kb", metavar="NAME", help="also answer from this knowledge base (see `ingest --kb`)")
+    p.add_argument("--table", metavar="FILE", help="your own comparison table (YAML or CSV) layered over the built-in one")
+    p.add_argument("--home", metavar="DIR", help="data folder for the index (env STACKADVISOR_HOME)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stackadvisor", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=textwrap.dedent(EXAMPLES["ask"]))
+    parser.add_argument("--version", action="version", version=f"stackadvisor {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002
+        return sub.add_parser(name, help=help, description=help, epilog=textwrap.dedent(EXAMPLES[name]),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = add("ask", "Answer one question, with a pick, reasons, trade-offs and citations.")
+    p.add_argument("question", nargs="+", help="the question (quote it, or '-' to read stdin)")
+    p.add_argument("--json", action="store_true", help="print the whole reply as JSON")
+    p.add_argument("-k", type=int, metavar="N", help="passages to retrieve (default 4)")
+    _common(p)
+
+    p = add("chat", "A conversation: later questions refine what you said earlier.")
+    _common(p)
+
+    p = add("check", "Check claims about the languages in any text against the comparison table.")
+    p.add_argument("text", nargs="+", help="the text to check ('-' reads stdin)")
+    p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any claim is contradicted")
+    p.add_argument("--table", metavar="FILE", help="your own comparison table (YAML or CSV)")
+
+    p = add("ingest", "Build the index, or add your own documents or comparison table.")
+    p.add_argument("paths", nargs="*", help="markdown, text, HTML or PDF files and folders")
+    p.add_argument("--kb", metavar="NAME", help="knowledge base to add the files to (default: team)")
+    p.add_argument("--table", metavar="FILE", help="validate and install your own comparison table (YAML or CSV)")
+    p.add_argument("--home", metavar="DIR", help="data folder for the index (env STACKADVISOR_HOME)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = add("serve", "Serve the web UI and the OpenAI-compatible API.")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    _common(p)
+
+    p = add("eval", "Run the evaluation suite and write a report.")
+    p.add_argument("--cases", metavar="PATH", help="a YAML file or folder of cases (default: the built-in evals/)")
+    p.add_argument("--report", metavar="DIR", help="where to write results.json, report.html, summary.md")
+    p.add_argument("--gates", metavar="FILE", help="thresholds file (default evals/gates.yaml)")
+    p.add_argument("--baseline", metavar="FILE", help="results.json to compare with (default evals/baseline.json)")
+    p.add_argument("--limit", type=int, metavar="N", help="run only the first N cases")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _common(p)
+    return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("stackadvisor")
+    except Exception:  # noqa: BLE001 - not installed as a distribution
+        return "0+unknown"
+
+
+def _read(parts: Sequence[str]) -> str:
+    if list(parts) == ["-"]:
+        return sys.stdin.read()
+    return " ".join(parts)
+
+
+def _advisor(args: argparse.Namespace) -> Any:
+    from .advisor import Advisor
+
+    return Advisor(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
+                   table=getattr(args, "table", None), home=getattr(args, "home", None), k=getattr(args, "k", None))
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+class Out:
+    """Rich in a terminal, plain text when piped."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
+        self._console = None
+
+    @property
+    def console(self):  # noqa: ANN201
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False)
+        return self._console
+
+    def markdown(self, text: str) -> None:
+        if self.tty:
+            from rich.markdown import Markdown
+
+            self.console.print(Markdown(text))
+        else:
+            print(text)
+
+    def line(self, text: str = "", style: str = "") -> None:
+        if self.tty:
+            self.console.print(text, style=style or None, markup=False)
+        else:
+            print(text)
+
+
+def _badge(reply: Any) -> str:
+    bad = [c for c in reply.checks if c.verdict == "contradicted"]
+    n = len(reply.checks)
+    state = "all claims supported" if not bad and not reply.corrected else f"{reply.corrected or len(bad)} corrected"
+    return f"✓ checked {n} claim{'s' if n != 1 else ''} against the comparison table: {state} · backend: {reply.backend}"
+
+
+def cmd_ask(args: argparse.Namespace, out: Out) -> int:
+    advisor = _advisor(args)
+    question = _read(args.question)
+    if args.json:
+        print(json.dumps(advisor.ask(question).to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    reply = None
+    if out.tty:
+        from rich.live import Live
+        from rich.markdown import Markdown
+
+        buf = ""
+        with Live(Markdown(""), console=out.console, refresh_per_second=12, vertical_overflow="visible") as live:
+            for item in advisor.stream(question):
+                if isinstance(item, str):
+                    buf += item
+                    live.update(Markdown(buf))
+                else:
+                    reply = item
+                    live.update(Markdown(reply.answer))
+    else:
+        for item in advisor.stream(question):
+            if isinstance(item, str):
+                sys.stdout.write(item)
+                sys.stdout.flush()
+            else:
+                reply = item
+        print()
+    assert reply is not None
+    for notice in reply.notices:
+        out.line(f"note: {notice}", "yellow")
+    out.line(_badge(reply), "dim")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, out: Out) -> int:
+    from .advisor import needs_to_dict
+
+    advisor = _advisor(args)
+    chat = advisor.chat()
+    out.line(f"stackadvisor chat · backend {advisor.backend} · /needs /reset /quit", "bold")
+    while True:
+        try:
+            question = input("you> ")
+        except EOFError:
+            out.line()
+            return 0
+        cmd = question.strip().lower()
+        if cmd in ("/quit", "/exit", "quit", "exit"):
+            return 0
+        if cmd == "/reset":
+            chat.reset()
+            out.line("(new conversation)", "dim")
+            continue
+        if cmd == "/needs":
+            out.line(json.dumps(needs_to_dict(chat.needs) if chat.needs else {}, indent=2))
+            continue
+        try:
+            reply = chat.ask(question)
+        except StackAdvisorError as exc:
+            out.line(f"error: {exc}", "red")
+            continue
+        out.markdown(reply.answer)
+        for notice in reply.notices:
+            out.line(f"note: {notice}", "yellow")
+        out.line(_badge(reply), "dim")
+
+
+def cmd_check(args: argparse.Namespace, out: Out) -> int:
+    from . import knowledge, rules
+
+    table = knowledge.load(table=args.table).table
+    checks = rules.check(_read(args.text), table)
+    if args.json:
+        print(json.dumps([{"claim": c.claim, "verdict": c.verdict, "evidence": c.evidence, "kind": c.kind, "correction": c.correction} for c in checks],
+                         indent=2, ensure_ascii=False))
+    elif not checks:
+        out.line("No claims about the languages found.")
+    elif out.tty:
+        from rich.table import Table
+
+        t = Table("claim", "verdict", "evidence", show_lines=False)
+        colour = {"supported": "green", "contradicted": "red", "unsupported": "yellow"}
+        for c in checks:
+            t.add_row(c.claim, f"[{colour[c.verdict]}]{c.verdict}[/]", c.evidence + (f"\n→ {c.correction}" if c.correction else ""))
+        out.console.print(t)
+    else:
+        for c in checks:
+            print(f"{c.verdict}\t{c.claim}\t{c.evidence}")
+    return 1 if args.strict and any(c.verdict == "contradicted" for c in checks) else 0
+
+
+def cmd_ingest(args: argparse.Namespace, out: Out) -> int:
+    from .ingest import run_ingest
+
+    return run_ingest(args, out)
+
+
+def cmd_serve(args: argparse.Namespace, out: Out) -> int:
+    from .web import serve
+
+    serve(host=args.host, port=args.port, llm=args.llm, base_url=args.base_url, kb=args.kb, table=args.table, home=args.home)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, out: Out) -> int:
+    from .evals import run_cli
+
+    return run_cli(args, out)
+
+
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    out = Out()
+    try:
+        return COMMANDS[args.command](args, out)
+    except StackAdvisorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the edge: never a traceback in front of a user
+        if os.environ.get("STACKADVISOR_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug; rerun with STACKADVISOR_DEBUG=1 for the traceback and report it.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
