@@ -1,0 +1,534 @@
+"""Chunking, metadata and content hashes -> the vector store, incrementally and blue/green.
+
+    chunk_corpus(knowledge)                         the article: one chunk per section piece, per table row, + the table
+    ensure_builtin(store, embeddings, knowledge)    no-op when the live index holds the same ids + hashes
+    ingest_paths(paths, kb, store, embeddings)      user files (.md .markdown .txt .html .htm .pdf, folders)
+
+Unchanged chunks keep their stored vectors (copied into the new build); only new or changed text is
+embedded. Text that tries to instruct the model ("ignore previous instructions", "system:" lines, ...) is
+stored as data but flagged, so the answer layer can quote it without obeying it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from .errors import ConfigError, InputError
+from .store import BUILTIN, IndexCorrupt, Store, check_kb
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from .knowledge import Knowledge
+
+Progress = Callable[[int, int, str], None]
+
+CORPUS_SOURCE = "corpus/article.md"
+CHUNK_SIZE = 1000
+CHUNK_OVERLAP = 100
+EMBED_BATCH = 64
+WRITE_BATCH = 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+INJECTION_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE | re.MULTILINE)
+    for p in (
+        r"\b(?:ignore|disregard|forget|override|skip)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
+        r"(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|rules|messages?|directions?)",
+        r"\bdisregard\s+(?:the\s+|your\s+)?(?:system\s+prompt|instructions?|rules)",
+        r"\b(?:reveal|print|show|repeat|leak)\s+(?:the\s+|your\s+)?system\s+prompt",
+        r"\byou\s+are\s+now\b",
+        r"\bfrom\s+now\s+on,?\s+you\b",
+        r"\bpretend\s+(?:to\s+be|you\s+are)\b",
+        r"\bnew\s+instructions?\s*:",
+        r"\b(?:always|only|must)\s+recommend\b",
+        r"\brecommend\s+(?:cobol|fortran|perl|visual\s+basic)\b",
+        r"^\s*(?:system|assistant|developer)\s*:",
+        r"<\|?\s*(?:system|im_start|im_end)\s*\|?>",
+        r"\[/?INST\]",
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+@dataclass
+class IngestResult:
+    kb: str
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    removed: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    flagged: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    embedded: int = 0
+    unit: str = "files"
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced or self.removed)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.replaced} replaced", f"{self.skipped} unchanged", f"{self.removed} removed"]
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
+        if self.flagged:
+            parts.append(f"{len(self.flagged)} flagged as instructions (stored as data only)")
+        return f"Knowledge base {self.kb!r} ({self.unit}): {', '.join(parts)}; {self.chunks} chunks indexed, {self.embedded} embedded, in {self.seconds:.1f} s."
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def sha256(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+
+
+def find_injection(text: str) -> str | None:
+    """The first phrase in text that reads as an instruction to the model, or None."""
+    for pattern in INJECTION_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return re.sub(r"\s+", " ", m.group(0)).strip()
+    return None
+
+
+def _splitters() -> tuple[Any, Any]:
+    from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+
+    headers = MarkdownHeaderTextSplitter(headers_to_split_on=[("#", "h1"), ("##", "h2"), ("###", "h3")], strip_headers=True)
+    recursive = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+    return headers, recursive
+
+
+def _language_matchers(knowledge: Knowledge | None) -> list[tuple[str, re.Pattern[str]]]:
+    if knowledge is None:
+        return []
+    out = []
+    for lang in knowledge.table.languages.values():
+        words = sorted({lang.name.lower(), *lang.aliases}, key=len, reverse=True)
+        alt = "|".join(re.escape(w) for w in words)
+        out.append((lang.name, re.compile(rf"(?<![\w.]){'(?:' + alt + ')'}(?![\w]|\.\w)", re.IGNORECASE)))
+    return out
+
+
+def _detect_languages(text: str, matchers: list[tuple[str, re.Pattern[str]]]) -> tuple[str, ...]:
+    return tuple(name for name, rx in matchers if rx.search(text))
+
+
+def _meta(**values: Any) -> dict[str, Any]:
+    """Chroma metadata must be scalar and not None."""
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+# ------------------------------------------------------------------------------------ built-in corpus
+
+
+def chunk_corpus(knowledge: Knowledge) -> list[Chunk]:
+    """The article by its headings (long sections split further), one chunk per table row, one for the table."""
+    from .knowledge import slug
+
+    headers, recursive = _splitters()
+    by_title = {s.title: s for s in knowledge.sections}
+    counters: dict[str, int] = {}
+    chunks: list[Chunk] = []
+    for doc in headers.split_text(knowledge.article):
+        title = doc.metadata.get("h2")
+        section = by_title.get(title) if title else by_title.get("Introduction")
+        sid = section.id if section else (slug(title) if title else "intro")
+        heading = title or knowledge.title
+        languages = section.languages if section else ()
+        pieces = recursive.split_text(doc.page_content) if len(doc.page_content) > CHUNK_SIZE else [doc.page_content]
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            n = counters.get(sid, 0)
+            counters[sid] = n + 1
+            text = f"{heading}\n\n{piece}"
+            chunks.append(Chunk(f"{sid}:{n}", text, _chunk_meta(sid, heading, languages, "section", text)))
+    table = knowledge.table
+    rows = []
+    for name in table.names:
+        row = table.row_text(name)
+        rows.append(row)
+        text = f"{table.table_section}: {row}"
+        chunks.append(Chunk(f"row:{slug(name)}", text, _chunk_meta("comparison", table.table_section, (name,), "row", text)))
+    text = f"{table.table_section}\n\n" + "\n".join(rows)
+    chunks.append(Chunk("comparison:table", text, _chunk_meta("comparison", table.table_section, tuple(table.names), "section", text)))
+    return chunks
+
+
+def _chunk_meta(section: str, title: str, languages: Sequence[str], kind: str, text: str, source: str = CORPUS_SOURCE, kb: str = BUILTIN, **extra: Any) -> dict[str, Any]:
+    return _meta(section=section, title=title, languages=",".join(languages), source=source, kind=kind, hash=sha256(text), kb=kb, **extra)
+
+
+def _check_embedder(store: Store, embeddings: Embeddings) -> None:
+    from .embeddings import model_id_of
+
+    if model_id_of(embeddings) != store.embedder:
+        raise ConfigError(
+            f"The store is keyed to embedder {store.embedder!r} but the embeddings are {model_id_of(embeddings)!r}; "
+            "create the Store with Store(settings, embedder=embeddings.model_id)."
+        )
+
+
+def _embed_into(build: Any, chunks: Sequence[Chunk], embeddings: Embeddings, on_batch: Callable[[int], None] | None = None) -> int:
+    """Embed chunks in batches and write them to the build in large adds."""
+    from .embeddings import embed_array
+
+    pending: list[tuple[Chunk, Any]] = []
+    done = 0
+
+    def flush() -> None:
+        if pending:
+            build.add([c.id for c, _ in pending], [c.text for c, _ in pending], [c.metadata for c, _ in pending], [v for _, v in pending])
+            pending.clear()
+
+    for start in range(0, len(chunks), EMBED_BATCH):
+        batch = chunks[start : start + EMBED_BATCH]
+        vectors = embed_array(embeddings, [c.text for c in batch])
+        pending.extend(zip(batch, vectors))
+        done += len(batch)
+        if len(pending) >= WRITE_BATCH:
+            flush()
+        if on_batch:
+            on_batch(done)
+    flush()
+    return done
+
+
+def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, progress: Progress | None = None) -> IngestResult:
+    """Make the live built-in index match the corpus. Unchanged: one read of ids + metadatas, nothing else."""
+    t0 = time.perf_counter()
+    _check_embedder(store, embeddings)
+    chunks = chunk_corpus(knowledge)
+    wanted = {c.id: c.metadata["hash"] for c in chunks}
+    result = IngestResult(BUILTIN, unit="chunks")
+
+    def current() -> dict[str, str]:
+        got = store.get_all(BUILTIN)
+        return {i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
+
+    try:
+        existing = current()
+    except IndexCorrupt:
+        store.reset_local()
+        existing = {}
+    if existing == wanted:
+        result.skipped, result.chunks = len(chunks), len(chunks)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    with store.begin_build(BUILTIN) as build:
+        existing = current()  # another process may have built it while we waited for the lock
+        if existing == wanted:
+            build.abort()
+            result.skipped, result.chunks = len(chunks), len(chunks)
+            result.seconds = time.perf_counter() - t0
+            return result
+        unchanged = [c.id for c in chunks if existing.get(c.id) == wanted[c.id]]
+        todo = [c for c in chunks if existing.get(c.id) != wanted[c.id]]
+        build.copy_from_live(unchanged)
+        total = len(todo)
+        _embed_into(build, todo, embeddings, (lambda n: progress(n, total, CORPUS_SOURCE)) if progress else None)
+        result.chunks = build.commit()
+    result.skipped = len(unchanged)
+    result.added = sum(1 for c in todo if c.id not in existing)
+    result.replaced = len(todo) - result.added
+    result.removed = len(set(existing) - set(wanted))
+    result.embedded = len(todo)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+# ---------------------------------------------------------------------------------------- user files
+
+
+class _HTMLText(HTMLParser):
+    SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dt", "dd"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self.SKIP:
+            self._skip += 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        if tag in ("h1", "h2", "h3") and not self._skip:
+            self.parts.append("#" * int(tag[1]) + " ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self.SKIP and self._skip:
+            self._skip -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page (scripts and styles dropped); h1-h3 become markdown headings."""
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if parser.title.strip() and not text.startswith("# "):
+        text = f"# {parser.title.strip()}\n\n{text}"
+    return text
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text (convert it to UTF-8)") from None
+
+
+def read_document(path: Path, data: bytes | None = None) -> tuple[str, str]:
+    """(text, format) of a supported file; InputError with the reason when it cannot be used."""
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unsupported file type {path.suffix or '(none)'!r} (supported: {', '.join(sorted(SUFFIXES))})")
+    if data is None:
+        data = path.read_bytes()
+    if fmt == "pdf":
+        if not data.startswith(b"%PDF"):
+            raise InputError("not a PDF file (no %PDF header)")
+        try:
+            import io
+            import logging
+
+            from pypdf import PdfReader
+
+            logging.getLogger("pypdf").setLevel(logging.ERROR)
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise InputError("encrypted PDF (decrypt it first)")
+            text = "\n\n".join((page.extract_text() or "") for page in reader.pages)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"unreadable PDF ({type(exc).__name__}: {exc})") from None
+        text = text.replace("\x00", "")
+    else:
+        text = _decode(data)
+        if fmt == "html":
+            text = html_to_text(text)
+    if not text.strip():
+        raise InputError("no text in it (empty" + (", or a scanned PDF without a text layer)" if fmt == "pdf" else ")"))
+    return text, fmt
+
+
+def chunk_document(text: str, fmt: str, source: str, kb: str, file_hash: str, matchers: list[tuple[str, re.Pattern[str]]] | None = None) -> list[Chunk]:
+    """A user document as chunks with stable ids "<file-key>:<n>" (the same file keeps its ids)."""
+    from .knowledge import slug
+
+    headers, recursive = _splitters()
+    key = hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+    name = Path(source).name
+    if fmt in ("markdown", "html"):
+        docs = [(d.metadata.get("h3") or d.metadata.get("h2") or d.metadata.get("h1") or name, d.page_content) for d in headers.split_text(text)]
+    else:
+        docs = [(name, text)]
+    chunks = []
+    for heading, body in docs:
+        for piece in recursive.split_text(body):
+            piece = piece.strip()
+            if not piece:
+                continue
+            chunk_text = piece if heading == name else f"{heading}\n\n{piece}"
+            phrase = find_injection(chunk_text)
+            langs = _detect_languages(chunk_text, matchers or [])
+            meta = _chunk_meta(
+                slug(heading) or "doc", heading, langs, "doc", chunk_text, source=source, kb=kb,
+                file_hash=file_hash, flagged="injection" if phrase else "", chunk=len(chunks),
+            )
+            chunks.append(Chunk(f"{key}:{len(chunks)}", chunk_text, meta))
+    return chunks
+
+
+def _scan(paths: Iterable[str | Path], result: IngestResult) -> tuple[list[Path], list[Path]]:
+    """(files to consider, roots scanned); explicit bad paths are refused into result."""
+    files: dict[str, Path] = {}
+    roots: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        try:
+            p = p.resolve()
+        except OSError:
+            pass
+        if p.is_dir():
+            roots.append(p)
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if any(part.startswith(".") for part in rel) or not f.is_file():
+                    continue
+                if f.suffix.lower() in SUFFIXES:
+                    files[str(f)] = f
+        elif p.is_file():
+            roots.append(p)
+            if p.suffix.lower() in SUFFIXES:
+                files[str(p)] = p
+            else:
+                result.refused.append((str(p), f"unsupported file type {p.suffix or '(none)'!r} (supported: {', '.join(sorted(SUFFIXES))})"))
+        else:
+            result.refused.append((str(p), "does not exist"))
+    return list(files.values()), roots
+
+
+def _under(source: str, roots: list[Path]) -> bool:
+    s = Path(source)
+    return any(s == r or r in s.parents for r in roots)
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    kb: str,
+    store: Store,
+    embeddings: Embeddings,
+    progress: Progress | None = None,
+    knowledge: Knowledge | None = None,
+) -> IngestResult:
+    """Index user files into kb: new files added, changed ones replaced, deleted ones removed, the rest skipped
+    (by file content hash). Bad files are refused with a reason; the rest still go in. One blue/green commit."""
+    t0 = time.perf_counter()
+    check_kb(kb)
+    if kb == BUILTIN:
+        raise ConfigError("'builtin' is the built-in corpus; choose another name with --kb (e.g. --kb team-docs).")
+    _check_embedder(store, embeddings)
+    if knowledge is None:
+        try:
+            from .knowledge import load
+
+            knowledge = load()
+        except Exception:
+            knowledge = None
+    matchers = _language_matchers(knowledge)
+    result = IngestResult(kb)
+    files, roots = _scan(paths, result)
+
+    got = store.get_all(kb)
+    by_source: dict[str, list[str]] = {}
+    hash_of: dict[str, str] = {}
+    for cid, meta in zip(got["ids"], got["metadatas"]):
+        meta = meta or {}
+        src = str(meta.get("source", ""))
+        by_source.setdefault(src, []).append(cid)
+        hash_of[src] = str(meta.get("file_hash", ""))
+
+    # Pass 1: size and hash of every file, so an unchanged kb costs no parsing and no build.
+    plan: list[tuple[Path, str, bytes | None]] = []  # (path, file hash, bytes when it must be parsed)
+    current: set[str] = set()
+    for f in files:
+        src = str(f)
+        try:
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                result.refused.append((src, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({size / 1e6:.1f} MB); split it"))
+                continue
+            data = f.read_bytes()
+        except OSError as exc:
+            result.refused.append((src, f"unreadable ({exc.strerror or exc})"))
+            continue
+        fh = sha256(data)
+        current.add(src)
+        if hash_of.get(src) == fh:
+            result.skipped += 1
+            plan.append((f, fh, None))
+        else:
+            plan.append((f, fh, data))
+    gone = [s for s in by_source if s not in current and (_under(s, roots) or not Path(s).exists())]
+    to_parse = [(f, fh, data) for f, fh, data in plan if data is not None]
+    if not to_parse and not gone:
+        result.chunks = len(got["ids"])
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    total = len(to_parse)
+    with store.begin_build(kb) as build:
+        keep_ids = [cid for f, _, data in plan if data is None for cid in by_source.get(str(f), [])]
+        keep_ids += [cid for s, ids in by_source.items() if s not in current and s not in gone for cid in ids]
+        build.copy_from_live(keep_ids)
+        pending: list[Chunk] = []
+        parsed_files: list[str] = []
+        done = dropped = 0
+
+        def flush() -> None:
+            nonlocal done
+            if pending:
+                _embed_into(build, pending, embeddings)
+                result.embedded += len(pending)
+                pending.clear()
+            for src in parsed_files:
+                done += 1
+                if progress:
+                    progress(done, total, src)
+            parsed_files.clear()
+
+        for f, fh, data in to_parse:
+            src = str(f)
+            try:
+                text, fmt = read_document(f, data)
+                chunks = chunk_document(text, fmt, src, kb, fh, matchers)
+                if not chunks:
+                    raise InputError("no text in it (empty)")
+            except InputError as exc:
+                result.refused.append((src, str(exc)))
+                dropped += src in by_source
+                parsed_files.append(src)
+                continue
+            phrase = find_injection(text)
+            if phrase:
+                result.flagged.append((src, phrase))
+            if src in by_source:
+                result.replaced += 1
+            else:
+                result.added += 1
+            pending.extend(chunks)
+            parsed_files.append(src)
+            if len(pending) >= EMBED_BATCH * 4:
+                flush()
+        flush()
+        result.removed = len(gone) + dropped
+        result.chunks = build.commit()
+    result.seconds = time.perf_counter() - t0
+    return result

@@ -1,0 +1,204 @@
+"""Query -> ranked, cited passages from the built-in index and any user knowledge bases.
+
+    Retriever(store, embeddings, knowledge, kbs=("builtin",)).search("Is Rust hard to learn?", k=4)
+
+One query embedding, one Chroma query per kb (k*3 candidates). A language the question names lifts the
+passages about it (+0.15, scaled down for passages about several languages), and a question about one
+language always gets that language's table row. Plain vector search, no BM25 mix (not measured to help yet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from .errors import IndexError_
+from .store import BUILTIN, Store
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.retrievers import BaseRetriever
+
+    from .knowledge import Knowledge
+
+LANGUAGE_BOOST = 0.15
+CANDIDATES_PER_RESULT = 3
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    section: str
+    title: str
+    text: str
+    score: float
+    languages: tuple[str, ...]
+    source: str
+    kb: str
+    kind: str
+    similarity: float = 0.0  # the raw cosine similarity, before the language boost
+
+    @property
+    def cite(self) -> str:
+        """A short citation: "corpus/article.md § 4. Rust: ..."."""
+        return f"{self.source} § {self.title}" if self.title else self.source
+
+
+def detect_languages(text: str, knowledge: Knowledge) -> tuple[str, ...]:
+    """Table languages named in text (names and aliases as whole words; "go" only where it reads as the language)."""
+    found = []
+    for lang in knowledge.table.languages.values():
+        for alias in sorted({lang.name.lower(), *lang.aliases}, key=len, reverse=True):
+            hit = _names_go(text) if alias == "go" else re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w]|\.\w)", text, re.IGNORECASE)
+            if hit:
+                found.append(lang.name)
+                break
+    return tuple(found)
+
+
+_GO_LOWER = re.compile(
+    r"\b(?:vs\.?|versus|or|and|in|use|using|learn|learning|is|about|choose|pick|than)\s+go\b"
+    r"|\bgo\s+(?:vs\.?|versus|or|and|is|has|have|code|developers?|team|programs?|services?)\b|\bgo\s*[,/]"
+)
+_GO_VERB_AFTER = re.compile(r"Go\s+(?:with|for\s+it|ahead|to|on|back|through|into|over|away|home)\b")
+
+
+def _names_go(text: str) -> bool:
+    """"Go" the language, not the English verb: "Go", "GO" or "golang", or lowercase "go" beside vs/or/and/..."""
+    if re.search(r"\bgolang\b", text, re.IGNORECASE) or _GO_LOWER.search(text):
+        return True
+    for m in re.finditer(r"(?<![\w.])(?:Go|GO)(?![\w])", text):
+        before = text[: m.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?:"
+        if not (sentence_start and _GO_VERB_AFTER.match(text, m.start())):
+            return True
+    return False
+
+
+def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
+    langs = tuple(x for x in str(meta.get("languages", "")).split(",") if x)
+    return Passage(
+        id=id_,
+        section=str(meta.get("section", "")),
+        title=str(meta.get("title", "")),
+        text=text,
+        score=similarity + boost,
+        languages=langs,
+        source=str(meta.get("source", "")),
+        kb=str(meta.get("kb") or kb),
+        kind=str(meta.get("kind", "")),
+        similarity=similarity,
+    )
+
+
+class Retriever:
+    """Ranked passages for a question from one or more knowledge bases (the built-in one first)."""
+
+    def __init__(self, store: Store, embeddings: Embeddings, knowledge: Knowledge | None, kbs: Sequence[str] = (BUILTIN,)) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.knowledge = knowledge
+        self.kbs = tuple(dict.fromkeys(kbs)) or (BUILTIN,)
+        self._row_slugs: dict[str, str] = {}
+        if knowledge is not None:
+            from .knowledge import slug
+
+            self._row_slugs = {name: slug(name) for name in knowledge.table.names}
+
+    def _boost(self, passage_langs: Iterable[str], named: set[str]) -> float:
+        langs = set(passage_langs)
+        if not named or not langs:
+            return 0.0
+        return LANGUAGE_BOOST * len(langs & named) / len(langs)
+
+    def _hits(self, kb: str, vector: Any, n: int) -> list[Any]:
+        try:
+            return self.store.query(kb, vector, n)
+        except IndexError_:
+            if kb != BUILTIN or self.knowledge is None:
+                raise
+            from .ingest import ensure_builtin
+
+            ensure_builtin(self.store, self.embeddings, self.knowledge)  # rebuilds a missing or damaged built-in index
+            return self.store.query(kb, vector, n)
+
+    def search(self, query: str, k: int = 4, languages: Sequence[str] | None = None) -> list[Passage]:
+        """The k best passages for query, best first, with scores (cosine similarity + language boost)."""
+        import numpy as np
+
+        from .embeddings import embed_query_array
+
+        if not query or not query.strip():
+            return []
+        if languages is None:
+            languages = detect_languages(query, self.knowledge) if self.knowledge is not None else ()
+        named = set(languages)
+        vector = embed_query_array(self.embeddings, query)
+        seen: dict[str, Passage] = {}
+        for kb in self.kbs:
+            for hit in self._hits(kb, vector, k * CANDIDATES_PER_RESULT):
+                langs = [x for x in str(hit.metadata.get("languages", "")).split(",") if x]
+                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, self._boost(langs, named))
+                key = str(hit.metadata.get("hash") or f"{kb}:{hit.id}")  # the same text from two kbs counts once
+                if key not in seen or seen[key].score < p.score:
+                    seen[key] = p
+        if len(named) == 1 and BUILTIN in self.kbs:
+            row_id = f"row:{self._row_slugs.get(next(iter(named)), '')}"
+            if not any(p.kb == BUILTIN and p.id == row_id for p in seen.values()):
+                row = self._row(row_id, np.asarray(vector, dtype=np.float32), named)
+                if row is not None:
+                    seen.setdefault(str(row.id), row)
+        ranked = sorted(seen.values(), key=lambda p: (-p.score, p.kb != BUILTIN, p.id))
+        out = ranked[:k]
+        if len(named) == 1 and BUILTIN in self.kbs:
+            row = next((p for p in ranked if p.kb == BUILTIN and p.kind == "row" and set(p.languages) == named), None)
+            if row is not None and row not in out:
+                out = [*out[: k - 1], row] if k > 1 else [row]
+        return out
+
+    def _row(self, row_id: str, vector: Any, named: set[str]) -> Passage | None:
+        import numpy as np
+
+        coll = self.store.live(BUILTIN)
+        if coll is None:
+            return None
+        got = coll.get(ids=[row_id], include=["documents", "metadatas", "embeddings"])
+        if not got["ids"]:
+            return None
+        emb = np.asarray(got["embeddings"][0], dtype=np.float32)
+        sim = float(emb @ vector / max(1e-12, float(np.linalg.norm(emb) * np.linalg.norm(vector))))
+        meta = dict(got["metadatas"][0] or {})
+        langs = [x for x in str(meta.get("languages", "")).split(",") if x]
+        return _passage(BUILTIN, row_id, got["documents"][0] or "", meta, sim, self._boost(langs, named))
+
+    def as_langchain(self, k: int = 4) -> BaseRetriever:
+        """This retriever as a LangChain BaseRetriever: Documents with id, section, title, score, ... metadata."""
+        return _make_langchain_retriever(self, k)
+
+
+def _make_langchain_retriever(retriever: Retriever, k: int) -> BaseRetriever:
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+    from pydantic import ConfigDict
+
+    class StackAdvisorRetriever(BaseRetriever):
+        model_config = ConfigDict(arbitrary_types_allowed=True)
+        retriever: Any
+        k: int = 4
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+            return [
+                Document(
+                    id=p.id,
+                    page_content=p.text,
+                    metadata={
+                        "id": p.id, "section": p.section, "title": p.title, "score": p.score, "similarity": p.similarity,
+                        "languages": list(p.languages), "source": p.source, "kb": p.kb, "kind": p.kind,
+                    },
+                )
+                for p in self.retriever.search(query, k=self.k)
+            ]
+
+    return StackAdvisorRetriever(retriever=retriever, k=k)

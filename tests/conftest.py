@@ -1,0 +1,74 @@
+"""Shared fixtures. Every test runs with its own data home and no OpenAI / STACKADVISOR_* settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from stackadvisor.config import Settings
+
+ISOLATED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """STACKADVISOR_HOME -> a fresh tmp dir; OPENAI_* and every other STACKADVISOR_* variable removed."""
+    for name in list(os.environ):
+        if name.startswith("STACKADVISOR_") or name in ISOLATED_ENV:
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("STACKADVISOR_HOME", str(home))
+    return home
+
+
+# ------------------------------------------------------------------------------------- retrieval stack
+
+
+@pytest.fixture(scope="session")
+def local_embeddings(tmp_path_factory: pytest.TempPathFactory):
+    """One real LocalEmbeddings for the session (the ONNX session loads once)."""
+    from stackadvisor.embeddings import LocalEmbeddings
+
+    return LocalEmbeddings(home=tmp_path_factory.mktemp("embeddings-home"))
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    from stackadvisor import knowledge as kn
+
+    return kn.load()
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory, local_embeddings, knowledge) -> Path:
+    """A data home whose built-in index is built once per session. Treat it as read-only."""
+    from stackadvisor.ingest import ensure_builtin
+    from stackadvisor.store import Store
+
+    home = tmp_path_factory.mktemp("built") / "home"
+    store = Store(Settings(home=home))
+    ensure_builtin(store, local_embeddings, knowledge)
+    store.close()
+    return home
+
+
+@pytest.fixture
+def built_store(built_home: Path):
+    """A Store reading the session's built index."""
+    from stackadvisor.store import Store
+
+    store = Store(Settings(home=built_home))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(isolated_home: Path):
+    """A Store on this test's empty data home."""
+    from stackadvisor.store import Store
+
+    store = Store(Settings(home=isolated_home))
+    yield store
+    store.close()
