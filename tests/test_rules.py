@@ -1,0 +1,745 @@
+"""The rules layer: needs, intent, scoring, flips and the claim checker, all from the table (no I/O)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import yaml
+
+from stackadvisor import knowledge, rules
+
+K = knowledge.load()
+T = K.table
+RAW = yaml.safe_load((knowledge.corpus_dir() / knowledge.TABLE_FILE).read_text(encoding="utf-8"))
+
+
+def verdicts(text: str, table=T) -> list[tuple[str, str, str | None]]:
+    return [(c.kind, c.verdict, c.language) for c in rules.check(text, table)]
+
+
+def one(text: str, table=T) -> rules.Check:
+    checks = rules.check(text, table)
+    assert len(checks) == 1, (text, checks)
+    return checks[0]
+
+
+def needs_of(*turns: str, table=T) -> rules.Needs:
+    needs = None
+    for turn in turns:
+        needs = rules.extract_needs(turn, table, needs)
+    assert needs is not None
+    return needs
+
+
+def pick(*turns: str, table=T) -> rules.Ranking:
+    needs = needs_of(*turns, table=table)
+    return rules.score(needs, table, rules.classify(turns[-1], table, needs))
+
+
+# ============================================================================ round trips, generated from the table
+
+LEVEL_CASES = [(n, cid, level) for n in T.names for cid, c in T.criteria.items() for level in c.scale]
+
+
+@pytest.mark.parametrize("name,cid,level", LEVEL_CASES)
+def test_level_round_trip_possessive(name, cid, level):
+    crit = T.criteria[cid]
+    check = one(f"{name}'s {crit.label.lower()} is {level}.")
+    expected = "supported" if T.level(name, cid) == level else "contradicted"
+    assert (check.kind, check.verdict, check.language, check.criterion) == ("level", expected, name, cid)
+    assert T.languages[name].cell_text(cid) in check.evidence and crit.label in check.evidence
+    if expected == "contradicted":
+        assert check.correction == f"{name}'s {crit.label.lower()} is {T.languages[name].cell_text(cid)}."
+        assert rules.check(check.correction, T)[0].verdict == "supported"
+
+
+@pytest.mark.parametrize("name,cid,level", LEVEL_CASES)
+def test_level_round_trip_has(name, cid, level):
+    crit = T.criteria[cid]
+    check = one(f"{name} has {level.lower()} {crit.nouns[0]}.")
+    assert check.verdict == ("supported" if T.level(name, cid) == level else "contradicted")
+
+
+def _cmp_cases():
+    cases = []
+    for a, b in itertools.permutations(T.names, 2):
+        for cid, crit in T.criteria.items():
+            for word in crit.better:
+                cases.append((a, b, cid, word, 1))
+            for word in crit.worse:
+                cases.append((a, b, cid, word, -1))
+    return cases
+
+
+def _sentence(a: str, b: str, cid: str, word: str) -> str:
+    verb = "has a" if any(n in word for n in T.criteria[cid].nouns) else "is"
+    return f"{a} {verb} {word} than {b}."
+
+
+@pytest.mark.parametrize("a,b,cid,word,sign", _cmp_cases())
+def test_comparison_round_trip(a, b, cid, word, sign):
+    ra, rb = T.rank(a, cid), T.rank(b, cid)
+    check = one(_sentence(a, b, cid, word))
+    truth = ra > rb if sign > 0 else ra < rb
+    assert (check.kind, check.language, check.other, check.criterion) == ("comparison", a, b, cid)
+    assert check.verdict == ("supported" if truth else "contradicted"), check
+    if not truth:
+        assert rules.check(check.correction, T) and all(c.verdict == "supported" for c in rules.check(check.correction, T))
+
+
+@pytest.mark.parametrize("a,b", list(itertools.permutations(T.names, 2)))
+@pytest.mark.parametrize("cid", list(T.criteria))
+def test_negated_comparison_and_equality_round_trip(a, b, cid):
+    crit = T.criteria[cid]
+    ra, rb = T.rank(a, cid), T.rank(b, cid)
+    word = crit.better[0]
+    verb = "does not have a" if any(n in word for n in crit.nouns) else "is not"
+    assert one(f"{a} {verb} {word} than {b}.").verdict == ("supported" if ra <= rb else "contradicted")
+    same = one(f"{a} and {b} have the same {crit.label.lower()}.")
+    assert same.verdict == ("supported" if ra == rb else "contradicted")
+
+
+@pytest.mark.parametrize("name", T.names)
+@pytest.mark.parametrize("cid", list(T.criteria))
+def test_superlative_round_trip(name, cid):
+    crit = T.criteria[cid]
+    ranks = [T.rank(n, cid) for n in T.names]
+    for words, extreme in ((crit.best, max(ranks)), (crit.worst, min(ranks))):
+        for word in words:
+            check = one(f"{name} has the {word}." if any(n in word for n in crit.nouns) else f"{name} is the {word}.")
+            assert check.kind == "superlative" and check.criterion == cid
+            assert check.verdict == ("supported" if T.rank(name, cid) == extreme else "contradicted"), (word, check)
+
+
+@pytest.mark.parametrize("name", T.names)
+def test_every_article_item_quoted_for_its_language_is_supported(name):
+    lang = T.languages[name]
+    for item in lang.best_for:
+        assert {c.verdict for c in rules.check(f"{name} is best for {item.text}.", T)} == {"supported"}, item
+    for item in lang.pros + lang.cons:
+        got = rules.check(f"{name}: {item.text}.", T)
+        assert not [c for c in got if c.verdict == "contradicted"], (item, got)
+
+
+# ============================================================================ check: phrasings
+
+CLAIMS = [
+    # levels
+    ("Go has very high concurrency.", "level", "supported"),
+    ("Rust's speed is extremely high.", "level", "supported"),
+    ("The speed of Rust is Extremely High.", "level", "supported"),
+    ("Python's concurrency: Low", "level", "supported"),
+    ("Node.js has a huge ecosystem.", "level", "supported"),
+    ("Python has a massive ecosystem.", "level", "contradicted"),
+    ("Rust has a steep learning curve.", "level", "supported"),
+    ("Go has a steep learning curve.", "level", "contradicted"),
+    ("Python is fast.", "level", "contradicted"),
+    ("Go is fast.", "level", "supported"),
+    ("Rust is blazing fast.", "level", "supported"),
+    ("Node.js is slow.", "level", "supported"),
+    ("Python is slow.", "level", "supported"),
+    ("Go is slow.", "level", "contradicted"),
+    ("Python is not fast.", "level", "supported"),
+    ("Python isn't fast.", "level", "supported"),
+    ("Rust is not hard to learn.", "level", "contradicted"),
+    ("Rust is hard to learn.", "level", "supported"),
+    ("Python is easy to learn.", "level", "supported"),
+    ("Go's concurrency is not very high.", "level", "contradicted"),
+    ("golang has very high concurrency", "level", "supported"),
+    # comparisons
+    ("Python is faster than Go.", "comparison", "contradicted"),
+    ("Go is faster than Python.", "comparison", "supported"),
+    ("Go is easier to learn than Rust.", "comparison", "supported"),
+    ("Rust is easier to learn than Go.", "comparison", "contradicted"),
+    ("Node.js has a bigger ecosystem than Python.", "comparison", "supported"),
+    ("Go handles concurrency better than Node.js.", "comparison", "supported"),
+    ("Python handles concurrency better than Node.js.", "comparison", "contradicted"),
+    ("Node.js's ecosystem is bigger than Python's.", "comparison", "supported"),
+    ("Rust is more concurrent than Node.js.", "comparison", "contradicted"),
+    ("Python is slower than Rust.", "comparison", "supported"),
+    ("Python is no faster than Go.", "comparison", "supported"),
+    ("Rust is as fast as Go.", "comparison", "contradicted"),
+    ("Node.js is as concurrent as Rust.", "comparison", "supported"),
+    ("Python is not as fast as Go.", "comparison", "supported"),
+    ("Node.js and Rust have the same concurrency.", "comparison", "supported"),
+    ("Go and Rust have the same speed.", "comparison", "contradicted"),
+    ("Go and Rust are equally fast.", "comparison", "contradicted"),
+    # superlatives
+    ("Rust has the steepest learning curve.", "superlative", "supported"),
+    ("Rust is the fastest.", "superlative", "supported"),
+    ("Python is the fastest.", "superlative", "contradicted"),
+    ("Python has the lowest concurrency.", "superlative", "supported"),
+    ("Node.js has the largest ecosystem.", "superlative", "supported"),
+    ("Go has the largest ecosystem.", "superlative", "contradicted"),
+    ("Python is the easiest to learn.", "superlative", "supported"),
+    ("Go has the highest concurrency.", "superlative", "supported"),
+    ("Rust is not the fastest.", "superlative", "contradicted"),
+    ("The fastest is Rust.", "superlative", "supported"),
+    ("Go is the best for concurrency.", "superlative", "supported"),
+    # best for / pros / cons
+    ("Node.js is ideal for CPU-bound tasks.", "best_for", "contradicted"),
+    ("Node.js is great for CPU-bound work.", "best_for", "contradicted"),
+    ("Node.js is not ideal for CPU-bound tasks.", "con", "supported"),
+    ("Node.js struggles with CPU-bound tasks.", "con", "supported"),
+    ("Rust is best for fintech.", "best_for", "supported"),
+    ("Rust is great for blockchain.", "best_for", "supported"),
+    ("Go is best for blockchain.", "best_for", "unsupported"),
+    ("Python is great for data science.", "best_for", "supported"),
+    ("Python is strong in scripting.", "pro", "supported"),
+    ("Python is great for machine learning.", "best_for", "supported"),
+    ("Python excels at scripting.", "pro", "supported"),
+    ("Node.js is great for I/O-heavy tasks.", "pro", "supported"),
+    ("Go is well suited for cloud-native apps.", "best_for", "supported"),
+    ("Go is the go-to choice for microservices.", "best_for", "supported"),
+    ("Python has limited multithreading due to the GIL.", "con", "supported"),
+    ("Go has limited generics.", "con", "supported"),
+    ("Rust is bad for fintech.", "con", "contradicted"),
+    ("Node.js is ideal for real-time applications.", "best_for", "supported"),
+    ("Rust is memory-safe without garbage collection.", "pro", "supported"),
+    ("Go has built-in concurrency with goroutines.", "pro", "supported"),
+    ("Node.js suffers from callback hell.", "con", "supported"),
+    # frameworks
+    ("Django is a Python framework.", "framework", "supported"),
+    ("Python has Django.", "framework", "supported"),
+    ("Axum is a Go framework.", "framework", "contradicted"),
+    ("Actix is a Rust framework.", "framework", "supported"),
+    ("Flask is a Node.js framework.", "framework", "contradicted"),
+    # outside the table
+    ("Java has very high concurrency.", "outside", "unsupported"),
+    ("PHP is faster than Python.", "outside", "unsupported"),
+    ("Python is faster than PHP.", "outside", "unsupported"),
+    ("Elixir is the fastest.", "outside", "unsupported"),
+    ("C# is easy to learn.", "outside", "unsupported"),
+    # markdown
+    ("**Rust** has a *steep* learning curve.", "level", "supported"),
+    ("- **Go**: very high [concurrency](https://example.com)", "level", "supported"),
+    ("Rust is the **fastest** language.", "superlative", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,kind,verdict", CLAIMS)
+def test_claims(text, kind, verdict):
+    check = one(text)
+    assert (check.kind, check.verdict) == (kind, verdict), check
+    assert check.evidence
+    if verdict == "contradicted":
+        assert check.correction
+    if kind == "outside":
+        assert check.evidence == "The comparison table covers only Node.js, Python, Go and Rust."
+
+
+NO_CLAIMS = [
+    "Which is faster?",
+    "Tell me about backend languages.",
+    "It is very fast.",  # pronouns are not resolved
+    "Let's go with something fast.",
+    "We need high concurrency for our chat app.",
+    "The rest of the team is happy.",
+    "I want to learn HTML.",
+    "Go ahead and tell me about the article.",
+    "Node.js vs Python vs Go vs Rust: which one should you choose?",
+    "Recommendation: Rust would win if speed weighed 0.4 more.",
+]
+
+
+@pytest.mark.parametrize("text", NO_CLAIMS)
+def test_no_claims(text):
+    assert rules.check(text, T) == []
+
+
+def test_list_objects_give_one_check_each():
+    checks = rules.check("Go is faster than Python and Node.js.", T)
+    assert [(c.language, c.other, c.verdict) for c in checks] == [("Go", "Python", "supported"), ("Go", "Node.js", "supported")]
+
+
+def test_subject_lists_give_one_check_each():
+    checks = rules.check("Go and Rust are fast.", T)
+    assert {(c.language, c.verdict) for c in checks} == {("Go", "supported"), ("Rust", "supported")}
+
+
+def test_two_clauses_two_claims_with_carried_subject():
+    checks = rules.check("Rust offers extremely high speed but a steep learning curve; Python is slow.", T)
+    assert [(c.language, c.criterion, c.verdict) for c in checks] == [
+        ("Rust", "speed", "supported"), ("Rust", "learning_curve", "supported"), ("Python", "speed", "supported")]
+
+
+def test_and_split_between_two_sentences_with_their_own_subjects():
+    checks = rules.check("Go is fast and Python is easy to learn, but Rust is easy to learn.", T)
+    assert [(c.language, c.verdict) for c in checks] == [("Go", "supported"), ("Python", "supported"), ("Rust", "contradicted")]
+
+
+def test_questions_are_flagged():
+    check = one("Is Python faster than Go?")
+    assert check.question and check.verdict == "contradicted"
+    assert not one("Python is faster than Go.").question
+
+
+def test_spans_point_into_the_original_text():
+    text = "Intro line.\n\n**Python** is *faster* than Go, sadly."
+    check = one(text)
+    a, b = check.span
+    assert "Python" in text[a:b] and "Go" in text[a:b]
+    assert check.claim == "Python is faster than Go"
+
+
+def test_markdown_table_cells_are_checked():
+    text = ("| Language | Speed | Concurrency |\n|---|---|---|\n| Rust | Extremely High | High |\n"
+            "| Python | High | Low |\n| Java | Very High | High |\n")
+    checks = rules.check(text, T)
+    got = [(c.language, c.criterion, c.verdict) for c in checks]
+    assert ("Rust", "speed", "supported") in got and ("Rust", "concurrency", "supported") in got
+    assert ("Python", "speed", "contradicted") in got and ("Python", "concurrency", "supported") in got
+    assert [c.kind for c in checks if c.language == "Java"] == ["outside"]
+    bad = next(c for c in checks if c.verdict == "contradicted")
+    assert text[bad.span[0]:bad.span[1]] == "High"
+
+
+def test_transposed_markdown_table():
+    text = "| | Go | Python |\n|---|---|---|\n| Speed | Very High | Very High |\n"
+    got = [(c.language, c.verdict) for c in rules.check(text, T)]
+    assert got == [("Go", "supported"), ("Python", "contradicted")]
+
+
+def test_the_article_itself_has_no_contradicted_claim():
+    bad = [c for c in rules.check(K.article, T) if c.verdict == "contradicted"]
+    assert not bad, bad
+
+
+def test_a_long_answer_is_checked_sentence_by_sentence():
+    text = " ".join([
+        "Rust is the fastest of the four and has a steep learning curve.",
+        "Go offers very high concurrency with goroutines, and Go is easier to learn than Rust.",
+        "Python is the easiest to learn and great for machine learning, but it is slow.",
+        "Node.js has a huge ecosystem and is ideal for real-time applications, but not for CPU-bound tasks.",
+    ] * 6)
+    assert len(text.split()) > 250
+    checks = rules.check(text, T)
+    assert len(checks) >= 30
+    assert not [c for c in checks if c.verdict == "contradicted"], [c for c in checks if c.verdict == "contradicted"]
+
+
+def test_check_is_cached_per_table():
+    assert rules._vocab(T) is rules._vocab(T)
+
+
+# ============================================================================ extract_needs
+
+def test_priorities_weights_by_intensity():
+    n = needs_of("Speed is critical, the ecosystem matters, and concurrency is nice to have.")
+    assert n.priorities == {"speed": 1.0, "ecosystem": 0.6, "concurrency": 0.3}
+
+
+@pytest.mark.parametrize("text,cid,weight", [
+    ("Above all, performance.", "speed", 1.0),
+    ("Performance is our top priority.", "speed", 1.0),
+    ("Speed matters most.", "speed", 1.0),
+    ("We really need speed.", "speed", 1.0),
+    ("speed matters", "speed", 0.6),
+    ("It should be somewhat fast.", "speed", 0.3),
+    ("Easy to learn would be nice to have.", "learning_curve", 0.3),
+    ("We have a junior team.", "learning_curve", 0.6),
+    ("Our developers are beginners.", "learning_curve", 0.6),
+    ("Ease of learning is most important.", "learning_curve", 1.0),
+    ("We need lots of libraries.", "ecosystem", 0.6),
+    ("Handling many connections at once is crucial.", "concurrency", 1.0),
+])
+def test_priority_phrases(text, cid, weight):
+    assert needs_of(text).priorities.get(cid) == weight
+
+
+@pytest.mark.parametrize("text,use_cases,constraints", [
+    ("A real-time chat app with websockets", {"real-time"}, set()),
+    ("REST API for a payments company", {"rest-api", "fintech"}, set()),
+    ("An ML-powered backend", {"data-ml"}, set()),
+    ("We render HTML pages", set(), set()),
+    ("It was built long ago, and the rest of it is fine", set(), set()),
+    ("Heavy image processing (CPU-bound)", set(), {"cpu-bound"}),
+    ("An MVP on a tight deadline", set(), {"fast-delivery"}),
+    ("Kubernetes microservices", {"cloud-native", "microservices"}, set()),
+    ("a RESTful service", {"rest-api"}, set()),
+])
+def test_use_cases_and_constraints(text, use_cases, constraints):
+    n = needs_of(text)
+    assert set(n.use_cases) == use_cases and set(n.constraints) == constraints
+
+
+@pytest.mark.parametrize("text,skills", [
+    ("The team knows React.", {"Node.js"}),
+    ("We are a Python shop.", {"Python"}),
+    ("Our developers have experience with Go and Rust.", {"Go", "Rust"}),
+    ("I'm familiar with golang.", {"Go"}),
+    ("We write TypeScript on the frontend.", {"Node.js"}),
+    ("Which is faster, Python or Go?", set()),
+    ("Nobody on the team knows Rust.", set()),
+    ("Is Django a Python framework?", set()),
+    ("We have data scientists using pandas.", {"Python"}),
+])
+def test_team_skills(text, skills):
+    assert set(needs_of(text).skills) == skills
+
+
+@pytest.mark.parametrize("text,excluded", [
+    ("Not Rust, please.", {"Rust"}),
+    ("Anything but Go.", {"Go"}),
+    ("Anything but Go or Rust.", {"Go", "Rust"}),
+    ("No Python.", {"Python"}),
+    ("We can't use Node.", {"Node.js"}),
+    ("Rule out Python.", {"Python"}),
+    ("Rust is not an option for us.", {"Rust"}),
+    ("We want Python, not Go.", {"Go"}),
+    ("Go is faster than Python.", set()),
+    ("Python is not fast.", set()),
+    ("Let's go with Rust.", set()),
+])
+def test_exclusions(text, excluded):
+    assert set(needs_of(text).excluded) == excluded
+
+
+@pytest.mark.parametrize("text,mentioned,outside", [
+    ("Go vs Rust", ("Go", "Rust"), ()),
+    ("golang or node?", ("Go", "Node.js"), ()),
+    ("should we use go or rust", ("Go", "Rust"), ()),
+    ("Let's go! It was a good day, long ago.", (), ()),
+    ("let's go with Rust", ("Rust",), ()),
+    ("Go with Python then.", ("Python",), ()),
+    ("Go for microservices?", ("Go",), ()),
+    ("written in go", ("Go",), ()),
+    ("Java or Go for microservices?", ("Go",), ("Java",)),
+    ("Is C# or C++ better than Rust?", ("Rust",), ("C#", "C++")),
+    ("What about .NET, PHP, Ruby on Rails, Kotlin and Elixir?", (), (".NET", "PHP", "Ruby on Rails", "Kotlin", "Elixir")),
+    ("JavaScript developers", (), ()),
+    ("a swift reply", (), ()),
+])
+def test_languages_named_and_outside(text, mentioned, outside):
+    n = needs_of(text)
+    assert n.mentioned == mentioned and n.outside == outside
+
+
+def test_change_of_mind_overrides_across_turns():
+    n = needs_of("We need a REST API with a big library ecosystem.", "Forget the libraries, speed matters now.")
+    assert "ecosystem" not in n.priorities and n.priorities["speed"] == 0.6
+    assert "rest-api" in n.use_cases and "ecosystem" in n.dropped
+
+
+def test_not_real_time_after_all():
+    n = needs_of("A real-time chat app for beginners.", "Actually it's not real-time.")
+    assert "real-time" not in n.use_cases and n.priorities == {"learning_curve": 0.6}
+
+
+@pytest.mark.parametrize("turn", [
+    "We don't care about ease of learning.",
+    "Ease of learning doesn't matter.",
+    "Ease of learning is no longer important.",
+    "Ignore the learning curve.",
+])
+def test_dropping_a_priority(turn):
+    n = needs_of("Easy to learn is critical and speed matters.", turn)
+    assert "learning_curve" not in n.priorities and n.priorities == {"speed": 0.6}
+
+
+def test_later_turns_add_and_explicit_weights_win():
+    n = needs_of("Speed is critical.", "Also a big ecosystem.", "Speed matters only a bit now.")
+    assert n.priorities == {"speed": 0.3, "ecosystem": 0.6}
+    n = needs_of("Speed is critical.", "And speed, of course.")
+    assert n.priorities == {"speed": 1.0}
+
+
+def test_excluded_language_can_come_back():
+    n = needs_of("Not Rust.", "Actually Rust is fine.")
+    assert not n.excluded
+
+
+def test_clause_scope_of_negation():
+    n = needs_of("We don't care about the ecosystem, but speed is critical.")
+    assert n.priorities == {"speed": 1.0} and "ecosystem" in n.dropped
+
+
+def test_questions_about_a_criterion_are_not_priorities():
+    assert needs_of("What is Rust's learning curve?").priorities == {}
+    assert needs_of("Which is faster, Python or Go?").priorities == {}
+    assert needs_of("Which is best if speed matters to us?").priorities == {"speed": 0.6}
+
+
+# ============================================================================ classify
+
+INTENTS = [
+    ("Which language should we use for a real-time chat app?", "recommend"),
+    ("We're building a fintech backend. What do you suggest?", "recommend"),
+    ("What's best for us? We need an ML-powered backend.", "recommend"),
+    ("Should we use Python for ML?", "recommend"),
+    ("Go or Rust for a high-performance backend?", "recommend"),
+    ("Java or Go for microservices?", "recommend"),
+    ("Which is faster, Python or Go?", "compare"),
+    ("Go vs Rust", "compare"),
+    ("What is the difference between Node.js and Python?", "compare"),
+    ("Is Python faster than Go?", "compare"),
+    ("What is Rust's learning curve?", "fact"),
+    ("Which frameworks does the article name for Python?", "fact"),
+    ("Which language has the biggest ecosystem?", "fact"),
+    ("What are the cons of Go?", "fact"),
+    ("Tell me about Rust.", "fact"),
+    ("Which is the fastest?", "fact"),
+    ("Should I use Java?", "out_of_scope"),
+    ("What's the weather?", "out_of_scope"),
+    ("How do I center a div?", "out_of_scope"),
+    ("Is PHP good?", "out_of_scope"),
+    ("hi", "greeting"),
+    ("Thanks!", "greeting"),
+    ("Hello there", "greeting"),
+    ("which is best?", "vague"),
+    ("help me choose", "vague"),
+    ("Summarise the article.", "overview"),
+    ("compare all four", "overview"),
+    ("Node.js vs Python vs Go vs Rust", "overview"),
+]
+
+
+@pytest.mark.parametrize("text,kind", INTENTS)
+def test_intent(text, kind):
+    intent = rules.classify(text, T, rules.extract_needs(text, T))
+    assert intent.kind == kind, intent
+    assert intent.wants_pick == (kind == "recommend")
+
+
+def test_intent_carries_languages_and_criteria():
+    intent = rules.classify("Which language has the biggest ecosystem?", T, rules.extract_needs("Which language has the biggest ecosystem?", T))
+    assert intent.criteria == ("ecosystem",) and intent.languages == ()
+    q = "Which is faster, Python or Go?"
+    intent = rules.classify(q, T, rules.extract_needs(q, T))
+    assert intent.languages == ("Python", "Go") and intent.criteria == ("speed",)
+
+
+def test_mixed_outside_question_keeps_the_outside_tech_in_needs():
+    q = "Java or Go for microservices?"
+    needs = rules.extract_needs(q, T)
+    intent = rules.classify(q, T, needs)
+    assert needs.outside == ("Java",) and intent.kind == "recommend" and intent.candidates == ("Go",)
+    assert rules.score(needs, T, intent).recommendation == "Go"
+
+
+def test_follow_up_without_new_needs_is_a_recommendation():
+    needs = needs_of("We're building a real-time chat app.", "So which one?")
+    assert rules.classify("So which one?", T, needs).kind == "recommend"
+
+
+# ============================================================================ score
+
+@pytest.mark.parametrize("text,expected", [
+    ("Real-time chat app, the team knows React.", "Node.js"),
+    ("A high-performance fintech backend.", "Rust"),
+    ("Cloud-native microservices with lots of concurrency.", "Go"),
+    ("An ML-powered backend.", "Python"),
+    ("Easy to learn is the top priority, we have a junior team.", "Python"),
+    ("We need a REST API and a huge library ecosystem.", "Node.js"),
+    ("Systems programming with memory safety.", "Rust"),
+    ("Speed is critical but we are all beginners and need to ship fast.", "Go"),
+])
+def test_scenarios(text, expected):
+    ranking = pick(text)
+    assert ranking.recommendation == expected, (ranking.pairs(), ranking.reason)
+    assert expected in ranking.reason
+
+
+def test_cpu_bound_weighs_against_node_and_python():
+    ranking = pick("We do CPU-bound image processing.")
+    for name in ("Node.js", "Python"):
+        s = ranking.score_of(name)
+        assert s.total < 0 and any(c.kind == "constraint" and c.points == rules.CON_POINTS for c in s.breakdown)
+    assert ranking.recommendation in ("Go", "Rust")
+
+
+def test_breakdown_labels_and_evidence():
+    ranking = pick("Performance is critical for our fintech backend.")
+    rust = ranking.score_of("Rust")
+    crit = next(c for c in rust.breakdown if c.kind == "criterion" and c.key == "speed" and c.label.startswith("Speed"))
+    assert crit.label == "Speed: Extremely High" and crit.points == 10.0
+    assert crit.evidence == "Performance Comparison table: Rust | Speed | Extremely High"
+    best = next(c for c in rust.breakdown if c.kind == "use_case")
+    assert best.label == "Best for: fintech" and best.points == 3.0 and "Best for: High-performance backends" in best.evidence
+    assert any(c.label == "Pro: Extremely fast and efficient" and c.points == 1.5 for c in rust.breakdown)
+    assert rust.total == pytest.approx(sum(c.points for c in rust.breakdown))
+
+
+def test_con_against_a_priority():
+    ranking = pick("Easy to learn matters.")
+    assert any(c.label == "Con: Steep learning curve" and c.points == -4 for c in ranking.score_of("Rust").breakdown)
+
+
+def test_skill_bonus():
+    ranking = pick("Our team knows Go.")
+    go = ranking.score_of("Go")
+    assert [c.points for c in go.breakdown if c.kind == "skill"] == [2.5]
+
+
+def test_excluded_is_never_recommended():
+    ranking = pick("Speed is critical, but anything but Rust.")
+    assert ranking.recommendation == "Go" and ranking.scores[-1].language == "Rust" and ranking.score_of("Rust").total < -50
+    ranking = pick("Not Node.js, Python, Go or Rust.")
+    assert ranking.recommendation is None and "ruled out" in ranking.reason
+
+
+def test_empty_needs_no_pick():
+    ranking = rules.score(rules.Needs(), T)
+    assert ranking.recommendation is None and ranking.pairs() == [(n, 0.0) for n in T.names]
+    assert all(s.breakdown == () for s in ranking.scores) and ranking.reason
+
+
+@pytest.mark.parametrize("text", ["Which is faster, Python or Go?", "What is Rust's learning curve?", "Should I use Java?", "which is best?", "hi"])
+def test_no_pick_when_the_question_does_not_want_one(text):
+    needs = rules.extract_needs(text + " Speed matters to us.", T)
+    ranking = rules.score(needs, T, rules.classify(text, T, needs))
+    assert ranking.recommendation is None and ranking.reason.endswith(".")
+
+
+def test_ties_go_to_table_order_and_say_it_is_close():
+    ranking = pick("We need microservices.")  # Node.js and Go are both best for microservices
+    assert ranking.recommendation == "Node.js" and "close" in ranking.reason and "Go" in ranking.reason
+
+
+def test_candidates_narrow_the_pick():
+    ranking = pick("Go or Rust for a real-time chat app?")
+    assert ranking.recommendation in ("Go", "Rust")
+
+
+def test_flip_is_the_smallest_change():
+    needs = needs_of("Cloud-native microservices with lots of concurrency.")
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    flip = ranking.flip
+    assert flip is not None and flip.language != "Go" and flip.language in T.names
+    assert flip.criterion in T.criteria and 0 < flip.delta <= 1.0
+    assert flip.language in flip.change and T.criteria[flip.criterion].measures in flip.change
+    # applying the change really flips the pick, and the next smaller change does not
+    raised = dict(needs.priorities)
+    raised[flip.criterion] = raised.get(flip.criterion, 0) + flip.delta
+    after = rules.score(rules.Needs(raised, needs.use_cases, needs.constraints), T, rules.Intent("recommend", wants_pick=True))
+    assert after.recommendation == flip.language
+    if flip.delta > 0.1:
+        raised[flip.criterion] -= 0.1
+        before = rules.score(rules.Needs(raised, needs.use_cases, needs.constraints), T, rules.Intent("recommend", wants_pick=True))
+        assert before.recommendation == "Go"
+
+
+def test_flip_on_a_stated_priority():
+    ranking = pick("Ecosystem is critical, speed matters a bit.")
+    assert ranking.recommendation == "Node.js"
+    assert ranking.flip is not None and ranking.flip.language == "Rust"
+    assert "weighed" in ranking.flip.change or "mattered" in ranking.flip.change
+
+
+def test_no_flip_when_nothing_can_overturn():
+    needs = rules.Needs(use_cases=frozenset({"fintech", "blockchain", "systems", "high-performance", "memory-safety"}), skills=frozenset({"Rust"}))
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    assert ranking.recommendation == "Rust" and ranking.flip is None
+
+
+# ============================================================================ check_recommendation
+
+def test_recommendation_checks():
+    needs = needs_of("We do CPU-bound image processing and speed is critical.")
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    top = ranking.recommendation
+    assert rules.check_recommendation(top, needs, ranking, T).verdict == "supported"
+    node = rules.check_recommendation("Node.js", needs, ranking, T)
+    assert node.verdict == "contradicted" and "Not ideal for CPU-bound tasks" in node.evidence and node.kind == "recommendation"
+    java = rules.check_recommendation("Java", needs, ranking, T)
+    assert java.verdict == "contradicted" and java.evidence == "The comparison table covers only Node.js, Python, Go and Rust."
+    excluded = needs_of("Not Rust. We need speed.")
+    r2 = rules.score(excluded, T, rules.Intent("recommend", wants_pick=True))
+    assert rules.check_recommendation("Rust", excluded, r2, T).verdict == "contradicted"
+    assert rules.check_recommendation("golang", excluded, r2, T).verdict == "supported"
+
+
+def test_recommendation_far_below_or_close():
+    needs = needs_of("Cloud-native microservices with lots of concurrency.")
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    assert rules.check_recommendation("Python", needs, ranking, T).verdict == "contradicted"
+    needs = needs_of("We need microservices.")
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    assert rules.check_recommendation("Go", needs, ranking, T).verdict == "supported"  # tied with Node.js
+    needs = needs_of("Real-time chat, and speed matters a bit.")
+    ranking = rules.score(needs, T, rules.Intent("recommend", wants_pick=True))
+    second = ranking.scores[1]
+    if 0.5 < ranking.scores[0].total - second.total <= 5:
+        assert rules.check_recommendation(second.language, needs, ranking, T).verdict == "unsupported"
+
+
+# ============================================================================ a user's own table
+
+EXTRA = {
+    "criteria": {
+        "typing": {"label": "Typing", "scale": ["Dynamic", "Gradual", "Static"],
+                   "keywords": ["typing", "type safety", "static types", "types"],
+                   "better": ["more strictly typed"], "worse": ["less strictly typed"],
+                   "best": ["most strictly typed"], "worst": ["least strictly typed"], "nouns": ["typing"]},
+    },
+    "use_cases": {"enterprise": {"label": "Enterprise systems", "keywords": ["enterprise", "bank-grade", "legacy integration"]}},
+    "languages": [
+        {"name": "Java", "aliases": ["java", "jvm"], "skills": ["spring", "spring boot", "kotlin"],
+         "cells": {"speed": "High", "concurrency": "Very High", "learning_curve": "Easy/Medium", "ecosystem": "Huge", "typing": "Static"},
+         "best_for": [{"text": "Enterprise systems", "use_case": "enterprise"}],
+         "pros": [{"text": "Mature tooling and libraries", "criterion": "ecosystem"}],
+         "cons": [{"text": "Verbose syntax", "criterion": "learning_curve"}], "frameworks": ["Spring", "Quarkus"]},
+        {"name": "Elixir", "aliases": ["elixir"], "skills": ["phoenix", "erlang"],
+         "cells": {"speed": "Moderate", "concurrency": "Very High", "learning_curve": "Easy/Medium", "ecosystem": "Growing", "typing": "Dynamic"},
+         "best_for": [{"text": "Real-time systems", "use_case": "real-time"}]},
+        {"name": "Node.js", "cells": {"typing": "Dynamic"}},
+        {"name": "Python", "cells": {"typing": "Gradual"}},
+        {"name": "Go", "cells": {"typing": "Static"}},
+        {"name": "Rust", "cells": {"typing": "Static"}},
+    ],
+}
+T2 = knowledge.parse_table(knowledge.merge_tables(RAW, EXTRA))
+
+
+def test_custom_table_languages_are_not_outside_any_more():
+    n = rules.extract_needs("Should we use Java or Elixir? Not PHP.", T2)
+    assert n.mentioned == ("Java", "Elixir") and n.outside == ("PHP",)
+    assert rules.classify("Should I use Java?", T2, rules.extract_needs("Should I use Java?", T2)).kind != "out_of_scope"
+    assert rules.extract_needs("Java or Go?", T).outside == ("Java",)  # the built-in table still does not cover it
+
+
+def test_custom_table_needs_and_score():
+    needs = rules.extract_needs("Type safety is critical for our enterprise system and the team knows Spring Boot.", T2)
+    assert needs.priorities == {"typing": 1.0} and needs.use_cases == {"enterprise"} and needs.skills == {"Java"}
+    ranking = rules.score(needs, T2, rules.Intent("recommend", wants_pick=True))
+    assert ranking.recommendation == "Java"
+    java = ranking.score_of("Java")
+    assert any(c.label == "Typing: Static" and c.points == 10.0 for c in java.breakdown)
+    assert ranking.flip is None or ranking.flip.language in T2.names
+
+
+def test_custom_table_check():
+    assert [(c.kind, c.verdict) for c in rules.check("Java has static typing.", T2)] == [("level", "supported")]
+    assert [(c.kind, c.verdict) for c in rules.check("Python has static typing.", T2)] == [("level", "contradicted")]
+    assert [(c.kind, c.verdict) for c in rules.check("Java is more strictly typed than Python.", T2)] == [("comparison", "supported")]
+    assert [(c.kind, c.verdict) for c in rules.check("Node.js is the most strictly typed.", T2)] == [("superlative", "contradicted")]
+    assert [(c.kind, c.verdict) for c in rules.check("Java has very high concurrency.", T2)] == [("level", "supported")]
+    assert [(c.kind, c.verdict) for c in rules.check("Elixir is great for real-time apps.", T2)] == [("best_for", "supported")]
+    assert [(c.kind, c.verdict) for c in rules.check("Quarkus is a Java framework.", T2)] == [("framework", "supported")]
+    assert rules.check("Java has very high concurrency.", T)[0].kind == "outside"
+    assert "Java" in rules.check("PHP is fast.", T2)[0].evidence
+
+
+@pytest.mark.parametrize("name", ["Java", "Elixir", "Go"])
+@pytest.mark.parametrize("level", ["Dynamic", "Gradual", "Static"])
+def test_custom_table_round_trip(name, level):
+    check = one(f"{name}'s typing is {level}.", T2)
+    assert check.verdict == ("supported" if T2.level(name, "typing") == level else "contradicted")
+
+
+# ============================================================================ robustness
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "|", "**", "| a |\n|---|", "\n\n- \n", "Go" * 500, "é" * 100, "İstanbul Go"])
+def test_odd_inputs_do_not_crash(text):
+    rules.check(text, T)
+    n = rules.extract_needs(text, T)
+    rules.score(n, T, rules.classify(text, T, n))
+
+
+def test_a_300_word_answer_is_checked():  # a sanity run, not a timing test
+    text = ("Rust is the fastest and Go has very high concurrency. Python is easy to learn but slow. "
+            "Node.js has a huge ecosystem and is great for real-time applications. ") * 12
+    assert len(text.split()) >= 300
+    for _ in range(20):
+        assert rules.check(text, T)
