@@ -1,0 +1,716 @@
+"""The eval suite: cases (YAML, plus cases generated from the comparison table), a runner, deterministic
+metrics, gates and a baseline. No LLM judge: every verdict is a comparison with the case or the table.
+
+    evals/cases/*.yaml ──load_cases──▶ [Case] ◀──generate_cases── knowledge.Table
+                 [Case] ──run (one Advisor)──▶ [CaseResult] ──summarise──▶ metrics overall + per category
+                                                      metrics ──check_gates──▶ pass/fail ──▶ exit 0 / 1
+    results ──report.write_reports──▶ results.json, report.html, summary.md, baseline.json
+
+Exit codes of `stackadvisor eval`: 0 every gate passed, 1 a gate failed, 2 the harness could not run
+(a bad cases or gates file, an advisor that does not start).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import StackAdvisorError
+
+VERDICTS = ("supported", "contradicted", "unsupported", "unjudged", "none")
+CASE_KEYS = {"id", "category", "tags", "note", "turns", "question", "expect_any", "forbid", "expect_no_pick", "expect_sections",
+             "must_mention", "must_not_say", "expect_out_of_scope", "text", "claims", "expect_no_claims"}
+TURN_KEYS = {"user", "expect_any", "forbid", "expect_no_pick"}
+CLAIM_KEYS = {"text", "match", "language", "criterion", "kind", "verdict"}
+METRICS = {  # name -> (label, higher is better)
+    "pass_rate": ("cases passed", True),
+    "recommendation_accuracy": ("recommendation accuracy", True),
+    "forbidden_pick_rate": ("forbidden picks", False),
+    "retrieval_hit_at_k": ("retrieval hit@k", True),
+    "retrieval_mrr": ("retrieval MRR", True),
+    "claim_accuracy": ("claim-verdict accuracy", True),
+    "must_mention_rate": ("must mention", True),
+    "must_not_say_rate": ("must not say", True),
+    "contradicted_answer_rate": ("answers holding a contradicted claim", False),
+    "out_of_scope_accuracy": ("out-of-scope handling", True),
+    "error_rate": ("cases that raised", False),
+    "latency_p50_ms": ("latency p50 (ms)", False),
+    "latency_p95_ms": ("latency p95 (ms)", False),
+}
+
+
+class EvalError(StackAdvisorError):
+    """The eval harness cannot run: a bad cases, gates or baseline file. The message names the file and the fix."""
+
+
+def evals_dir() -> Path:
+    """The repository's evals/ folder (a source checkout). Installed wheels do not ship it: pass --cases."""
+    return Path(__file__).resolve().parents[2] / "evals"
+
+
+# ---------------------------------------------------------------------------------------------- cases
+
+
+@dataclass(frozen=True)
+class Turn:
+    user: str
+    expect_any: tuple[str, ...] = ()
+    forbid: tuple[str, ...] = ()
+    expect_no_pick: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimExpect:
+    verdict: str
+    text: str | None = None  # checked on its own; default: the case's text
+    match: str | None = None
+    language: str | None = None
+    criterion: str | None = None
+    kind: str | None = None
+
+    def describe(self) -> str:
+        bits = [f"{k}={v}" for k, v in (("match", self.match), ("language", self.language), ("criterion", self.criterion), ("kind", self.kind)) if v]
+        return (f"{self.text!r}: " if self.text else "") + (", ".join(bits) or "any claim") + f" -> {self.verdict}"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    category: str
+    turns: tuple[Turn, ...] = ()
+    expect_sections: tuple[str, ...] = ()
+    must_mention: tuple[Any, ...] = ()  # each a pattern string, or a list of them (any of)
+    must_not_say: tuple[str, ...] = ()
+    expect_out_of_scope: bool | None = None
+    text: str | None = None
+    claims: tuple[ClaimExpect, ...] = ()
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    origin: str = "hand"  # hand | generated
+    file: str = ""
+
+    @property
+    def is_claim(self) -> bool:
+        return bool(self.claims)
+
+    @property
+    def prompt(self) -> str:
+        return self.text if self.is_claim else " ⏎ ".join(t.user for t in self.turns)
+
+
+def pattern(spec: str) -> re.Pattern[str]:
+    """"/regex/" is a case-insensitive regex; anything else a case-insensitive substring."""
+    if len(spec) > 2 and spec.startswith("/") and spec.endswith("/"):
+        return re.compile(spec[1:-1], re.I)
+    return re.compile(re.escape(spec), re.I)
+
+
+def _strs(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise EvalError(f"{where}: expected a string or a list of strings, got {value!r}.")
+
+
+def _langs(value: Any, where: str, names: Iterable[str]) -> tuple[str, ...]:
+    langs = _strs(value, where)
+    known = list(names)
+    for lang in langs:
+        if lang not in known:
+            raise EvalError(f"{where}: unknown language {lang!r}; the table has {', '.join(known)} (spelled exactly).")
+    return langs
+
+
+def _patterns(value: Any, where: str) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for item in value if isinstance(value, list) else [value] if value is not None else []:
+        alts = _strs(item, where)
+        for a in alts:
+            try:
+                pattern(a)
+            except re.error as exc:
+                raise EvalError(f"{where}: bad regex {a!r}: {exc}.") from None
+        out.append(alts[0] if isinstance(item, str) else list(alts))
+    return tuple(out)
+
+
+def _bool(raw: dict, key: str, where: str) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise EvalError(f"{where}: {key} must be true or false, got {value!r}.")
+    return value
+
+
+def parse_case(raw: Any, where: str, names: list[str], sections: set[str], default_category: str, file: str = "") -> Case:
+    """One case from its YAML mapping, validated: a typo is an error, not a silently weaker case."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"].strip():
+        raise EvalError(f"{where}: every case is a mapping with an 'id' (a short unique string).")
+    at = f"{where} (case {raw['id']!r})"
+    unknown = set(raw) - CASE_KEYS
+    if unknown:
+        raise EvalError(f"{at}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(CASE_KEYS))}.")
+    category = str(raw.get("category") or default_category)
+    if not category:
+        raise EvalError(f"{at}: no category; set 'category:' on the case or at the top of the file.")
+    final = {"expect_any": _langs(raw.get("expect_any"), f"{at}.expect_any", names), "forbid": _langs(raw.get("forbid"), f"{at}.forbid", names),
+             "expect_no_pick": bool(_bool(raw, "expect_no_pick", at))}
+    turns: list[Turn] = []
+    raw_turns = raw.get("turns")
+    if raw.get("question") is not None:
+        if raw_turns is not None:
+            raise EvalError(f"{at}: give either 'question' (one turn) or 'turns', not both.")
+        raw_turns = [raw["question"]]
+    for i, t in enumerate(raw_turns or [], start=1):
+        tw = f"{at}.turns[{i}]"
+        if isinstance(t, str):
+            t = {"user": t}
+        if not isinstance(t, dict) or not isinstance(t.get("user"), str) or set(t) - TURN_KEYS:
+            raise EvalError(f"{tw}: a turn is a string, or a mapping with 'user' and optional {', '.join(sorted(TURN_KEYS - {'user'}))}.")
+        turns.append(Turn(t["user"], _langs(t.get("expect_any"), f"{tw}.expect_any", names), _langs(t.get("forbid"), f"{tw}.forbid", names),
+                          bool(_bool(t, "expect_no_pick", tw))))
+    claims: list[ClaimExpect] = []
+    for i, c in enumerate(raw.get("claims") or [], start=1):
+        cw = f"{at}.claims[{i}]"
+        if not isinstance(c, dict) or set(c) - CLAIM_KEYS or c.get("verdict") not in VERDICTS:
+            raise EvalError(f"{cw}: a claim is a mapping with 'verdict' ({', '.join(VERDICTS)}) and optional text, match, language, criterion, kind.")
+        claims.append(ClaimExpect(**{k: (str(v) if v is not None else None) for k, v in c.items()}))
+    if raw.get("expect_no_claims"):
+        claims.append(ClaimExpect("none"))
+    text = raw.get("text")
+    if claims:
+        if turns:
+            raise EvalError(f"{at}: a claim case has 'text' and 'claims', not turns.")
+        if not isinstance(text, str) and not all(c.text for c in claims):
+            raise EvalError(f"{at}: a claim case needs 'text' (or a 'text' on every claim).")
+    elif not turns:
+        raise EvalError(f"{at}: give 'question' or 'turns' (an answer case) or 'text' and 'claims' (a claim-checking case).")
+    else:
+        last = turns[-1]
+        turns[-1] = Turn(last.user, last.expect_any or final["expect_any"], last.forbid or final["forbid"], last.expect_no_pick or final["expect_no_pick"])
+    secs = _strs(raw.get("expect_sections"), f"{at}.expect_sections")
+    for s in secs:
+        if s not in sections:
+            raise EvalError(f"{at}: unknown section {s!r}; the article's sections are {', '.join(sorted(sections))}.")
+    return Case(
+        id=raw["id"].strip(), category=category, turns=tuple(turns), expect_sections=secs,
+        must_mention=_patterns(raw.get("must_mention"), f"{at}.must_mention"),
+        must_not_say=tuple(a for p in _patterns(raw.get("must_not_say"), f"{at}.must_not_say") for a in ([p] if isinstance(p, str) else p)),
+        expect_out_of_scope=_bool(raw, "expect_out_of_scope", at), text=text if isinstance(text, str) else None, claims=tuple(claims),
+        tags=_strs(raw.get("tags"), f"{at}.tags"), note=str(raw.get("note") or ""), file=file,
+    )
+
+
+def load_cases(path: str | Path, knowledge: Any) -> list[Case]:
+    """All cases under a YAML file or folder (files in name order), generated ones included where a file asks."""
+    import yaml
+
+    root = Path(path)
+    if root.is_dir():
+        files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != "gates.yaml")
+    elif root.is_file():
+        files = [root]
+    else:
+        raise EvalError(f"No cases at {root}. Give --cases a YAML file or a folder of them (see evals/README.md).")
+    if not files:
+        raise EvalError(f"{root} holds no .yaml case files. Add one (see evals/README.md) or point --cases at another folder.")
+    names = list(knowledge.table.names)
+    sections = {s.id for s in knowledge.sections}
+    cases: list[Case] = []
+    for f in files:
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise EvalError(f"{f}: cannot read the cases file: {exc}. Fix the YAML and rerun.") from None
+        if not isinstance(data, dict) or not (isinstance(data.get("cases"), list) or data.get("generate")):
+            raise EvalError(f"{f}: expected a mapping with 'cases:' (a list) or 'generate:'; see evals/README.md.")
+        category = str(data.get("category") or f.stem)
+        for i, raw in enumerate(data.get("cases") or [], start=1):
+            cases.append(parse_case(raw, f"{f.name}: case {i}", names, sections, category, f.name))
+        gen = data.get("generate")
+        if gen:
+            kinds = _strs(gen, f"{f}: generate")
+            bad = set(kinds) - {"cells", "pairs"}
+            if bad:
+                raise EvalError(f"{f}: generate: unknown kind(s) {', '.join(sorted(bad))}; allowed: cells, pairs.")
+            cases.extend(generate_cases(knowledge, kinds))
+    seen: dict[str, str] = {}
+    for c in cases:
+        if c.id in seen:
+            raise EvalError(f"Case id {c.id!r} appears twice ({seen[c.id]} and {c.file or 'generated'}); ids must be unique.")
+        seen[c.id] = c.file or "generated"
+    return cases
+
+
+# ------------------------------------------------------------------------------------------ generation
+
+
+def level_regex(level: str, scale: Iterable[str]) -> str:
+    """A must-mention regex for a level that does not match inside a longer level ("High" not in "Very High")."""
+    before, after = set(), set()
+    for other in scale:
+        if other == level:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(level.lower())}(?!\w)", other.lower()):
+            if m.start():
+                before.add(other[: m.start()].lower())
+            if m.end() < len(other):
+                after.add(other[m.end():].lower())
+    look = "".join(f"(?<!{re.escape(b)})" for b in sorted(before)) + rf"(?<!\w){re.escape(level)}(?!\w)" + "".join(f"(?!{re.escape(a)})" for a in sorted(after))
+    return f"/{look}/"
+
+
+def _phrase(crit: Any, phrase: str) -> str:
+    verb = "has a" if any(phrase.endswith(n) for n in crit.nouns) else "is"
+    return f"{verb} {phrase}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def generate_cases(knowledge: Any, kinds: Iterable[str] = ("cells", "pairs")) -> list[Case]:
+    """Questions and claims from the table itself, so a user's table is measured too:
+    every cell as a question and as claims (its true level supported, every other level contradicted), and
+    every pair of languages on every criterion as a question and as claims (both directions, better and worse)."""
+    table = knowledge.table
+    sec_of = {lang.name: next((s.id for s in knowledge.sections if s.title == lang.section), None) for lang in table.languages.values()}
+    cases: list[Case] = []
+    kinds = set(kinds)
+    for cid, crit in table.criteria.items():
+        label = crit.label.lower()
+        langs = [n for n in table.names if cid in table.languages[n].cells]
+        if "cells" in kinds:
+            for n in langs:
+                level = table.level(n, cid)
+                secs = tuple(s for s in ("comparison", sec_of[n]) if s)
+                tag = f"{_slug(n)}-{cid}"
+                cases.append(Case(f"gen-cell-q-{tag}", "gen-cell-question", (Turn(f"What is {n}'s {label}?", expect_no_pick=True),), secs,
+                                  (level_regex(level, crit.scale),), tags=("generated", cid), origin="generated"))
+                claims = tuple(ClaimExpect("supported" if lv == level else "contradicted", f"{n}'s {label} is {lv}", language=n, criterion=cid)
+                               for lv in crit.scale)
+                cases.append(Case(f"gen-cell-claim-{tag}", "gen-cell-claim", claims=claims, tags=("generated", cid), origin="generated"))
+        if "pairs" in kinds and crit.better and crit.worse:
+            for i, a in enumerate(langs):
+                for b in langs[i + 1:]:
+                    ra, rb = table.rank(a, cid), table.rank(b, cid)
+                    tag = f"{_slug(a)}-{_slug(b)}-{cid}"
+                    levels = [level_regex(table.level(x, cid), crit.scale) for x in dict.fromkeys((a, b)) if table.level(x, cid)]
+                    secs = tuple(s for s in ("comparison", sec_of[a], sec_of[b]) if s)
+                    q = f"Which {_phrase(crit, crit.better[0])}, {a} or {b}?"
+                    cases.append(Case(f"gen-pair-q-{tag}", "gen-pair-question", (Turn(q),), secs, tuple(dict.fromkeys(levels)),
+                                      tags=("generated", cid), origin="generated"))
+                    claims = []
+                    for x, y, rx, ry in ((a, b, ra, rb), (b, a, rb, ra)):
+                        claims.append(ClaimExpect("supported" if rx > ry else "contradicted", f"{x} {_phrase(crit, crit.better[0])} than {y}", language=x, criterion=cid))
+                        claims.append(ClaimExpect("supported" if rx < ry else "contradicted", f"{x} {_phrase(crit, crit.worse[0])} than {y}", language=x, criterion=cid))
+                    cases.append(Case(f"gen-pair-claim-{tag}", "gen-pair-claim", claims=tuple(claims), tags=("generated", cid), origin="generated"))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+
+@dataclass
+class TurnResult:
+    user: str
+    answer: str = ""
+    recommendation: str | None = None
+    intent: str = ""
+    backend: str = ""
+    latency_ms: float = 0.0
+    sources: list[dict] = field(default_factory=list)
+    contradicted: list[dict] = field(default_factory=list)
+    checks: int = 0
+
+
+@dataclass
+class CaseResult:
+    id: str
+    category: str
+    origin: str
+    prompt: str
+    passed: bool = False
+    error: str | None = None
+    turns: list[TurnResult] = field(default_factory=list)
+    rec: list[bool] = field(default_factory=list)  # one per recommendation expectation (any turn)
+    forbidden: list[bool] = field(default_factory=list)  # one per turn with a forbid list: True = a forbidden pick
+    hit_rank: int | None = None  # 1-based rank of the first passage from an expected section; 0 = missed; None = not measured
+    claims: list[dict] = field(default_factory=list)  # expected vs got per claim
+    mention: list[tuple[str, bool]] = field(default_factory=list)
+    not_say: list[tuple[str, bool]] = field(default_factory=list)
+    out_of_scope: bool | None = None  # handled as expected?
+    failures: list[str] = field(default_factory=list)  # human-readable reasons
+    expected: dict = field(default_factory=dict)
+
+
+def _verdict_of(checks: list[Any], exp: ClaimExpect, text: str) -> tuple[str, list[str]]:
+    """The verdict the checker gave the expected claim: all matching checks must agree; "absent" when none matched."""
+    if exp.verdict == "none":
+        return ("none" if not checks else "found"), [f"{c.verdict}: {c.claim}" for c in checks]
+
+    def matches(c: Any) -> bool:
+        span = text[c.span[0]: c.span[1]] if getattr(c, "span", None) and c.span[1] > c.span[0] else ""
+        return ((not exp.language or (c.language or "").lower() == exp.language.lower())
+                and (not exp.criterion or c.criterion == exp.criterion) and (not exp.kind or c.kind == exp.kind)
+                and (not exp.match or exp.match.lower() in c.claim.lower() or exp.match.lower() in span.lower()))
+
+    found = [c for c in checks if matches(c)]
+    verdicts = sorted({c.verdict for c in found})
+    got = "absent" if not found else verdicts[0] if len(verdicts) == 1 else "mixed(" + ",".join(verdicts) + ")"
+    return got, [f"{c.verdict}: {c.claim}" for c in found]
+
+
+def _claim_ok(expected: str, got: str) -> bool:
+    if expected == "unjudged":
+        return got in ("absent", "unsupported")
+    return expected == got
+
+
+def _ranked_sections(reply: Any) -> list[dict]:
+    """The passages retrieval returned, best first (passages added only to cite a section carry score 0)."""
+    retrieved = [s for s in reply.sources if float(getattr(s, "score", 0) or 0) > 0]
+    retrieved.sort(key=lambda s: -float(s.score))
+    return [{"id": s.id, "section": s.section, "score": round(float(s.score), 4)} for s in retrieved]
+
+
+def run_case(advisor: Any, case: Case) -> CaseResult:
+    """Run one case on the advisor and judge it against its expectations."""
+    r = CaseResult(case.id, case.category, case.origin, case.prompt)
+    r.expected = _expected(case)
+    try:
+        if case.is_claim:
+            _run_claims(advisor, case, r)
+        else:
+            _run_turns(advisor, case, r)
+    except Exception as exc:  # noqa: BLE001 - a product failure is a failed case, not a broken harness
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        r.error = f"{type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})"
+        r.failures.append(f"raised {r.error}")
+    r.passed = r.error is None and not r.failures
+    return r
+
+
+def _run_claims(advisor: Any, case: Case, r: CaseResult) -> None:
+    cache: dict[str, list[Any]] = {}
+    for exp in case.claims:
+        text = exp.text or case.text or ""
+        if text not in cache:
+            cache[text] = list(advisor.check(text))
+        got, found = _verdict_of(cache[text], exp, text)
+        ok = _claim_ok(exp.verdict, got)
+        r.claims.append({"text": text, "expect": exp.describe(), "expected": exp.verdict, "got": got, "ok": ok, "checks": found})
+        if not ok:
+            r.failures.append(f"claim {exp.describe()}: got {got}")
+
+
+def _run_turns(advisor: Any, case: Case, r: CaseResult) -> None:
+    chat = advisor.chat() if len(case.turns) > 1 else None
+    reply = None
+    for i, turn in enumerate(case.turns, start=1):
+        started = time.perf_counter()
+        reply = chat.ask(turn.user) if chat is not None else advisor.ask(turn.user)
+        elapsed = (time.perf_counter() - started) * 1000
+        bad = [c for c in reply.checks if c.verdict == "contradicted"]
+        r.turns.append(TurnResult(turn.user, reply.answer, reply.recommendation, getattr(reply.intent, "kind", str(reply.intent)),
+                                  getattr(reply, "backend", ""), round(elapsed, 2), _ranked_sections(reply),
+                                  [{"claim": c.claim, "evidence": c.evidence} for c in bad], len(reply.checks)))
+        where = f"turn {i}: " if len(case.turns) > 1 else ""
+        pick = reply.recommendation
+        if turn.expect_any:
+            r.rec.append(pick in turn.expect_any)
+            if pick not in turn.expect_any:
+                r.failures.append(f"{where}recommended {pick or 'nothing'}, expected one of {', '.join(turn.expect_any)}")
+        if turn.expect_no_pick:
+            r.rec.append(pick is None)
+            if pick is not None:
+                r.failures.append(f"{where}recommended {pick}, expected no pick")
+        if turn.forbid:
+            r.forbidden.append(pick in turn.forbid)
+            if pick in turn.forbid:
+                r.failures.append(f"{where}recommended {pick}, which the case forbids")
+        if bad:
+            r.failures.append(f"{where}answer holds a contradicted claim: {bad[0].claim!r}")
+    assert reply is not None
+    answer = reply.answer
+    if case.expect_sections:
+        ranked = r.turns[-1].sources
+        r.hit_rank = next((i for i, s in enumerate(ranked, start=1) if s["section"] in case.expect_sections), 0)
+        if not r.hit_rank:
+            r.failures.append(f"retrieval: no passage from {', '.join(case.expect_sections)} (got {', '.join(s['section'] for s in ranked) or 'none'})")
+    for item in case.must_mention:
+        alts = [item] if isinstance(item, str) else list(item)
+        ok = any(pattern(a).search(answer) for a in alts)
+        r.mention.append((" | ".join(alts), ok))
+        if not ok:
+            r.failures.append(f"does not mention {' or '.join(repr(a) for a in alts)}")
+    for item in case.must_not_say:
+        m = pattern(item).search(answer)
+        r.not_say.append((item, m is None))
+        if m:
+            r.failures.append(f"says {m.group(0)!r} (must not say {item!r})")
+    if case.expect_out_of_scope is not None:
+        oos = r.turns[-1].intent == "out_of_scope" and reply.recommendation is None
+        r.out_of_scope = oos == case.expect_out_of_scope
+        if not r.out_of_scope:
+            r.failures.append(f"out of scope expected {case.expect_out_of_scope}, got intent {r.turns[-1].intent!r} and pick {reply.recommendation}")
+
+
+def _expected(case: Case) -> dict:
+    out: dict[str, Any] = {}
+    for i, t in enumerate(case.turns, start=1):
+        bits = {k: v for k, v in (("expect_any", list(t.expect_any)), ("forbid", list(t.forbid)), ("expect_no_pick", t.expect_no_pick)) if v}
+        if bits:
+            out[f"turn {i}" if len(case.turns) > 1 else "pick"] = bits
+    for key in ("expect_sections", "must_mention", "must_not_say"):
+        if getattr(case, key):
+            out[key] = list(getattr(case, key))
+    if case.expect_out_of_scope is not None:
+        out["expect_out_of_scope"] = case.expect_out_of_scope
+    if case.claims:
+        out["claims"] = [c.describe() for c in case.claims]
+    return out
+
+
+def run(advisor: Any, cases: list[Case], on_case: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+    results = []
+    for case in cases:
+        results.append(run_case(advisor, case))
+        if on_case:
+            on_case(results[-1])
+    return results
+
+
+# ---------------------------------------------------------------------------------------------- metrics
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (deterministic, no interpolation)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def _rate(ok: int, n: int) -> float | None:
+    return round(ok / n, 4) if n else None
+
+
+def metrics(results: list[CaseResult]) -> dict[str, Any]:
+    """Every metric over a group of results; None where the group has nothing to measure."""
+    answers = [t for r in results for t in r.turns]
+    ranks = [r.hit_rank for r in results if r.hit_rank is not None]
+    claims = [c for r in results for c in r.claims]
+    mention = [ok for r in results for _, ok in r.mention]
+    not_say = [ok for r in results for _, ok in r.not_say]
+    rec = [ok for r in results for ok in r.rec]
+    forbidden = [bad for r in results for bad in r.forbidden]
+    oos = [r.out_of_scope for r in results if r.out_of_scope is not None]
+    lat = [t.latency_ms for t in answers]
+    p50, p95 = percentile(lat, 50), percentile(lat, 95)
+    return {
+        "cases": len(results),
+        "passed": sum(r.passed for r in results),
+        "pass_rate": _rate(sum(r.passed for r in results), len(results)),
+        "recommendation_accuracy": _rate(sum(rec), len(rec)),
+        "forbidden_pick_rate": _rate(sum(forbidden), len(forbidden)),
+        "retrieval_hit_at_k": _rate(sum(1 for x in ranks if x), len(ranks)),
+        "retrieval_mrr": round(sum(1 / x for x in ranks if x) / len(ranks), 4) if ranks else None,
+        "claim_accuracy": _rate(sum(c["ok"] for c in claims), len(claims)),
+        "must_mention_rate": _rate(sum(mention), len(mention)),
+        "must_not_say_rate": _rate(sum(not_say), len(not_say)),
+        "contradicted_answer_rate": _rate(sum(1 for t in answers if t.contradicted), len(answers)),
+        "out_of_scope_accuracy": _rate(sum(oos), len(oos)),
+        "error_rate": _rate(sum(1 for r in results if r.error), len(results)),
+        "latency_p50_ms": round(p50, 2) if p50 is not None else None,
+        "latency_p95_ms": round(p95, 2) if p95 is not None else None,
+        "counts": {"answers": len(answers), "recommendation_checks": len(rec), "forbid_checks": len(forbidden), "retrieval_checks": len(ranks),
+                   "claims": len(claims), "must_mention": len(mention), "must_not_say": len(not_say), "out_of_scope_checks": len(oos)},
+    }
+
+
+def summarise(results: list[CaseResult]) -> dict[str, Any]:
+    categories: dict[str, list[CaseResult]] = {}
+    for r in results:
+        categories.setdefault(r.category, []).append(r)
+    return {"overall": metrics(results), "categories": {c: metrics(rs) for c, rs in categories.items()}}
+
+
+# ---------------------------------------------------------------------------------------------- gates
+
+
+def load_gates(path: str | Path | None, backend: str) -> list[dict]:
+    """Gates as [{scope, metric, op, threshold}]: `overall:` and `categories:`, then `backends.<name>:` overrides."""
+    if path is None:
+        return []
+    import yaml
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise EvalError(f"{p}: cannot read the gates file: {exc}. Fix it or pass --gates FILE.") from None
+    if not isinstance(data, dict):
+        raise EvalError(f"{p}: expected a mapping with 'overall:' and optional 'categories:' and 'backends:'.")
+    layers = [data]
+    overrides = data.get("backends") or {}
+    if not isinstance(overrides, dict):
+        raise EvalError(f"{p}: 'backends:' maps a backend name (offline, local, openai, openai:gpt-4o-mini) to its own gates.")
+    for name in dict.fromkeys((backend.split(":", 1)[0], backend)):
+        if name in overrides:
+            layers.append(overrides[name])
+    merged: dict[tuple[str, str], dict] = {}
+    for layer in layers:
+        if not isinstance(layer, dict):
+            raise EvalError(f"{p}: each gates layer is a mapping with 'overall:' and 'categories:'.")
+        scopes = [("overall", layer.get("overall") or {})] + [(c, g or {}) for c, g in (layer.get("categories") or {}).items()]
+        for scope, gates in scopes:
+            if not isinstance(gates, dict):
+                raise EvalError(f"{p}: gates under {scope!r} must map metric names to {{min: x}} or {{max: x}}.")
+            for metric, rule in gates.items():
+                if metric not in METRICS:
+                    raise EvalError(f"{p}: unknown metric {metric!r} under {scope!r}; metrics: {', '.join(METRICS)}.")
+                if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in ("min", "max") or not isinstance(next(iter(rule.values())), (int, float)):
+                    raise EvalError(f"{p}: gate {scope}.{metric} must be {{min: number}} or {{max: number}}, got {rule!r}.")
+                op, threshold = next(iter(rule.items()))
+                merged[(scope, metric)] = {"scope": scope, "metric": metric, "op": op, "threshold": float(threshold)}
+    return list(merged.values())
+
+
+def check_gates(gates: list[dict], summary: dict) -> list[dict]:
+    out = []
+    for g in gates:
+        group = summary["overall"] if g["scope"] == "overall" else summary["categories"].get(g["scope"])
+        value = None if group is None else group.get(g["metric"])
+        if value is None:
+            status = "n/a"
+        else:
+            ok = value >= g["threshold"] if g["op"] == "min" else value <= g["threshold"]
+            status = "pass" if ok else "fail"
+        out.append({**g, "value": value, "status": status})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- baseline
+
+
+def load_baseline(path: str | Path | None, required: bool) -> dict | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        if required:
+            raise EvalError(f"Baseline {p} does not exist. Pass a results.json or baseline.json from an earlier run.")
+        return None
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EvalError(f"{p}: not a readable baseline ({exc}). Regenerate it: cp out/eval/baseline.json evals/baseline.json") from None
+    if not isinstance(data, dict) or "summary" not in data:
+        raise EvalError(f"{p}: a baseline is a results.json or baseline.json written by `stackadvisor eval`.")
+    data["path"] = str(p)
+    return data
+
+
+def compare(summary: dict, baseline: dict | None, results: list[CaseResult]) -> dict | None:
+    """What moved since the baseline: metric deltas overall and per category, and cases that flipped."""
+    if not baseline:
+        return None
+
+    def delta(now: dict, then: dict | None) -> dict:
+        return {m: (round(now[m] - then[m], 4) if now.get(m) is not None and then and then.get(m) is not None else None) for m in METRICS}
+
+    base = baseline["summary"]
+    before = baseline.get("cases") or {}
+    now = {r.id: r.passed for r in results}
+    return {
+        "path": baseline.get("path"), "backend": baseline.get("backend"),
+        "overall": delta(summary["overall"], base.get("overall")),
+        "before": {m: base.get("overall", {}).get(m) for m in METRICS},
+        "categories": {c: delta(m, base.get("categories", {}).get(c)) for c, m in summary["categories"].items()},
+        "newly_failing": sorted(i for i, ok in now.items() if not ok and before.get(i) is True),
+        "newly_passing": sorted(i for i, ok in now.items() if ok and before.get(i) is False),
+        "new_cases": sorted(i for i in now if i not in before) if before else [],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+def results_document(backend: str, results: list[CaseResult], summary: dict, gates: list[dict], moved: dict | None, seconds: float) -> dict:
+    return {
+        "version": 1, "backend": backend, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(seconds, 2),
+        "passed": all(g["status"] != "fail" for g in gates),
+        "summary": summary, "gates": gates, "baseline": moved,
+        "case_counts": {"hand": sum(r.origin == "hand" for r in results), "generated": sum(r.origin == "generated" for r in results)},
+        "results": [asdict(r) for r in results],
+    }
+
+
+def baseline_document(doc: dict) -> dict:
+    """What evals/baseline.json keeps: the summary and each case's pass/fail (no answers, no timestamps)."""
+    summary = json.loads(json.dumps(doc["summary"]))
+    return {"version": 1, "backend": doc["backend"], "summary": summary, "cases": {r["id"]: r["passed"] for r in doc["results"]}}
+
+
+def run_cli(args: Any, out: Any) -> int:
+    """`stackadvisor eval`: run, report, gate. 0 pass, 1 a gate failed, 2 the harness could not run."""
+    try:
+        return _run_cli(args, out)
+    except StackAdvisorError:
+        raise  # the CLI edge prints it and exits 2
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("STACKADVISOR_DEBUG"):
+            raise
+        raise EvalError(f"the eval harness broke: {type(exc).__name__}: {exc}. Rerun with STACKADVISOR_DEBUG=1 for the traceback.") from exc
+
+
+def _run_cli(args: Any, out: Any) -> int:
+    from . import report
+    from .advisor import Advisor
+
+    home = evals_dir()
+    cases_path = Path(args.cases) if getattr(args, "cases", None) else home / "cases"
+    if not getattr(args, "cases", None) and not cases_path.is_dir():
+        raise EvalError(f"The built-in eval cases ship with the source checkout ({cases_path} is missing); pass --cases PATH.")
+    gates_path = Path(args.gates) if getattr(args, "gates", None) else (home / "gates.yaml" if (home / "gates.yaml").is_file() else None)
+    baseline_path = Path(args.baseline) if getattr(args, "baseline", None) else home / "baseline.json"
+    report_dir = Path(getattr(args, "report", None) or "out/eval")
+    limit = getattr(args, "limit", None)
+    if limit is not None and limit < 1:
+        raise EvalError("--limit takes a positive number of cases.")
+
+    advisor = Advisor(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
+                      table=getattr(args, "table", None), home=getattr(args, "home", None))
+    cases = load_cases(cases_path, advisor.knowledge)[:limit]
+    gates = load_gates(gates_path, advisor.backend)
+    baseline = load_baseline(baseline_path, required=bool(getattr(args, "baseline", None)))
+    quiet = bool(getattr(args, "json", False))
+    started = time.perf_counter()
+    if hasattr(advisor, "warm"):
+        advisor.warm()
+    results = report.run_with_progress(advisor, cases, out, quiet)
+    seconds = time.perf_counter() - started
+    summary = summarise(results)
+    gate_results = check_gates(gates, summary)
+    moved = compare(summary, baseline, results)
+    doc = results_document(advisor.backend, results, summary, gate_results, moved, seconds)
+    paths = report.write_reports(doc, report_dir)
+    if quiet:
+        print(json.dumps({k: doc[k] for k in ("backend", "passed", "seconds", "case_counts", "summary", "gates", "baseline")}, indent=2))
+    else:
+        report.print_summary(doc, out, paths)
+    return 0 if doc["passed"] else 1
+
+
+__all__ = ["Case", "CaseResult", "ClaimExpect", "EvalError", "Turn", "check_gates", "compare", "evals_dir", "generate_cases", "level_regex",
+           "load_baseline", "load_cases", "load_gates", "metrics", "parse_case", "pattern", "percentile", "run", "run_case", "run_cli", "summarise"]
