@@ -300,3 +300,54 @@ def test_sigkill_mid_ingest_keeps_old_index_and_next_ingest_cleans(isolated_home
     assert len([n for n in names if n.startswith("sa-docs-")]) == 1
     reader.close()
     store.close()
+
+
+def test_headings_only_markdown_is_kept(store, local_embeddings, tmp_path):
+    (tmp_path / "h.md").write_text("# Go is our default for new services\n")
+    result = ingest_paths([tmp_path / "h.md"], "heads", store, local_embeddings)
+    assert result.added == 1 and not result.refused
+
+
+def test_corpus_chunks_are_cached(store, counting, knowledge, isolated_home):
+    ensure_builtin(store, counting, knowledge)
+    cached = list((isolated_home / "cache").glob("corpus-chunks-*.json"))
+    assert len(cached) == 1
+    from stackadvisor.ingest import corpus_chunks
+
+    assert corpus_chunks(knowledge, isolated_home / "cache") == chunk_corpus(knowledge)
+
+
+def test_user_table_gets_its_own_builtin_index(store, counting, knowledge, tmp_path):
+    import yaml
+
+    from stackadvisor.ingest import builtin_kb
+
+    path = tmp_path / "java.yaml"
+    path.write_text(yaml.safe_dump({"languages": [{"name": "Java", "aliases": ["java"],
+                                                   "cells": {"speed": "High", "concurrency": "Very High", "learning_curve": "Easy/Medium", "ecosystem": "Huge"}}]}))
+    with_java = kn.load(table=path)
+    assert builtin_kb(knowledge) == "builtin" and builtin_kb(with_java).startswith("builtin-")
+    ensure_builtin(store, counting, knowledge)
+    result = ensure_builtin(store, counting, with_java)
+    assert "row:java" in store.get_all(builtin_kb(with_java))["ids"] and result.embedded == result.chunks
+    counting.texts = 0
+    assert not ensure_builtin(store, counting, knowledge).changed  # the shipped index was not touched
+    assert not ensure_builtin(store, counting, with_java).changed and counting.texts == 0
+
+
+def test_cli_ingest(isolated_home, tmp_path, capsys):
+    import json
+
+    from stackadvisor.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "adr-1.md").write_text("# ADR 1\n\nWe chose Go for the gateway because of goroutines.\n")
+    (docs / "bad.txt").write_bytes(b"\x00\x00")
+    assert main(["ingest", str(docs), "--kb", "team", "--home", str(isolated_home), "--json"]) == 0
+    builtin, team = json.loads(capsys.readouterr().out)
+    assert builtin["kb"] == "builtin" and builtin["chunks"] > 0
+    assert team["kb"] == "team" and team["added"] == 1 and team["refused"][0]["reason"].startswith("binary")
+    assert main(["ingest", "--home", str(isolated_home)]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert main(["ingest", str(docs / "bad.txt"), "--kb", "x", "--home", str(isolated_home)]) == 1

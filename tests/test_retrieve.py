@@ -118,3 +118,26 @@ def test_warm_search_is_fast(retriever):
         timings.append(time.perf_counter() - t0)
     # a few ms on an idle 2-core machine; the bound leaves room for a busy CI box
     assert min(timings) < 0.05 and sorted(timings)[len(timings) // 2] < 0.15, timings
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Which backend for a blockchain node?", ()),
+        ("Is Node good for chat?", ("Node.js",)),
+        ("node vs go for an api", ("Node.js", "Go")),
+        ("each node in the cluster", ()),
+        ("Go with Rust or Python?", ("Rust", "Python")),
+    ],
+)
+def test_detect_ambiguous_names(knowledge, text, expected):
+    assert set(detect_languages(text, knowledge)) == set(expected)
+
+
+def test_open_retriever_builds_and_checks_kbs(isolated_home, knowledge):
+    from stackadvisor.retrieve import open_retriever
+
+    r = open_retriever(Settings(home=isolated_home), knowledge).warm()  # builds the built-in index on first use
+    assert r.search("What is Rust's learning curve?", k=2)
+    with pytest.raises(IndexError_, match="stackadvisor ingest PATH --kb team"):
+        open_retriever(Settings(home=isolated_home, kb="team"), knowledge)

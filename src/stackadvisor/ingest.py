@@ -176,6 +176,37 @@ def chunk_corpus(knowledge: Knowledge) -> list[Chunk]:
     return chunks
 
 
+CHUNKER_VERSION = "1"
+
+
+def corpus_chunks(knowledge: Knowledge, cache_dir: Path | None = None) -> list[Chunk]:
+    """chunk_corpus, remembered in cache_dir keyed by the article, the table rows and the chunker version, so
+    a start with an unchanged corpus does not even import the text splitters."""
+    if cache_dir is None:
+        return chunk_corpus(knowledge)
+    import json
+
+    table = knowledge.table
+    key = sha256("\0".join([CHUNKER_VERSION, str(CHUNK_SIZE), knowledge.article, table.table_section,
+                            *(f"{table.row_text(n)}|{lang.section}" for n, lang in table.languages.items())]))[:24]
+    path = Path(cache_dir) / f"corpus-chunks-{key}.json"
+    try:
+        return [Chunk(c["id"], c["text"], c["metadata"]) for c in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    chunks = chunk_corpus(knowledge)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("corpus-chunks-*.json"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([{"id": c.id, "text": c.text, "metadata": c.metadata} for c in chunks]), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+    return chunks
+
+
 def _chunk_meta(section: str, title: str, languages: Sequence[str], kind: str, text: str, source: str = CORPUS_SOURCE, kb: str = BUILTIN, **extra: Any) -> dict[str, Any]:
     return _meta(section=section, title=title, languages=",".join(languages), source=source, kind=kind, hash=sha256(text), kb=kb, **extra)
 
@@ -188,6 +219,19 @@ def _check_embedder(store: Store, embeddings: Embeddings) -> None:
             f"The store is keyed to embedder {store.embedder!r} but the embeddings are {model_id_of(embeddings)!r}; "
             "create the Store with Store(settings, embedder=embeddings.model_id)."
         )
+
+
+def builtin_kb(knowledge: Knowledge) -> str:
+    """The store key of the built-in index: "builtin" for the shipped table, "builtin-<digest>" when a user
+    table (--table) changes the rows, so the two never rebuild each other back and forth."""
+    from .knowledge import load
+
+    digest = knowledge.table.digest()
+    try:
+        shipped = load().table.digest()
+    except Exception:  # noqa: BLE001 - no shipped corpus: key by digest
+        shipped = None
+    return BUILTIN if digest == shipped else f"{BUILTIN}-{digest[:12]}"
 
 
 def _embed_into(build: Any, chunks: Sequence[Chunk], embeddings: Embeddings, on_batch: Callable[[int], None] | None = None) -> int:
@@ -219,12 +263,13 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
     """Make the live built-in index match the corpus. Unchanged: one read of ids + metadatas, nothing else."""
     t0 = time.perf_counter()
     _check_embedder(store, embeddings)
-    chunks = chunk_corpus(knowledge)
+    chunks = corpus_chunks(knowledge, Path(store.settings.home) / "cache")
     wanted = {c.id: c.metadata["hash"] for c in chunks}
-    result = IngestResult(BUILTIN, unit="chunks")
+    kb = builtin_kb(knowledge)
+    result = IngestResult(kb, unit="chunks")
 
     def current() -> dict[str, str]:
-        got = store.get_all(BUILTIN)
+        got = store.get_all(kb)
         return {i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
 
     try:
@@ -237,7 +282,7 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
         result.seconds = time.perf_counter() - t0
         return result
 
-    with store.begin_build(BUILTIN) as build:
+    with store.begin_build(kb) as build:
         existing = current()  # another process may have built it while we waited for the lock
         if existing == wanted:
             build.abort()
@@ -365,8 +410,11 @@ def chunk_document(text: str, fmt: str, source: str, kb: str, file_hash: str, ma
     headers, recursive = _splitters()
     key = hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
     name = Path(source).name
+    docs: list[tuple[str, str]] = []
     if fmt in ("markdown", "html"):
         docs = [(d.metadata.get("h3") or d.metadata.get("h2") or d.metadata.get("h1") or name, d.page_content) for d in headers.split_text(text)]
+        if not any(body.strip() for _, body in docs):  # nothing but headings: keep them as the text
+            docs = [(name, text)]
     else:
         docs = [(name, text)]
     chunks = []
@@ -432,8 +480,8 @@ def ingest_paths(
     (by file content hash). Bad files are refused with a reason; the rest still go in. One blue/green commit."""
     t0 = time.perf_counter()
     check_kb(kb)
-    if kb == BUILTIN:
-        raise ConfigError("'builtin' is the built-in corpus; choose another name with --kb (e.g. --kb team-docs).")
+    if kb == BUILTIN or kb.startswith(f"{BUILTIN}-"):
+        raise ConfigError(f"{kb!r} is reserved for the built-in corpus; choose another name with --kb (e.g. --kb team-docs).")
     _check_embedder(store, embeddings)
     if knowledge is None:
         try:
@@ -532,3 +580,95 @@ def ingest_paths(
         result.chunks = build.commit()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def _result_dict(result: IngestResult) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(result)
+    data["refused"] = [{"path": p, "reason": r} for p, r in result.refused]
+    data["flagged"] = [{"path": p, "phrase": f} for p, f in result.flagged]
+    data["seconds"] = round(result.seconds, 3)
+    return data
+
+
+def _progress_bar(out: Any, label: str, unit: str) -> tuple[Any, Progress | None]:
+    """A rich bar with items/s when out is a terminal; (None, None) otherwise."""
+    if not getattr(out, "tty", False):
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed or 0:.1f} {unit}/s", style="cyan")
+
+    bar = Bar(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
+              TextColumn("{task.fields[path]}", style="dim"), console=out.console, transient=True)
+    task = bar.add_task(label, total=None, path="")
+
+    def progress(done: int, total: int, path: str) -> None:
+        bar.update(task, completed=done, total=total, path=Path(path).name)
+
+    return bar, progress
+
+
+def run_ingest(args: Any, out: Any) -> int:
+    """`stackadvisor ingest [PATHS...] [--kb NAME] [--table FILE] [--home DIR] [--json]`.
+
+    Always brings the built-in index up to date (with --table: for that table's rows); with PATHS, adds
+    them to the knowledge base --kb (default "team"). Exit 1 when files were given and none could be used."""
+    import json
+
+    from .config import Settings
+    from .embeddings import get_embeddings, model_id_of
+    from .knowledge import load
+
+    settings = Settings.load(home=getattr(args, "home", None), table=getattr(args, "table", None))
+    knowledge = load(table=settings.table)  # validates --table: errors name the row, column and allowed values
+    embeddings = get_embeddings(settings.embeddings, base_url=settings.base_url, home=settings.home)
+    store = Store(settings, embedder=model_id_of(embeddings))
+    results: list[IngestResult] = []
+    try:
+        bar, progress = _progress_bar(out, "built-in corpus", "chunks")
+        if bar is not None:
+            with bar:
+                results.append(ensure_builtin(store, embeddings, knowledge, progress))
+        else:
+            results.append(ensure_builtin(store, embeddings, knowledge))
+        paths = list(getattr(args, "paths", None) or [])
+        if paths:
+            kb = getattr(args, "kb", None) or "team"
+            bar, progress = _progress_bar(out, f"ingest → {kb}", "files")
+            if bar is not None:
+                with bar:
+                    results.append(ingest_paths(paths, kb, store, embeddings, progress, knowledge))
+            else:
+                results.append(ingest_paths(paths, kb, store, embeddings, None, knowledge))
+    finally:
+        store.close()
+
+    if getattr(args, "json", False):
+        print(json.dumps([_result_dict(r) for r in results], indent=2, ensure_ascii=False))
+    else:
+        builtin = results[0]
+        state = "up to date" if not builtin.changed else f"rebuilt ({builtin.embedded} chunks embedded)"
+        out.line(f"Built-in index: {state}, {builtin.chunks} chunks ({builtin.seconds:.1f} s).")
+        if settings.table:
+            t = knowledge.table
+            out.line(f"Table {settings.table} is valid: {len(t.languages)} languages, {len(t.criteria)} criteria. "
+                     f"Use it with --table {settings.table} or STACKADVISOR_TABLE={settings.table}.")
+        for r in results[1:]:
+            out.line(r.summary())
+            for path, reason in r.refused:
+                out.line(f"  refused {path}: {reason}", "yellow")
+            for path, phrase in r.flagged:
+                out.line(f"  flagged {path}: reads as an instruction ({phrase!r}); stored as data only", "yellow")
+    user = results[1:]
+    if user and user[0].refused and not (user[0].added or user[0].replaced or user[0].skipped):
+        return 1
+    return 0

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .errors import IndexError_
-from .store import BUILTIN, Store
+from .store import BUILTIN, Store, missing_message
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.retrievers import BaseRetriever
 
+    from .config import Settings
     from .knowledge import Knowledge
 
 LANGUAGE_BOOST = 0.15
@@ -46,34 +47,42 @@ class Passage:
 
 
 def detect_languages(text: str, knowledge: Knowledge) -> tuple[str, ...]:
-    """Table languages named in text (names and aliases as whole words; "go" only where it reads as the language)."""
+    """Table languages named in text: names and aliases as whole words, case-insensitive, except the aliases
+    that are also plain English words ("go", "node"), which count only where they read as the language."""
     found = []
     for lang in knowledge.table.languages.values():
         for alias in sorted({lang.name.lower(), *lang.aliases}, key=len, reverse=True):
-            hit = _names_go(text) if alias == "go" else re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w]|\.\w)", text, re.IGNORECASE)
+            if alias in _AMBIGUOUS:
+                hit = _names_ambiguous(alias, text)
+            else:
+                hit = bool(re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w]|\.\w)", text, re.IGNORECASE))
             if hit:
                 found.append(lang.name)
                 break
     return tuple(found)
 
 
-_GO_LOWER = re.compile(
-    r"\b(?:vs\.?|versus|or|and|in|use|using|learn|learning|is|about|choose|pick|than)\s+go\b"
-    r"|\bgo\s+(?:vs\.?|versus|or|and|is|has|have|code|developers?|team|programs?|services?)\b|\bgo\s*[,/]"
-)
-_GO_VERB_AFTER = re.compile(r"Go\s+(?:with|for\s+it|ahead|to|on|back|through|into|over|away|home)\b")
+_AMBIGUOUS = {"go", "node"}
+_NEIGHBOURS = r"vs\.?|versus|or|and|than|like"
+_BEFORE = rf"(?:{_NEIGHBOURS}|in|use|using|learn|learning|choose|pick|about|is|with|on)"
+_AFTER = rf"(?:{_NEIGHBOURS}|is|has|have|code|developers?|devs?|team|programs?|services?|backends?|apps?|for\s+(?:the\s+)?(?:backend|api|apis))"
+_VERB_GO = re.compile(r"Go\s+(?:with|for\s+it|ahead|to|on|back|through|into|over|away|home)\b")
 
 
-def _names_go(text: str) -> bool:
-    """"Go" the language, not the English verb: "Go", "GO" or "golang", or lowercase "go" beside vs/or/and/..."""
-    if re.search(r"\bgolang\b", text, re.IGNORECASE) or _GO_LOWER.search(text):
+def _names_ambiguous(word: str, text: str) -> bool:
+    """"Go"/"Node" the language: capitalised (not "Go with ..." opening a sentence), "golang", or lowercase
+    beside a word that marks a language ("go vs rust", "use node", "node developers")."""
+    if word == "go" and re.search(r"\bgolang\b", text, re.IGNORECASE):
         return True
-    for m in re.finditer(r"(?<![\w.])(?:Go|GO)(?![\w])", text):
-        before = text[: m.start()].rstrip()
-        sentence_start = not before or before[-1] in ".!?:"
-        if not (sentence_start and _GO_VERB_AFTER.match(text, m.start())):
-            return True
-    return False
+    lower = re.compile(rf"\b{_BEFORE}\s+{word}\b(?!\.\w)|(?<![\w.]){word}\s*(?:,|/|\s+{_AFTER}\b)", re.IGNORECASE)
+    for m in re.finditer(rf"(?<![\w.]){word}(?![\w]|\.\w)", text, re.IGNORECASE):
+        token = m.group(0)
+        if token[0].isupper():
+            before = text[: m.start()].rstrip()
+            sentence_start = not before or before[-1] in ".!?:"
+            if not (word == "go" and sentence_start and _VERB_GO.match(text, m.start())):
+                return True
+    return bool(lower.search(text))
 
 
 def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
@@ -101,10 +110,25 @@ class Retriever:
         self.knowledge = knowledge
         self.kbs = tuple(dict.fromkeys(kbs)) or (BUILTIN,)
         self._row_slugs: dict[str, str] = {}
+        self.builtin = BUILTIN  # the store key of the built-in index (another one with a user table)
         if knowledge is not None:
+            from .ingest import builtin_kb
             from .knowledge import slug
 
             self._row_slugs = {name: slug(name) for name in knowledge.table.names}
+            self.builtin = builtin_kb(knowledge)
+
+    def _key(self, kb: str) -> str:
+        return self.builtin if kb == BUILTIN else kb
+
+    def warm(self) -> Retriever:
+        """Load the embedding model and open every kb's collection now, not on the first question."""
+        from .embeddings import embed_query_array
+
+        vector = embed_query_array(self.embeddings, "warm up")
+        for kb in self.kbs:
+            self._hits(kb, vector, 1)
+        return self
 
     def _boost(self, passage_langs: Iterable[str], named: set[str]) -> float:
         langs = set(passage_langs)
@@ -114,14 +138,14 @@ class Retriever:
 
     def _hits(self, kb: str, vector: Any, n: int) -> list[Any]:
         try:
-            return self.store.query(kb, vector, n)
+            return self.store.query(self._key(kb), vector, n)
         except IndexError_:
             if kb != BUILTIN or self.knowledge is None:
                 raise
             from .ingest import ensure_builtin
 
             ensure_builtin(self.store, self.embeddings, self.knowledge)  # rebuilds a missing or damaged built-in index
-            return self.store.query(kb, vector, n)
+            return self.store.query(self._key(kb), vector, n)
 
     def search(self, query: str, k: int = 4, languages: Sequence[str] | None = None) -> list[Passage]:
         """The k best passages for query, best first, with scores (cosine similarity + language boost)."""
@@ -160,7 +184,7 @@ class Retriever:
     def _row(self, row_id: str, vector: Any, named: set[str]) -> Passage | None:
         import numpy as np
 
-        coll = self.store.live(BUILTIN)
+        coll = self.store.live(self.builtin)
         if coll is None:
             return None
         got = coll.get(ids=[row_id], include=["documents", "metadatas", "embeddings"])
@@ -175,6 +199,23 @@ class Retriever:
     def as_langchain(self, k: int = 4) -> BaseRetriever:
         """This retriever as a LangChain BaseRetriever: Documents with id, section, title, score, ... metadata."""
         return _make_langchain_retriever(self, k)
+
+
+def open_retriever(settings: Settings, knowledge: Knowledge) -> Retriever:
+    """The retriever the settings describe: their embedder, their store, the built-in index brought up to date
+    (built on first use; a no-op read when unchanged) and every kb in settings.kb (comma-separated) checked."""
+    from .embeddings import get_embeddings, model_id_of
+    from .ingest import ensure_builtin
+    from .store import check_kb
+
+    embeddings = get_embeddings(settings.embeddings, base_url=settings.base_url, home=settings.home)
+    store = Store(settings, embedder=model_id_of(embeddings))
+    ensure_builtin(store, embeddings, knowledge)
+    kbs = [check_kb(x.strip()) for x in (settings.kb or "").split(",") if x.strip()]
+    for kb in kbs:
+        if kb != BUILTIN and store.live(kb) is None:
+            raise IndexError_(missing_message(kb))
+    return Retriever(store, embeddings, knowledge, kbs=(BUILTIN, *kbs))
 
 
 def _make_langchain_retriever(retriever: Retriever, k: int) -> BaseRetriever:

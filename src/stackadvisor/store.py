@@ -79,7 +79,7 @@ REBUILD_ALL = "Run `stackadvisor ingest` to rebuild the built-in index, then `st
 
 
 def missing_message(kb: str) -> str:
-    if kb == BUILTIN:
+    if kb == BUILTIN or kb.startswith(f"{BUILTIN}-"):
         return "The built-in index is missing or empty. Run `stackadvisor ingest` to rebuild it."
     return f"The knowledge base {kb!r} has no index. Run `stackadvisor ingest PATH --kb {kb}` to build it."
 
