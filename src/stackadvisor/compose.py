@@ -98,6 +98,12 @@ class Citations:
 # ------------------------------------------------------------------------------------------ phrasing
 
 
+def source_label(p: Passage) -> str:
+    """"Performance Comparison, Rust row (corpus/article.md)"."""
+    row = f", {', '.join(p.languages)} row" if p.kind == "row" else ""
+    return f"{p.title}{row} ({p.source})"
+
+
 def cell_sentence(table: Table, language: str, cid: str) -> str:
     """"Rust's learning curve is Hard" - the table cell as a sentence the claim checker can verify."""
     crit = table.criteria[cid]
@@ -170,7 +176,7 @@ def compose(ctx: Context) -> Composed:
     sources = cites.sources
     cited = [sources[i] for i in range(len(cites.order))]
     if cited:
-        text += "\n\n**Sources**\n" + "\n".join(f"[{i}] {p.title} ({p.source})" for i, p in enumerate(cited, start=1))
+        text += "\n\n**Sources**\n" + "\n".join(f"[{i}] {source_label(p)}" for i, p in enumerate(cited, start=1))
     return Composed(text, sources)
 
 
@@ -234,8 +240,10 @@ def _recommend(ctx: Context, cites: Citations) -> str:
     if trade:
         out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))
     runner = next((s for s in ranking.scores if s.language != pick and s.total > -50), None)
-    if runner:
+    if runner and any(c.points > 0 for c in runner.breakdown):
         out.append(_runner_up(ctx, runner, top, cites))
+    elif runner:
+        out.append("**Runner-up:** none; no other language matches anything you described.")
     if ranking.flip:
         out.append(f"**What would change the pick:** {ranking.flip.change}.")
     elif runner:

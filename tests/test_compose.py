@@ -1,0 +1,116 @@
+"""The offline writer: every composed answer is checked, and none carries a contradicted claim."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from stackadvisor import knowledge, rules
+from stackadvisor.compose import Context, comparison_sentence, compose, table_markdown
+
+K = knowledge.load()
+T = K.table
+
+
+def _questions() -> list[str]:
+    """Questions generated from the table (facts and comparisons) plus recommendation scenarios."""
+    qs = []
+    for lang in T.languages.values():
+        qs.append(f"Tell me about {lang.name}.")
+        qs.append(f"What are the pros and cons of {lang.name}?")
+        qs.append(f"Which frameworks does the article name for {lang.name}?")
+        for crit in T.criteria.values():
+            qs.append(f"What is {lang.name}'s {crit.label.lower()}?")
+    for a, b in itertools.combinations(T.names, 2):
+        qs.append(f"{a} vs {b}?")
+        for crit in T.criteria.values():
+            qs.append(f"Compare {a} and {b} on {crit.label.lower()}.")
+    for crit in T.criteria.values():
+        qs.append(f"Which language has the best {crit.label.lower()}?")
+    for uc in T.use_cases.values():
+        qs.append(f"Which backend should we use for {uc.label.lower()}?")
+        for crit in T.criteria.values():
+            qs.append(f"We build {uc.label.lower()} and {crit.measures} matters most. Which language?")
+    qs += [
+        "We're building a real-time chat app and the team knows React: which backend?",
+        "Our team knows Python and we need CPU-bound image processing. What should we use?",
+        "Which is best?", "hi", "Should I use Java or PHP for my backend?", "Summarise the article.",
+        "Since Python is the fastest, should we use it for high-frequency trading?",
+    ]
+    return qs
+
+
+QUESTIONS = _questions()
+
+
+def _context(question: str) -> Context:
+    needs = rules.extract_needs(question, T)
+    intent = rules.classify(question, T, needs)
+    ranking = rules.score(needs, T, intent)
+    premise = [c for c in rules.check(question, T) if c.verdict == "contradicted"]
+    return Context(question, needs, intent, ranking, [], K, premise)
+
+
+def test_there_are_many_generated_questions():
+    assert len(QUESTIONS) > 120
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_no_composed_answer_carries_a_contradicted_claim(question):
+    composed = compose(_context(question))
+    bad = [c for c in rules.check(composed.text, T) if c.verdict == "contradicted"]
+    assert not bad, f"{question!r} -> {[(c.claim, c.evidence) for c in bad]}\n{composed.text}"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_citation_points_at_a_source(question):
+    composed = compose(_context(question))
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", composed.text)}
+    assert all(1 <= n <= len(composed.sources) for n in cited)
+
+
+def test_recommendation_answer_has_the_parts_a_consultant_writes():
+    text = compose(_context("We're building a real-time chat app and the team knows React: which backend?")).text
+    assert text.startswith("**Recommendation: Node.js**")
+    for part in ("**Why Node.js**", "**Trade-offs of Node.js**", "**Runner-up:", "**What would change the pick:**", "**Sources**"):
+        assert part in text
+    assert "Not ideal for CPU-bound tasks" in text
+
+
+def test_fact_answer_states_the_cell_with_a_citation():
+    text = compose(_context("What is Rust's learning curve?")).text
+    assert re.search(r"Rust's learning curve is Hard .*\[\d\]", text)
+
+
+def test_comparison_answer_has_a_side_by_side_table():
+    text = compose(_context("Go vs Python?")).text
+    assert "| Speed | Very High | Low |" in text
+    assert "Go is faster than Python (Very High vs Low)" in text
+
+
+def test_out_of_scope_says_what_the_article_covers_and_invents_nothing():
+    text = compose(_context("Should I use Java for my backend?")).text
+    assert "Java" in text and "won't guess" in text
+    assert not [c for c in rules.check(text, T) if c.language == "Java" and c.verdict == "supported"]
+
+
+def test_vague_question_gets_one_clarifying_question_and_an_overview():
+    text = compose(_context("Which is best?")).text
+    assert text.count("?") >= 1 and "what matters most" in text.lower()
+    assert table_markdown(T).splitlines()[0] in text
+
+
+def test_false_premise_is_corrected_first():
+    text = compose(_context("Since Python is the fastest, should we use it for high-frequency trading?")).text
+    assert text.startswith("**A correction first:**")
+    assert "Python's speed is Low" in text
+
+
+@pytest.mark.parametrize("a,b", list(itertools.permutations(T.names, 2)))
+@pytest.mark.parametrize("cid", list(T.criteria))
+def test_comparison_sentences_are_supported_by_the_checker(a, b, cid):
+    sentence = comparison_sentence(T, a, b, cid)
+    verdicts = {c.verdict for c in rules.check(sentence + ".", T)}
+    assert verdicts == {"supported"}, (sentence, rules.check(sentence + ".", T))
