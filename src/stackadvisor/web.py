@@ -1,0 +1,679 @@
+"""The web app: one FastAPI app with the Gradio UI and an OpenAI-compatible API, a thin shell over Advisor.
+
+    GET  /                      the Gradio UI (ui.py)
+    POST /v1/chat/completions   OpenAI-compatible chat, model "stackadvisor"; stream=true answers as SSE
+    GET  /v1/models             the one model
+    POST /api/ask               {"question": ..., "history": [[user, assistant], ...]} -> Reply.to_dict()
+    GET  /healthz               index ready, backend reachable (names, never keys or URLs)
+
+Every request passes one ASGI guard, in this order (pure ASGI, so streamed answers stay streamed):
+
+    traversal (.., file=, NUL) -> 404  ─▶  basic auth (STACKADVISOR_AUTH) -> 401  ─▶  body size -> 413
+    ─▶  per-client rate limit on /v1 and /api -> 429  ─▶  route  ─▶  bounded thread pool; full queue -> 503 "busy"
+
+| setting         | env var                        | default        |
+|-----------------|--------------------------------|----------------|
+| auth            | STACKADVISOR_AUTH              | none (no auth) |
+| concurrency     | STACKADVISOR_CONCURRENCY       | 4              |
+| queue           | STACKADVISOR_QUEUE             | 64             |
+| rate_limit      | STACKADVISOR_RATE_LIMIT        | 120/minute     |
+| max_body_bytes  | STACKADVISOR_MAX_BODY_BYTES    | 1048576        |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, fields, replace
+from typing import Any, AsyncIterator, Callable, Iterator
+from urllib.parse import unquote, urlsplit
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from .errors import BackendError, ConfigError, IndexError_, InputError, StackAdvisorError
+
+log = logging.getLogger("stackadvisor.web")
+
+MODEL = "stackadvisor"
+ADVISOR_SETTINGS = ("llm", "base_url", "kb", "table", "home", "embeddings", "chroma_url", "k", "timeout", "max_input_chars")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|sec|s|minute|min|m|hour|h)\s*$", re.I)
+_SECRET_ENV = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|AUTH", re.I)
+_KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
+
+
+# ------------------------------------------------------------------------------------------ settings
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Limits of the web app: explicit argument > STACKADVISOR_* env var > default."""
+
+    auth: str | None = None  # "user:password"
+    concurrency: int = 4  # advisor calls running at once (threads)
+    queue: int = 64  # calls allowed to wait for a thread; beyond that: 503 busy
+    rate_limit: str = "120/minute"  # per client on /v1 and /api; burst = the count
+    max_body_bytes: int = 1024 * 1024
+    max_message_chars: int = 20_000  # any one message of a history (the question has max_input_chars)
+    max_messages: int = 500
+    history_turns: int = 20  # (user, assistant) pairs passed on; older turns only set needs
+    ui: bool = True
+
+    @classmethod
+    def load(cls, **given: Any) -> "WebSettings":
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = given.pop(f.name, None)
+            if value is None:
+                value = os.environ.get(f"STACKADVISOR_{f.name.upper()}") or None
+            if value is not None:
+                values[f.name] = value
+        if given:
+            raise ConfigError(f"Unknown web setting(s): {', '.join(sorted(given))}. Valid: {', '.join(f.name for f in fields(cls))}.")
+        try:
+            for name in ("concurrency", "queue", "max_body_bytes", "max_message_chars", "max_messages", "history_turns"):
+                if name in values:
+                    values[name] = int(values[name])
+                    if values[name] < (0 if name == "queue" else 1):
+                        raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigError(f"Invalid web setting {name} (env STACKADVISOR_{name.upper()}): give a positive integer.") from None
+        settings = replace(cls(), **values)
+        settings.rate()  # validate
+        if settings.auth is not None and ":" not in settings.auth:
+            raise ConfigError('STACKADVISOR_AUTH must look like "user:password".')
+        return settings
+
+    def rate(self) -> tuple[int, float]:
+        """(burst, tokens per second) from "120/minute"."""
+        m = _RATE.match(str(self.rate_limit))
+        if not m or int(m.group(1)) < 1:
+            raise ConfigError(f"Invalid rate limit {self.rate_limit!r} (env STACKADVISOR_RATE_LIMIT): use N/second, N/minute or N/hour, e.g. 120/minute.")
+        n, unit = int(m.group(1)), m.group(2).lower()[0]
+        return n, n / {"s": 1.0, "m": 60.0, "h": 3600.0}[unit]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def redact(text: str) -> str:
+    """Remove secrets from a message that leaves the process: env values that look like keys, sk-..., bearer tokens."""
+    for name, value in os.environ.items():
+        if value and len(value) >= 6 and _SECRET_ENV.search(name):
+            text = text.replace(value, "[redacted]")
+            if name == "STACKADVISOR_AUTH" and ":" in value:
+                password = value.split(":", 1)[1]
+                if len(password) >= 4:
+                    text = text.replace(password, "[redacted]")
+    return _KEYLIKE.sub("[redacted]", text)
+
+
+def printable(text: object, limit: int = 200) -> str:
+    """A value made safe for one log line: control characters, ANSI and bidi escaped, length capped."""
+    s = str(text)
+    cut = len(s) > limit
+    s = s[:limit].encode("unicode_escape", "backslashreplace").decode("ascii")
+    s = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", s)
+    return s + ("..." if cut else "")
+
+
+def error_body(message: str, type_: str, code: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": redact(message), "type": type_, "code": code or type_}}
+
+
+def error_response(status: int, message: str, type_: str, code: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(message, type_, code), status_code=status, headers=headers)
+
+
+def describe_error(exc: BaseException) -> tuple[int, str, str]:
+    """(status, message, type) for an error raised while answering; messages tell the next step."""
+    if isinstance(exc, InputError):
+        return 400, str(exc), "invalid_request_error"
+    if isinstance(exc, IndexError_):
+        return 503, str(exc), "index_unavailable"
+    if isinstance(exc, BackendError):
+        return 502, str(exc), "backend_error"
+    if isinstance(exc, StackAdvisorError):
+        return 500, str(exc), "stackadvisor_error"
+    return 500, "Internal error while answering; the server log has the details. Try again, and report it if it persists.", "internal_error"
+
+
+class Busy(Exception):
+    """The advisor's queue is full."""
+
+
+# ------------------------------------------------------------------------------------------ the guard
+
+
+class RateLimiter:
+    """Token buckets per client key: `burst` requests at once, refilled at `per_second`."""
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, burst: int, per_second: float) -> None:
+        self.burst, self.per_second = float(burst), per_second
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> float:
+        """0 when allowed, else the seconds until the next request would be."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.per_second)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > self.MAX_CLIENTS:
+                self._prune(now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1 - tokens) / self.per_second
+
+    def _prune(self, now: float) -> None:
+        full = self.burst / self.per_second
+        for k, (_, last) in list(self._buckets.items()):
+            if now - last > full:
+                del self._buckets[k]
+        while len(self._buckets) > self.MAX_CLIENTS:
+            del self._buckets[next(iter(self._buckets))]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _is_traversal(path: str, raw: bytes) -> bool:
+    text = raw.decode("latin-1") or path
+    for _ in range(3):  # double- and triple-encoded forms too
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    low = (text + "\n" + path).lower().replace("\\", "/")
+    return ("/../" in low + "/" or "/.." in low or low.startswith("..") or "\x00" in low
+            or "file=" in low or "/." in low.replace("/.well-known", ""))
+
+
+class Guard:
+    """The ASGI middleware in front of everything (see the module docstring)."""
+
+    API_PREFIXES = ("/v1/", "/api/")
+    OPEN_PATHS = ("/healthz",)
+
+    def __init__(self, app: Callable, settings: WebSettings) -> None:
+        self.app = app
+        self.settings = settings
+        burst, per_second = settings.rate()
+        self.limiter = RateLimiter(burst, per_second)
+        self.credentials: tuple[bytes, bytes] | None = None
+        if settings.auth:
+            user, password = settings.auth.split(":", 1)
+            self.credentials = (user.encode(), password.encode())
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status: list[int] = [0]
+
+        async def send_logged(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        path = scope.get("path", "")
+        try:
+            refusal = self._refuse(scope)
+            if refusal is not None:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                await refusal(scope, receive, send_logged)
+                return
+            await self.app(scope, self._bounded(receive), send_logged)
+        except _TooLarge:
+            if status[0] == 0:
+                await self._too_large()(scope, receive, send_logged)
+        finally:
+            if scope["type"] == "http" and not path.startswith(("/gradio_api/heartbeat", "/gradio_api/queue/data")):
+                client = (scope.get("client") or ("-", 0))[0]
+                log.info("%s %s %s %d %.0fms", printable(client, 64), scope.get("method", "-"), printable(path), status[0],
+                         (time.perf_counter() - started) * 1000)
+
+    def _refuse(self, scope: dict) -> Callable | None:
+        path = scope.get("path", "")
+        if _is_traversal(path, scope.get("raw_path") or b""):
+            return error_response(404, "Not found.", "not_found")
+        headers = dict(scope.get("headers") or [])
+        if self.credentials and path not in self.OPEN_PATHS and not self._authorized(headers):
+            return error_response(401, "Authentication required: this server was started with STACKADVISOR_AUTH.", "unauthorized",
+                                  headers={"WWW-Authenticate": 'Basic realm="stackadvisor", charset="UTF-8"'})
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.settings.max_body_bytes
+            except ValueError:
+                return error_response(400, "Invalid Content-Length header.", "invalid_request_error")
+            if too_big:
+                return self._too_large()
+        if path.startswith(self.API_PREFIXES):
+            wait = self.limiter.allow(self._client_key(scope, headers))
+            if wait:
+                seconds = max(1, int(wait + 0.999))
+                return error_response(429, f"Too many requests from this client; slow down and retry in {seconds} s.", "rate_limited",
+                                      headers={"Retry-After": str(seconds)})
+        return None
+
+    def _too_large(self) -> JSONResponse:
+        limit = self.settings.max_body_bytes
+        return error_response(413, f"Request body too large: the limit is {limit:,} bytes. Send only the question and a short history.",
+                              "request_too_large")
+
+    def _authorized(self, headers: dict[bytes, bytes]) -> bool:
+        """HTTP Basic with the user and password, or (for OpenAI clients) a bearer key equal to the password."""
+        value = headers.get(b"authorization", b"")
+        scheme, _, token = value.partition(b" ")
+        if self.credentials is None:
+            return False
+        if scheme.lower() == b"bearer":
+            return secrets.compare_digest(token.strip(), self.credentials[1])
+        if scheme.lower() != b"basic":
+            return False
+        try:
+            user, _, password = base64.b64decode(token.strip(), validate=True).partition(b":")
+        except ValueError:
+            return False
+        ok_user = secrets.compare_digest(user, self.credentials[0])
+        ok_password = secrets.compare_digest(password, self.credentials[1])
+        return ok_user and ok_password
+
+    @staticmethod
+    def _client_key(scope: dict, headers: dict[bytes, bytes]) -> str:
+        """The client: its address, and its bearer key when it sends one (distinct API keys are distinct clients)."""
+        host = (scope.get("client") or ("-", 0))[0]
+        auth = headers.get(b"authorization", b"")
+        tag = hashlib.sha256(auth).hexdigest()[:16] if auth else ""
+        return f"{host}|{tag}"
+
+    def _bounded(self, receive: Callable) -> Callable:
+        seen = 0
+        limit = self.settings.max_body_bytes
+
+        async def bounded() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        return bounded
+
+
+# ------------------------------------------------------------------------------------------ the service
+
+
+class Service:
+    """The advisor behind the routes: admission (queue limit), a bounded thread pool, readiness."""
+
+    def __init__(self, advisor: Any, settings: WebSettings) -> None:
+        self.advisor = advisor
+        self.settings = settings
+        self.limiter = anyio.CapacityLimiter(settings.concurrency)
+        self.in_flight = 0
+        self.index_ready = False
+        self.index_error: str | None = None
+        self._probe: tuple[float, bool] = (0.0, False)
+
+    # admission ------------------------------------------------------------------------------
+    @property
+    def capacity(self) -> int:
+        return self.settings.concurrency + self.settings.queue
+
+    def admit(self) -> None:
+        if self.in_flight >= self.capacity:
+            raise Busy
+        self.in_flight += 1
+
+    def release(self) -> None:
+        self.in_flight -= 1
+
+    async def call(self, fn: Callable[[], Any]) -> Any:
+        """Run a blocking advisor call in the pool (after admit())."""
+        try:
+            return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
+        finally:
+            self.release()
+
+    async def iterate(self, make: Callable[[], Iterator[Any]]) -> AsyncIterator[Any]:
+        """Items of a blocking generator, produced in the pool and handed to the event loop (after admit())."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+        stop = threading.Event()
+
+        def put(kind: int, value: Any) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening
+                loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+
+        def work() -> None:
+            it = None
+            try:
+                it = make()
+                for item in it:
+                    put(0, item)
+                    if stop.is_set():
+                        break
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                put(1, exc)
+            finally:
+                if it is not None and hasattr(it, "close"):
+                    with contextlib.suppress(Exception):
+                        it.close()
+                put(2, None)
+
+        task = asyncio.ensure_future(anyio.to_thread.run_sync(work, limiter=self.limiter))
+        task.add_done_callback(lambda t: (self.release(), t.cancelled() or t.exception()))
+        try:
+            while True:
+                kind, value = await queue.get()
+                if kind == 2:
+                    return
+                if kind == 1:
+                    raise value
+                yield value
+        finally:
+            stop.set()
+            if not task.done():
+                task.cancel()
+
+    # readiness ------------------------------------------------------------------------------
+    def warm(self) -> None:
+        try:
+            self.advisor.warm()
+            self.index_ready, self.index_error = True, None
+        except Exception as exc:  # noqa: BLE001 - reported by /healthz, logged here
+            self.index_ready = False
+            self.index_error = redact(str(exc) if isinstance(exc, StackAdvisorError) else f"{type(exc).__name__} while opening the index")
+            log.warning("index not ready: %s", printable(self.index_error, 500))
+
+    def backend_reachable(self) -> bool:
+        """Offline is always reachable; an OpenAI-compatible endpoint: a TCP connect to it, cached for 10 s."""
+        checker = getattr(self.advisor, "health", None)
+        if callable(checker):
+            with contextlib.suppress(Exception):
+                return bool(checker().get("backend", {}).get("reachable", False))
+        if self.advisor.backend == "offline":
+            return True
+        now = time.monotonic()
+        if now - self._probe[0] < 10:
+            return self._probe[1]
+        url = getattr(self.advisor.settings, "base_url", None) or "https://api.openai.com/v1"
+        parts = urlsplit(url)
+        ok = False
+        try:
+            with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)), timeout=1.0):
+                ok = True
+        except OSError:
+            ok = False
+        self._probe = (now, ok)
+        return ok
+
+
+# ------------------------------------------------------------------------------------------ request parsing
+
+
+def _text(content: Any, where: str) -> str:
+    """OpenAI message content: a string, or a list of parts of which the text parts count."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        out = []
+        for part in content:
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                out.append(part["text"])
+            elif isinstance(part, str):
+                out.append(part)
+        return "\n".join(out)
+    raise InputError(f"{where}: content must be a string or a list of text parts.")
+
+
+def parse_messages(messages: Any, settings: WebSettings, max_question: int) -> tuple[str, list[tuple[str, str]]]:
+    """OpenAI messages -> (the last user question, history pairs). System and tool messages are not instructions."""
+    if not isinstance(messages, list) or not messages:
+        raise InputError('"messages" must be a non-empty list of {"role": ..., "content": ...}.')
+    if len(messages) > settings.max_messages:
+        raise InputError(f"Too many messages ({len(messages)}); the limit is {settings.max_messages}. Send the recent turns only.")
+    turns: list[tuple[str, str]] = []
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or not isinstance(m.get("role"), str):
+            raise InputError(f"messages[{i}] must be an object with a string \"role\".")
+        role = m["role"]
+        text = _text(m.get("content"), f"messages[{i}]")
+        limit = max_question if i == len(messages) - 1 else settings.max_message_chars
+        if len(text) > limit:
+            raise InputError(f"messages[{i}] is {len(text):,} characters; the limit is {limit:,}. Shorten it and try again.")
+        if role in ("user", "assistant"):
+            turns.append((role, text))
+    if not turns or turns[-1][0] != "user" or messages[-1].get("role") != "user":
+        raise InputError("The last message must be the user's question (role \"user\").")
+    question = turns[-1][1]
+    pairs: list[tuple[str, str]] = []
+    pending: str | None = None
+    for role, text in turns[:-1]:
+        if role == "user":
+            if pending is not None:
+                pairs.append((pending, ""))
+            pending = text
+        elif pending is not None:
+            pairs.append((pending, text))
+            pending = None
+    if pending is not None:
+        pairs.append((pending, ""))
+    return question, pairs[-settings.history_turns:]
+
+
+def parse_history(history: Any, settings: WebSettings) -> list[tuple[str, str]]:
+    if history is None:
+        return []
+    if not isinstance(history, list):
+        raise InputError('"history" must be a list of [user, assistant] pairs.')
+    if len(history) * 2 > settings.max_messages:
+        raise InputError(f"History too long ({len(history)} turns); the limit is {settings.max_messages // 2}. Send the recent turns only.")
+    pairs = []
+    for i, turn in enumerate(history):
+        if not (isinstance(turn, (list, tuple)) and len(turn) == 2 and all(isinstance(t, str) for t in turn)):
+            raise InputError(f"history[{i}] must be a pair of strings [user, assistant].")
+        if max(len(turn[0]), len(turn[1])) > settings.max_message_chars:
+            raise InputError(f"history[{i}] is longer than {settings.max_message_chars:,} characters; shorten it and try again.")
+        pairs.append((turn[0], turn[1]))
+    return pairs[-settings.history_turns:]
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("The request body must be valid UTF-8 JSON.") from None
+    if not isinstance(data, dict):
+        raise InputError("The request body must be a JSON object.")
+    return data
+
+
+def extra_of(reply: Any) -> dict[str, Any]:
+    """The reply's checks, sources, ranking, ... for the extra "stackadvisor" field (the answer travels as content)."""
+    data = reply.to_dict()
+    data.pop("answer", None)
+    return data
+
+
+# ------------------------------------------------------------------------------------------ the app
+
+
+def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
+    """The FastAPI app. `advisor` defaults to Advisor(**advisor settings); web settings: see WebSettings."""
+    advisor_kw = {k: settings.pop(k) for k in list(settings) if k in ADVISOR_SETTINGS}
+    web = WebSettings.load(**settings)
+    if advisor is None:
+        from .advisor import Advisor
+
+        advisor = Advisor(**advisor_kw)
+    elif advisor_kw:
+        raise ConfigError(f"Pass either an advisor or its settings ({', '.join(sorted(advisor_kw))}), not both.")
+    service = Service(advisor, web)
+    max_question = int(getattr(getattr(advisor, "settings", None), "max_input_chars", 4000))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=service.warm, name="stackadvisor-warm", daemon=True).start()
+        yield
+
+    app = FastAPI(title="stackadvisor", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.settings = web
+
+    @app.exception_handler(InputError)
+    async def _input_error(request: Request, exc: InputError) -> JSONResponse:
+        return error_response(400, str(exc), "invalid_request_error")
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> JSONResponse:
+        return error_response(503, "The advisor is busy; try again in a few seconds.", "busy", headers={"Retry-After": "2"})
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        reachable = await anyio.to_thread.run_sync(service.backend_reachable)
+        ok = service.index_ready and reachable
+        body = {
+            "status": "ok" if ok else ("starting" if not service.index_ready and service.index_error is None else "degraded"),
+            "index": {"ready": service.index_ready, "error": service.index_error},
+            "backend": {"name": advisor.backend, "reachable": reachable},
+            "load": {"in_flight": service.in_flight, "capacity": service.capacity},
+            "version": _version(),
+        }
+        return JSONResponse(json.loads(redact(json.dumps(body))), status_code=200 if ok else 503)
+
+    @app.get("/v1/models")
+    async def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": MODEL, "object": "model", "created": 0, "owned_by": "stackadvisor"}]}
+
+    @app.post("/api/ask")
+    async def ask(request: Request) -> JSONResponse:
+        data = await read_json(request)
+        question = data.get("question")
+        if not isinstance(question, str):
+            raise InputError('Send {"question": "...", "history": [["user", "assistant"], ...]}.')
+        if len(question) > max_question:
+            raise InputError(f"That message is {len(question):,} characters; the limit is {max_question:,}. Shorten it to the question itself and try again.")
+        history = parse_history(data.get("history"), web)
+        service.admit()
+        try:
+            reply = await service.call(lambda: advisor.invoke({"question": question, "history": history}))
+        except Exception as exc:  # noqa: BLE001 - the edge
+            return _failure(exc)
+        return JSONResponse(reply.to_dict())
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Any:
+        data = await read_json(request)
+        question, history = parse_messages(data.get("messages"), web, max_question)
+        stream = data.get("stream") is True
+        service.admit()
+        payload = {"question": question, "history": history}
+        cid = "chatcmpl-" + uuid.uuid4().hex[:24]
+        created = int(time.time())
+        if not stream:
+            try:
+                reply = await service.call(lambda: advisor.invoke(payload))
+            except Exception as exc:  # noqa: BLE001 - the edge
+                return _failure(exc)
+            return {
+                "id": cid, "object": "chat.completion", "created": created, "model": MODEL,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.answer}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                MODEL: extra_of(reply),
+            }
+        return StreamingResponse(_sse(service.iterate(lambda: advisor.stream(payload)), cid, created),
+                                 media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    if web.ui:
+        from .ui import mount
+
+        mount(app, advisor, web)
+    app.add_middleware(Guard, settings=web)
+    return app
+
+
+def _failure(exc: BaseException) -> JSONResponse:
+    status, message, type_ = describe_error(exc)
+    if status >= 500:
+        log.error("answer failed: %s", printable(redact(f"{type(exc).__name__}: {exc}"), 500))
+    return error_response(status, message, type_)
+
+
+async def _sse(items: AsyncIterator[Any], cid: str, created: int) -> AsyncIterator[bytes]:
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
+        body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return b"data: " + json.dumps(body, ensure_ascii=False).encode() + b"\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    sent = []
+    try:
+        async for item in items:
+            if isinstance(item, str):
+                sent.append(item)
+                yield chunk({"content": item})
+            else:
+                extra = extra_of(item)
+                if "".join(sent) != item.answer:  # the checker rewrote the streamed text: the final answer wins
+                    extra["answer"] = item.answer
+                yield chunk({}, "stop", **{MODEL: extra})
+    except Exception as exc:  # noqa: BLE001 - the stream has started: report in-band
+        status, message, type_ = describe_error(exc)
+        if status >= 500:
+            log.error("stream failed: %s", printable(redact(f"{type(exc).__name__}: {exc}"), 500))
+        yield b"data: " + json.dumps(error_body(message, type_)).encode() + b"\n\n"
+    yield b"data: [DONE]\n\n"
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("stackadvisor")
+    except Exception:  # noqa: BLE001
+        return "0+unknown"
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
+    """Serve the app with uvicorn (blocking). Binds 127.0.0.1 unless told otherwise; never a share link."""
+    import uvicorn
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app(**{k: v for k, v in settings.items() if v is not None})
+    web: WebSettings = app.state.settings
+    if host not in ("127.0.0.1", "localhost", "::1") and not web.auth:
+        log.warning("binding %s without STACKADVISOR_AUTH: anyone who can reach this machine can use the advisor", printable(host))
+    print(f"stackadvisor: serving the UI and the API on http://{host}:{port}  (Ctrl-C stops)", flush=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
+                limit_concurrency=max(64, 4 * (web.concurrency + web.queue)), timeout_keep_alive=5)
+
+
+__all__ = ["Guard", "RateLimiter", "Service", "WebSettings", "create_app", "parse_messages", "redact", "serve"]
