@@ -81,10 +81,18 @@ def print_summary(doc: dict, out: Any, paths: dict[str, Path]) -> None:
             t.add_row(f"[bold]{name}[/]" if name == "overall" else name, str(group["cases"]), *(fmt(m, group.get(m)) for m in TABLE_METRICS),
                       end_section=name == sorted(summary["categories"])[-1] if summary["categories"] else False)
         out.console.print(t)
-        colour = {"pass": "green", "fail": "bold red", "n/a": "dim"}
-        for g in doc["gates"]:
-            out.console.print(f"[{colour[g['status']]}]{g['status']:>4}[/] {g['scope']}.{g['metric']} = {fmt(g['metric'], g['value'])} "
-                              f"({'≥' if g['op'] == 'min' else '≤'} {fmt(g['metric'], g['threshold'])})", highlight=False)
+        bad = [r for r in doc["results"] if not r["passed"]]
+        for r in bad[:10]:
+            out.console.print(f"[red]✗[/] {r['id']} [dim]({r['category']})[/]: {r['failures'][0] if r['failures'] else ''}", highlight=False, markup=True)
+        if len(bad) > 10:
+            out.console.print(f"[dim]… and {len(bad) - 10} more failing cases in the report[/]")
+        failed = [g for g in doc["gates"] if g["status"] == "fail"]
+        for g in failed:
+            out.console.print(f"[bold red]gate failed[/] {g['scope']}.{g['metric']} = {fmt(g['metric'], g['value'])} "
+                              f"(needs {'≥' if g['op'] == 'min' else '≤'} {fmt(g['metric'], g['threshold'])})", highlight=False)
+        others = len(doc["gates"]) - len(failed)
+        if others:
+            out.console.print(f"[green]{others} other gate{'s' if others != 1 else ''} passed[/] [dim](n/a counts as passed)[/]")
         out.console.print(f"report: {paths['html']}  ·  results: {paths['json']}", style="dim", highlight=False)
         verdict = "[bold green]all gates passed[/]" if doc["passed"] else "[bold red]a gate failed[/]"
         out.console.print(verdict)
@@ -204,7 +212,7 @@ def heatmap(summary: dict, metrics: tuple[str, ...]) -> str:
 
 def latency_histogram(latencies: list[float], p50: float | None, p95: float | None) -> str:
     """Answers per latency bin (log-spaced bins), with p50 and p95 marked."""
-    w, h, left, bottom = 640, 220, 44, 36
+    w, h, left, right, top, bottom = 640, 230, 44, 30, 44, 36
     parts = [f'<svg class="chart" role="img" aria-label="latency histogram" viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg">',
              f'<text x="0" y="16" class="ct">Latency per answer ({len(latencies)} answers)</text>']
     if not latencies:
@@ -214,32 +222,27 @@ def latency_histogram(latencies: list[float], p50: float | None, p95: float | No
     edges = [10 ** (a + 0.25 * i) for i in range(int(round((b - a) / 0.25)) + 1)]
     counts = [0] * (len(edges) - 1)
     for v in latencies:
-        k = max(0, min(len(counts) - 1, next((i for i in range(len(counts)) if v < edges[i + 1]), len(counts) - 1)))
-        counts[k] += 1
-    plot_w, plot_h = w - left - 10, h - bottom - 28
-    bw = plot_w / len(counts)
-    top = max(counts)
-
-    def xpos(v: float) -> float:
-        return left + (math.log10(max(v, edges[0])) - a) / (b - a) * plot_w
-
+        counts[next((i for i in range(len(counts)) if v < edges[i + 1]), len(counts) - 1)] += 1
+    plot_w, plot_h = w - left - right, h - top - bottom
+    bw, most, base = plot_w / len(counts), max(counts), top + plot_h
     for i, c in enumerate(counts):
-        bh = c / top * plot_h
-        y = 28 + plot_h - bh
-        parts.append(f'<rect x="{left + i * bw + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="#5c6bc0"><title>{edges[i]:.1f}–{edges[i + 1]:.1f} ms: {c}</title></rect>')
+        bh = c / most * plot_h
+        parts.append(f'<rect x="{left + i * bw + 1:.1f}" y="{base - bh:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="#5c6bc0"><title>{edges[i]:.1f}–{edges[i + 1]:.1f} ms: {c}</title></rect>')
         if c:
-            parts.append(f'<text x="{left + i * bw + bw / 2:.1f}" y="{y - 3:.1f}" class="ax" text-anchor="middle">{c}</text>')
+            parts.append(f'<text x="{left + i * bw + bw / 2:.1f}" y="{base - bh - 3:.1f}" class="ax" text-anchor="middle">{c}</text>')
     for i, e in enumerate(edges):
         if i % 2 == 0:
-            label = f"{e:.0f}" if e >= 10 else f"{e:.1f}"
-            parts.append(f'<text x="{left + i * bw:.1f}" y="{h - bottom + 16}" class="ax" text-anchor="middle">{label}</text>')
+            parts.append(f'<text x="{left + i * bw:.1f}" y="{base + 14}" class="ax" text-anchor="middle">{e:.0f}</text>' if e >= 10 else
+                         f'<text x="{left + i * bw:.1f}" y="{base + 14}" class="ax" text-anchor="middle">{e:.1f}</text>')
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{h - 4}" class="ax" text-anchor="middle">milliseconds (log scale)</text>')
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="{INK}"/>')
+    legend = []
     for name, v, colour in (("p50", p50, GOOD), ("p95", p95, BAD)):
         if v is not None:
-            x = xpos(v)
-            parts.append(f'<line x1="{x:.1f}" y1="24" x2="{x:.1f}" y2="{28 + plot_h}" stroke="{colour}" stroke-dasharray="4 3" stroke-width="2"/>'
-                         f'<text x="{x + 3:.1f}" y="34" class="vl" fill="{colour}">{name} {v:.1f} ms</text>')
-    parts.append(f'<line x1="{left}" y1="{28 + plot_h}" x2="{left + plot_w}" y2="{28 + plot_h}" stroke="{INK}"/>')
+            x = left + (math.log10(max(v, edges[0])) - a) / (b - a) * plot_w
+            parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{base}" stroke="{colour}" stroke-dasharray="4 3" stroke-width="2"><title>{name} {v:.1f} ms</title></line>')
+            legend.append(f'<tspan fill="{colour}">{name} {v:.1f} ms</tspan>')
+    parts.append(f'<text x="{w - 4}" y="16" class="vl" text-anchor="end">{"  ·  ".join(legend)}</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -256,7 +259,7 @@ table{border-collapse:collapse;background:#fff;font-size:13px}td,th{border:1px s
 .charts{display:flex;flex-wrap:wrap;gap:18px}.chart{background:#fff;border:1px solid #cfd8dc;border-radius:6px;padding:6px;max-width:100%;height:auto}
 .ct{font-weight:600;font-size:13px;fill:#263238}.lb{font-size:12px;fill:#263238}.ax{font-size:10px;fill:#546e7a}.vl{font-size:11px;fill:#263238}
 .case{background:#fff;border:1px solid #cfd8dc;border-left:4px solid #c62828;border-radius:6px;margin:10px 0;padding:8px 12px}
-.case h3{font-size:14px;margin:0 0 6px}.side{display:grid;grid-template-columns:1fr 1fr;gap:12px}.side>div{min-width:0}
+.case h3{font-size:14px;margin:0 0 6px}.case details pre{max-height:320px;overflow:auto}.side{display:grid;grid-template-columns:1fr 1fr;gap:12px}.side>div{min-width:0}
 .side h4{margin:4px 0;font-size:12px;text-transform:uppercase;color:#546e7a}pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:6px;border-radius:4px;margin:4px 0;font-size:12px}
 ul.f{color:#c62828;margin:4px 0;padding-left:18px}ul.exp{margin:4px 0;padding-left:18px;word-break:break-word}code{background:#eceff1;padding:0 3px;border-radius:3px}
 """
@@ -339,7 +342,7 @@ def render_html(doc: dict) -> str:
         table.append(f"<tr><td>{'<b>overall</b>' if name == 'overall' else escape(name)}</td><td>{group['cases']}</td>{''.join(cells)}</tr>")
     table.append("</table>")
     gates = ["<table><tr><th>gate</th><th>value</th><th>threshold</th><th>status</th></tr>"]
-    for g in doc["gates"]:
+    for g in sorted(doc["gates"], key=lambda g: g["status"] != "fail"):  # failing gates first
         cls = {"pass": "pass", "fail": "fail"}.get(g["status"], "na")
         gates.append(f"<tr><td>{escape(g['scope'])}.{escape(g['metric'])}</td><td>{fmt(g['metric'], g['value'])}</td>"
                      f"<td>{'≥' if g['op'] == 'min' else '≤'} {fmt(g['metric'], g['threshold'])}</td><td><span class=\"badge {cls}\">{escape(g['status'])}</span></td></tr>")
@@ -363,8 +366,8 @@ def render_html(doc: dict) -> str:
 <p class="meta">backend <code>{escape(doc['backend'])}</code> · {counts['hand']} hand-written + {counts['generated']} generated cases ·
 {overall['passed']}/{overall['cases']} passed · {doc['seconds']:.1f} s · {escape(doc['generated_at'])}</p>
 <div class="cards">{''.join(cards)}</div>
-<h2>Gates</h2>{''.join(gates) if doc['gates'] else '<p>No gates configured.</p>'}
 <h2>Charts</h2><div class="charts">{''.join(charts)}</div>
+<h2>Gates</h2>{''.join(gates) if doc['gates'] else '<p>No gates configured.</p>'}
 <h2>Per category</h2>{''.join(table)}
 <h2>What moved since the baseline</h2>{moved_html}
 <h2>Failing cases ({len(bad)})</h2>{failing}
