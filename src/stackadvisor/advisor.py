@@ -193,13 +193,20 @@ class Advisor(Runnable[Input, Reply]):
         if last_languages and not intent.languages and _PRONOUN.search(question):
             intent = replace(intent, languages=last_languages)
         query = question
+        condensed = None
+        if history and self._writer.name != "offline":
+            # LLM path only: one short call rewrites the follow-up into a standalone question (the raw one on failure)
+            condensed = self._writer.condense(question, history)
         if history:
             extra = [*intent.languages, *(table.use_cases[u].label for u in sorted(needs.use_cases) if u in table.use_cases)]
-            query = " ".join([question, *extra])
+            query = " ".join([condensed.question if condensed and condensed.rewritten else question, *extra])
         passages = self.retriever().search(query, k=self.settings.k, languages=intent.languages or None)
         ranking = rules.score(needs, table, intent)
         premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
-        return Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
+        ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
+        if condensed is not None:
+            ctx.condensed = condensed  # type: ignore[attr-defined]  # read by the LLM writer (llm.Condensed)
+        return ctx
 
     def _empty_reply(self, question: str, needs: Needs | None) -> Reply:
         names = ", ".join(self.table.names)
