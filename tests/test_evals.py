@@ -383,6 +383,21 @@ def test_cli_exit_2_on_a_broken_cases_file(tmp_path, monkeypatch, capsys):
     assert "unknown language 'Cobol'" in capsys.readouterr().err
 
 
+def test_cli_exit_2_when_the_advisor_does_not_start(tmp_path, monkeypatch, cases_file, capsys):
+    class NoStart(StubAdvisor):
+        def warm(self) -> "StubAdvisor":
+            raise ImportError("cannot import name 'open_retriever'")
+
+    code, _ = _cli(tmp_path, monkeypatch, cases_file, None)
+    assert code == 0
+    from stackadvisor import advisor as advisor_mod
+    from stackadvisor import cli
+
+    monkeypatch.setattr(advisor_mod, "Advisor", NoStart)
+    assert cli.main(["eval", "--cases", str(cases_file), "--report", str(tmp_path / "r2")]) == 2
+    assert "the eval could not run: ImportError" in capsys.readouterr().err
+
+
 def test_cli_exit_2_on_a_missing_baseline_and_json_output(tmp_path, monkeypatch, cases_file, capsys):
     code, _ = _cli(tmp_path, monkeypatch, cases_file, None, "--baseline", str(tmp_path / "none.json"))
     assert code == 2 and "Baseline" in capsys.readouterr().err

@@ -671,7 +671,7 @@ def run_cli(args: Any, out: Any) -> int:
     except Exception as exc:  # noqa: BLE001
         if os.environ.get("STACKADVISOR_DEBUG"):
             raise
-        raise EvalError(f"the eval harness broke: {type(exc).__name__}: {exc}. Rerun with STACKADVISOR_DEBUG=1 for the traceback.") from exc
+        raise EvalError(f"the eval could not run: {type(exc).__name__}: {exc}. Rerun with STACKADVISOR_DEBUG=1 for the traceback.") from exc
 
 
 def _run_cli(args: Any, out: Any) -> int:
