@@ -184,3 +184,35 @@ def test_no_request_leaves_localhost(tab: Tab) -> None:
     tab.page.click("#table")  # open the comparison table too
     hosts = {urlsplit(u).hostname for u in tab.requests if not u.startswith(("data:", "blob:"))}
     assert hosts <= {"127.0.0.1"}, hosts
+
+
+def test_hostile_model_answer_renders_inert(browser: Any, built_home: Path, tmp_path: Path) -> None:
+    """An answer forced to carry HTML, script links and a remote image (as a misbehaving LLM would write it)."""
+    from dataclasses import replace
+
+    from stackadvisor import Advisor
+    from stackadvisor.advisor import Reply
+
+    evil = ('\n\n<script>window.__pwned=1</script><img src="http://evil.example/a.png" onerror="window.__pwned=2">'
+            '[docs](javascript:window.__pwned=3) ![x](http://evil.example/b.png)\n')
+
+    class Hostile(Advisor):
+        def _run(self, *a: Any, **kw: Any):  # noqa: ANN202
+            for item in super()._run(*a, **kw):
+                if isinstance(item, Reply):
+                    yield evil
+                    yield replace(item, answer=item.answer + evil)
+                else:
+                    yield item
+
+    with running(built_home, advisor=Hostile(home=built_home)) as srv:
+        t = Tab(browser, srv.url + "/")
+        try:
+            t.ask(CHAT_Q)
+            assert "<script>window.__pwned=1</script>" in t.page.inner_text("#chat")
+            assert t.page.evaluate("window.__pwned") is None and not t.dialogs
+            assert t.page.locator("#chat img[src*='evil'], #chat script, #chat a[href^='javascript']").count() == 0
+            assert not [u for u in t.requests if "evil.example" in u]
+            t.shot(tmp_path, "hostile-answer")
+        finally:
+            t.close()

@@ -37,7 +37,7 @@ EXAMPLES = [
     "Is Python faster than Go?",
     "Compare Go and Rust for concurrency.",
 ]
-MAX_TURNS_SHOWN = 200  # turns kept on screen per tab; the advisor keeps its own shorter history
+MAX_TURNS_SHOWN = 100  # turns kept on screen per tab; the advisor keeps its own shorter history
 EXCERPT = 320
 
 CSS = """

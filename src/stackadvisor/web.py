@@ -8,8 +8,12 @@
 
 Every request passes one ASGI guard, in this order (pure ASGI, so streamed answers stay streamed):
 
-    traversal (.., file=, NUL) -> 404  ─▶  basic auth (STACKADVISOR_AUTH) -> 401  ─▶  body size -> 413
-    ─▶  per-client rate limit on /v1 and /api -> 429  ─▶  route  ─▶  bounded thread pool; full queue -> 503 "busy"
+    traversal (.., file=, NUL) -> 404   basic auth -> 401   body size -> 413   per-client rate limit -> 429
+    then the route; advisor calls run in a bounded thread pool and a full queue answers 503 "busy" at once.
+
+The rate limit covers /v1 and /api, and (at 4x) the UI's event submissions; a client is its address plus its
+bearer key. With STACKADVISOR_AUTH="user:password" every route but /healthz needs HTTP Basic auth; OpenAI
+clients pass the password as their API key.
 
 | setting         | env var                        | default        |
 |-----------------|--------------------------------|----------------|
@@ -208,6 +212,7 @@ class Guard:
     """The ASGI middleware in front of everything (see the module docstring)."""
 
     API_PREFIXES = ("/v1/", "/api/")
+    UI_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # UI event submissions: 4x the API rate
     OPEN_PATHS = ("/healthz",)
 
     def __init__(self, app: Callable, settings: WebSettings) -> None:
@@ -215,6 +220,7 @@ class Guard:
         self.settings = settings
         burst, per_second = settings.rate()
         self.limiter = RateLimiter(burst, per_second)
+        self.ui_limiter = RateLimiter(4 * burst, 4 * per_second)
         self.credentials: tuple[bytes, bytes] | None = None
         if settings.auth:
             user, password = settings.auth.split(":", 1)
@@ -267,8 +273,13 @@ class Guard:
                 return error_response(400, "Invalid Content-Length header.", "invalid_request_error")
             if too_big:
                 return self._too_large()
+        limiter = None
         if path.startswith(self.API_PREFIXES):
-            wait = self.limiter.allow(self._client_key(scope, headers))
+            limiter = self.limiter
+        elif path.startswith(self.UI_EVENTS) and scope.get("method") == "POST":
+            limiter = self.ui_limiter
+        if limiter is not None:
+            wait = limiter.allow(self._client_key(scope, headers))
             if wait:
                 seconds = max(1, int(wait + 0.999))
                 return error_response(429, f"Too many requests from this client; slow down and retry in {seconds} s.", "rate_limited",
@@ -409,12 +420,10 @@ class Service:
             log.warning("index not ready: %s", printable(self.index_error, 500))
 
     def backend_reachable(self) -> bool:
-        """Offline is always reachable; an OpenAI-compatible endpoint: a TCP connect to it, cached for 10 s."""
-        checker = getattr(self.advisor, "health", None)
-        if callable(checker):
-            with contextlib.suppress(Exception):
-                return bool(checker().get("backend", {}).get("reachable", False))
-        if self.advisor.backend == "offline":
+        """Offline and in-process (local:) backends are always reachable; an OpenAI-compatible endpoint: a TCP
+        connect to its host, cached for 10 s (no request is sent, so no key is used)."""
+        name = str(self.advisor.backend)
+        if name == "offline" or name.startswith("local"):
             return True
         now = time.monotonic()
         if now - self._probe[0] < 10:
