@@ -141,3 +141,10 @@ def test_open_retriever_builds_and_checks_kbs(isolated_home, knowledge):
     assert r.search("What is Rust's learning curve?", k=2)
     with pytest.raises(IndexError_, match="stackadvisor ingest PATH --kb team"):
         open_retriever(Settings(home=isolated_home, kb="team"), knowledge)
+
+
+def test_use_case_words_lift_the_languages_the_table_ties_to_them(retriever):
+    question = "We want to write a blockchain node. Which of these languages should we pick?"
+    assert retriever.topical_languages(question) == {"Rust"}
+    assert "rust" in [p.section for p in retriever.search(question, k=4)]
+    assert retriever.topical_languages("What is the capital of France?") == frozenset()

@@ -112,6 +112,27 @@ def test_killed_build_leaves_old_index_and_next_writer_cleans_up(store, isolated
     reader.close()
 
 
+def test_a_reader_sees_another_process_commit(store, isolated_home, local_embeddings):
+    with store.begin_build("t") as b1:
+        _add(b1, local_embeddings)
+        b1.commit()
+    assert len(store.query("t", local_embeddings.embed_query("Go"), k=5)) == 3
+    script = textwrap.dedent(
+        f"""
+        from stackadvisor.config import Settings
+        from stackadvisor.store import Store
+        s = Store(Settings(home={str(isolated_home)!r}))
+        b = s.begin_build("t")
+        b.add(["new"], ["a new document"], [{{"kb": "t"}}], [[0.05] * 384])
+        b.commit()
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    # the old collection is gone; this long-lived reader follows the pointer to the new one
+    assert [h.id for h in store.query("t", local_embeddings.embed_query("Go"), k=5)] == ["new"]
+
+
 def test_one_writer_at_a_time_readers_unaffected(store, isolated_home, local_embeddings):
     with store.begin_build("t") as b1:
         _add(b1, local_embeddings)

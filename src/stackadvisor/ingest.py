@@ -32,8 +32,7 @@ Progress = Callable[[int, int, str], None]
 CORPUS_SOURCE = "corpus/article.md"
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 100
-EMBED_BATCH = 64
-WRITE_BATCH = 1024
+EMBED_GROUP = 256  # chunks embedded (sorted by length inside the group) and written per Chroma add
 MAX_FILE_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
@@ -235,27 +234,20 @@ def builtin_kb(knowledge: Knowledge) -> str:
 
 
 def _embed_into(build: Any, chunks: Sequence[Chunk], embeddings: Embeddings, on_batch: Callable[[int], None] | None = None) -> int:
-    """Embed chunks in batches and write them to the build in large adds."""
+    """Embed chunks and write them to the build. Texts are embedded once each (duplicates share a vector), in
+    groups of EMBED_GROUP that the embedder sorts by length, so batches pad little; writes are large adds."""
     from .embeddings import embed_array
 
-    pending: list[tuple[Chunk, Any]] = []
     done = 0
-
-    def flush() -> None:
-        if pending:
-            build.add([c.id for c, _ in pending], [c.text for c, _ in pending], [c.metadata for c, _ in pending], [v for _, v in pending])
-            pending.clear()
-
-    for start in range(0, len(chunks), EMBED_BATCH):
-        batch = chunks[start : start + EMBED_BATCH]
-        vectors = embed_array(embeddings, [c.text for c in batch])
-        pending.extend(zip(batch, vectors))
-        done += len(batch)
-        if len(pending) >= WRITE_BATCH:
-            flush()
+    for start in range(0, len(chunks), EMBED_GROUP):
+        group = chunks[start : start + EMBED_GROUP]
+        unique = list(dict.fromkeys(c.text for c in group))
+        vectors = embed_array(embeddings, unique)
+        row = {t: i for i, t in enumerate(unique)}
+        build.add([c.id for c in group], [c.text for c in group], [c.metadata for c in group], vectors[[row[c.text] for c in group]])
+        done += len(group)
         if on_batch:
             on_batch(done)
-    flush()
     return done
 
 
@@ -573,7 +565,7 @@ def ingest_paths(
                 result.added += 1
             pending.extend(chunks)
             parsed_files.append(src)
-            if len(pending) >= EMBED_BATCH * 4:
+            if len(pending) >= EMBED_GROUP:
                 flush()
         flush()
         result.removed = len(gone) + dropped

@@ -3,8 +3,12 @@
     Retriever(store, embeddings, knowledge, kbs=("builtin",)).search("Is Rust hard to learn?", k=4)
 
 One query embedding, one Chroma query per kb (k*3 candidates). A language the question names lifts the
-passages about it (+0.15, scaled down for passages about several languages), and a question about one
-language always gets that language's table row. Plain vector search, no BM25 mix (not measured to help yet).
+passages about it (+0.15, scaled down for passages about several languages); a use case or constraint
+the question names (the table's use_cases/constraints keywords) lifts the languages the table ties to it
+(+0.10); a question about one language always gets that language's table row.
+
+No BM25: measured on the 65 eval cases with expected sections, vector + boosts gave hit@4 0.954 / MRR 0.896,
+adding BM25 (RRF) 0.985 / 0.838, and the use-case boost instead 0.985 / 0.917 (better on both).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from .knowledge import Knowledge
 
 LANGUAGE_BOOST = 0.15
+TOPIC_BOOST = 0.10
 CANDIDATES_PER_RESULT = 3
 
 
@@ -85,6 +90,21 @@ def _names_ambiguous(word: str, text: str) -> bool:
     return bool(lower.search(text))
 
 
+def _topic_matchers(knowledge: Knowledge) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """(keywords of a use case or constraint, the languages the table ties to it), one per topic with any."""
+    table = knowledge.table
+    out = []
+    for tid, topic in {**table.use_cases, **table.constraints}.items():
+        langs = frozenset(
+            lang.name for lang in table.languages.values()
+            if any(tid in (item.use_case, item.constraint) for item in (*lang.best_for, *lang.pros, *lang.cons))
+        )
+        if langs and topic.keywords:
+            alt = "|".join(re.escape(k) for k in sorted(topic.keywords, key=len, reverse=True))
+            out.append((re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE), langs))
+    return out
+
+
 def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
     langs = tuple(x for x in str(meta.get("languages", "")).split(",") if x)
     return Passage(
@@ -111,12 +131,14 @@ class Retriever:
         self.kbs = tuple(dict.fromkeys(kbs)) or (BUILTIN,)
         self._row_slugs: dict[str, str] = {}
         self.builtin = BUILTIN  # the store key of the built-in index (another one with a user table)
+        self._topics: list[tuple[re.Pattern[str], frozenset[str]]] = []
         if knowledge is not None:
             from .ingest import builtin_kb
             from .knowledge import slug
 
             self._row_slugs = {name: slug(name) for name in knowledge.table.names}
             self.builtin = builtin_kb(knowledge)
+            self._topics = _topic_matchers(knowledge)
 
     def _key(self, kb: str) -> str:
         return self.builtin if kb == BUILTIN else kb
@@ -130,11 +152,17 @@ class Retriever:
             self._hits(kb, vector, 1)
         return self
 
-    def _boost(self, passage_langs: Iterable[str], named: set[str]) -> float:
+    def _boost(self, passage_langs: Iterable[str], named: set[str], topical: frozenset[str] = frozenset()) -> float:
+        """+LANGUAGE_BOOST for a named language, +TOPIC_BOOST for a language the table links to a use case or
+        constraint the question mentions; both scaled by the share of the passage's languages that match."""
         langs = set(passage_langs)
-        if not named or not langs:
+        if not langs:
             return 0.0
-        return LANGUAGE_BOOST * len(langs & named) / len(langs)
+        return (LANGUAGE_BOOST * len(langs & named) + TOPIC_BOOST * len(langs & topical)) / len(langs)
+
+    def topical_languages(self, query: str) -> frozenset[str]:
+        """Languages whose best-for, pros or cons the table ties to a use case or constraint named in query."""
+        return frozenset().union(*(langs for rx, langs in self._topics if rx.search(query)))
 
     def _hits(self, kb: str, vector: Any, n: int) -> list[Any]:
         try:
@@ -158,19 +186,20 @@ class Retriever:
         if languages is None:
             languages = detect_languages(query, self.knowledge) if self.knowledge is not None else ()
         named = set(languages)
+        topical = self.topical_languages(query)
         vector = embed_query_array(self.embeddings, query)
         seen: dict[str, Passage] = {}
         for kb in self.kbs:
             for hit in self._hits(kb, vector, k * CANDIDATES_PER_RESULT):
                 langs = [x for x in str(hit.metadata.get("languages", "")).split(",") if x]
-                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, self._boost(langs, named))
+                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, self._boost(langs, named, topical))
                 key = str(hit.metadata.get("hash") or f"{kb}:{hit.id}")  # the same text from two kbs counts once
                 if key not in seen or seen[key].score < p.score:
                     seen[key] = p
         if len(named) == 1 and BUILTIN in self.kbs:
             row_id = f"row:{self._row_slugs.get(next(iter(named)), '')}"
             if not any(p.kb == BUILTIN and p.id == row_id for p in seen.values()):
-                row = self._row(row_id, np.asarray(vector, dtype=np.float32), named)
+                row = self._row(row_id, np.asarray(vector, dtype=np.float32), named, topical)
                 if row is not None:
                     seen.setdefault(str(row.id), row)
         ranked = sorted(seen.values(), key=lambda p: (-p.score, p.kb != BUILTIN, p.id))
@@ -181,7 +210,7 @@ class Retriever:
                 out = [*out[: k - 1], row] if k > 1 else [row]
         return out
 
-    def _row(self, row_id: str, vector: Any, named: set[str]) -> Passage | None:
+    def _row(self, row_id: str, vector: Any, named: set[str], topical: frozenset[str] = frozenset()) -> Passage | None:
         import numpy as np
 
         coll = self.store.live(self.builtin)
@@ -194,7 +223,7 @@ class Retriever:
         sim = float(emb @ vector / max(1e-12, float(np.linalg.norm(emb) * np.linalg.norm(vector))))
         meta = dict(got["metadatas"][0] or {})
         langs = [x for x in str(meta.get("languages", "")).split(",") if x]
-        return _passage(BUILTIN, row_id, got["documents"][0] or "", meta, sim, self._boost(langs, named))
+        return _passage(BUILTIN, row_id, got["documents"][0] or "", meta, sim, self._boost(langs, named, topical))
 
     def as_langchain(self, k: int = 4) -> BaseRetriever:
         """This retriever as a LangChain BaseRetriever: Documents with id, section, title, score, ... metadata."""
