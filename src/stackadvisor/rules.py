@@ -124,8 +124,15 @@ OUTSIDE_TECH: tuple[str, ...] = (
 #: Names that are also everyday English words: they count as a language only when capitalised (and not in
 #: "Go ahead"), or when lower-case in a language context ("in go", "go vs rust").
 AMBIGUOUS_NAMES: frozenset[str] = frozenset({
-    "go", "swift", "rails", "spring", "bun", "dart", "crystal", "julia", "phoenix", "elm", "red", "nim", "gleam", "lua",
+    "go", "node", "swift", "rails", "spring", "bun", "dart", "crystal", "julia", "phoenix", "elm", "red", "nim", "gleam", "lua",
 })
+
+#: Subjects outside backend-language choice; a question about one of them (and nothing the table covers) is out of scope.
+OFF_TOPIC: tuple[str, ...] = (
+    "salary", "salaries", "pay", "hiring market", "recipe", "weather", "poem", "song", "joke", "story", "movie", "frontend",
+    "front-end", "ui", "ux", "css", "html", "div", "database", "databases", "postgresql", "postgres", "mongodb", "mysql",
+    "redis", "sql", "react or vue", "vue", "angular", "svelte", "ios", "android", "mobile app", "game engine", "excel",
+)
 
 #: Keywords that need context to mean a use case / criterion (data keywords are still read from the table).
 AMBIGUOUS_KEYWORDS: dict[str, str] = {
@@ -161,6 +168,8 @@ _PREDICATE_MODS = (
     "definitely", "certainly", "rather", "considered", "known to be", "much", "truly", "exceptionally", "remarkably",
 )
 _GENERIC_BETTER = ("better", "bigger", "larger", "greater", "richer", "stronger", "superior", "more mature", "broader")
+_GENERIC_BEST = ("best", "biggest", "largest", "richest", "strongest", "greatest", "most mature", "highest")
+_GENERIC_WORST = ("worst", "smallest", "weakest", "poorest", "least mature", "lowest", "tiniest")
 _GENERIC_WORSE = ("worse", "smaller", "weaker", "poorer", "inferior", "narrower", "less mature")
 _POS_TOPIC = (
     "ideal", "great", "best", "good", "perfect", "excellent", "suited", "well-suited", "well suited", "suitable",
@@ -363,6 +372,10 @@ class _Vocab:
     crit_map: dict[str, str]
     noun_rx: _Finder  # criterion nouns only
     noun_map: dict[str, str]
+    noun_tail: re.Pattern
+    absent_rx: _Finder
+    absent_map: dict[str, list[tuple[str, Item]]]  # pattern -> (language, item)
+    handles_rx: _Finder
     cmp_rx: _Finder
     cmp_map: dict[str, tuple[str | None, int]]
     sup_rx: _Finder
@@ -470,6 +483,10 @@ def _build_vocab(table: Table) -> _Vocab:
             sup_map.setdefault(_key(p), (cid, 1))
         for p in c.worst:
             sup_map.setdefault(_key(p), (cid, -1))
+    for p in _GENERIC_BEST:
+        sup_map.setdefault(_key(p), (None, 1))  # type: ignore[arg-type]
+    for p in _GENERIC_WORST:
+        sup_map.setdefault(_key(p), (None, -1))  # type: ignore[arg-type]
     for p in _GENERIC_BETTER:
         cmp_map.setdefault(_key(p), (None, 1))
     for p in _GENERIC_WORSE:
@@ -509,9 +526,9 @@ def _build_vocab(table: Table) -> _Vocab:
                 pred_map.setdefault(w, (cid, level, "dir"))
     mods = _words_rx(_PREDICATE_MODS)
     pred_alt = _alt(pred_map)
-    pred_verbs = ("is", "are", "remains", "stays", "seems", "feels", "runs", "looks", "isn", "aren", "was", "were", "be")
+    pred_verbs = ("make", "makes", "making", "made", "is", "are", "remains", "stays", "seems", "feels", "runs", "looks", "isn", "aren", "was", "were", "be")
     pred_rx = _Finder(
-        rf"(?<![\w])(?:is|are|remains|stays|seems|feels|runs|looks|isn't|aren't|was|were|be)\s+(?:(?:{mods})\s+)*?(?:an?\s+)?"
+        rf"(?<![\w])(?:(?:makes?|making|made)\s+(?:it|them)|is|are|remains|stays|seems|feels|runs|looks|isn't|aren't|was|were|be)\s+(?:(?:{mods})\s+)*?(?:an?\s+)?"
         rf"(?P<adj>{pred_alt})(?![\w/\-])(?!\s+to\s+(?!learn|master|pick|get\s+started|start|read|write|code)\w)(?!\s+(?:among|in\s+popularity)\b)",
         {t: [0] for t in pred_verbs}, frozenset(_first_tokens(pred_map))) if pred_alt else _Finder("", {})
     eq_map: dict[str, tuple[str, int]] = {}
@@ -542,6 +559,21 @@ def _build_vocab(table: Table) -> _Vocab:
                 k = _item_key(it.text)
                 if len(k.split()) >= 3 or (len(k.split()) == 2 and not (it.use_case or it.constraint or it.criterion)):
                     item_map.setdefault(k, []).append((lang.name, kind, it))
+    absent_map: dict[str, list[tuple[str, Item]]] = {}
+    absent_alt: list[str] = []
+    absent_first: set[str] = set()
+    for lang in table.languages.values():
+        for it in (*lang.pros, *lang.best_for):
+            m = re.search(r"\bwithout\s+((?:[a-z][\w\-]*\s*){1,3})", _lc(it.text))
+            if not m:
+                continue
+            words = m.group(1).split()
+            stems = [w[:max(4, len(w) - 3)] if len(w) > 4 else w for w in words]
+            pat = r"[\s\-]+".join(re.escape(st) + r"\w*" for st in stems)
+            if pat not in absent_map:
+                absent_alt.append(pat)
+                absent_first.add(words[0])
+            absent_map.setdefault(pat, []).append((lang.name, it))
     fw_map: dict[str, list[str]] = {}
     for lang in table.languages.values():
         for fw in lang.frameworks:
@@ -566,6 +598,11 @@ def _build_vocab(table: Table) -> _Vocab:
         crit_map=crit_map,
         noun_rx=_phrase_rx(noun_map),
         noun_map=noun_map,
+        noun_tail=re.compile(rf"(?<![\w])(?P<noun>{_alt(noun_map)})(?:'s)?(?:\s+(?:is|was|remains|really|truly|probably|clearly|not|isn't|still))*\s+(?:the\s+)?$"),
+        absent_rx=_Finder(rf"(?:{'|'.join(absent_alt)})(?![\w])" if absent_alt else "", _first_tokens(absent_first)),
+        absent_map=absent_map,
+        handles_rx=_Finder(rf"(?:handles?|handling|supports?|supporting|does|manages?|deals?\s+with|copes?\s+with|scales?)\s+(?P<noun>{_alt(crit_map)})\s+(?P<adv>well|nicely|great|brilliantly|effectively|efficiently|poorly|badly|terribly|fine)\b",
+                           {w: [0] for w in ("handle", "handles", "handling", "support", "supports", "supporting", "does", "manage", "manages", "deal", "deals", "cope", "copes", "scale", "scales")}),
         cmp_rx=_phrase_rx(cmp_map),
         cmp_map=cmp_map,
         sup_rx=_phrase_rx(sup_map),
@@ -683,6 +720,7 @@ _SKILL_PRE = re.compile(
 _SKILL_POST = re.compile(r"^(?:\s*'s)?\s+(?:shop|team|developers?|devs|engineers|programmers|people|folks|background|experience|expertise|codebase|house|skills|monolith|stack|veterans|experts|people)\b", re.I)
 _SKILL_NEG = re.compile(r"\b(?:don't|doesn't|do\s+not|does\s+not|no\s+one|nobody|never|not|no|none\s+of\s+us|zero|without)\b[^,.;]*$", re.I)
 _SKILL_VOICE = re.compile(r"\b(?:we|we're|our|us|i|i'm|my|team|know|knows|experience|familiar|background|shop|developers|devs|engineers|built|use|using)\b", re.I)
+_OWN_VOICE = re.compile(r"\b(?:we|we're|our|us|i'm|team|know|knows|experience|familiar|background)\b", re.I)
 _FRAMEWORK_TALK = re.compile(r"\b(?:framework|frameworks|library|libraries|is\s+an?)\b", re.I)
 _EXCL_PRE = re.compile(
     r"(?:\b(?:not|no|anything\s+but|anything\s+except|everything\s+but|but\s+not|without|except|excluding|exclude|avoid|"
@@ -719,6 +757,19 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
                 cur = m.end()
         split.append((cur, b))
     return split
+
+
+_MORE_THAN = re.compile(r"\b(?:(?:matters?|is|are|counts?|weighs?)\s+(?:much\s+|far\s+|a\s+lot\s+|way\s+|even\s+)?(?P<dir>more|less)(?:\s+important)?\s+(?:to\s+us\s+)?than|(?:over|rather\s+than|instead\s+of|before))\b")
+
+
+def _implied_criteria(phrase: str, v: _Vocab) -> list[str]:
+    """Criteria named inside a use-case phrase: "high-performance" -> speed ("ship fast" is not: an adjective)."""
+    out = []
+    for w in _TOKEN_RX.findall(_lc(phrase)):
+        cid = v.crit_map.get(w)
+        if cid and cid not in out and w not in v.table.criteria[cid].adjectives:
+            out.append(cid)
+    return out
 
 
 def _weights(lc: str, clauses: list[tuple[int, int]]) -> list[tuple[int, float, bool]]:
@@ -758,7 +809,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         cues = _weights(lc[s0:s1], clauses)
         cues = [(p + s0, w) for p, w in cues]
         carry: float | None = None
-        asks_only = question and not _NEED_VOICE.search(sentence) and not cues
+        crit_hits: list[tuple[int, str]] = []
+        asks_only = question and not _NEED_VOICE.search(sentence) and not cues and not any(
+            k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
         for c0, c1 in clauses:
             clause = lc[c0:c1]
             drop = _DROP_RX.search(clause) is not None
@@ -784,10 +837,13 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     if kind == "criterion" and asks_only:
                         continue
                     dropped.discard(tid)
-                    if kind == "use_case":
-                        uc.add(tid)
-                    elif kind == "constraint":
-                        cons.add(tid)
+                    if kind in ("use_case", "constraint"):
+                        (uc if kind == "use_case" else cons).add(tid)
+                        for cid in _implied_criteria(m.group(0), v):
+                            if cid not in pri and not asks_only:
+                                pri[cid] = turn_pri[cid] = 0.6
+                                dropped.discard(cid)
+                                crit_hits.append((m.start(), cid))
                     else:
                         if local:
                             w = min(local, key=lambda pw: abs(pw[0] - m.start()))[1]
@@ -802,7 +858,15 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                             w = max(pri.get(tid, 0.0), w)
                         turn_pri[tid] = w
                         pri[tid] = w
+                        crit_hits.append((m.start(), tid))
             carry = None
+        for m in _MORE_THAN.finditer(lc, s0, s1):
+            a = [cid for p, cid in crit_hits if p < m.start()]
+            b = [cid for p, cid in crit_hits if p >= m.end()]
+            if a and b and a[-1] != b[0]:
+                hi_c, lo_c = (a[-1], b[0]) if m.group("dir") != "less" else (b[0], a[-1])
+                pri[hi_c] = turn_pri[hi_c] = 1.0
+                pri[lo_c] = turn_pri[lo_c] = min(pri.get(lo_c, 0.3), 0.3)
         # languages: exclusions, re-inclusions and team skills
         sent_ents = [e for e in ents if s0 <= e.start < s1 and not e.outside]
         prev_excl: _Ent | None = None
@@ -821,7 +885,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             prev_excl = None
             skill_listed = prev_skill is not None and _LIST_GAP.match(lc[prev_skill.end:e.start])
-            if (_SKILL_PRE.search(before) or _SKILL_POST.match(after) or skill_listed) and not _SKILL_NEG.search(before[-40:]):
+            cue = _SKILL_PRE.search(before) or (_SKILL_POST.match(after) and _OWN_VOICE.search(sentence))
+            if (cue or skill_listed) and not _SKILL_NEG.search(before[-40:]):
                 skills.add(e.name)
                 prev_skill = e
             else:
@@ -835,6 +900,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if _SKILL_NEG.search(lc[c0:m.start()][-40:]):
                 continue
             if not voice and (question or _FRAMEWORK_TALK.search(sentence)):
+                continue
+            if question and not _OWN_VOICE.search(sentence):
                 continue
             skills.add(name)
     for name in excl:
@@ -862,14 +929,18 @@ _OVERVIEW = re.compile(
     r"what\s+is\s+the\s+article\s+about|compare\s+(?:all|them\s+all|every|each)|all\s+(?:four|4|three|five|the\s+languages|of\s+them|languages)|"
     r"each\s+(?:language|of\s+them)|every\s+language|whole\s+article|(?:give|show)\s+(?:me\s+)?the\s+(?:table|comparison))\b", re.I)
 _REC = re.compile(
-    r"\b(?:should\s+(?:i|we|my\s+team|our\s+team|they|one)\b|which\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest)|to\s+(?:use|pick|choose))|"
+    r"\b(?:should\s+(?:i|we|my|our|they|one|the|a)\b|which\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest)|to\s+(?:use|pick|choose))|"
     r"what\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest))|recommend|recommendation|suggest|suggestion|advice|advise|"
-    r"best\s+(?:fit|choice|option|pick|bet)|(?:best|right|better)\s+for\s+(?:us|me|our|my|this|the\s+job|a\s+team)|right\s+(?:choice|language|fit|tool|stack)|good\s+(?:choice|fit|idea)|"
+    r"best\s+(?:fit|choice|option|pick|bet)|(?:best|right|better)\s+for\s+(?:us|me|our|my|this|the\s+job|a\s+team)|right\s+(?:choice|language|fit|tool|stack|pick|call|option)|good\s+(?:choice|fit|idea)|"
     r"help\s+(?:me|us)\s+(?:choose|decide|pick)|(?:go|going)\s+with|what\s+(?:to|do\s+i|do\s+we)\s+(?:use|pick|choose)|"
     r"(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:building|making|creating|developing|starting|planning|writing|designing)|"
     r"(?:we|i)\s+(?:need|want|plan|have)\s+to\s+(?:build|make|create|develop|write|pick|choose)|(?:we|i)\s+(?:build|are\s+building)|"
     r"(?:which|what)\s+(?:language|one|stack|backend|option)(?=\s*(?:then|now)?\s*\?)|our\s+(?:project|app|startup|service|product|backend|use\s+case|needs)|my\s+(?:project|app|startup|service|product|backend|use\s+case)|"
     r"pick\s+(?:one|for)|choose\s+(?:one|for|between))\b", re.I)
+_REC_ONE = re.compile(r"\b(?:should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
+_OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
+_IN_SCOPE = re.compile(r"\b(?:backend|back-end|server|server-side|language|languages|api|apis|service|services|runtime)\b")
+_ALT_GAP = re.compile(r"^\s*(?:,|/|or|vs\.?|versus|,\s*or|and)\s*$")
 _BEST_FOR = re.compile(r"\b(?:best|ideal|better|right|good|great|suited|use)\s+(?:\w+\s+)?for\b", re.I)
 _NEED_VOICE = re.compile(r"\b(?:we|us|our|i|my|me|team|need|needs|want|matters?|important|care|priority|critical|crucial|essential|must)\b", re.I)
 _COMPARE = re.compile(r"\b(?:vs\.?|versus|compare|compared|comparison|differences?|differ|than|or|against|between)\b", re.I)
@@ -887,6 +958,21 @@ def _criteria_in(lc: str, v: _Vocab) -> list[str]:
                 found.append(cid)
     order = list(v.table.criteria)
     return sorted(found, key=order.index)
+
+
+def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str, ...]:
+    """Table languages offered as alternatives ("Go or Rust", "Java vs Go", "between Node.js and Python")."""
+    out: list[str] = []
+    for a, b in zip(ents, ents[1:]):
+        gap = lc[a.end:b.start]
+        if not _ALT_GAP.match(gap):
+            continue
+        if gap.strip() == "and" and not re.search(r"\b(?:between|choose|choosing|pick|picking|decide|deciding|compare|comparing)\s+(?:\w+\s+){0,2}$", lc[:a.start]):
+            continue
+        for e in (a, b):
+            if not e.outside and e.name not in background and e.name not in out:
+                out.append(e.name)
+    return tuple(out) if len(out) >= 1 and any(e.outside for e in ents) or len(out) >= 2 else ()
 
 
 def classify(text: str, table: Table, needs: Needs) -> Intent:
@@ -908,10 +994,14 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)
+    alternatives = _alternatives(lc, _entities(lc, v, lc), background)
     if cur.dropped and not focus and not outside:
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
-    sup = any(v.sup_map.get(_key(m.group(0))) for m in v.sup_rx.finditer(lc))
+    sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
+    if (_OFF_TOPIC.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside)
+            and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+        return Intent("out_of_scope", langs)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
     if outside and not langs:
@@ -925,14 +1015,14 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
         return Intent("overview", tuple(table.names), criteria)
     if len(focus) >= 2:
         if rec_cue or project:
-            return Intent("recommend", langs, criteria, True, candidates=focus)
+            return Intent("recommend", langs, criteria, True, candidates=alternatives)
         return Intent("compare", langs, criteria)
     if langs and not focus:
         return Intent("recommend", langs, criteria, True)
     if len(focus) == 1:
         if outside and (project or rec_cue or voiced):
-            return Intent("recommend", langs, criteria, True, candidates=focus)
-        if rec_cue and re.search(r"\b(?:should|recommend|suggest|good\s+(?:choice|fit|idea)|right\s+choice|go\s+with)\b", lc):
+            return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
+        if rec_cue and _REC_ONE.search(lc):
             return Intent("recommend", langs, criteria, True)
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
             return Intent("compare", langs, criteria)
@@ -1168,6 +1258,7 @@ class _Checker:
         self.out: list[Check] = []
         self.seen: set[tuple] = set()
         self.question = False
+        self.s0 = 0
         self.clean: str | None = None
 
     # ---------------------------------------------------------------- emitting
@@ -1319,9 +1410,9 @@ class _Checker:
             i = bisect_left(ent_starts, s0)
             if i == len(ents) or ents[i].start >= s1:
                 continue
-            plan.append((_is_question(lc[s0:s1]), self._clauses(lc, s0, s1, ents)))
-        bounds = [c for _, cl in plan for c in cl]
-        families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx,
+            plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents)))
+        bounds = [c for _, _, cl in plan for c in cl]
+        families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx,
                     *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: list[dict[int, list[re.Match]]] = [{} for _ in bounds]
         for fam in families:
@@ -1329,8 +1420,8 @@ class _Checker:
                 if found:
                     self.hits[ci][id(fam)] = found
         ci = 0
-        for question, clauses in plan:
-            self.question = question
+        for question, s0, clauses in plan:
+            self.question, self.s0 = question, s0
             carry: list[_Ent] = []
             for c0, c1 in clauses:
                 i, j = bisect_left(ent_starts, c0), bisect_left(ent_starts, c1)
@@ -1395,7 +1486,19 @@ class _Checker:
 
     def _neg(self, subj: list[_Ent], lo: int, hi: int) -> bool:
         a = subj[-1].end if subj and subj[-1].end <= hi else lo
-        return bool(_NEGATION.search(self.lc, max(a, lo if a > hi else a), hi))
+        return self._negated(max(a, lo if a > hi else a), hi)
+
+    def _negated(self, lo: int, hi: int) -> bool:
+        """A negation in lc[lo:hi], except the auxiliary opening a rhetorical question ("Isn't Node.js ...?")."""
+        for m in _NEGATION.finditer(self.lc, lo, hi):
+            if self.question and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-"):
+                continue
+            if self.question and self.lc[m.start():m.end()] == "n't" and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-").isalpha():
+                pass
+            if self.question and re.match(r"[a-z]+n't$", self.lc[self.s0:m.end()].strip(" \n\t\"'*_-")):
+                continue
+            return True
+        return False
 
     def _clause(self, c0: int, c1: int, cents: list[_Ent], carry: list[_Ent], ci: int) -> list[_Ent]:
         lc, v = self.lc, self.v
@@ -1474,6 +1577,11 @@ class _Checker:
             if not free(*m.span()) or _ORDINAL_BEFORE.search(lc, max(c0, m.start() - 20), m.start()):
                 continue
             cid, sign = v.sup_map[_key(m.group(0))]
+            if cid is None:
+                nm = v.noun_tail.search(lc, max(c0, m.start() - 45), m.start())
+                if nm is None:
+                    continue
+                cid = v.noun_map[_key(nm.group("noun"))]
             subj = self._subject(cents, m.start(), carry)
             if not subj:
                 continue
@@ -1496,7 +1604,7 @@ class _Checker:
                     if not subj:
                         continue
                     lo = m.start() if subj[-1].end > m.start() else subj[-1].end
-                    neg = bool(_NEGATION.search(lc, lo, m.start("level")))
+                    neg = self._negated(lo, m.start("level"))
                     for e in subj:
                         self.level(e, cid, level, "exact", neg, span_of([e], m.start(), m.end()))
                     used.append(m.span())
@@ -1508,7 +1616,7 @@ class _Checker:
             subj = self._subject(cents, m.start(), carry, after=False)
             if not subj:
                 continue
-            neg = bool(_NEGATION.search(lc, subj[-1].end if subj[-1].end <= m.start() else m.start(), m.start("adj")))
+            neg = self._negated(subj[-1].end if subj[-1].end <= m.start() else m.start(), m.start("adj"))
             for e in subj:
                 self.level(e, cid, level, mode, neg, span_of([e], m.start(), m.end()))
             used.append(m.span())
@@ -1541,6 +1649,36 @@ class _Checker:
                     done = True
             if done:
                 used.append(m.span())
+        # 6c. features the article says a language is without: "Rust relies on a garbage collector"
+        for m in hits.get(id(v.absent_rx), ()):
+            if not free(*m.span()):
+                continue
+            owners = next((o for pat, o in v.absent_map.items() if re.fullmatch(pat, m.group(0))), [])
+            subj = self._subject(cents, m.start(), carry, after=False)
+            for e in subj:
+                own = [it for n, it in owners if n == e.name]
+                if e.outside or not own:
+                    continue
+                lo = subj[-1].end if subj[-1].end <= m.start() else c0
+                neg = self._negated(lo, m.start()) or bool(re.search(r"\b(?:without|free\s+of|no)\s+(?:a\s+|any\s+)?$", lc[max(c0, m.start() - 20):m.start()]))
+                lang = self.table.languages[e.name]
+                self.emit("pro", "supported" if neg else "contradicted", _item_evidence(lang, "pro", own[0]), e.name, None,
+                          span_of([e], m.start(), m.end()), f"The article lists \"{own[0].text}\" as a pro of {e.name}.")
+                used.append(m.span())
+        # 6d. "Go handles concurrency well", "Python supports concurrency poorly"
+        for m in hits.get(id(v.handles_rx), ()):
+            if not free(*m.span()):
+                continue
+            cid = v.crit_map.get(_key(m.group("noun")))
+            subj = self._subject(cents, m.start(), carry, after=False)
+            if cid is None or not subj:
+                continue
+            crit = self.table.criteria[cid]
+            good = m.group("adv") not in ("poorly", "badly", "terribly")
+            neg = self._neg(subj, c0, m.start())
+            for e in subj:
+                self.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, span_of([e], m.start(), m.end()))
+            used.append(m.span())
         # 7. best-for / pro / con claims: "ideal for CPU-bound tasks", "has limited multithreading"
         for m in hits.get(id(v.topic_rx), ()):
             if not free(*m.span()):
@@ -1555,7 +1693,7 @@ class _Checker:
             if nm and pm and pm.start("cue") > nm.start("cue"):
                 cue = pm
             polarity = -1 if cue is nm else 1
-            if _NEGATION.search(lc, max(c0, cue.start() - 12), cue.start()) and not re.match(r"not\b|no\b", cue.group("cue"), re.I):
+            if self._negated(max(c0, cue.start() - 12), cue.start()) and not re.match(r"not\b|no\b", cue.group("cue")):
                 polarity = -polarity
             if kind == "criterion" and cue.group("list"):
                 continue
