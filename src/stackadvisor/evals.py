@@ -640,6 +640,7 @@ def compare(summary: dict, baseline: dict | None, results: list[CaseResult]) -> 
         "newly_failing": sorted(i for i, ok in now.items() if not ok and before.get(i) is True),
         "newly_passing": sorted(i for i, ok in now.items() if ok and before.get(i) is False),
         "new_cases": sorted(i for i in now if i not in before) if before else [],
+        "missing_cases": sorted(i for i in before if i not in now),
     }
 
 

@@ -93,6 +93,8 @@ def print_summary(doc: dict, out: Any, paths: dict[str, Path]) -> None:
         others = len(doc["gates"]) - len(failed)
         if others:
             out.console.print(f"[green]{others} other gate{'s' if others != 1 else ''} passed[/] [dim](n/a counts as passed)[/]")
+        if doc.get("baseline"):
+            out.console.print(f"since baseline ({doc['baseline'].get('backend')}): {_moved_line(doc['baseline'])}", highlight=False, markup=False)
         out.console.print(f"report: {paths['html']}  ·  results: {paths['json']}", style="dim", highlight=False)
         verdict = "[bold green]all gates passed[/]" if doc["passed"] else "[bold red]a gate failed[/]"
         out.console.print(verdict)
@@ -117,6 +119,14 @@ def write_reports(doc: dict, directory: Path) -> dict[str, Path]:
 # ------------------------------------------------------------------------------------------- markdown
 
 
+def _moved_line(moved: dict) -> str:
+    changed = [(m, d) for m, d in moved["overall"].items() if d and not m.endswith("_ms")]
+    text = ", ".join(f"{METRICS[m][0]} {fmt_delta(m, d)}" for m, d in changed) or "no metric moved"
+    if moved.get("new_cases") or moved.get("missing_cases"):
+        text += f" (not the same cases: {len(moved.get('new_cases') or [])} new, {len(moved.get('missing_cases') or [])} not run)"
+    return text
+
+
 def render_markdown(doc: dict, failures: int = 40) -> str:
     s, moved = doc["summary"], doc.get("baseline")
     state = "PASS" if doc["passed"] else "FAIL"
@@ -133,9 +143,7 @@ def render_markdown(doc: dict, failures: int = 40) -> str:
             lines.append(f"| {g['scope']}.{g['metric']} | {fmt(g['metric'], g['value'])} | {'≥' if g['op'] == 'min' else '≤'} "
                          f"{fmt(g['metric'], g['threshold'])} | {'✅' if g['status'] == 'pass' else '❌' if g['status'] == 'fail' else 'n/a'} |")
     if moved:
-        changed = [(m, d) for m, d in moved["overall"].items() if d and not m.endswith("_ms")]
-        lines += ["", f"Since baseline `{moved['path']}` ({moved.get('backend')}): "
-                  + (", ".join(f"{METRICS[m][0]} {fmt_delta(m, d)}" for m, d in changed) or "no metric moved")]
+        lines += ["", f"Since baseline `{moved['path']}` ({moved.get('backend')}): " + _moved_line(moved)]
         if moved["newly_failing"]:
             lines.append("Newly failing: " + ", ".join(f"`{i}`" for i in moved["newly_failing"]))
         if moved["newly_passing"]:
@@ -349,7 +357,7 @@ def render_html(doc: dict) -> str:
     gates.append("</table>")
     moved_html = "<p>No baseline to compare with.</p>"
     if moved:
-        bits = [f"<p>Compared with <code>{escape(str(moved['path']))}</code> (backend {escape(str(moved.get('backend')))}).</p>"]
+        bits = [f"<p>Compared with <code>{escape(str(moved['path']))}</code> (backend {escape(str(moved.get('backend')))}): {escape(_moved_line(moved))}.</p>"]
         for key, label in (("newly_failing", "Newly failing"), ("newly_passing", "Newly passing"), ("new_cases", "New cases")):
             if moved.get(key):
                 bits.append(f"<p>{label} ({len(moved[key])}): " + ", ".join(f'<a href="#{escape(i)}"><code>{escape(i)}</code></a>' if key == "newly_failing" else f"<code>{escape(i)}</code>"
