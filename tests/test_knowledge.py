@@ -48,8 +48,9 @@ def test_every_best_for_pro_con_and_framework_is_in_the_article_word_for_word(la
     section = next(s for s in K.sections if s.title == lang.section)
     for item in lang.best_for:
         assert item.text.lower() in section.text.lower()
+    bullets = [ln[2:] for ln in section.text.splitlines() if ln.startswith("- ")]
     for item in lang.pros + lang.cons:
-        assert f"- {item.text}" in section.text
+        assert item.text in bullets  # the whole bullet, not a prefix of it
     for fw in lang.frameworks:
         assert fw in section.text
 

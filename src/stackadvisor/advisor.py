@@ -29,7 +29,32 @@ Input = Union[str, dict]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
-_PRONOUN = re.compile(r"\b(it|its|it's|that one|this one|them|their|the pick|that language)\b", re.I)
+# References to the language under discussion: possessives, and "it"/"them" as the object of a question verb.
+# "it's a chat app" is about the project, not a language, so a bare subject "it" is left alone.
+_PRONOUN = re.compile(
+    r"\b(?:its|their)\b|\b(?:that one|this one|that language|this language|the pick)\b"
+    r"|\b(?P<verb>is|does|has|about|of|for|with|use|using|pick|choose|learn|learning|was|would|compare) (?:it|them)\b",
+    re.I,
+)
+
+
+def resolve_references(question: str, last_languages: tuple[str, ...], knowledge: knowledge_mod.Knowledge) -> str:
+    """A follow-up that names no language ("What are its cons?") made standalone with the conversation's
+    last language(s) ("What are Go's cons?"). Questions that name a language are left alone."""
+    if not last_languages or not _PRONOUN.search(question):
+        return question
+    from .retrieve import detect_languages
+
+    if detect_languages(question, knowledge):
+        return question
+    names = " and ".join(last_languages)
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0).lower() in ("its", "their"):
+            return f"{names}'s" if len(last_languages) == 1 else f"{names}'"
+        return f"{m.group('verb')} {names}" if m.group("verb") else names
+
+    return _PRONOUN.sub(sub, question)
 
 
 @dataclass(frozen=True)
@@ -188,10 +213,9 @@ class Advisor(Runnable[Input, Reply]):
                 last_languages: tuple[str, ...] = ()) -> Context:
         """Everything before writing: needs, intent, passages, ranking, premise checks."""
         table = self.table
+        question = resolve_references(question, last_languages, self.knowledge)
         needs = rules.extract_needs(question, table, previous)
         intent = rules.classify(question, table, needs)
-        if last_languages and not intent.languages and _PRONOUN.search(question):
-            intent = replace(intent, languages=last_languages)
         query = question
         condensed = None
         if history and self._writer.name != "offline":

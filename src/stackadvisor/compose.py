@@ -126,6 +126,11 @@ def comparison_sentence(table: Table, a: str, b: str, cid: str) -> str:
     return f"{hi} {verb} {phrase} than {lo} ({hl} vs {ll})"
 
 
+def lower_first(text: str) -> str:
+    """"Real-time applications" -> "real-time applications", but "REST APIs" and "APIs" stay as they are."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -218,7 +223,7 @@ def _outside_note(ctx: Context) -> str:
 
 def _vague(ctx: Context, cites: Citations) -> str:
     table = ctx.table
-    lines = [f"- **{n}**: best for {', '.join(it.text[0].lower() + it.text[1:] if i else it.text for i, it in enumerate(lang.best_for))} {cites.language(lang)}"
+    lines = [f"- **{n}**: best for {', '.join(lower_first(it.text) if i else it.text for i, it in enumerate(lang.best_for))} {cites.language(lang)}"
              for n, lang in table.languages.items()]
     return ("To recommend one I need to know a little more: **what are you building, and what matters most: "
             + ", ".join(c.measures for c in table.criteria.values()) + "?** Does your team already know one of these languages?\n\n"
@@ -239,8 +244,11 @@ def _recommend(ctx: Context, cites: Citations) -> str:
     trade = _tradeoffs(ctx, lang, cites)
     if trade:
         out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))
-    runner = next((s for s in ranking.scores if s.language != pick and s.total > -50), None)
-    if runner and any(c.points > 0 for c in runner.breakdown):
+    pool = [s for s in ranking.scores if s.language != pick and s.total > -50]
+    if ctx.intent.candidates:  # "Python or Go for ...?": the runner-up is the other candidate
+        pool = [s for s in pool if s.language in ctx.intent.candidates] or pool
+    runner = pool[0] if pool else None
+    if runner and (any(c.points > 0 for c in runner.breakdown) or ctx.intent.candidates):
         out.append(_runner_up(ctx, runner, top, cites))
     elif runner:
         out.append("**Runner-up:** none; no other language matches anything you described.")
@@ -270,7 +278,7 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
     lines: list[str] = []
     matched = [it for it in lang.best_for if it.use_case in needs.use_cases]
     if matched:
-        lines.append(f"- The article names {lang.name} best for " + ", ".join(it.text[0].lower() + it.text[1:] for it in matched) + f" {cites.language(lang)}")
+        lines.append(f"- The article names {lang.name} best for " + ", ".join(lower_first(it.text) for it in matched) + f" {cites.language(lang)}")
     if lang.name in needs.skills:
         skill_pro = next((it for it in lang.pros if it.skill), None)
         extra = f"; the article lists as a pro: {skill_pro.text}" if skill_pro else ""
@@ -305,8 +313,9 @@ def _runner_up(ctx: Context, runner: Score, top: Score, cites: Citations) -> str
     best = [c for c in runner.breakdown if c.points > 0]
     best.sort(key=lambda c: -c.points)
     strengths = "; ".join(c.label for c in best[:2]) or "no specific match to your needs"
-    return (f"**Runner-up: {runner.language}** (fit {runner.total:.1f} vs {top.total:.1f}): {strengths} "
-            f"{cites.row(lang.name)} {cites.language(lang)}")
+    cons = "; ".join(it.text for it in lang.cons)
+    return (f"**Runner-up: {runner.language}** (fit {runner.total:.1f} vs {top.total:.1f}): {strengths} {cites.row(lang.name)}. "
+            f"Its cons in the article: {cons or 'none'} {cites.language(lang)}")
 
 
 def _scorecard(ctx: Context) -> str:
@@ -362,6 +371,8 @@ def _fact(ctx: Context, cites: Citations) -> str:
     crits = [c for c in ctx.intent.criteria if c in table.criteria]
     aspects = _aspects(ctx.question)
     out: list[str] = []
+    if aspects and langs:  # "Which frameworks does the article name for Python?" is about the article's lists
+        crits = []
     if crits and not langs:
         out = [_criterion_ranking(table, cid, cites) for cid in crits]
     elif crits:
