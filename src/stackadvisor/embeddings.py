@@ -132,6 +132,8 @@ class LocalEmbeddings(Embeddings):
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             opts.log_severity_level = 3
+            # No busy-waiting worker threads: on a shared 2-core box spinning only steals time from other work.
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             try:
                 session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
             except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types

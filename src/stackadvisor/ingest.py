@@ -496,7 +496,7 @@ def ingest_paths(
         hash_of[src] = str(meta.get("file_hash", ""))
 
     # Pass 1: size and hash of every file, so an unchanged kb costs no parsing and no build.
-    plan: list[tuple[Path, str, bytes | None]] = []  # (path, file hash, bytes when it must be parsed)
+    plan: list[tuple[Path, str, bool]] = []  # (path, file hash, whether it must be parsed)
     current: set[str] = set()
     for f in files:
         src = str(f)
@@ -510,14 +510,13 @@ def ingest_paths(
             result.refused.append((src, f"unreadable ({exc.strerror or exc})"))
             continue
         fh = sha256(data)
+        del data  # read again when parsed: never hold a whole folder in memory
         current.add(src)
-        if hash_of.get(src) == fh:
-            result.skipped += 1
-            plan.append((f, fh, None))
-        else:
-            plan.append((f, fh, data))
+        unchanged = hash_of.get(src) == fh
+        result.skipped += unchanged
+        plan.append((f, fh, not unchanged))
     gone = [s for s in by_source if s not in current and (_under(s, roots) or not Path(s).exists())]
-    to_parse = [(f, fh, data) for f, fh, data in plan if data is not None]
+    to_parse = [(f, fh) for f, fh, parse in plan if parse]
     if not to_parse and not gone:
         result.chunks = len(got["ids"])
         result.seconds = time.perf_counter() - t0
@@ -525,7 +524,7 @@ def ingest_paths(
 
     total = len(to_parse)
     with store.begin_build(kb) as build:
-        keep_ids = [cid for f, _, data in plan if data is None for cid in by_source.get(str(f), [])]
+        keep_ids = [cid for f, _, parse in plan if not parse for cid in by_source.get(str(f), [])]
         keep_ids += [cid for s, ids in by_source.items() if s not in current and s not in gone for cid in ids]
         build.copy_from_live(keep_ids)
         pending: list[Chunk] = []
@@ -544,9 +543,14 @@ def ingest_paths(
                     progress(done, total, src)
             parsed_files.clear()
 
-        for f, fh, data in to_parse:
+        for f, fh in to_parse:
             src = str(f)
             try:
+                try:
+                    data = f.read_bytes()
+                except OSError as exc:
+                    raise InputError(f"unreadable ({exc.strerror or exc})") from None
+                fh = sha256(data)
                 text, fmt = read_document(f, data)
                 chunks = chunk_document(text, fmt, src, kb, fh, matchers)
                 if not chunks:

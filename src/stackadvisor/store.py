@@ -42,7 +42,8 @@ BUILTIN = "builtin"
 LOCK_FILE = "index.lock"
 LOCK_TIMEOUT = 120.0
 _KB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
-_CORRUPT_HINTS = ("malformed", "not a database", "disk image", "corrupt", "no such table", "database or disk is full", "hnsw", "segment")
+# Only these mean "damaged": anything else (locked, full disk, version mismatch) must never move an index aside.
+_CORRUPT_HINTS = ("malformed", "not a database", "corrupt", "no such table")
 
 
 class IndexCorrupt(IndexError_):
@@ -128,6 +129,7 @@ class Store:
         self._counts: dict[str, int] = {}
         self._max_batch: int | None = None
         self._mutex = threading.RLock()
+        self._writer = threading.RLock()  # one writing thread per Store; the file lock covers other processes
         self._lock_fd: int | None = None
         self._lock_depth = 0
 
@@ -164,7 +166,8 @@ class Store:
             self.path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
         except Exception as exc:
-            if _is_corrupt(exc) or sqlite.exists():
+            _forget_system(str(self.path))  # chromadb caches the half-started System: the next open must retry for real
+            if _is_corrupt(exc):
                 raise IndexCorrupt(f"The index at {self.path} cannot be opened ({exc}): it is damaged. {REBUILD_ALL}") from None
             raise IndexError_(f"Cannot open the index at {self.path} ({exc}). Check that the folder is writable, or set STACKADVISOR_HOME.") from None
 
@@ -321,11 +324,18 @@ class Store:
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """The exclusive writer lock (re-entrant within this Store). Waits up to lock_timeout seconds."""
-        with self._mutex:
-            if self._lock_depth == 0:
-                self._lock_fd = self._acquire()
-            self._lock_depth += 1
+        """The exclusive writer lock: re-entrant for the thread holding it, exclusive against other threads of
+        this process and (fcntl.flock on home/index.lock) other processes. Waits up to lock_timeout seconds."""
+        if not self._writer.acquire(timeout=self.lock_timeout):
+            raise IndexError_("Another thread of this process is writing the index. Wait for it to finish and try again.")
+        try:
+            with self._mutex:
+                if self._lock_depth == 0:
+                    self._lock_fd = self._acquire()
+                self._lock_depth += 1
+        except BaseException:
+            self._writer.release()
+            raise
         try:
             yield
         finally:
@@ -334,6 +344,7 @@ class Store:
                 if self._lock_depth == 0 and self._lock_fd is not None:
                     self._release(self._lock_fd)
                     self._lock_fd = None
+            self._writer.release()
 
     def _acquire(self) -> int | None:
         try:
