@@ -174,6 +174,8 @@ def scorecard_html(scores: tuple[Any, ...], recommendation: str | None, table: A
                     f'<div class="sa-head"><span class="sa-lang">{rank}. {esc(s.language)}</span><span class="sa-total">{s.total:.2f}</span></div>'
                     f'<div class="sa-bar">{segs}</div>{neg_bar}<ul class="sa-breakdown">{items}</ul></div>')
     legend = "".join(f'<span style="background:{colour[cid]}"></span>{esc(c.label)}' for cid, c in table.criteria.items())
+    legend += "".join(f'<span style="background:{KIND_COLOURS[k]}"></span>{label}'
+                      for k, label in (("use_case", "use case"), ("constraint", "constraint"), ("skill", "team skill")))
     return f'<div class="sa-scorecard" id="sa-scorecard"><div class="sa-legend">{legend}</div>{"".join(rows)}</div>'
 
 

@@ -8,7 +8,7 @@
 
 Every request passes one ASGI guard, in this order (pure ASGI, so streamed answers stay streamed):
 
-    traversal (.., file=, NUL) -> 404   basic auth -> 401   body size -> 413   per-client rate limit -> 429
+    traversal (.., file=, NUL), uploads -> 404   basic auth -> 401   body size -> 413   per-client rate limit -> 429
     then the route; advisor calls run in a bounded thread pool and a full queue answers 503 "busy" at once.
 
 The rate limit covers /v1 and /api, and (at 4x) the UI's event submissions; a client is its address plus its
@@ -214,6 +214,8 @@ class Guard:
     API_PREFIXES = ("/v1/", "/api/")
     UI_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # UI event submissions: 4x the API rate
     OPEN_PATHS = ("/healthz",)
+    UI_MAX_BODY = 64 * 1024
+    BLOCKED = ("/gradio_api/upload", "/upload", "/gradio_api/mcp")  # the UI takes no files and serves no MCP
 
     def __init__(self, app: Callable, settings: WebSettings) -> None:
         self.app = app
@@ -247,10 +249,10 @@ class Guard:
                     return
                 await refusal(scope, receive, send_logged)
                 return
-            await self.app(scope, self._bounded(receive), send_logged)
+            await self.app(scope, self._bounded(receive, self._limit(path)), send_logged)
         except _TooLarge:
             if status[0] == 0:
-                await self._too_large()(scope, receive, send_logged)
+                await self._too_large(path)(scope, receive, send_logged)
         finally:
             if scope["type"] == "http" and not path.startswith(("/gradio_api/heartbeat", "/gradio_api/queue/data")):
                 client = (scope.get("client") or ("-", 0))[0]
@@ -259,7 +261,7 @@ class Guard:
 
     def _refuse(self, scope: dict) -> Callable | None:
         path = scope.get("path", "")
-        if _is_traversal(path, scope.get("raw_path") or b""):
+        if _is_traversal(path, scope.get("raw_path") or b"") or path.startswith(self.BLOCKED):
             return error_response(404, "Not found.", "not_found")
         headers = dict(scope.get("headers") or [])
         if self.credentials and path not in self.OPEN_PATHS and not self._authorized(headers):
@@ -268,11 +270,11 @@ class Guard:
         length = headers.get(b"content-length")
         if length is not None:
             try:
-                too_big = int(length) > self.settings.max_body_bytes
+                too_big = int(length) > self._limit(path)
             except ValueError:
                 return error_response(400, "Invalid Content-Length header.", "invalid_request_error")
             if too_big:
-                return self._too_large()
+                return self._too_large(path)
         limiter = None
         if path.startswith(self.API_PREFIXES):
             limiter = self.limiter
@@ -286,8 +288,12 @@ class Guard:
                                       headers={"Retry-After": str(seconds)})
         return None
 
-    def _too_large(self) -> JSONResponse:
-        limit = self.settings.max_body_bytes
+    def _limit(self, path: str) -> int:
+        """Body limit: the UI's events carry one question (the conversation stays on the server), so 64 KiB."""
+        return min(self.settings.max_body_bytes, self.UI_MAX_BODY) if path.startswith("/gradio_api/") else self.settings.max_body_bytes
+
+    def _too_large(self, path: str) -> JSONResponse:
+        limit = self._limit(path)
         return error_response(413, f"Request body too large: the limit is {limit:,} bytes. Send only the question and a short history.",
                               "request_too_large")
 
@@ -317,9 +323,9 @@ class Guard:
         tag = hashlib.sha256(auth).hexdigest()[:16] if auth else ""
         return f"{host}|{tag}"
 
-    def _bounded(self, receive: Callable) -> Callable:
+    @staticmethod
+    def _bounded(receive: Callable, limit: int) -> Callable:
         seen = 0
-        limit = self.settings.max_body_bytes
 
         async def bounded() -> dict:
             nonlocal seen
@@ -681,7 +687,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
     if host not in ("127.0.0.1", "localhost", "::1") and not web.auth:
         log.warning("binding %s without STACKADVISOR_AUTH: anyone who can reach this machine can use the advisor", printable(host))
     print(f"stackadvisor: serving the UI and the API on http://{host}:{port}  (Ctrl-C stops)", flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False, proxy_headers=False,
                 limit_concurrency=max(64, 4 * (web.concurrency + web.queue)), timeout_keep_alive=5)
 
 
