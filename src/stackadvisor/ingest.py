@@ -36,24 +36,24 @@ EMBED_GROUP = 256  # chunks embedded (sorted by length inside the group) and wri
 MAX_FILE_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
-INJECTION_PATTERNS = tuple(
-    re.compile(p, re.IGNORECASE | re.MULTILINE)
-    for p in (
-        r"\b(?:ignore|disregard|forget|override|skip)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
-        r"(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|rules|messages?|directions?)",
-        r"\bdisregard\s+(?:the\s+|your\s+)?(?:system\s+prompt|instructions?|rules)",
-        r"\b(?:reveal|print|show|repeat|leak)\s+(?:the\s+|your\s+)?system\s+prompt",
-        r"\byou\s+are\s+now\b",
-        r"\bfrom\s+now\s+on,?\s+you\b",
-        r"\bpretend\s+(?:to\s+be|you\s+are)\b",
-        r"\bnew\s+instructions?\s*:",
-        r"\b(?:always|only|must)\s+recommend\b",
-        r"\brecommend\s+(?:cobol|fortran|perl|visual\s+basic)\b",
-        r"^\s*(?:system|assistant|developer)\s*:",
-        r"<\|?\s*(?:system|im_start|im_end)\s*\|?>",
-        r"\[/?INST\]",
-    )
+# (pattern, words one of which must appear in the lowercased text first: a cheap filter before the regex)
+_INJECTION_RULES = (
+    (r"\b(?:ignore|disregard|forget|override|skip)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
+     r"(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|rules|messages?|directions?)",
+     ("instruction", "prompt", "rule", "message", "direction")),
+    (r"\bdisregard\s+(?:the\s+|your\s+)?(?:system\s+prompt|instructions?|rules)", ("disregard",)),
+    (r"\b(?:reveal|print|show|repeat|leak)\s+(?:the\s+|your\s+)?system\s+prompt", ("prompt",)),
+    (r"\byou\s+are\s+now\b", ("now",)),
+    (r"\bfrom\s+now\s+on,?\s+you\b", ("now",)),
+    (r"\bpretend\s+(?:to\s+be|you\s+are)\b", ("pretend",)),
+    (r"\bnew\s+instructions?\s*:", ("instruction",)),
+    (r"\b(?:always|only|must)\s+recommend\b", ("recommend",)),
+    (r"\brecommend\s+(?:cobol|fortran|perl|visual\s+basic)\b", ("recommend",)),
+    (r"^\s*(?:system|assistant|developer)\s*:", ("system", "assistant", "developer")),
+    (r"<\|?\s*(?:system|im_start|im_end)\s*\|?>", ("system", "im_")),
+    (r"\[/?INST\]", ("inst]",)),
 )
+INJECTION_PATTERNS = tuple((re.compile(p, re.IGNORECASE | re.MULTILINE), words) for p, words in _INJECTION_RULES)
 
 
 # ---------------------------------------------------------------------------------------------- types
@@ -102,7 +102,10 @@ def sha256(text: str | bytes) -> str:
 
 def find_injection(text: str) -> str | None:
     """The first phrase in text that reads as an instruction to the model, or None."""
-    for pattern in INJECTION_PATTERNS:
+    low = text.lower()
+    for pattern, words in INJECTION_PATTERNS:
+        if not any(w in low for w in words):
+            continue
         m = pattern.search(text)
         if m:
             return re.sub(r"\s+", " ", m.group(0)).strip()
@@ -233,9 +236,40 @@ def builtin_kb(knowledge: Knowledge) -> str:
     return BUILTIN if digest == shipped else f"{BUILTIN}-{digest[:12]}"
 
 
-def _embed_into(build: Any, chunks: Sequence[Chunk], embeddings: Embeddings, on_batch: Callable[[int], None] | None = None) -> int:
-    """Embed chunks and write them to the build. Texts are embedded once each (duplicates share a vector), in
-    groups of EMBED_GROUP that the embedder sorts by length, so batches pad little; writes are large adds."""
+class _Writer:
+    """Adds to a build on one background thread, so Chroma's disk writes overlap the next embedding group.
+    At most one add is in flight; close() waits for it and re-raises its error."""
+
+    def __init__(self, build: Any) -> None:
+        self.build = build
+        self._pool: Any = None
+        self._pending: Any = None
+
+    def add(self, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]], vectors: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackadvisor-writer")
+        self.wait()
+        self._pending = self._pool.submit(self.build.add, ids, texts, metadatas, vectors)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+
+
+def _embed_into(writer: _Writer, chunks: Sequence[Chunk], embeddings: Embeddings, on_batch: Callable[[int], None] | None = None) -> int:
+    """Embed chunks and hand them to the writer. Texts are embedded once each (duplicates share a vector), in
+    groups of EMBED_GROUP that the embedder sorts by length, so batches pad little."""
     from .embeddings import embed_array
 
     done = 0
@@ -244,7 +278,7 @@ def _embed_into(build: Any, chunks: Sequence[Chunk], embeddings: Embeddings, on_
         unique = list(dict.fromkeys(c.text for c in group))
         vectors = embed_array(embeddings, unique)
         row = {t: i for i, t in enumerate(unique)}
-        build.add([c.id for c in group], [c.text for c in group], [c.metadata for c in group], vectors[[row[c.text] for c in group]])
+        writer.add([c.id for c in group], [c.text for c in group], [c.metadata for c in group], vectors[[row[c.text] for c in group]])
         done += len(group)
         if on_batch:
             on_batch(done)
@@ -285,7 +319,11 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
         todo = [c for c in chunks if existing.get(c.id) != wanted[c.id]]
         build.copy_from_live(unchanged)
         total = len(todo)
-        _embed_into(build, todo, embeddings, (lambda n: progress(n, total, CORPUS_SOURCE)) if progress else None)
+        writer = _Writer(build)
+        try:
+            _embed_into(writer, todo, embeddings, (lambda n: progress(n, total, CORPUS_SOURCE)) if progress else None)
+        finally:
+            writer.close()
         result.chunks = build.commit()
     result.skipped = len(unchanged)
     result.added = sum(1 for c in todo if c.id not in existing)
@@ -534,7 +572,7 @@ def ingest_paths(
         def flush() -> None:
             nonlocal done
             if pending:
-                _embed_into(build, pending, embeddings)
+                _embed_into(writer, pending, embeddings)
                 result.embedded += len(pending)
                 pending.clear()
             for src in parsed_files:
@@ -543,35 +581,39 @@ def ingest_paths(
                     progress(done, total, src)
             parsed_files.clear()
 
-        for f, fh in to_parse:
-            src = str(f)
-            try:
+        writer = _Writer(build)
+        try:
+            for f, fh in to_parse:
+                src = str(f)
                 try:
-                    data = f.read_bytes()
-                except OSError as exc:
-                    raise InputError(f"unreadable ({exc.strerror or exc})") from None
-                fh = sha256(data)
-                text, fmt = read_document(f, data)
-                chunks = chunk_document(text, fmt, src, kb, fh, matchers)
-                if not chunks:
-                    raise InputError("no text in it (empty)")
-            except InputError as exc:
-                result.refused.append((src, str(exc)))
-                dropped += src in by_source
+                    try:
+                        data = f.read_bytes()
+                    except OSError as exc:
+                        raise InputError(f"unreadable ({exc.strerror or exc})") from None
+                    fh = sha256(data)
+                    text, fmt = read_document(f, data)
+                    chunks = chunk_document(text, fmt, src, kb, fh, matchers)
+                    if not chunks:
+                        raise InputError("no text in it (empty)")
+                except InputError as exc:
+                    result.refused.append((src, str(exc)))
+                    dropped += src in by_source
+                    parsed_files.append(src)
+                    continue
+                phrase = find_injection(text)
+                if phrase:
+                    result.flagged.append((src, phrase))
+                if src in by_source:
+                    result.replaced += 1
+                else:
+                    result.added += 1
+                pending.extend(chunks)
                 parsed_files.append(src)
-                continue
-            phrase = find_injection(text)
-            if phrase:
-                result.flagged.append((src, phrase))
-            if src in by_source:
-                result.replaced += 1
-            else:
-                result.added += 1
-            pending.extend(chunks)
-            parsed_files.append(src)
-            if len(pending) >= EMBED_GROUP:
-                flush()
-        flush()
+                if len(pending) >= EMBED_GROUP:
+                    flush()
+            flush()
+        finally:
+            writer.close()
         result.removed = len(gone) + dropped
         result.chunks = build.commit()
     result.seconds = time.perf_counter() - t0
