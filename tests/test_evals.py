@@ -55,7 +55,7 @@ class StubAdvisor:
         pick, answer, sections, intent, bad = self.script.get(question, (None, "I don't know.", [], "vague", []))
         sources = [Source(f"{s}:{i}", s, "text", 0.9 - i / 10) for i, s in enumerate(sections)]
         checks = [Check(c, "contradicted", "table", language="Go") for c in bad]
-        return Reply(answer, pick, [], sources, checks, question=question, intent=Intent(intent), latency_ms=1.0)
+        return Reply(answer, pick, [], sources, checks, question=question, intent=Intent(intent), latency_ms=1.0, backend=self.backend)
 
     def chat(self) -> StubChat:
         return StubChat(self)
@@ -281,6 +281,7 @@ def test_metrics_on_a_scripted_advisor(cases_file: Path):
     assert o["must_mention_rate"] == 1.0 and o["must_not_say_rate"] == 0.5
     assert o["contradicted_answer_rate"] == round(1 / 6, 4)  # 6 answers (the conversation has two)
     assert o["out_of_scope_accuracy"] == 1.0
+    assert o["fallback_rate"] == 0 and o["corrected_answer_rate"] == 0 and o["error_rate"] == 0
     assert summary["categories"]["claims"]["recommendation_accuracy"] is None
     assert set(summary["categories"]) == {"mixed", "facts", "multiturn", "claims"}
 
@@ -505,3 +506,17 @@ def test_the_real_offline_advisor_gives_the_same_numbers_twice(built_home: Path)
         return text, [(r.id, r.passed, [t.answer for t in r.turns]) for r in results]
 
     assert numbers() == numbers()
+
+
+def test_an_llm_answer_that_fell_back_to_offline_is_counted(cases_file: Path):
+    class FellBack(StubAdvisor):
+        backend = "local:SmolLM2"
+
+        def ask(self, question: str) -> Reply:
+            reply = super().ask(question)
+            reply.backend, reply.notices = "offline", ["The local model did not answer (timed out); this is the offline answer."]
+            return reply
+
+    results = evals.run(FellBack(), evals.load_cases(cases_file, K))
+    assert evals.summarise(results)["overall"]["fallback_rate"] == 1.0
+    assert results[0].turns[0].notices and results[0].turns[0].fell_back

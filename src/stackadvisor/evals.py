@@ -36,6 +36,8 @@ METRICS = {  # name -> (label, higher is better)
     "contradicted_answer_rate": ("answers holding a contradicted claim", False),
     "out_of_scope_accuracy": ("out-of-scope handling", True),
     "error_rate": ("cases that raised", False),
+    "fallback_rate": ("answers that fell back to offline", False),
+    "corrected_answer_rate": ("answers the guard corrected", False),
     "latency_p50_ms": ("latency p50 (ms)", False),
     "latency_p95_ms": ("latency p95 (ms)", False),
 }
@@ -60,6 +62,9 @@ class TurnResult:
     sources: list[dict] = field(default_factory=list)
     contradicted: list[dict] = field(default_factory=list)
     checks: int = 0
+    notices: list[str] = field(default_factory=list)
+    corrected: int = 0
+    fell_back: bool = False  # an LLM backend answered with the offline answer instead
 
 
 @dataclass
@@ -144,6 +149,7 @@ def _run_claims(advisor: Any, case: Case, r: CaseResult) -> None:
 
 def _run_turns(advisor: Any, case: Case, r: CaseResult) -> None:
     chat = advisor.chat() if len(case.turns) > 1 else None
+    backend = getattr(advisor, "backend", "")
     reply = None
     for i, turn in enumerate(case.turns, start=1):
         started = time.perf_counter()
@@ -152,7 +158,9 @@ def _run_turns(advisor: Any, case: Case, r: CaseResult) -> None:
         bad = [c for c in reply.checks if c.verdict == "contradicted"]
         r.turns.append(TurnResult(turn.user, reply.answer, reply.recommendation, getattr(reply.intent, "kind", str(reply.intent)),
                                   getattr(reply, "backend", ""), round(elapsed, 2), _ranked_sections(reply),
-                                  [{"claim": c.claim, "evidence": c.evidence} for c in bad], len(reply.checks)))
+                                  [{"claim": c.claim, "evidence": c.evidence} for c in bad], len(reply.checks),
+                                  [str(n) for n in getattr(reply, "notices", None) or []], int(getattr(reply, "corrected", 0) or 0),
+                                  getattr(reply, "backend", backend) != backend))
         where = f"turn {i}: " if len(case.turns) > 1 else ""
         pick = reply.recommendation
         if turn.expect_any:
@@ -261,6 +269,8 @@ def metrics(results: list[CaseResult]) -> dict[str, Any]:
         "contradicted_answer_rate": _rate(sum(1 for t in answers if t.contradicted), len(answers)),
         "out_of_scope_accuracy": _rate(sum(oos), len(oos)),
         "error_rate": _rate(sum(1 for r in results if r.error), len(results)),
+        "fallback_rate": _rate(sum(t.fell_back for t in answers), len(answers)),
+        "corrected_answer_rate": _rate(sum(1 for t in answers if t.corrected), len(answers)),
         "latency_p50_ms": round(p50, 2) if p50 is not None else None,
         "latency_p95_ms": round(p95, 2) if p95 is not None else None,
         "counts": {"answers": len(answers), "recommendation_checks": len(rec), "forbid_checks": len(forbidden), "retrieval_checks": len(ranks),

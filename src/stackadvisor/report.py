@@ -20,7 +20,7 @@ TABLE_METRICS = ("pass_rate", "recommendation_accuracy", "forbidden_pick_rate", 
 SHORT = {"pass_rate": "pass", "recommendation_accuracy": "rec acc", "forbidden_pick_rate": "forbidden", "retrieval_hit_at_k": "hit@k",
          "retrieval_mrr": "MRR", "claim_accuracy": "claims", "must_mention_rate": "mention", "must_not_say_rate": "not-say",
          "contradicted_answer_rate": "contradicted", "out_of_scope_accuracy": "OOS", "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms",
-         "error_rate": "errors"}
+         "error_rate": "errors", "fallback_rate": "fallback", "corrected_answer_rate": "corrected"}
 
 
 def fmt(metric: str, value: Any) -> str:
@@ -303,7 +303,9 @@ def _case_html(r: dict) -> str:
     for i, t in enumerate(turns, start=1):
         srcs = ", ".join(f"{s['section']} ({s['score']})" for s in t["sources"]) or "none"
         right.append(f"<p>turn {i}: pick <b>{escape(str(t['recommendation']))}</b> · intent <code>{escape(t['intent'])}</code> · "
-                     f"{t['latency_ms']:.1f} ms · retrieved: {escape(srcs)}</p>")
+                     f"backend {escape(t.get('backend') or '')} · {t['latency_ms']:.1f} ms · retrieved: {escape(srcs)}</p>")
+        for n in t.get("notices") or []:
+            right.append(f"<p><small>notice: {escape(n)}</small></p>")
         for c in t["contradicted"]:
             right.append(f"<p>contradicted: {escape(c['claim'])} (table: {escape(c['evidence'])})</p>")
         right.append(f"<details{' open' if i == len(turns) else ''}><summary>answer {i}</summary><pre>{escape(t['answer'])}</pre></details>")
@@ -321,7 +323,8 @@ def render_html(doc: dict) -> str:
     state = '<span class="badge pass">PASS</span>' if doc["passed"] else '<span class="badge fail">FAIL</span>'
     cards = []
     for m in ("pass_rate", "recommendation_accuracy", "forbidden_pick_rate", "retrieval_hit_at_k", "retrieval_mrr", "claim_accuracy",
-              "must_mention_rate", "must_not_say_rate", "contradicted_answer_rate", "out_of_scope_accuracy", "latency_p50_ms", "latency_p95_ms"):
+              "must_mention_rate", "must_not_say_rate", "contradicted_answer_rate", "out_of_scope_accuracy", "latency_p50_ms", "latency_p95_ms",
+              *(m for m in ("fallback_rate", "corrected_answer_rate", "error_rate") if overall.get(m))):
         d = moved["overall"].get(m) if moved else None
         delta = ""
         if d is not None:
