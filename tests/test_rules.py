@@ -165,6 +165,10 @@ CLAIMS = [
     ("Node.js and Rust have the same concurrency.", "comparison", "supported"),
     ("Go and Rust have the same speed.", "comparison", "contradicted"),
     ("Go and Rust are equally fast.", "comparison", "contradicted"),
+    ("Python beats Go on speed.", "comparison", "contradicted"),
+    ("Go outperforms Node.js.", "comparison", "supported"),
+    ("Python lags behind Go in concurrency.", "comparison", "supported"),
+    ("Rust does not beat Go on concurrency.", "comparison", "supported"),
     # superlatives
     ("Rust has the steepest learning curve.", "superlative", "supported"),
     ("Rust is the fastest.", "superlative", "supported"),

@@ -665,7 +665,9 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
     word = text[s:e]
     after = lc[e:e + 60]
     if word[:1].isupper():
-        if _GO_STOP_AFTER.match(after):
+        head = lc[max(0, s - 3):s].rstrip(" \t*_\"'(")
+        sentence_start = not head or head[-1] in ".!?:\n-"
+        if sentence_start and _GO_STOP_AFTER.match(after):
             return False
         m = re.match(r"\s+(?:with|for)\s+(?:the\s+|a\s+)?", after)
         if m and re.match(rf"(?:{v.alias_alt})\b", after[m.end():]):
@@ -1233,6 +1235,11 @@ _AND_SPLIT = re.compile(r",?\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _VERB_LEFT = re.compile(r"\b(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
+_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|outperforms?|outperforming|outpaces?|outruns?|outclass(?:es)?|surpass(?:es)?|exceeds?|tops|trumps?|"
+                      r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
+_BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
+                          "outruns", "outclass", "outclasses", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
+                          "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
 _B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
@@ -1412,6 +1419,7 @@ class _Checker:
                 continue
             plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents)))
         bounds = [c for _, _, cl in plan for c in cl]
+        self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
         families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx,
                     *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: list[dict[int, list[re.Match]]] = [{} for _ in bounds]
@@ -1486,7 +1494,7 @@ class _Checker:
 
     def _neg(self, subj: list[_Ent], lo: int, hi: int) -> bool:
         a = subj[-1].end if subj and subj[-1].end <= hi else lo
-        return self._negated(max(a, lo if a > hi else a), hi)
+        return self._negated(max(a, lo), hi)
 
     def _negated(self, lo: int, hi: int) -> bool:
         """A negation in lc[lo:hi], except the auxiliary opening a rhetorical question ("Isn't Node.js ...?")."""
@@ -1544,6 +1552,34 @@ class _Checker:
             used.append((m.start(), objs[-1].end))
             self.objects.update(id(o) for o in objs)
             self.cmp_subject = subj
+        # 2b. "Python beats Go on speed", "Go outperforms Node.js", "Python lags behind Go in concurrency"
+        if self.has_beat:
+            for m in _BEAT_RX.finditer(lc, c0, c1):
+                if not free(*m.span()):
+                    continue
+                oi = [i for i, e in enumerate(cents) if e.start >= m.end() and not lc[m.end():e.start].strip(" ,")]
+                if not oi:
+                    continue
+                objs = self._group_right(cents, oi[0])
+                cm = v.crit_rx.search(lc, objs[-1].end, c1)
+                cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
+                if cid is None:
+                    cid = self._nearest_criterion(c0, c1, m.start(), m.start())
+                if cid is None and m.group("verb").startswith("outperform"):
+                    cid = v.crit_map.get("performance")
+                subj = [e for e in self._subject(cents, m.start(), carry, after=False) if e not in objs]
+                if cid is None or not subj:
+                    continue
+                worse = m.group("verb").startswith(("lag", "trail", "fall", "loses", "lose"))
+                rel = "<" if worse else ">"
+                if self._neg(subj, c0, m.start()):
+                    rel = {">": "<=", "<": ">="}[rel]
+                for sj in subj:
+                    for o in objs:
+                        self.compare(sj, o, cid, rel, span_of([sj], m.start(), (cm.end() if cm and cm.start() - objs[-1].end < 30 else o.end)))
+                used.append((m.start(), objs[-1].end))
+                self.objects.update(id(o) for o in objs)
+                self.cmp_subject = subj
         # 3. equality: "as fast as", "the same concurrency", "equally easy"
         for m in hits.get(id(v.eq_rx), ()):
             if not free(*m.span()):
