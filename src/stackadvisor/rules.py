@@ -132,6 +132,7 @@ OFF_TOPIC: tuple[str, ...] = (
     "salary", "salaries", "pay", "hiring market", "recipe", "weather", "poem", "song", "joke", "story", "movie", "frontend",
     "front-end", "ui", "ux", "css", "html", "div", "database", "databases", "postgresql", "postgres", "mongodb", "mysql",
     "redis", "sql", "react or vue", "vue", "angular", "svelte", "ios", "android", "mobile app", "game engine", "excel",
+    "cloud provider", "cloud providers", "hosting provider", "hosting", "cheapest", "pricing", "laptop", "ide", "editor",
 )
 
 #: Keywords that need context to mean a use case / criterion (data keywords are still read from the table).
@@ -160,7 +161,8 @@ _DROP = (
     "nevermind", "not important", "isn't important", "is not important", "not a priority", "isn't a priority",
     "not a concern", "isn't a concern", "not needed", "don't need", "do not need", "doesn't need", "does not need",
     "not required", "irrelevant", "scratch that", "not an issue", "isn't an issue", "not a factor", "no need for",
-    "aren't important", "are not important", "unimportant", "not relevant", "isn't relevant",
+    "aren't important", "are not important", "unimportant", "not relevant", "isn't relevant", "is gone", "are gone",
+    "has gone", "went away", "not anymore", "anymore", "is out", "are out", "is over", "dropped",
 )
 _PREDICATE_MODS = (
     "not", "never", "also", "still", "generally", "really", "very", "extremely", "quite", "super", "blazing", "blazingly",
@@ -939,8 +941,11 @@ _REC = re.compile(
     r"(?:we|i)\s+(?:need|want|plan|have)\s+to\s+(?:build|make|create|develop|write|pick|choose)|(?:we|i)\s+(?:build|are\s+building)|"
     r"(?:which|what)\s+(?:language|one|stack|backend|option)(?=\s*(?:then|now)?\s*\?)|our\s+(?:project|app|startup|service|product|backend|use\s+case|needs)|my\s+(?:project|app|startup|service|product|backend|use\s+case)|"
     r"pick\s+(?:one|for)|choose\s+(?:one|for|between))\b", re.I)
-_REC_ONE = re.compile(r"\b(?:should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
+_REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
+_OFF_TOPIC_Q = re.compile(
+    r"\b(?:which|what|best|recommend\s+an?)\s+(?:\w+\s+){0,2}?(?:cloud\s+providers?|providers?|hosts?|hosting|databases?|db|frontend|front-end|"
+    r"ui|css|editors?|ides?|laptops?|operating\s+systems?|os|salary|salaries|framework\s+for\s+(?:the\s+|my\s+|our\s+)?(?:ui|frontend))\b")
 _IN_SCOPE = re.compile(r"\b(?:backend|back-end|server|server-side|language|languages|api|apis|service|services|runtime)\b")
 _ALT_GAP = re.compile(r"^\s*(?:,|/|or|vs\.?|versus|,\s*or|and)\s*$")
 _BEST_FOR = re.compile(r"\b(?:best|ideal|better|right|good|great|suited|use)\s+(?:\w+\s+)?for\b", re.I)
@@ -1001,8 +1006,8 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
-    if (_OFF_TOPIC.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside)
-            and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+    if _OFF_TOPIC_Q.search(lc) or (_OFF_TOPIC.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside)
+                                   and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
         return Intent("out_of_scope", langs)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
