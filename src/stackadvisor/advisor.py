@@ -29,6 +29,7 @@ Input = Union[str, dict]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+MAX_HISTORY_TURNS = 20  # (user, assistant) turns a call reads; a Chat keeps the needs of older ones
 # References to the language under discussion: possessives, and "it"/"them" as the object of a question verb.
 # "it's a chat app" is about the project, not a language, so a bare subject "it" is left alone.
 _PRONOUN = re.compile(
@@ -297,10 +298,9 @@ class Advisor(Runnable[Input, Reply]):
     # -------------------------------------------------------------------------------- public API
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Reply:
-        """Answer one question (no memory beyond the optional history of (user, assistant) turns)."""
-        previous = None
-        for user, _ in history or []:
-            previous = rules.extract_needs(user, self.table, previous)
+        """Answer one question (no memory beyond the optional history of (user, assistant) turns; the last
+        MAX_HISTORY_TURNS of them are read, and each user turn must fit max_input_chars like a question)."""
+        history, previous = self._read_history(history)
         *_, reply = self._run(question, history, previous)
         assert isinstance(reply, Reply)
         return reply
@@ -320,16 +320,29 @@ class Advisor(Runnable[Input, Reply]):
     def stream(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[str | Reply]:  # type: ignore[override]  # noqa: A002
         """Yield the answer's text as it is written, then the final Reply (with its checks)."""
         question, history = _unpack(input)
-        previous = None
-        for user, _ in history or []:
-            previous = rules.extract_needs(user, self.table, previous)
+        history, previous = self._read_history(history)
         yield from self._run(question, history, previous)
+
+    def _read_history(self, history: list[tuple[str, str]] | None) -> tuple[list[tuple[str, str]], Needs | None]:
+        """The recent turns and the needs their user messages state. Bounded work whatever is sent: older turns
+        are dropped and an over-long user turn is refused (the needs extractor's cost grows with text length)."""
+        turns = list(history or [])[-MAX_HISTORY_TURNS:]
+        limit = self.settings.max_input_chars
+        previous = None
+        for user, _ in turns:
+            if isinstance(user, str) and len(user) > limit:
+                raise InputError(f"A user message in the history is {len(user):,} characters; the limit is {limit:,}, as for a question. "
+                                 "Send the recent turns only, each within the limit.")
+            text = clean_question(user, limit)
+            if text:
+                previous = rules.extract_needs(text, self.table, previous)
+        return turns, previous
 
 
 class Chat:
     """A conversation: needs carry over and later turns refine or override them."""
 
-    MAX_HISTORY = 20  # turns kept for the LLM prompt and retrieval; needs carry the rest
+    MAX_HISTORY = MAX_HISTORY_TURNS  # turns kept for the LLM prompt and retrieval; needs carry the rest
 
     def __init__(self, advisor: Advisor) -> None:
         self.advisor = advisor
