@@ -351,3 +351,17 @@ def test_cli_ingest(isolated_home, tmp_path, capsys):
     assert main(["ingest", "--home", str(isolated_home)]) == 0
     assert "up to date" in capsys.readouterr().out
     assert main(["ingest", str(docs / "bad.txt"), "--kb", "x", "--home", str(isolated_home)]) == 1
+
+
+def test_metadata_only_change_relabels_without_embedding(store, counting, knowledge):
+    ensure_builtin(store, counting, knowledge)
+    got = store.get_all("builtin")
+    stale = {i: {**m, "languages": "Go"} for i, m in zip(got["ids"], got["metadatas"]) if i == "rust:0"}
+    with store.begin_build("builtin") as build:  # an index written by an older chunker: same text, other metadata
+        build.copy_from_live(got["ids"], metadatas=stale)
+        build.commit()
+    counting.texts = 0
+    result = ensure_builtin(store, counting, knowledge)
+    assert counting.texts == 0 and result.replaced == 1 and result.embedded == 0
+    metas = dict(zip(*store.get_all("builtin").values()))
+    assert metas["rust:0"]["languages"] == "Rust"

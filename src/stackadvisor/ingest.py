@@ -213,6 +213,11 @@ def _chunk_meta(section: str, title: str, languages: Sequence[str], kind: str, t
     return _meta(section=section, title=title, languages=",".join(languages), source=source, kind=kind, hash=sha256(text), kb=kb, **extra)
 
 
+def _signature(meta: dict[str, Any]) -> str:
+    """What makes a stored built-in chunk current: its text hash and the metadata retrieval reads."""
+    return "|".join(str(meta.get(k, "")) for k in ("hash", "section", "title", "languages", "kind", "source"))
+
+
 def _check_embedder(store: Store, embeddings: Embeddings) -> None:
     from .embeddings import model_id_of
 
@@ -290,13 +295,13 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
     t0 = time.perf_counter()
     _check_embedder(store, embeddings)
     chunks = corpus_chunks(knowledge, Path(store.settings.home) / "cache")
-    wanted = {c.id: c.metadata["hash"] for c in chunks}
+    wanted = {c.id: _signature(c.metadata) for c in chunks}
     kb = builtin_kb(knowledge)
     result = IngestResult(kb, unit="chunks")
 
     def current() -> dict[str, str]:
         got = store.get_all(kb)
-        return {i: str((m or {}).get("hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: _signature(m or {}) for i, m in zip(got["ids"], got["metadatas"])}
 
     try:
         existing = current()
@@ -315,9 +320,11 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
             result.skipped, result.chunks = len(chunks), len(chunks)
             result.seconds = time.perf_counter() - t0
             return result
+        hashes = {i: sig.split("|", 1)[0] for i, sig in existing.items()}
         unchanged = [c.id for c in chunks if existing.get(c.id) == wanted[c.id]]
-        todo = [c for c in chunks if existing.get(c.id) != wanted[c.id]]
-        build.copy_from_live(unchanged)
+        relabelled = {c.id: c.metadata for c in chunks if c.id not in unchanged and hashes.get(c.id) == c.metadata["hash"]}
+        todo = [c for c in chunks if existing.get(c.id) != wanted[c.id] and c.id not in relabelled]
+        build.copy_from_live([*unchanged, *relabelled], metadatas=relabelled)
         total = len(todo)
         writer = _Writer(build)
         try:
@@ -327,7 +334,7 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
         result.chunks = build.commit()
     result.skipped = len(unchanged)
     result.added = sum(1 for c in todo if c.id not in existing)
-    result.replaced = len(todo) - result.added
+    result.replaced = len(todo) - result.added + len(relabelled)
     result.removed = len(set(existing) - set(wanted))
     result.embedded = len(todo)
     result.seconds = time.perf_counter() - t0

@@ -41,6 +41,7 @@ PREFIX = "sa-"
 BUILTIN = "builtin"
 LOCK_FILE = "index.lock"
 LOCK_TIMEOUT = 120.0
+REMOTE_ORPHAN_AGE = 6 * 3600.0
 _KB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 # Only these mean "damaged": anything else (locked, full disk, version mismatch) must never move an index aside.
 _CORRUPT_HINTS = ("malformed", "not a database", "corrupt", "no such table")
@@ -380,13 +381,19 @@ class Store:
         os.close(fd)
 
     def cleanup(self) -> list[str]:
-        """Delete collections no pointer names (left by killed builds) and pointers to vanished collections.
-        Call with the writer lock held."""
+        """Delete collections no pointer names (left by killed builds). Call with the writer lock held.
+        On a Chroma server the file lock does not cover other machines, so there only builds older than
+        REMOTE_ORPHAN_AGE seconds count as dead."""
         pointers = self._read_pointers(all_embedders=True)
         wanted = {p.collection for p in pointers}
         removed = []
+        now = time.time()
         for coll in self._call("list collections", self.client.list_collections):
             name = coll.name if hasattr(coll, "name") else str(coll)
+            if self.remote:
+                created = (getattr(coll, "metadata", None) or {}).get("created")
+                if isinstance(created, (int, float)) and now - created < REMOTE_ORPHAN_AGE:
+                    continue
             if name.startswith(PREFIX) and name != POINTERS and name not in wanted:
                 with contextlib.suppress(Exception):
                     self.client.delete_collection(name)
@@ -506,8 +513,9 @@ class Build:
             )
         self.count += n
 
-    def copy_from_live(self, ids: Sequence[str]) -> int:
-        """Copy records (with their stored vectors) from the live collection; returns how many were copied."""
+    def copy_from_live(self, ids: Sequence[str], metadatas: dict[str, dict[str, Any]] | None = None) -> int:
+        """Copy records (with their stored vectors) from the live collection; `metadatas` replaces the metadata
+        of the ids it names (same text, new metadata: no re-embedding). Returns how many were copied."""
         live = self.store.live(self.kb)
         if live is None or not ids:
             return 0
@@ -517,7 +525,8 @@ class Build:
         for start in range(0, len(ids), step):
             got = self.store._call("read the index", live.get, ids=ids[start : start + step], include=["embeddings", "documents", "metadatas"])
             if len(got["ids"]):
-                self.add(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+                metas = [(metadatas or {}).get(i, m) for i, m in zip(got["ids"], got["metadatas"])]
+                self.add(got["ids"], got["documents"], metas, got["embeddings"])
                 copied += len(got["ids"])
         return copied
 
