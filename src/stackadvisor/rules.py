@@ -214,7 +214,11 @@ def _alt(phrases, extra: dict[str, str] | None = None) -> str:
 
 _NEVER = re.compile(r"(?!x)x")
 _TOKEN_RX = re.compile(r"[\w#+]+")
-_TOKS: tuple = ("", [], [], {})  # (lower-cased text, token starts, tokens, token -> indexes) of the last text
+# (lower-cased text, token starts, tokens, token -> indexes) of the last few texts, newest first. More than one:
+# extract_needs alternates between the whole text and each sentence, and a one-entry cache re-tokenised the
+# whole text for every sentence (quadratic: a 4,000-character question took seconds). Replaced, never mutated.
+_TOKS: tuple = ()
+_TOKS_KEEP = 4
 
 
 def _tokens(lc: str) -> tuple[list[int], list[str]]:
@@ -224,8 +228,9 @@ def _tokens(lc: str) -> tuple[list[int], list[str]]:
 def _tokenise(lc: str) -> tuple:
     global _TOKS
     cached = _TOKS
-    if cached[0] is lc:
-        return cached[1], cached[2], cached[3]
+    for entry in cached:
+        if entry[0] == lc:  # equal text, same tokens (cheap: length first, then memcmp)
+            return entry[1], entry[2], entry[3]
     starts, toks = [], []
     index: dict[str, list[int]] = {}
     for i, m in enumerate(_TOKEN_RX.finditer(lc)):
@@ -233,7 +238,7 @@ def _tokenise(lc: str) -> tuple:
         t = m.group(0)
         toks.append(t)
         index.setdefault(t, []).append(i)
-    _TOKS = (lc, starts, toks, index)
+    _TOKS = ((lc, starts, toks, index), *cached[: _TOKS_KEEP - 1])
     return starts, toks, index
 
 
