@@ -1,0 +1,76 @@
+"""Cold start: `stackadvisor ask "..."` in a new process (the index already built, the model already verified once,
+output piped) against `python -c "import chromadb"` alone, alternating, several repetitions, medians.
+
+Also reported: a bare `python -c pass` (the interpreter's own start) and the absolute median of ours, which must
+stay under 3 s. Target: ours <= 2x the chromadb import.
+
+    python -m bench.cold_start [--quick] [--reps N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import child_env, log, make_home, median, result, row, stackadvisor_cmd
+
+TARGET = 2.0
+ABSOLUTE = 3.0
+QUESTION = "We're building a real-time chat app and the team knows React: which backend?"
+BASELINE = 'python -c "import chromadb"'
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
+    return seconds
+
+
+def run(home: Path | None = None, quick: bool = False, reps: int | None = None) -> dict[str, Any]:
+    home = Path(home) if home else make_home()
+    reps = reps or (1 if quick else 7)
+    env = child_env(home)
+    ours_cmd = [*stackadvisor_cmd(), "ask", QUESTION]
+    theirs_cmd = [sys.executable, "-c", "import chromadb"]
+    bare_cmd = [sys.executable, "-c", "pass"]
+    _time(ours_cmd, env)  # page cache and .pyc files warm for both, as for any user's second call
+    _time(theirs_cmd, env)
+    ours: list[float] = []
+    theirs: list[float] = []
+    bare: list[float] = []
+    for i in range(reps):
+        order = [(ours_cmd, ours), (theirs_cmd, theirs), (bare_cmd, bare)]
+        if i % 2:
+            order.reverse()
+        for cmd, out in order:
+            out.append(_time(cmd, env))
+    o, t, b = median(ours), median(theirs), median(bare)
+    rows = [
+        row("`stackadvisor ask` vs `import chromadb` (median)", round(o, 3), round(t, 3), round(o / t, 2), f"<= {TARGET:g}x", o / t <= TARGET, "s", "import chromadb"),
+        row("`stackadvisor ask` absolute (median)", round(o, 3), ABSOLUTE, round(o / ABSOLUTE, 2), f"< {ABSOLUTE:g} s", o < ABSOLUTE, "s", "the 3 s bar",
+            note="absolute, so it moves with machine load"),
+        row("`python -c pass` (interpreter start)", round(b, 3), round(t, 3), round(b / t, 2), "info", None, "s", "import chromadb"),
+    ]
+    return result("cold_start", "Cold start (new process)", BASELINE, rows, reps=reps,
+                  samples={"ours_s": [round(x, 3) for x in ours], "theirs_s": [round(x, 3) for x in theirs], "bare_s": [round(x, 3) for x in bare]})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--reps", type=int)
+    args = ap.parse_args(argv)
+    log(json.dumps(run(quick=args.quick, reps=args.reps), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
