@@ -163,20 +163,20 @@ def browser_ttft(url: str, samples: int, shot: Path | None) -> list[float]:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url + "/", wait_until="domcontentloaded")
         page.wait_for_selector("#question textarea", timeout=30_000)
-        for i in range(samples):
-            n = page.locator("#chat [data-testid='bot']").count()
+        for i in range(samples):  # each sample: a fresh conversation, the question typed, Enter, the first answer text
             page.fill("#question textarea", OPENERS[i % len(OPENERS)])
             page.wait_for_timeout(200)
             started = time.perf_counter()
             page.press("#question textarea", "Enter")
             page.wait_for_function(
-                """(n) => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
-                            return bots.length > n && bots[bots.length - 1].innerText.trim().length > 0; }""",
-                arg=n, timeout=15_000, polling="raf")
+                """() => { const rows = [...document.querySelectorAll('#chat [data-testid="user"], #chat [data-testid="bot"]')];
+                           const u = rows.findIndex(r => r.dataset.testid === 'user');
+                           return u >= 0 && rows.slice(u + 1).some(r => r.innerText.trim().length > 0); }""",
+                timeout=15_000, polling="raf")
             times.append(time.perf_counter() - started)
             page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Sources (')", timeout=20_000)
             page.click("#new-chat")
-            page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0", timeout=10_000)
+            page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"user\"]').length === 0", timeout=10_000)
         if shot:
             page.fill("#question textarea", OPENERS[0])
             page.press("#question textarea", "Enter")

@@ -30,6 +30,8 @@ if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)", pytrace=False)
     pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); browser tests skipped", allow_module_level=True)
 
+expect = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the dev extra)").expect
+
 
 @pytest.fixture(scope="module")
 def server(built_home: Path) -> Iterator[ThreadServer]:
@@ -65,18 +67,23 @@ class Tab:
     def ask(self, question: str) -> float:
         """Send a question; return the seconds until the first answer text appeared; wait for the whole answer."""
         page = self.page
-        before = page.locator("#chat .message-row, #chat [data-testid='bot']").count()
+        users = page.locator("#chat [data-testid='user']").count()
+        badges = page.evaluate("() => (document.querySelector('#chat').innerText.match(/backend offline/g) || []).length")
         page.fill("#question textarea", question)
         started = time.perf_counter()
         page.press("#question textarea", "Enter")
+        # the first answer text after this question's own message (the bot bubble after the newest user bubble)
         page.wait_for_function(
-            """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
-                       const last = bots[bots.length - 1]; return last && last.innerText.trim().length > 0; }""",
-            timeout=10_000)
+            """(n) => { const rows = [...document.querySelectorAll('#chat [data-testid="user"], #chat [data-testid="bot"]')];
+                        const mine = rows.filter(r => r.dataset.testid === 'user');
+                        if (mine.length <= n) return false;
+                        const after = rows.slice(rows.indexOf(mine[mine.length - 1]) + 1);
+                        return after.some(r => r.innerText.trim().length > 0); }""",
+            arg=users, timeout=10_000, polling="raf")
         first = time.perf_counter() - started
-        page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Sources (') || "
-                               "document.querySelector('#chat').innerText.includes('Ask me')", timeout=20_000)
-        del before
+        page.wait_for_function(  # done: one more verification badge ("... backend offline") than before
+            """(n) => (document.querySelector('#chat').innerText.match(/backend offline/g) || []).length > n""",
+            arg=badges, timeout=20_000)
         return first
 
     def ranking(self) -> list[str]:
@@ -116,8 +123,8 @@ def test_ask_streams_with_badge_sources_and_scorecard(tab: Tab, tmp_path: Path) 
     page.get_by_text("Sources (").last.click()  # collapsed until clicked: section + excerpt
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('[1]')")
     assert tab.ranking()[0] == "Node.js" and len(tab.ranking()) == 4
-    assert "Pick: Node.js" in page.inner_text("#pick")
-    assert page.inner_text("#flip").startswith("What would change the pick")
+    expect(page.locator("#pick")).to_contain_text("Pick: Node.js", timeout=5_000)
+    expect(page.locator("#flip")).to_contain_text("What would change the pick", timeout=5_000)
     checked = page.eval_on_selector_all("#use-cases input[type=checkbox]:checked", "els => els.length")
     assert checked >= 1, "the inferred use case shows as a ticked toggle"
     tab.shot(tmp_path, "answer")
@@ -127,20 +134,22 @@ def test_ask_streams_with_badge_sources_and_scorecard(tab: Tab, tmp_path: Path) 
 def test_moving_a_slider_reranks_live(tab: Tab, tmp_path: Path) -> None:
     tab.set_slider("w-speed", "End")
     tab.page.wait_for_function("() => document.querySelectorAll('#sa-scorecard .sa-row').length === 4", timeout=5_000)
-    assert tab.ranking()[0] == "Rust"  # Extremely High speed
+    tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language === 'Rust'", timeout=5_000)
+    expect(tab.page.locator("#pick")).to_contain_text("Pick: Rust", timeout=5_000)  # Extremely High speed
     tab.set_slider("w-speed", "Home")
     tab.set_slider("w-learning_curve", "End")
     tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language === 'Python'", timeout=5_000)
-    assert "Pick: Python" in tab.page.inner_text("#pick")
+    expect(tab.page.locator("#pick")).to_contain_text("Pick: Python", timeout=5_000)
     tab.shot(tmp_path, "slider")
 
 
 def test_a_toggle_changes_the_pick_after_an_answer(tab: Tab) -> None:
     tab.ask(CHAT_Q)
-    assert tab.ranking()[0] == "Node.js"
+    tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language === 'Node.js'", timeout=5_000)
     tab.page.locator("#excluded label", has_text="Node.js").click()  # rule Node.js out
     tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language !== 'Node.js'", timeout=5_000)
-    assert "Pick: Node.js" not in tab.page.inner_text("#pick")
+    expect(tab.page.locator("#pick")).not_to_contain_text("Pick: Node.js", timeout=5_000)
+    expect(tab.page.locator("#pick")).to_contain_text("Pick: ", timeout=5_000)
 
 
 HOSTILE = ('<script>window.__pwned=1;alert(1)</script> <img src=x onerror="window.__pwned=2;alert(2)"> '

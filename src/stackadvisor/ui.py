@@ -13,6 +13,13 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's queue rebuilds a pandas summary of up to 10,000 past events after every event (its monitoring page,
+# which is off here): keep 100 events and never recompute, so each answer does not pay for the last 10,000.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
+# Gradio asks matplotlib for its backend around every event, on the event loop; without a configured backend that
+# imports pyplot (seconds) on the first one. "agg" answers at once (this app draws no matplotlib figures).
+os.environ.setdefault("MPLBACKEND", "agg")
 
 import html  # noqa: E402
 import logging  # noqa: E402
@@ -205,15 +212,22 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
     langs = list(table.languages)
     limit = int(advisor.settings.max_input_chars)
 
+    def welcome() -> list[dict[str, Any]]:
+        """The first message of every conversation (it also makes the browser load the chat renderer up front)."""
+        measures = ", ".join(c.measures or c.label.lower() for _, c in criteria)
+        return [{"role": "assistant", "content": inert(
+            f"Tell me what you are building and what matters most ({measures}), and whether your team already knows one of "
+            f"{', '.join(langs[:-1])} or {langs[-1]}. I'll recommend one, show the scorecard on the right, and check every claim "
+            "against the article's comparison table.")}]
+
     with gr.Blocks(title="stackadvisor", analytics_enabled=False, fill_width=True) as demo:
         session = gr.State(None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 gr.Markdown(f"## stackadvisor\nChoose a backend language ({inert(', '.join(langs))}), grounded in one comparison article; "
                             f"every claim is checked against its table. Backend: **{inert(advisor.backend)}**", elem_id="backend")
-                chatbot = gr.Chatbot(elem_id="chat", height=560, sanitize_html=True, render_markdown=True, allow_tags=False,
-                                     latex_delimiters=[], show_label=False, buttons=["copy"], feedback_options=None,
-                                     placeholder="Ask which backend fits what you are building.")
+                chatbot = gr.Chatbot(welcome(), elem_id="chat", height=560, sanitize_html=True, render_markdown=True, allow_tags=False,
+                                     latex_delimiters=[], show_label=False, buttons=["copy"], feedback_options=None)
                 with gr.Row():
                     question = gr.Textbox(elem_id="question", show_label=False, scale=5, lines=1, max_lines=6, autofocus=True,
                                           max_length=limit,
@@ -250,7 +264,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation)]
 
         def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
-            state = state or Session(advisor.chat())
+            state = state or Session(advisor.chat(), welcome())
             text = text if isinstance(text, str) else ""
             shown = text if len(text) <= limit else text[:300] + f"… ({len(text):,} characters)"
             messages = [*state.messages, {"role": "user", "content": inert(shown) or "…"}, {"role": "assistant", "content": ""}]
@@ -282,7 +296,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
 
         def adjust(*values: Any) -> tuple[Any, ...]:
             *weights, ucs, cons, known, out, state = values
-            state = state or Session(advisor.chat())
+            state = state or Session(advisor.chat(), welcome())
             previous = state.chat.needs or Needs()
             needs = Needs(
                 priorities={cid: float(w) for (cid, _), w in zip(criteria, weights) if w and float(w) > 0},
@@ -297,8 +311,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     flip_markdown(flip_text, ranking.recommendation), state)
 
         def reset(state: Session | None) -> tuple[Any, ...]:
-            fresh = Session(advisor.chat())
-            return ([], "", fresh, *side_for(None, (), None, None, advisor.backend))
+            fresh = Session(advisor.chat(), welcome())
+            return (fresh.messages, "", fresh, *side_for(None, (), None, None, advisor.backend))
 
         def ask_api(question: str) -> dict:
             """One question, no memory: the Reply as JSON (same as POST /api/ask)."""
@@ -344,4 +358,4 @@ def mount(app: Any, advisor: Any, settings: Any) -> Any:
     demo.queue(max_size=settings.queue, default_concurrency_limit=settings.concurrency)
     theme = gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     return gr.mount_gradio_app(app, demo, path="/", footer_links=["api"], run_history=False, ssr_mode=False, mcp_server=False,
-                               pwa=False, max_file_size=1024, show_error=False, theme=theme, css=CSS, server_name="127.0.0.1")
+                               pwa=False, enable_monitoring=False, max_file_size=1024, show_error=False, theme=theme, css=CSS, server_name="127.0.0.1")

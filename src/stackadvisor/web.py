@@ -416,14 +416,29 @@ class Service:
                 task.cancel()
 
     # readiness ------------------------------------------------------------------------------
+    WARM_QUESTION = "We're building a real-time chat app and the team knows React: which backend?"
+
     def warm(self) -> None:
+        """Open the index and load the model; then run one question through everything but the writer (no LLM
+        call) so the first user does not pay for regex compilation and first-use imports."""
         try:
             self.advisor.warm()
-            self.index_ready, self.index_error = True, None
         except Exception as exc:  # noqa: BLE001 - reported by /healthz, logged here
             self.index_ready = False
             self.index_error = redact(str(exc) if isinstance(exc, StackAdvisorError) else f"{type(exc).__name__} while opening the index")
             log.warning("index not ready: %s", printable(self.index_error, 500))
+            log.debug("index error detail: %s", printable(redact(repr(exc)), 1000))
+            return
+        try:
+            from .compose import compose
+
+            with contextlib.suppress(ImportError):  # gradio touches matplotlib on each event: import it here, not there
+                import matplotlib  # noqa: F401
+            ctx = self.advisor.prepare(self.WARM_QUESTION)
+            self.advisor.verify(compose(ctx).text, ctx)
+        except Exception as exc:  # noqa: BLE001 - only a warm-up
+            log.warning("warm-up question failed: %s", printable(redact(f"{type(exc).__name__}: {exc}"), 500))
+        self.index_ready, self.index_error = True, None
 
     def backend_reachable(self) -> bool:
         """Offline and in-process (local:) backends are always reachable; an OpenAI-compatible endpoint: a TCP
