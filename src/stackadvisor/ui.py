@@ -45,6 +45,8 @@ EXAMPLES = [
     "Compare Go and Rust for concurrency.",
 ]
 MAX_TURNS_SHOWN = 100  # turns kept on screen per tab; the advisor keeps its own shorter history
+MAX_SESSIONS = 2000  # tabs whose conversation is kept in memory (the oldest are dropped first)
+SESSION_TTL = 3 * 3600  # seconds a conversation is kept after its last change
 EXCERPT = 320
 
 CSS = """
@@ -221,7 +223,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             "against the article's comparison table.")}]
 
     with gr.Blocks(title="stackadvisor", analytics_enabled=False, fill_width=True) as demo:
-        session = gr.State(None)
+        session = gr.State(None, time_to_live=SESSION_TTL)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 gr.Markdown(f"## stackadvisor\nChoose a backend language ({inert(', '.join(langs))}), grounded in one comparison article; "
@@ -298,10 +300,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             *weights, ucs, cons, known, out, state = values
             state = state or Session(advisor.chat(), welcome())
             previous = state.chat.needs or Needs()
-            needs = Needs(
-                priorities={cid: float(w) for (cid, _), w in zip(criteria, weights) if w and float(w) > 0},
-                use_cases=frozenset(ucs or ()), constraints=frozenset(cons or ()),
-                skills=frozenset(known or ()), excluded=frozenset(out or ()),
+            needs = Needs(  # only what the table knows, weights clamped: these values come from the client
+                priorities={cid: min(1.0, float(w)) for (cid, _), w in zip(criteria, weights) if isinstance(w, (int, float)) and w > 0},
+                use_cases=frozenset(ucs or ()) & set(table.use_cases), constraints=frozenset(cons or ()) & set(table.constraints),
+                skills=frozenset(known or ()) & set(langs), excluded=frozenset(out or ()) & set(langs),
                 mentioned=previous.mentioned, outside=previous.outside,
             )
             state.chat.needs = needs  # the next question starts from what the user set here
@@ -322,10 +324,9 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 raise gr.Error(str(exc)) from None
 
         outs = [chatbot, question, session, *side]
-        for trigger in (question.submit, send.click):
-            trigger(respond, [question, session], outs, api_name="chat" if trigger == question.submit else "chat_click",
-                    api_visibility="public" if trigger == question.submit else "private",
-                    concurrency_limit=concurrency, concurrency_id="answer", show_progress="hidden")
+        answer = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden", "trigger_mode": "once"}
+        question.submit(respond, [question, session], outs, api_name="chat", **answer)
+        send.click(respond, [question, session], outs, api_name="chat_click", api_visibility="private", **answer)
         rerank_out = [pick, scorecard, flip, session]
         for s in sliders:  # input: drag, keys and the number box; always_last keeps a drag to one pending call
             s.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
@@ -355,6 +356,7 @@ def _rerank_api(advisor: Any):  # noqa: ANN202
 def mount(app: Any, advisor: Any, settings: Any) -> Any:
     """Mount the UI at "/" on the FastAPI app: queue limits, no share link, no analytics, no SSR, no run history."""
     demo = build(advisor, concurrency=settings.concurrency)
+    demo.state_session_capacity = MAX_SESSIONS
     demo.queue(max_size=settings.queue, default_concurrency_limit=settings.concurrency)
     theme = gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     return gr.mount_gradio_app(app, demo, path="/", footer_links=["api"], run_history=False, ssr_mode=False, mcp_server=False,
