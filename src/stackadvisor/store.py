@@ -1,6 +1,6 @@
 """Chroma behind a small interface, with blue/green builds so a half-written index never answers.
 
-    home/index/chroma/      embedded PersistentClient (default); HttpClient when STACKADVISOR_CHROMA_URL is set
+    open_client(settings)   home/index/chroma/ embedded PersistentClient (default); HttpClient when STACKADVISOR_CHROMA_URL is set
     home/index.lock         the writer lock (fcntl.flock); readers never take it
 
 Collections:
@@ -102,6 +102,44 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     return parsed.hostname, port, parsed.scheme == "https"
 
 
+def chroma_path(settings: Settings) -> Path:
+    return Path(settings.home) / "index" / "chroma"
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: HttpClient when settings.chroma_url is set, else a PersistentClient under
+    home/index/chroma. Telemetry off. IndexError_ (IndexCorrupt for a damaged database) names the fix."""
+    try:
+        import chromadb
+        import chromadb.config
+    except ImportError:
+        raise IndexError_("chromadb is not installed. Run: pip install 'chromadb>=1.5.9,<1.6'") from None
+    chroma_settings = chromadb.config.Settings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        host, port, ssl = parse_chroma_url(str(settings.chroma_url))
+        try:
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise IndexError_(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}: {exc}). "
+                "Start it (chroma run --path DIR --host HOST --port PORT) or unset STACKADVISOR_CHROMA_URL to use the embedded index."
+            ) from None
+        return client
+    path = chroma_path(settings)
+    sqlite = path / "chroma.sqlite3"
+    if sqlite.exists() and sqlite.stat().st_size == 0:
+        raise IndexCorrupt(f"The index database {sqlite} is empty (0 bytes): the index is damaged. {REBUILD_ALL}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        _forget_system(str(path))  # chromadb caches the half-started System: the next open must retry for real
+        if _is_corrupt(exc):
+            raise IndexCorrupt(f"The index at {path} cannot be opened ({exc}): it is damaged. {REBUILD_ALL}") from None
+        raise IndexError_(f"Cannot open the index at {path} ({exc}). Check that the folder is writable, or set STACKADVISOR_HOME.") from None
+
+
 @dataclass
 class _Pointer:
     kb: str
@@ -123,7 +161,7 @@ class Store:
         self.embedder = embedder or embedder_for(settings.embeddings)
         self.lock_timeout = lock_timeout
         self.remote = bool(settings.chroma_url)
-        self.path = Path(settings.home) / "index" / "chroma"
+        self.path = chroma_path(settings)
         self._client: Any = None
         self._pointers: Any = None
         self._collections: dict[str, Collection] = {}
@@ -143,34 +181,7 @@ class Store:
             return self._client
 
     def _open(self) -> Any:
-        try:
-            import chromadb
-            import chromadb.config
-        except ImportError:
-            raise IndexError_("chromadb is not installed. Run: pip install 'chromadb>=1.5.9,<1.6'") from None
-        chroma_settings = chromadb.config.Settings(anonymized_telemetry=False, allow_reset=False)
-        if self.remote:
-            host, port, ssl = parse_chroma_url(str(self.settings.chroma_url))
-            try:
-                client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
-                client.heartbeat()
-            except Exception as exc:
-                raise IndexError_(
-                    f"Cannot reach the Chroma server at {self.settings.chroma_url} ({type(exc).__name__}: {exc}). "
-                    "Start it (chroma run --path DIR --host HOST --port PORT) or unset STACKADVISOR_CHROMA_URL to use the embedded index."
-                ) from None
-            return client
-        sqlite = self.path / "chroma.sqlite3"
-        if sqlite.exists() and sqlite.stat().st_size == 0:
-            raise IndexCorrupt(f"The index database {sqlite} is empty (0 bytes): the index is damaged. {REBUILD_ALL}")
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
-        except Exception as exc:
-            _forget_system(str(self.path))  # chromadb caches the half-started System: the next open must retry for real
-            if _is_corrupt(exc):
-                raise IndexCorrupt(f"The index at {self.path} cannot be opened ({exc}): it is damaged. {REBUILD_ALL}") from None
-            raise IndexError_(f"Cannot open the index at {self.path} ({exc}). Check that the folder is writable, or set STACKADVISOR_HOME.") from None
+        return open_client(self.settings)
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a Chroma call, turning its failures into IndexError_ / IndexCorrupt with the fix."""
