@@ -52,8 +52,8 @@ def browser() -> Iterator[Any]:
 class Tab:
     """One browser tab on the app, recording dialogs, requests and page errors."""
 
-    def __init__(self, browser: Any, url: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def __init__(self, browser: Any, url: str, **context: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.requests: list[str] = []
@@ -223,5 +223,20 @@ def test_hostile_model_answer_renders_inert(browser: Any, built_home: Path, tmp_
             assert t.page.locator("#chat img[src*='evil'], #chat script, #chat a[href^='javascript']").count() == 0
             assert not [u for u in t.requests if "evil.example" in u]
             t.shot(tmp_path, "hostile-answer")
+        finally:
+            t.close()
+
+
+def test_basic_auth_in_the_browser(browser: Any, built_home: Path) -> None:
+    with running(built_home, auth="carol:browser-pass") as srv:
+        anonymous = browser.new_context()
+        try:
+            assert anonymous.request.get(srv.url + "/").status == 401
+        finally:
+            anonymous.close()
+        t = Tab(browser, srv.url + "/", http_credentials={"username": "carol", "password": "browser-pass"})
+        try:
+            t.ask(CHAT_Q)
+            assert "Pick: Node.js" in t.page.inner_text("#chat") and not t.errors
         finally:
             t.close()

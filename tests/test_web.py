@@ -415,11 +415,28 @@ def test_basic_auth_guards_everything_but_healthz(web_home: Path) -> None:
         assert ok.chat.completions.create(model="stackadvisor", messages=[{"role": "user", "content": CHAT_Q}]).choices[0].message.content
         with pytest.raises(AuthenticationError):
             OpenAI(base_url=srv.url + "/v1", api_key="guess", max_retries=0).models.list()
+        for _ in range(40):  # guessing: 401s, then 429 for this address even with the right password
+            last = httpx.get(srv.url + "/v1/models", auth=("alice", "guess"), timeout=10)
+        assert last.status_code == 429 and "failed sign-ins" in last.json()["error"]["message"]
+        assert httpx.get(srv.url + "/v1/models", auth=("alice", "s3cret-pass"), timeout=10).status_code == 429
+        srv_guard = _guard(srv.app)
+        srv_guard.auth_failures._buckets.clear()  # (the wait is a minute; the test does not sleep through it)
         token = base64.b64encode(b"alice:s3cret-pass").decode()
         from gradio_client import Client
 
         client = Client(srv.url, headers={"Authorization": f"Basic {token}"}, verbose=False, download_files=False)
         assert client.predict(CHAT_Q, api_name="/ask")["recommendation"] == "Node.js"
+
+
+def _guard(app: Any) -> Any:
+    """The Guard instance inside a built FastAPI app's middleware stack."""
+    from stackadvisor.web import Guard
+
+    node = app.middleware_stack
+    while node is not None and not isinstance(node, Guard):
+        node = getattr(node, "app", None)
+    assert node is not None
+    return node
 
 
 def test_access_log_escapes_control_characters(server: ThreadServer, caplog: pytest.LogCaptureFixture) -> None:

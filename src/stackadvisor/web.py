@@ -183,6 +183,13 @@ class RateLimiter:
         self._buckets[key] = (tokens, now)
         return (1 - tokens) / self.per_second
 
+    def peek(self, key: str, now: float | None = None) -> float:
+        """Like allow() without taking a token."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.per_second)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
+
     def _prune(self, now: float) -> None:
         full = self.burst / self.per_second
         for k, (_, last) in list(self._buckets.items()):
@@ -215,6 +222,7 @@ class Guard:
     UI_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # UI event submissions: 4x the API rate
     OPEN_PATHS = ("/healthz",)
     UI_MAX_BODY = 64 * 1024
+    AUTH_FAILURES_PER_MINUTE = 30  # then 429 for that address, right credentials or not, until it refills
     BLOCKED = ("/gradio_api/upload", "/upload", "/gradio_api/mcp")  # the UI takes no files and serves no MCP
 
     def __init__(self, app: Callable, settings: WebSettings) -> None:
@@ -223,6 +231,7 @@ class Guard:
         burst, per_second = settings.rate()
         self.limiter = RateLimiter(burst, per_second)
         self.ui_limiter = RateLimiter(4 * burst, 4 * per_second)
+        self.auth_failures = RateLimiter(self.AUTH_FAILURES_PER_MINUTE, self.AUTH_FAILURES_PER_MINUTE / 60)  # per address
         self.credentials: tuple[bytes, bytes] | None = None
         if settings.auth:
             user, password = settings.auth.split(":", 1)
@@ -264,9 +273,15 @@ class Guard:
         if _is_traversal(path, scope.get("raw_path") or b"") or path.startswith(self.BLOCKED):
             return error_response(404, "Not found.", "not_found")
         headers = dict(scope.get("headers") or [])
-        if self.credentials and path not in self.OPEN_PATHS and not self._authorized(headers):
-            return error_response(401, "Authentication required: this server was started with STACKADVISOR_AUTH.", "unauthorized",
-                                  headers={"WWW-Authenticate": 'Basic realm="stackadvisor", charset="UTF-8"'})
+        if self.credentials and path not in self.OPEN_PATHS:
+            host = str((scope.get("client") or ("-", 0))[0])
+            wait = self.auth_failures.peek(host)
+            if wait:
+                return self._rate_limited(wait, "Too many failed sign-ins from this address")
+            if not self._authorized(headers):
+                self.auth_failures.allow(host)
+                return error_response(401, "Authentication required: this server was started with STACKADVISOR_AUTH.", "unauthorized",
+                                      headers={"WWW-Authenticate": 'Basic realm="stackadvisor", charset="UTF-8"'})
         length = headers.get(b"content-length")
         if length is not None:
             try:
@@ -283,10 +298,13 @@ class Guard:
         if limiter is not None:
             wait = limiter.allow(self._client_key(scope, headers))
             if wait:
-                seconds = max(1, int(wait + 0.999))
-                return error_response(429, f"Too many requests from this client; slow down and retry in {seconds} s.", "rate_limited",
-                                      headers={"Retry-After": str(seconds)})
+                return self._rate_limited(wait, "Too many requests from this client")
         return None
+
+    @staticmethod
+    def _rate_limited(wait: float, what: str) -> JSONResponse:
+        seconds = max(1, int(wait + 0.999))
+        return error_response(429, f"{what}; slow down and retry in {seconds} s.", "rate_limited", headers={"Retry-After": str(seconds)})
 
     def _limit(self, path: str) -> int:
         """Body limit: the UI's events carry one question (the conversation stays on the server), so 64 KiB."""
