@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -69,12 +70,13 @@ class LlamaServer:
     def start(cls, port: int | None = None, n_ctx: int = 2048) -> "LlamaServer":
         require_llama()
         port = port or free_port()
-        threads = str(max(1, os.cpu_count() or 1))
+        threads = str(max(1, (os.cpu_count() or 2) // 2))  # more threads than idle cores makes OpenMP spin: 7x slower on a busy box
         log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()), "--host", "127.0.0.1", "--port", str(port),
                "--n_ctx", str(n_ctx), "--n_threads", threads, "--n_threads_batch", threads, "--model_alias", "smollm2"]
         with open(log, "wb") as out:
-            process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+            process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env)
         server = cls(process, port, log)
         try:
             server._wait_ready()
@@ -140,11 +142,32 @@ class LlamaServer:
         self.stop()
 
 
+_shared: dict[str, object] = {"server": None, "users": 0}
+_lock = threading.Lock()
+
+
 @pytest.fixture(scope="session")
 def llama_server() -> Iterator[str]:
-    """base_url ("http://127.0.0.1:<port>/v1") of a llama.cpp server with SmolLM2, shared by the session."""
-    server = LlamaServer.start()
+    """base_url ("http://127.0.0.1:<port>/v1") of a llama.cpp server with SmolLM2, shared by the session.
+
+    Test modules that import this fixture each get their own session-scoped copy from pytest; the copies share
+    one server process (reference-counted), so importing it in several files starts the server once."""
+    with _lock:
+        if _shared["server"] is None or not _shared["server"].alive:  # type: ignore[attr-defined]
+            _shared["server"] = LlamaServer.start()
+        _shared["users"] = int(_shared["users"]) + 1  # type: ignore[call-overload]
+        server: LlamaServer = _shared["server"]  # type: ignore[assignment]
     try:
         yield server.base_url
     finally:
-        server.stop()
+        with _lock:
+            _shared["users"] = int(_shared["users"]) - 1  # type: ignore[call-overload]
+            if _shared["users"] == 0:
+                server.stop()
+                _shared["server"] = None
+
+
+# One module object whether it is imported as `tests.llama_server` (python -m pytest from the repository root)
+# or as `llama_server` (pytest puts tests/ on sys.path): one module, one shared server.
+sys.modules.setdefault("llama_server", sys.modules[__name__])
+sys.modules.setdefault("tests.llama_server", sys.modules[__name__])

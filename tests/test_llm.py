@@ -23,7 +23,10 @@ import pytest
 from stackadvisor import llm
 from stackadvisor.config import Settings
 from stackadvisor.errors import ConfigError, MissingDependencyError
-from tests.llama_server import LlamaServer, free_port, llama_server  # noqa: F401 - the fixture
+try:
+    from tests.llama_server import LlamaServer, free_port, llama_server  # noqa: F401 - the fixture
+except ImportError:  # plain `pytest`: tests/ is on sys.path, the repository root may not be
+    from llama_server import LlamaServer, free_port, llama_server  # type: ignore[no-redef]  # noqa: F401
 
 KEY = "sk-test-THIS-KEY-MUST-NEVER-LEAK-1234567890"
 CHAT_Q = "We're building a real-time chat app and the team knows React: which backend?"
@@ -341,7 +344,9 @@ def test_contradiction_is_regenerated_with_feedback(scripted, advisor_for) -> No
     streamed, reply = _stream(advisor_for(server.base_url), CHAT_Q)
     assert "Python is faster than Go" not in streamed
     assert "Node.js fits real-time chat [1]. Go is faster than Python" in reply.answer
-    assert "Python is faster than Go" in server.prompts()[1] and "<draft>" in server.prompts()[1]
+    regen = server.prompts()[1]
+    assert "<draft>" in regen and "<facts>Go is faster than Python" in regen or "so Go is faster than Python" in regen
+    assert "Python is faster than Go" not in regen  # only the true facts: a small model copies what it is shown
     assert reply.corrected == 1 and "regenerated" in " ".join(reply.notices)
     assert streamed == reply.answer and not reply.contradicted
 
@@ -362,7 +367,7 @@ def test_recommending_outside_the_table_is_flagged(scripted, advisor_for) -> Non
     assert reply.recommendation == "Node.js"
     assert not re.search(r"recommend (Redis|PHP)", reply.answer)
     assert "For these needs the rules layer's pick is Node.js." in reply.answer and llm.MARK in reply.answer
-    assert "Redis" in server.prompts()[1]  # the feedback named it
+    assert "Redis is not in the comparison table" in server.prompts()[1] and "Recommend only Node.js" in server.prompts()[1]
 
 
 def test_injection_in_the_question_is_data(scripted, advisor_for, offline_advisor) -> None:
@@ -391,21 +396,32 @@ QUESTIONS = [
 ]
 
 
+TEST_MAX_TOKENS = 128  # half the default: SmolLM2 on a shared 2-core box writes ~10-45 tokens/s
+
+
+@pytest.fixture(scope="module")
+def smollm2(llama_server: str, built_home: Path) -> Iterator[Any]:  # noqa: F811
+    from stackadvisor import Advisor
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(llm.LLMWriter, "max_tokens", TEST_MAX_TOKENS)
+        yield Advisor(llm="openai:smollm2", base_url=llama_server, home=built_home, timeout=60).warm()
+
+
 @pytest.mark.llm
-def test_smollm2_answers_stream_and_are_checked(llama_server: str, advisor_for, offline_advisor) -> None:  # noqa: F811
-    advisor = advisor_for(llama_server, timeout=30)
-    for question in QUESTIONS:
-        streamed, reply = _stream(advisor, question)
-        assert reply.backend == "openai:smollm2", reply.notices
-        assert streamed == reply.answer and reply.answer.strip()
-        assert reply.recommendation == offline_advisor.ask(question).recommendation
-        assert not reply.contradicted, (question, reply.answer)
-        assert not _unmarked_contradictions(advisor, reply), (question, reply.answer)
-        for c in reply.checks:
-            if c.kind == "recommendation":
-                continue  # the rules' pick check, not a claim in the text
-            assert c.verdict in {x.verdict for x in advisor.check(c.claim) if x.claim == c.claim} or \
-                [x.verdict for x in advisor.check(c.claim)][:1] == [c.verdict], c
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_smollm2_answers_stream_and_are_checked(smollm2: Any, offline_advisor: Any, question: str) -> None:
+    streamed, reply = _stream(smollm2, question)
+    assert reply.backend == "openai:smollm2", reply.notices
+    assert streamed == reply.answer and reply.answer.strip()
+    assert reply.recommendation == offline_advisor.ask(question).recommendation
+    assert not reply.contradicted, reply.answer
+    assert not _unmarked_contradictions(smollm2, reply), reply.answer
+    for c in reply.checks:
+        if c.kind == "recommendation":
+            continue  # the rules' check of the pick itself, not a claim in the text
+        again = smollm2.check(c.claim)
+        assert again and (c.verdict in {x.verdict for x in again if x.claim == c.claim} or again[0].verdict == c.verdict), (c, again)
 
 
 @pytest.mark.llm
@@ -445,3 +461,18 @@ def test_local_backend_answers_in_process(advisor_for) -> None:
     assert reply.backend == "local:SmolLM2-135M-Instruct", reply.notices
     assert streamed == reply.answer and reply.recommendation == "Node.js"
     assert not _unmarked_contradictions(advisor, reply)
+
+
+def test_sentences_keep_a_tag_look_alike_whole() -> None:
+    text = 'Intro. <passage n="1" title="2. Node.js: Fast, Non-Blocking">Node.js is fast. End.'
+    out = list(llm._sentences(iter([text[i : i + 4] for i in range(0, len(text), 4)])))
+    assert "".join(out) == text
+    assert any('<passage n="1" title="2. Node.js: Fast, Non-Blocking">' in s for s in out)
+    assert "".join(llm._tidy(s, 3) for s in out) == "Intro. Node.js is fast. End."
+
+
+def test_a_looping_model_is_stopped_at_the_first_repeat(scripted, advisor_for) -> None:
+    server = scripted(("text", "Node.js fits chat [1].\n" + "- It is event-driven.\n" * 30))
+    reply = advisor_for(server.base_url).ask(CHAT_Q)
+    assert reply.answer.count("It is event-driven.") == 1
+    assert server.requests[0]["max_tokens"] == llm.LLMWriter.max_tokens  # llama.cpp reads max_tokens, not max_completion_tokens

@@ -215,8 +215,10 @@ class LLMWriter:
     # ---- calls with retry
 
     def generate(self, messages: prompts.Messages, deadline: float, max_tokens: int | None = None, attempts: int | None = None) -> Iterator[str]:
-        """Text pieces of one completion; one retry within the deadline. A stream cut mid-way is retried and
-        the text already yielded skipped (temperature 0 repeats it); a retry that diverges raises Failure."""
+        """Text pieces of one completion. The deadline bounds the waiting, not the writing: each attempt may wait
+        until the deadline for the endpoint (first byte, then between chunks), and a retry starts only before it.
+        A stream cut mid-way is retried and the text already yielded skipped (temperature 0 repeats it); a retry
+        that diverges raises Failure."""
         max_tokens = max_tokens or self.max_tokens
         emitted = ""
         last: Failure | None = None
@@ -243,8 +245,6 @@ class LLMWriter:
                         raise Failure("the stream was cut mid-way and the retry wrote something else", False)
                     new, emitted = got[len(emitted):], got
                     yield new
-                    if time.monotonic() > deadline + self.timeout:  # a trickling stream: bounded too
-                        raise Failure("timed out", False)
                 return
             except Failure as exc:
                 last = exc
@@ -307,6 +307,7 @@ class LLMWriter:
         accepted = ""  # generated text the check passed (for the regeneration prompt)
         pending: tuple[str, list[Problem]] | None = None  # the sentence a regeneration replaces
         regenerated = False
+        seen: set[str] = set()
         source: Iterator[str] | None = self.generate(messages, deadline, attempts=attempts)
         try:
             while source is not None:
@@ -316,6 +317,10 @@ class LLMWriter:
                     sentence = _tidy(sentence, given)
                     if not sentence.strip():
                         continue
+                    if sentence.strip() in seen:  # a small model looping on one line: stop it there
+                        sentences.close()
+                        break
+                    seen.add(sentence.strip())
                     if not shown:
                         shown.append(head)
                         yield head
@@ -327,12 +332,14 @@ class LLMWriter:
                         shown.append(sentence)
                         yield sentence
                         continue
-                    if not regenerated and time.monotonic() < deadline - 1.0:
+                    if not regenerated and time.monotonic() < started + 3 * self.timeout:
                         regenerated = True
                         guard.regenerated(problems)
                         pending = (sentence, problems)
                         sentences.close()
-                        source = self.generate(prompts.continuation(messages, accepted, [p.feedback for p in problems]), deadline, attempts=1)
+                        # a fresh wait: the endpoint answered a moment ago, and a server's prompt cache makes this call cheap
+                        regen = prompts.continuation(messages, accepted, [p.feedback for p in problems])
+                        source = self.generate(regen, time.monotonic() + self.timeout, attempts=1)
                         break
                     pending = None
                     fixed = guard.correct(sentence, problems)
@@ -417,7 +424,8 @@ class OpenAIWriter(LLMWriter):
     def _open(self, messages: prompts.Messages, max_tokens: int, timeout: float) -> Iterator[str]:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        chain = self._llm.bind(max_tokens=max_tokens, timeout=timeout) | self._parser
+        extra = {"extra_body": {"max_tokens": max_tokens}} if self.settings.base_url else {}  # ChatOpenAI sends max_completion_tokens, which llama.cpp ignores
+        chain = self._llm.bind(max_tokens=max_tokens, timeout=timeout, **extra) | self._parser
         return chain.stream([SystemMessage(c) if role == "system" else HumanMessage(c) for role, c in messages])
 
 
@@ -446,7 +454,7 @@ class LocalWriter(LLMWriter):
         if self._model is None:
             from llama_cpp import Llama
 
-            self._model = Llama(model_path=str(self.path), n_ctx=LOCAL_CONTEXT, n_threads=max(1, min(4, os.cpu_count() or 1)), verbose=False)
+            self._model = Llama(model_path=str(self.path), n_ctx=LOCAL_CONTEXT, verbose=False)  # threads: llama.cpp's default (half the cores)
         return self._model
 
     def _open(self, messages: prompts.Messages, max_tokens: int, timeout: float) -> Iterator[str]:
@@ -529,6 +537,10 @@ class Guard:
         """The contradicted claims and bad recommendations in `sentence`, read in the context of `before`."""
         from . import rules
 
+        if len(before) > 400:  # the sentences just before are context enough ("It is ..."), and keep check() cheap
+            window = before[-400:]
+            starts = [i for i in (window.find("\n") + 1, window.find(". ") + 2) if i > 1]
+            before = window[min(starts):] if starts else window
         text = before + sentence
         lo, hi = len(before), len(text)
         out: list[Problem] = []
@@ -536,20 +548,21 @@ class Guard:
             if c.verdict != "contradicted" or c in self.base or not _within(c, text, lo, hi):
                 continue
             fix = self.correction_for(c)
-            out.append(Problem("claim", f'"{c.claim}" is wrong: {fix or c.evidence}', fix, c.claim))
+            out.append(Problem("claim", _uncite(fix) or f"The table says: {c.evidence}", fix, c.claim))
         table, ranking, pick = self.table, self.ctx.ranking, self.ctx.ranking.recommendation
         for name in recommended(sentence):
             lang = resolve_language(name, table)
+            only = f"Recommend only {pick}." if pick else "Recommend no language."
             if lang is None:
                 fix = f"For these needs the rules layer's pick is {pick}." if pick else ""
-                out.append(Problem("outside", f"it recommended {name}, which is not one of the languages the comparison table covers ({', '.join(table.names)})", fix, name))
+                out.append(Problem("outside", f"{name} is not in the comparison table ({', '.join(table.names)}). {only}", fix, f"recommends {name}"))
             elif pick and lang != pick:
-                out.append(Problem("recommendation", f"it recommended {lang}, but the rules layer's pick for these needs is {pick}",
-                                   f"For these needs the comparison table's scorecard favours {pick} over {lang}.", lang))
+                out.append(Problem("recommendation", f"The rules layer's pick is {pick}, not {lang}. {only}",
+                                   f"For these needs the comparison table's scorecard favours {pick} over {lang}.", f"recommends {lang}"))
             elif not pick:
                 verdict = rules.check_recommendation(lang, self.ctx.needs, ranking, table)
                 if verdict.verdict == "contradicted":
-                    out.append(Problem("recommendation", f"it recommended {lang}: {verdict.evidence}", verdict.correction or "", lang))
+                    out.append(Problem("recommendation", f"{verdict.correction or verdict.evidence} {only}", verdict.correction or "", f"recommends {lang}"))
         return out
 
     def correction_for(self, c: "Check") -> str:
@@ -581,11 +594,13 @@ class Guard:
         fixes = list(dict.fromkeys(p.correction for p in problems if p.correction))
         self.corrected += len(problems)
         for p in problems:
-            self.fixes.append(f'"{_short(p.claim or sentence.strip())}"' + (f" → \"{_short(p.correction)}\"" if p.correction else " (removed)"))
+            fix = f'"{_short(p.claim or sentence.strip())}"' + (f' → "{_short(_uncite(p.correction))}"' if p.correction else " (removed)")
+            if fix not in self.fixes:
+                self.fixes.append(fix)
         if fixes:
             return f"{lead}{' '.join(fixes)} {MARK}{trail}"
-        what = "; ".join(p.feedback for p in problems)
-        return f"{lead}*(removed: {_short(what, 160)})*{trail}"
+        what = "; ".join(dict.fromkeys(p.claim for p in problems))
+        return f"{lead}*(removed: {_short(what, 120)}, which the comparison table does not support)*{trail}"
 
     def final_pass(self, text: str, checks: list["Check"]) -> tuple[str, list["Check"]]:
         """The last guard: a contradicted claim the sentence checks missed is corrected in the final text."""
@@ -604,10 +619,10 @@ class Guard:
     def summary(self) -> list[str]:
         notes = list(self.notices)
         if self.redrafted:
-            notes.append("The first draft said " + "; ".join(f'"{_short(r)}"' for r in self.redrafted)
-                         + ", which the comparison table contradicts; that part was regenerated with the table's feedback.")
+            said = list(dict.fromkeys(f'"{_short(r, 60)}"' for r in self.redrafted))
+            notes.append(f"The first draft said {_few(said)}, which the comparison table contradicts; that part was regenerated with the table's facts.")
         if self.fixes:
-            notes.append("Corrected from the comparison table: " + "; ".join(self.fixes) + ".")
+            notes.append(f"Corrected from the comparison table: {_few(self.fixes)}.")
         return notes
 
 
@@ -615,8 +630,9 @@ class Guard:
 
 
 _BOUNDARY = re.compile(r"[.!?][\"')\]*_]*(?:[ \t]*\[\d+\])*[ \t]+(?=[^\s\[])|\n+(?=[^\n])")
+_OPEN_TAG = re.compile(r"<[/A-Za-z|][^<>]*$")
 _ABBREV = {"e.g", "i.e", "vs", "etc", "approx", "cf", "eg", "ie", "mr", "dr", "no"}
-_SPECIAL = re.compile(r"<\|[^|>]{0,20}\|>|</?\s*(?:passages?|scorecard|question|needs|draft|feedback|conversation|message)\b[^>]*>", re.I)
+_SPECIAL = re.compile(r"<\|[^|>]{0,20}\|>|</?\s*(?:passages?|scorecard|question|needs|draft|feedback|facts|table|conversation|message)\b[^>]*>", re.I)
 _RECOMMEND = re.compile(
     r"(?<![Nn]ot )(?<![Nn]ever )(?<!n't )\b(?i:i(?:'d| would)?\s+(?:strongly\s+|also\s+)?(?:recommend|suggest)(?:\s+(?:using|going\s+with|choosing))?"
     r"|my\s+(?:recommendation|pick|choice|suggestion)\s+(?:is|would\s+be)|recommendation\s*:|"
@@ -665,6 +681,12 @@ def _sentences(pieces: Iterator[str]) -> Iterator[str]:
                 if not m:
                     break
                 cut = m.end()
+                tag = _OPEN_TAG.search(buf, 0, m.start())
+                if tag and m.start() - tag.start() < 300:  # never split inside a tag look-alike: _tidy must see it whole
+                    if ">" in buf[m.start():]:
+                        pos = cut
+                        continue
+                    break
                 head = buf[:cut]
                 word = re.search(r"([\w.]+)[.!?]\W*$", buf[: m.start() + 1])
                 if len(re.findall(r"[A-Za-z]", head)) < 3 or (word and word.group(1).lower().rstrip(".") in _ABBREV and not m.group(0).startswith("\n")):
@@ -712,6 +734,14 @@ def _sentence_bounds(text: str, c: "Check") -> tuple[int, int]:
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     right = min(stops) + 1 if stops else len(text)
     return left, right
+
+
+def _few(items: list[str], n: int = 3) -> str:
+    return "; ".join(items[:n]) + (f"; and {len(items) - n} more" if len(items) > n else "")
+
+
+def _uncite(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text).strip()
 
 
 def _short(text: str, limit: int = 90) -> str:
