@@ -231,32 +231,6 @@ def test_unreachable_server_names_the_fix(isolated_home):
         store.live("builtin")
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    chroma = Path(sys.executable).with_name("chroma")
-    if not chroma.exists():
-        pytest.skip("the chroma command is not installed")
-    port = _free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 @pytest.mark.slow
 def test_server_mode_builds_and_queries(chroma_server, isolated_home, local_embeddings, knowledge):
     store = Store(Settings(home=isolated_home, chroma_url=chroma_server))
