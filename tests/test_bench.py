@@ -132,3 +132,25 @@ def test_main_writes_table_json_and_plot(home: Path, tmp_path: Path, capsys: pyt
     assert home.exists()  # --home is kept
     if importlib.util.find_spec("matplotlib"):  # the [bench] extra
         assert (tmp_path / "results.png").stat().st_size > 10_000
+
+
+def test_cold_ask_keeps_heavy_imports_out(home: Path) -> None:
+    """What the cold_start benchmark depends on: `stackadvisor ask` never imports the UI, the LLM clients, the text
+    splitters (the chunk cache answers) or LangChain's Runnable machinery (langsmith tracers)."""
+    import subprocess
+
+    heavy = ["gradio", "openai", "langchain_openai", "langchain_text_splitters", "langchain_core.runnables.base", "langsmith.run_trees"]
+    code = ("import sys; from stackadvisor.cli import main; rc = main(['ask', 'Is Go faster than Python?']); "
+            f"print('LOADED', [m for m in {heavy!r} if m in sys.modules]); sys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code], env=bench.child_env(home), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_advisor_is_still_a_runnable() -> None:
+    from langchain_core.runnables import Runnable
+
+    from stackadvisor import Advisor
+    from stackadvisor.advisor import AdvisorCore
+
+    assert issubclass(Advisor, Runnable) and issubclass(Advisor, AdvisorCore) and Advisor.__name__ == "Advisor"

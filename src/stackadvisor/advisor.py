@@ -4,6 +4,12 @@
 
 The Advisor is a LangChain Runnable: invoke("...") or invoke({"question": ..., "history": [...]}) returns a
 Reply; stream() yields the answer's text as it is written, then the Reply; batch() runs several questions.
+
+    AdvisorCore   every stage, ask/chat/check/invoke/stream; imports no LangChain runnables (the CLI uses it)
+    Advisor       AdvisorCore + langchain_core's Runnable, created on first access of `advisor.Advisor`
+
+Importing langchain_core.runnables drags in langsmith and its tracers (about a second on two cores), which a
+one-shot `stackadvisor ask` does not need, so the Runnable base is only imported when Advisor is first used.
 """
 
 from __future__ import annotations
@@ -14,9 +20,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Union
-
-from langchain_core.runnables import Runnable, RunnableConfig
+from typing import TYPE_CHECKING, Any, Iterator, Union
 
 from . import knowledge as knowledge_mod
 from . import rules
@@ -24,6 +28,9 @@ from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
 from .rules import Check, Intent, Needs, Ranking, Score
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable, RunnableConfig
 
 Input = Union[str, dict]
 
@@ -150,10 +157,10 @@ def clean_question(text: object, max_chars: int) -> str:
     return text
 
 
-class Advisor(Runnable[Input, Reply]):
-    """The grounded advisor. Offline by default; `llm="openai:gpt-4o-mini"` or `llm="local"` for generated prose.
+class AdvisorCore:
+    """The grounded advisor without the LangChain Runnable base (see `Advisor`, which adds it).
 
-    >>> advisor = Advisor()
+    >>> advisor = AdvisorCore()
     >>> reply = advisor.ask("We're building a real-time chat app and the team knows React: which backend?")
     >>> reply.recommendation
     'Node.js'
@@ -203,7 +210,7 @@ class Advisor(Runnable[Input, Reply]):
                     self._retriever = open_retriever(self.settings, self.knowledge)
         return self._retriever
 
-    def warm(self) -> "Advisor":
+    def warm(self) -> "AdvisorCore":
         """Open (or build) the index and load the embedding model now rather than on the first question."""
         self.retriever().warm()
         return self
@@ -339,12 +346,47 @@ class Advisor(Runnable[Input, Reply]):
         return turns, previous
 
 
+def _make_advisor() -> type:
+    from langchain_core.runnables import Runnable
+
+    class Advisor(AdvisorCore, Runnable[Input, Reply]):  # type: ignore[misc]  # AdvisorCore's invoke/stream win
+        """The grounded advisor. Offline by default; `llm="openai:gpt-4o-mini"` or `llm="local"` for generated prose.
+
+        >>> advisor = Advisor()
+        >>> reply = advisor.ask("We're building a real-time chat app and the team knows React: which backend?")
+        >>> reply.recommendation
+        'Node.js'
+
+        A LangChain Runnable: invoke, stream, batch, and `|` with other runnables.
+        """
+
+    Advisor.__module__, Advisor.__qualname__ = __name__, "Advisor"
+    return Advisor
+
+
+_lazy_lock = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Advisor":
+        with _lazy_lock:
+            cls = globals().get("Advisor") or _make_advisor()
+            globals()["Advisor"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    class Advisor(AdvisorCore, Runnable[Input, Reply]):  # noqa: F811 - the class __getattr__ builds
+        ...
+
+
 class Chat:
     """A conversation: needs carry over and later turns refine or override them."""
 
     MAX_HISTORY = MAX_HISTORY_TURNS  # turns kept for the LLM prompt and retrieval; needs carry the rest
 
-    def __init__(self, advisor: Advisor) -> None:
+    def __init__(self, advisor: AdvisorCore) -> None:
         self.advisor = advisor
         self.history: list[tuple[str, str]] = []
         self.needs: Needs | None = None
@@ -397,4 +439,4 @@ def _pieces(text: str) -> Iterator[str]:
         yield text[start:]
 
 
-__all__ = ["Advisor", "Chat", "Reply", "Source", "StackAdvisorError", "clean_question"]
+__all__ = ["Advisor", "AdvisorCore", "Chat", "Reply", "Source", "StackAdvisorError", "clean_question"]

@@ -127,9 +127,9 @@ def _read(parts: Sequence[str]) -> str:
 
 
 def _advisor(args: argparse.Namespace) -> Any:
-    from .advisor import Advisor
+    from .advisor import AdvisorCore  # the Advisor without its LangChain Runnable base: a faster start
 
-    return Advisor(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
+    return AdvisorCore(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
                    table=getattr(args, "table", None), home=getattr(args, "home", None), k=getattr(args, "k", None))
 
 
