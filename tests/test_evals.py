@@ -350,7 +350,7 @@ def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cases: Path, gates: st
     from stackadvisor import advisor as advisor_mod
     from stackadvisor import cli
 
-    monkeypatch.setattr(advisor_mod, "Advisor", StubAdvisor)
+    monkeypatch.setattr(advisor_mod, "AdvisorCore", StubAdvisor)
     report = tmp_path / "report"
     argv = ["eval", "--cases", str(cases), "--report", str(report), *extra]
     (tmp_path / "g.yaml").write_text(gates or "{}")  # never the repository's gates: they are for the real advisor
@@ -394,7 +394,7 @@ def test_cli_exit_2_when_the_advisor_does_not_start(tmp_path, monkeypatch, cases
     from stackadvisor import advisor as advisor_mod
     from stackadvisor import cli
 
-    monkeypatch.setattr(advisor_mod, "Advisor", NoStart)
+    monkeypatch.setattr(advisor_mod, "AdvisorCore", NoStart)
     assert cli.main(["eval", "--cases", str(cases_file), "--report", str(tmp_path / "r2")]) == 2
     assert "the eval could not run: ImportError" in capsys.readouterr().err
 

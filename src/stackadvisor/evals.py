@@ -417,7 +417,7 @@ def run_cli(args: Any, out: Any) -> int:
 
 def _run_cli(args: Any, out: Any) -> int:
     from . import report
-    from .advisor import Advisor
+    from .advisor import AdvisorCore  # as the CLI: the Advisor without its LangChain Runnable base starts faster
 
     home = evals_dir()
     cases_path = Path(args.cases) if getattr(args, "cases", None) else home / "cases"
@@ -430,7 +430,7 @@ def _run_cli(args: Any, out: Any) -> int:
     if limit is not None and limit < 1:
         raise EvalError("--limit takes a positive number of cases.")
 
-    advisor = Advisor(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
+    advisor = AdvisorCore(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
                       table=getattr(args, "table", None), home=getattr(args, "home", None))
     cases = load_cases(cases_path, advisor.knowledge)[:limit]
     gates = load_gates(gates_path, advisor.backend)
