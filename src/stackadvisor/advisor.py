@@ -49,12 +49,18 @@ _PRONOUN = re.compile(
 def resolve_references(question: str, last_languages: tuple[str, ...], knowledge: knowledge_mod.Knowledge) -> str:
     """A follow-up that names no language ("What are its cons?") made standalone with the conversation's
     last language(s) ("What are Go's cons?"). Questions that name a language are left alone."""
-    if not last_languages or not _PRONOUN.search(question):
+    first = _PRONOUN.search(question) if last_languages else None
+    if first is None:
         return question
     from .retrieve import detect_languages
 
-    if detect_languages(question, knowledge):
-        return question
+    named = detect_languages(question, knowledge)
+    if named:
+        # "How does it compare with Go?" refers back; in "We like Go; is it fast?" the pronoun means Go.
+        before = detect_languages(question[: first.start()], knowledge)
+        last_languages = tuple(n for n in last_languages if n not in named)
+        if before or not last_languages:
+            return question
     names = " and ".join(last_languages)
 
     def sub(m: re.Match[str]) -> str:

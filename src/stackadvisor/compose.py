@@ -380,7 +380,8 @@ def _fact(ctx: Context, cites: Citations) -> str:
             lang = table.languages[n]
             for cid in crits:
                 out.append(f"{cell_sentence(table, n, cid)} in the article's comparison table {cites.row(n)}.")
-                related = [it for it in lang.pros + lang.cons if it.criterion == cid]
+                related = [it for it in lang.pros + lang.cons
+                           if it.criterion == cid or it.constraint in ctx.needs.constraints or it.use_case in ctx.needs.use_cases]
                 for it in related:
                     kind = "pro" if it in lang.pros else "con"
                     out.append(f"The article also lists this {kind} of {n}: {it.text} {cites.language(lang)}")
