@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import time
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -47,9 +49,20 @@ def _better(metric: str, delta: float) -> bool:
 
 
 def run_with_progress(advisor: Any, cases: list[Case], out: Any, quiet: bool) -> list[CaseResult]:
-    """Run the cases with a rich progress bar in a terminal (nothing when piped or --json)."""
-    if quiet or not getattr(out, "tty", False):
+    """Run the cases with a rich progress bar in a terminal; piped, a progress line on stderr every 30 s
+    (LLM backends take minutes); nothing with --json."""
+    if quiet:
         return [run_case(advisor, c) for c in cases]
+    if not getattr(out, "tty", False):
+        results, started = [], time.monotonic()
+        last = started
+        for case in cases:
+            results.append(run_case(advisor, case))
+            if time.monotonic() - last >= 30:
+                last = time.monotonic()
+                failing = sum(not r.passed for r in results)
+                print(f"eval: {len(results)}/{len(cases)} cases, {failing} failing, {last - started:.0f} s", file=sys.stderr, flush=True)
+        return results
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     results: list[CaseResult] = []
