@@ -439,7 +439,7 @@ def test_condense_falls_back_to_the_question() -> None:
 
 @pytest.mark.llm
 def test_killing_the_server_mid_conversation_falls_back_within_the_timeout(advisor_for) -> None:
-    timeout = 10.0
+    timeout = 60.0  # the first, real answer must fit in it on a busy 2-core box; the fallback is far quicker
     with LlamaServer.start() as server:
         chat = advisor_for(server.base_url, timeout=timeout).chat()
         first = chat.ask(CHAT_Q)
@@ -449,6 +449,7 @@ def test_killing_the_server_mid_conversation_falls_back_within_the_timeout(advis
         second = chat.ask("What if speed mattered most?")
         elapsed = time.monotonic() - t0
     assert elapsed < timeout + 2
+    assert elapsed < 5  # condense refused, one retry refused: no waiting at all
     assert second.backend == "offline" and "did not answer (connection refused)" in second.notices[0]
     assert second.answer.strip() and len(chat.history) == 2
 
@@ -476,3 +477,10 @@ def test_a_looping_model_is_stopped_at_the_first_repeat(scripted, advisor_for) -
     reply = advisor_for(server.base_url).ask(CHAT_Q)
     assert reply.answer.count("It is event-driven.") == 1
     assert server.requests[0]["max_tokens"] == llm.LLMWriter.max_tokens  # llama.cpp reads max_tokens, not max_completion_tokens
+
+
+def test_a_regeneration_restating_the_draft_is_not_shown_twice(scripted, advisor_for) -> None:
+    server = scripted(("text", "Node.js fits real-time chat [1]. Python is faster than Go."),
+                      ("text", "Node.js fits real-time chat [1]. Go is faster than Python."))
+    reply = advisor_for(server.base_url).ask(CHAT_Q)
+    assert reply.answer.count("Node.js fits real-time chat") == 1 and "Go is faster than Python." in reply.answer

@@ -313,14 +313,18 @@ class LLMWriter:
             while source is not None:
                 current, source = source, None
                 sentences = _sentences(current)
+                fresh = 0  # sentences this source added
                 for sentence in sentences:
                     sentence = _tidy(sentence, given)
                     if not sentence.strip():
                         continue
-                    if sentence.strip() in seen:  # a small model looping on one line: stop it there
-                        sentences.close()
+                    if sentence.strip() in seen:
+                        if regenerated and not fresh:
+                            continue  # the regeneration restating the checked draft: skip it
+                        sentences.close()  # a small model looping on one line: stop it there
                         break
                     seen.add(sentence.strip())
+                    fresh += 1
                     if not shown:
                         shown.append(head)
                         yield head
