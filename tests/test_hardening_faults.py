@@ -1,0 +1,412 @@
+"""Hardening against faults: the LLM endpoint failing, the index damaged, an ingest killed with SIGKILL, a full queue.
+
+Issue 8, items 9, 10, 11 and 12 ("busy"). Real parts: the app under uvicorn on 127.0.0.1 (tests/test_web.py's
+`running`), a real llama.cpp server killed mid-conversation (tests/llama_server.py), real Chroma directories
+damaged on disk, the real `stackadvisor ingest` command killed with SIGKILL. One fake, for the failures a real
+server cannot produce on demand (HTTP 500/429/401, a stall past the timeout, a stream cut at a known point):
+`ScriptedServer` from tests/test_llm.py, a real HTTP server on 127.0.0.1 speaking the OpenAI protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import httpx
+import pytest
+
+from attacks import CHAT
+from stackadvisor import Advisor
+from stackadvisor.config import Settings
+from stackadvisor.errors import IndexError_
+from stackadvisor.store import Store
+from test_web import free_port, running
+
+try:
+    from tests.llama_server import LlamaServer
+    from tests.test_llm import ScriptedServer
+except ImportError:  # plain `pytest`: tests/ is on sys.path
+    from llama_server import LlamaServer  # type: ignore[no-redef]
+    from test_llm import ScriptedServer  # type: ignore[no-redef]
+
+N_DOCS = 400  # notes in the ingest that gets killed: enough that its build runs for a while
+TIMEOUT = 2.0  # the advisor's LLM timeout here: every fault must resolve within TIMEOUT + 2 s
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[ScriptedServer]:
+    server = ScriptedServer(("text", "Node.js fits real-time chat [1]."))
+    yield server
+    server.close()
+
+
+def script(server: ScriptedServer, *steps: tuple) -> None:
+    server.steps = list(steps)
+    server.requests.clear()
+
+
+@pytest.fixture(scope="module")
+def offline_answer(built_home: Path) -> str:
+    return Advisor(home=built_home).ask(CHAT).answer
+
+
+def sse(c: httpx.Client, question: str) -> tuple[str, dict, list[str]]:
+    """(the final answer, the stackadvisor extra, raw events) of one streamed /v1/chat/completions call."""
+    body = {"model": "stackadvisor", "stream": True, "messages": [{"role": "user", "content": question}]}
+    events, text, extra = [], [], {}
+    with c.stream("POST", "/v1/chat/completions", json=body) as r:
+        assert r.status_code == 200
+        for line in r.iter_lines():
+            if line:
+                events.append(line)
+            if line.startswith("data: {"):
+                data = json.loads(line[6:])
+                assert "error" not in data, data
+                text.append(data["choices"][0]["delta"].get("content") or "")
+                extra = data.get("stackadvisor") or extra
+    return extra.get("answer") or "".join(text), extra, events
+
+
+# ------------------------------------------------------------------------------------------ 9. LLM endpoint faults
+
+
+@contextlib.contextmanager
+def serving(advisor: Any, **settings: Any) -> Iterator[str]:
+    """The app for an advisor, ready once its index is (a dead endpoint keeps /healthz at 503 "degraded" by design)."""
+    from stackadvisor.web import create_app
+    from test_web import WEB_ENV, ThreadServer
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in WEB_ENV:
+            mp.delenv(name, raising=False)
+        app = create_app(advisor, **settings)
+    with ThreadServer(app) as srv:
+        deadline = time.monotonic() + 60
+        while not httpx.get(srv.url + "/healthz", timeout=5).json()["index"]["ready"]:
+            assert time.monotonic() < deadline, "the index never became ready"
+            time.sleep(0.1)
+        yield srv.url
+
+
+FAULTS = [
+    ("500", (("status", 500),), "server error, HTTP 500", 2),
+    ("429", (("status", 429, {"Retry-After": "1"}),), "rate limited, HTTP 429", 2),
+    ("401", (("status", 401),), "the key was refused, HTTP 401", 1),
+    ("slow", (("slow", 6),), "timed out", 1),
+    ("cut-twice", (("cut", "Node.js is built for real-time apps [1]. Its eco"), ("cut", "Node.js is built")), "stopped mid-answer", 2),
+    ("refused", None, "connection refused", 0),
+]
+
+
+@pytest.mark.parametrize("name, steps, notice, calls", FAULTS, ids=[f[0] for f in FAULTS])
+def test_llm_faults_over_http_retry_then_fall_back(built_home: Path, endpoint: ScriptedServer, offline_answer: str, name: str,
+                                                   steps: tuple | None, notice: str, calls: int) -> None:
+    """Both routes, streamed and not: bounded retries, then the offline answer and a notice, within TIMEOUT + 2 s."""
+    base_url = f"http://127.0.0.1:{free_port()}/v1" if steps is None else endpoint.base_url
+    advisor = Advisor(llm="openai:scripted", base_url=base_url, home=built_home, timeout=TIMEOUT).warm()
+    with serving(advisor) as url, httpx.Client(base_url=url, timeout=30) as c:
+        for route in ("stream", "api"):
+            if steps is not None:
+                script(endpoint, *steps)
+            started = time.perf_counter()
+            if route == "stream":
+                answer, extra, events = sse(c, CHAT)
+                assert events[-1] == "data: [DONE]"
+            else:
+                r = c.post("/api/ask", json={"question": CHAT})
+                assert r.status_code == 200, r.text
+                extra = r.json()
+                answer = extra["answer"]
+            elapsed = time.perf_counter() - started
+            assert elapsed < TIMEOUT + 2, f"{name}/{route}: {elapsed:.1f} s"
+            assert extra["recommendation"] == "Node.js" and any(notice in n for n in extra["notices"]), extra["notices"]
+            assert answer.endswith(offline_answer), "the offline answer, whole"
+            if steps is not None:
+                assert len(endpoint.requests) == calls, f"{name}: {len(endpoint.requests)} calls to the endpoint"
+            assert "Traceback" not in answer and "sk-" not in json.dumps(extra)
+
+
+def test_slow_endpoint_and_a_full_queue_answer_busy_not_pile_up(built_home: Path, endpoint: ScriptedServer) -> None:
+    """A stalled endpoint holds every worker for the timeout; requests beyond concurrency + queue are told "busy"
+    at once (503 + Retry-After) instead of waiting, and the admitted ones still get their fallback answer."""
+    script(endpoint, ("slow", 6))
+    advisor = Advisor(llm="openai:scripted", base_url=endpoint.base_url, home=built_home, timeout=TIMEOUT).warm()
+    with running(built_home, advisor=advisor, concurrency=2, queue=2) as srv:
+        results: list[tuple[int, float, dict]] = []
+        lock = threading.Lock()
+        gate = threading.Barrier(12)
+
+        def ask(i: int) -> None:
+            with httpx.Client(base_url=srv.url, timeout=60, headers={"Authorization": f"Bearer busy-{i}"}) as c:
+                gate.wait(10)
+                started = time.perf_counter()
+                r = c.post("/api/ask", json={"question": CHAT})
+                with lock:
+                    results.append((r.status_code, time.perf_counter() - started, r.json()))
+
+        with ThreadPoolExecutor(12) as pool:
+            list(pool.map(ask, range(12)))
+    codes = sorted(code for code, _, _ in results)
+    assert codes.count(200) == 4 and codes.count(503) == 8, codes
+    for code, elapsed, body in results:
+        if code == 503:
+            assert body["error"]["type"] == "busy" and elapsed < 1.0, (elapsed, body)
+        else:
+            assert body["recommendation"] == "Node.js" and "timed out" in " ".join(body["notices"])
+            assert elapsed < 2 * (TIMEOUT + 2), "two rounds of the timeout at most (2 workers, 4 admitted)"
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_real_llm_killed_mid_conversation_over_http(built_home: Path) -> None:
+    timeout = 10.0
+    with LlamaServer.start() as llama:
+        advisor = Advisor(llm="openai:smollm2", base_url=llama.base_url, home=built_home, timeout=timeout).warm()
+        with running(built_home, advisor=advisor) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+            first = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": [{"role": "user", "content": CHAT}]})
+            assert first.status_code == 200 and first.json()["stackadvisor"]["backend"] == "openai:smollm2"
+            llama.kill()
+            messages = [{"role": "user", "content": CHAT}, {"role": "assistant", "content": first.json()["choices"][0]["message"]["content"]},
+                        {"role": "user", "content": "What if speed mattered most?"}]
+            started = time.perf_counter()
+            r = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": messages})
+            elapsed = time.perf_counter() - started
+            assert r.status_code == 200 and elapsed < timeout + 2, elapsed
+            extra = r.json()["stackadvisor"]
+            assert extra["backend"] == "offline" and "connection refused" in " ".join(extra["notices"])
+            assert r.json()["choices"][0]["message"]["content"].strip()
+            deadline = time.monotonic() + 15  # the endpoint probe is cached for 10 s
+            while time.monotonic() < deadline:
+                health = c.get("/healthz")
+                if health.status_code == 503:
+                    break
+                time.sleep(0.5)
+            assert health.status_code == 503 and health.json()["backend"]["reachable"] is False
+
+
+# ------------------------------------------------------------------------------------------ 10. a damaged index
+
+
+def _truncate(fraction: float) -> Callable[[Path], None]:
+    def damage(chroma: Path) -> None:
+        db = chroma / "chroma.sqlite3"
+        os.truncate(db, int(db.stat().st_size * fraction))
+    return damage
+
+
+def _garbage_header(chroma: Path) -> None:
+    db = chroma / "chroma.sqlite3"
+    data = bytearray(db.read_bytes())
+    data[:100] = b"\xde\xad\xbe\xef" * 25
+    db.write_bytes(bytes(data))
+
+
+def _empty_dir(chroma: Path) -> None:
+    for p in chroma.iterdir():
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+
+
+def _segments_gone(chroma: Path) -> None:
+    for p in chroma.iterdir():
+        if p.is_dir():
+            shutil.rmtree(p)
+
+
+def _segments_garbage(chroma: Path) -> None:
+    for p in chroma.iterdir():
+        if p.is_dir():
+            for f in p.iterdir():
+                f.write_bytes(b"\x00\xff" * max(32, f.stat().st_size // 2))
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "directory-missing": lambda chroma: shutil.rmtree(chroma.parent),
+    "directory-emptied": _empty_dir,
+    "sqlite-truncated-to-0": _truncate(0.0),
+    "sqlite-truncated-half": _truncate(0.5),
+    "sqlite-header-garbage": _garbage_header,
+    "hnsw-segments-deleted": _segments_gone,
+    "hnsw-segments-garbage": _segments_garbage,
+}
+
+
+def copy_home(built_home: Path, dest: Path) -> Path:
+    shutil.copytree(built_home, dest)
+    return dest
+
+
+def assert_grounded(reply: Any) -> None:
+    """An answer from a complete index: the pick, and the Node.js passages among its sources."""
+    assert reply.recommendation == "Node.js"
+    assert len(reply.sources) >= 3 and all(s.kb == "builtin" for s in reply.sources)
+    assert any("Node.js" in s.text for s in reply.sources[:2]), [s.id for s in reply.sources]
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_damaged_index_is_detected_and_rebuilt_at_start(built_home: Path, tmp_path: Path, damage: str) -> None:
+    home = copy_home(built_home, tmp_path / "home")
+    DAMAGE[damage](home / "index" / "chroma")
+    advisor = Advisor(home=home)
+    advisor.warm()  # detected at start
+    assert_grounded(advisor.ask(CHAT))
+    store = Store(Settings(home=home))
+    try:
+        health = store.health()["builtin"]
+        assert health["ok"] and health["count"] >= 10, health
+    finally:
+        store.close()
+
+
+def test_emptied_live_collection_is_never_answered_from(built_home: Path, tmp_path: Path) -> None:
+    """The pointer still names the built-in collection, but every record in it is deleted (through Chroma)."""
+    home = copy_home(built_home, tmp_path / "home")
+    store = Store(Settings(home=home))
+    coll = store.live("builtin")
+    assert coll is not None
+    coll.delete(ids=coll.get(include=[])["ids"])
+    assert coll.count() == 0
+    store.close()
+    advisor = Advisor(home=home)
+    assert_grounded(advisor.ask(CHAT))
+
+
+def test_missing_user_kb_is_an_error_naming_the_fix(built_home: Path, tmp_path: Path) -> None:
+    home = copy_home(built_home, tmp_path / "home")
+    with pytest.raises(IndexError_, match=r"stackadvisor ingest PATH --kb team"):
+        Advisor(home=home, kb="team").ask(CHAT)
+
+
+@pytest.fixture
+def kb_missing_server(built_home: Path, tmp_path: Path) -> Iterator[str]:
+    from stackadvisor.web import create_app
+    from test_web import WEB_ENV, ThreadServer
+
+    home = copy_home(built_home, tmp_path / "home")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in WEB_ENV:
+            mp.delenv(name, raising=False)
+        app = create_app(home=str(home), kb="team")
+    with ThreadServer(app) as srv:
+        yield srv.url
+
+
+def test_missing_kb_over_http_reports_the_fix_and_never_answers(kb_missing_server: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        health = httpx.get(kb_missing_server + "/healthz", timeout=5)
+        if health.json()["index"]["error"]:
+            break
+        time.sleep(0.2)
+    assert health.status_code == 503 and "stackadvisor ingest PATH --kb team" in health.json()["index"]["error"]
+    r = httpx.post(kb_missing_server + "/api/ask", json={"question": CHAT}, timeout=30)
+    assert r.status_code == 503 and "stackadvisor ingest PATH --kb team" in r.json()["error"]["message"]
+    assert "answer" not in r.json()
+
+
+# ------------------------------------------------------------------------------------------ 11. SIGKILL during ingest
+
+
+def _docs(folder: Path, n: int, version: str) -> None:
+    """n one-chunk markdown notes, each with a marker naming its version and number."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        (folder / f"note-{i:04d}.md").write_text(f"# Note {i}\n\nThe payments team measured latency for service {i} and chose a stack "
+                                                 f"({version}marker{i}).\n", encoding="utf-8")
+
+
+def _markers(texts: list[str], version: str) -> set[int]:
+    return {int(m) for t in texts for m in re.findall(rf"{version}marker(\d+)", t)}
+
+
+def _ingest(home: Path, docs: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKADVISOR_")}
+    env.update(STACKADVISOR_HOME=str(home), HF_HUB_OFFLINE="1")
+    return subprocess.Popen([sys.executable, "-m", "stackadvisor.cli", "ingest", str(docs), "--kb", "team", "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _kb(home: Path) -> dict[str, Any]:
+    store = Store(Settings(home=home))
+    try:
+        got = store.get_all("team", include=("metadatas", "documents"))
+        names = [getattr(c, "name", str(c)) for c in store.client.list_collections()]
+        return {"ids": got["ids"], "docs": got["documents"], "hashes": [m.get("hash") for m in got["metadatas"]], "collections": names}
+    finally:
+        store.close()
+
+
+def _kill_mid_build(home: Path, docs: Path) -> None:
+    """Start the ingest, wait until it holds the writer lock (the build has begun), let it write a while, SIGKILL it."""
+    proc = _ingest(home, docs)
+    lock = home / "index.lock"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(proc.pid):
+            break
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    else:
+        proc.kill()
+        pytest.fail("the ingest never took the writer lock")
+    time.sleep(0.4)
+    assert proc.poll() is None, "the ingest finished before it could be killed: give it more documents"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_sigkill_during_ingest_keeps_the_previous_index_and_reingest_has_no_duplicates(built_home: Path, tmp_path: Path) -> None:
+    home = copy_home(built_home, tmp_path / "home")
+    docs = tmp_path / "docs"
+    _docs(docs, 10, "v1")
+    first = _ingest(home, docs)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    before = _kb(home)
+    assert before["ids"] and all("v1marker" in d for d in before["docs"])
+
+    _docs(docs, N_DOCS, "v2")  # every file changed, many more: the build takes a while
+    _kill_mid_build(home, docs)
+
+    after_kill = _kb(home)
+    assert sorted(after_kill["ids"]) == sorted(before["ids"]) and sorted(after_kill["docs"]) == sorted(before["docs"]), \
+        "the previous index answers, whole and unchanged"
+    reply = Advisor(home=home, kb="team").ask("What did the payments team measure for service 3?")
+    team = [s for s in reply.sources if s.kb == "team"]
+    assert team and all("v1marker" in s.text for s in team), "answers come from the complete v1 index"
+
+    again = _ingest(home, docs)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    final = _kb(home)
+    assert len(final["ids"]) == len(set(final["ids"])) and len(final["hashes"]) == len(set(final["hashes"])), "no duplicates"
+    assert _markers(final["docs"], "v2") == set(range(N_DOCS)) and not _markers(final["docs"], "v1"), "v2 whole, nothing of v1"
+    live = [n for n in final["collections"] if n.startswith("sa-team-")]
+    assert len(live) == 1, f"the killed build's collection was cleaned up: {final['collections']}"
+    again2 = _ingest(home, docs)
+    summary = json.loads(again2.communicate(timeout=300)[0])[-1]
+    assert summary["added"] == 0 and summary["replaced"] == 0 and summary["skipped"] == N_DOCS
+
+
+@pytest.mark.slow
+def test_sigkill_during_the_first_ingest_leaves_no_half_index(built_home: Path, tmp_path: Path) -> None:
+    home = copy_home(built_home, tmp_path / "home")
+    docs = tmp_path / "docs"
+    _docs(docs, N_DOCS, "v1")
+    _kill_mid_build(home, docs)
+    with pytest.raises(IndexError_, match="stackadvisor ingest PATH --kb team"):
+        Advisor(home=home, kb="team").ask(CHAT)
+    assert_grounded(Advisor(home=home).ask(CHAT))  # the built-in index is untouched
