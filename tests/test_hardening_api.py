@@ -165,6 +165,37 @@ def test_megabyte_assistant_turn_costs_no_more_than_a_short_one(advisor: Advisor
     assert best(big) < 1.0 and best(big) < 5 * best(short) + 0.2
 
 
+LIMIT_QUESTIONS = [(unit * 400)[:4000] for unit in ("Which backend? ", "We need speed and a real-time chat app, and the team knows React. ",
+                                                     "Go Rust Python Node.js not fast; ", "a. ", "Is Go faster than Rust? ",
+                                                     "Rust is easy to learn. Python is faster than Go. ")]
+
+
+def test_questions_at_the_length_limit_answer_in_bounded_time(advisor: Advisor) -> None:
+    for question in LIMIT_QUESTIONS:
+        started = time.perf_counter()
+        advisor.ask(question)
+        assert time.perf_counter() - started < 2.5, question[:40]
+
+
+def test_understanding_a_message_costs_linear_time_in_its_length(advisor: Advisor) -> None:
+    """Regression: the needs extractor re-tokenised the whole text for every sentence (quadratic; a 20,000-character
+    history turn cost ~30 s of CPU). Four times the text may cost at most ~8 times as much, not 16."""
+    table = advisor.table
+
+    def cost(n: int) -> float:
+        text = ("Which backend? We need speed and a real-time chat app. " * (n // 50 + 1))[:n]
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            needs = rules.extract_needs(text, table)
+            rules.classify(text, table, needs)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = cost(4000), cost(16000)
+    assert large < 8 * small + 0.05, f"4,000 chars: {small * 1000:.0f} ms; 16,000 chars: {large * 1000:.0f} ms"
+
+
 # ------------------------------------------------------------------------------------------ 3. control characters
 
 
