@@ -5,6 +5,7 @@
     ├── KnowledgeError                corpus/ or a user table fails validation (names row, column, allowed values)
     ├── MissingDependencyError        an optional package is not installed (names the pip command)
     ├── IndexError_                   the vector index is missing, corrupt or locked (names the fix)
+    │   └── store.IndexCorrupt        the Chroma files are damaged (the built-in index is rebuilt)
     ├── InputError                    a question that cannot be answered as given (too long, ...)
     └── BackendError                  an LLM or embedding endpoint failed after retries
 """
