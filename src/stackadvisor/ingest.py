@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -101,7 +102,10 @@ def sha256(text: str | bytes) -> str:
 
 
 def find_injection(text: str) -> str | None:
-    """The first phrase in text that reads as an instruction to the model, or None."""
+    """The first phrase in text that reads as an instruction to the model, or None. The text is NFKC-normalised
+    and stripped of format characters first, so fullwidth letters or zero-width spaces do not hide a phrase."""
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
     low = text.lower()
     for pattern, words in INJECTION_PATTERNS:
         if not any(w in low for w in words):
