@@ -136,15 +136,27 @@ def test_main_writes_table_json_and_plot(home: Path, tmp_path: Path, capsys: pyt
 
 def test_cold_ask_keeps_heavy_imports_out(home: Path) -> None:
     """What the cold_start benchmark depends on: `stackadvisor ask` never imports the UI, the LLM clients, the text
-    splitters (the chunk cache answers) or LangChain's Runnable machinery (langsmith tracers)."""
+    splitters (the chunk cache answers) or LangChain's Runnable and Embeddings machinery (langsmith)."""
     import subprocess
 
-    heavy = ["gradio", "openai", "langchain_openai", "langchain_text_splitters", "langchain_core.runnables.base", "langsmith.run_trees"]
+    heavy = ["gradio", "openai", "langchain_openai", "langchain_text_splitters", "langchain_core.runnables.base", "langsmith.run_trees",
+             "langchain_core.embeddings.embeddings", "langchain_core.runnables.config", "langsmith"]
     code = ("import sys; from stackadvisor.cli import main; rc = main(['ask', 'Is Go faster than Python?']); "
             f"print('LOADED', [m for m in {heavy!r} if m in sys.modules]); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], env=bench.child_env(home), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_embeddings_are_still_langchain_embeddings() -> None:
+    from langchain_core.embeddings import Embeddings
+
+    from stackadvisor.embeddings import LocalEmbeddings, LocalModel, OpenAIEmbeddingsBackend, get_embeddings
+
+    assert issubclass(LocalEmbeddings, Embeddings) and issubclass(LocalEmbeddings, LocalModel)
+    assert issubclass(OpenAIEmbeddingsBackend, Embeddings)
+    assert isinstance(get_embeddings("local"), LocalEmbeddings)
+    assert type(get_embeddings("local", langchain=False)) is LocalModel
 
 
 def test_advisor_is_still_a_runnable() -> None:

@@ -6,6 +6,11 @@
 Every embedder has a `model_id`; the store names collections after it, so vectors of two models never mix.
 The local model pads each batch only to its longest input (not to a fixed 256 tokens), which is what makes
 one query cost a few milliseconds on two cores.
+
+LocalEmbeddings and OpenAIEmbeddingsBackend are LocalModel and OpenAIModel plus LangChain's `Embeddings` base,
+built on first access: importing langchain_core.embeddings pulls in langchain_core.runnables.config and
+langsmith (0.5-1 s on two cores), which the retriever behind a cold `stackadvisor ask` does not need, so it
+asks for `get_embeddings(..., langchain=False)`.
 """
 
 from __future__ import annotations
@@ -18,12 +23,11 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-
 from .errors import BackendError, ConfigError, MissingDependencyError
 
 if TYPE_CHECKING:
     import numpy as np
+    from langchain_core.embeddings import Embeddings
 
 LOCAL_MODEL_ID = "all-MiniLM-L6-v2-int8"
 DIMENSIONS = 384
@@ -89,8 +93,9 @@ def verify_model(home: Path | None = None, model: tuple[Path, str, int] | None =
     return path
 
 
-class LocalEmbeddings(Embeddings):
+class LocalModel:
     """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime's CPU provider: mean-pooled, L2-normalised, 384 floats.
+    (LocalEmbeddings is this class as a LangChain Embeddings.)
 
     The session and tokenizer load on first use. Inputs are sorted by length and padded per batch to the
     longest one, then put back in order; padding never changes a vector (the attention mask hides it).
@@ -192,8 +197,9 @@ class LocalEmbeddings(Embeddings):
         return self.embed_query_array(text).tolist()
 
 
-class OpenAIEmbeddingsBackend(Embeddings):
-    """OpenAI (or an OpenAI-compatible server at base_url) through langchain_openai.OpenAIEmbeddings."""
+class OpenAIModel:
+    """OpenAI (or an OpenAI-compatible server at base_url) through langchain_openai.OpenAIEmbeddings.
+    (OpenAIEmbeddingsBackend is this class as a LangChain Embeddings.)"""
 
     needs_key = True
     key_env_var = "OPENAI_API_KEY"
@@ -232,17 +238,47 @@ class OpenAIEmbeddingsBackend(Embeddings):
         return self.embed_array([text])[0]
 
 
+_LANGCHAIN = {"LocalEmbeddings": LocalModel, "OpenAIEmbeddingsBackend": OpenAIModel}
+_lazy_lock = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    """LocalEmbeddings / OpenAIEmbeddingsBackend: the plain class + langchain_core's Embeddings, made once."""
+    if name not in _LANGCHAIN:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _langchain_class(name)
+
+
+def _langchain_class(name: str) -> type:
+    base = _LANGCHAIN[name]
+    with _lazy_lock:
+        cls = globals().get(name)
+        if cls is None:
+            from langchain_core.embeddings import Embeddings
+
+            cls = type(name, (base, Embeddings), {"__module__": __name__, "__qualname__": name, "__doc__": base.__doc__})
+            globals()[name] = cls
+    return cls
+
+
+if TYPE_CHECKING:
+    class LocalEmbeddings(LocalModel, Embeddings): ...  # noqa: E701 - what __getattr__ builds
+
+    class OpenAIEmbeddingsBackend(OpenAIModel, Embeddings): ...  # noqa: E701
+
+
 EMBEDDERS = ("local", "openai:<model> (e.g. openai:text-embedding-3-small)")
 
 
-def get_embeddings(name: str = "local", base_url: str | None = None, home: Path | None = None) -> Embeddings:
-    """An embedder by name: "local" (default) or "openai:<model>"."""
+def get_embeddings(name: str = "local", base_url: str | None = None, home: Path | None = None, langchain: bool = True) -> Embeddings:
+    """An embedder by name: "local" (default) or "openai:<model>"; a LangChain Embeddings unless langchain=False
+    (the same behaviour without importing LangChain: what the retriever uses)."""
     name = (name or "local").strip()
     match name.split(":", 1):
         case ["local"]:
-            return LocalEmbeddings(home=home)
+            return (_langchain_class("LocalEmbeddings") if langchain else LocalModel)(home=home)
         case ["openai", model] if model.strip():
-            return OpenAIEmbeddingsBackend(model.strip(), base_url=base_url)
+            return (_langchain_class("OpenAIEmbeddingsBackend") if langchain else OpenAIModel)(model.strip(), base_url=base_url)
         case _:
             raise ConfigError(f"Unknown embeddings {name!r}. Valid: {', '.join(EMBEDDERS)} (setting STACKADVISOR_EMBEDDINGS).")
 

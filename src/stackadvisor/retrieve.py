@@ -237,7 +237,7 @@ def open_retriever(settings: Settings, knowledge: Knowledge) -> Retriever:
     from .ingest import ensure_builtin
     from .store import check_kb
 
-    embeddings = get_embeddings(settings.embeddings, base_url=settings.base_url, home=settings.home)
+    embeddings = get_embeddings(settings.embeddings, base_url=settings.base_url, home=settings.home, langchain=False)  # a faster cold start
     store = Store(settings, embedder=model_id_of(embeddings))
     ensure_builtin(store, embeddings, knowledge)
     kbs = [check_kb(x.strip()) for x in (settings.kb or "").split(",") if x.strip()]
