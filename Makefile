@@ -5,6 +5,11 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 EXTRAS  ?= dev,local
 PORT    ?= 7860
+# llama-cpp-python (the [local] extra) builds from source. A native build uses every instruction the build
+# machine has (AMX, AVX-512), which some sandboxes and VMs do not allow at run time ("Illegal instruction"):
+# build a portable AVX2 binary instead. pip's wheel cache ignores CMAKE_ARGS; `pip cache remove llama_cpp_python`
+# clears a native wheel built earlier.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: install index run test test-fast eval bench clean help
 
