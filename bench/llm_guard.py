@@ -140,6 +140,7 @@ def main() -> int:
         n = len(questions)
         print()
         print(f"questions: {n} (evals/cases), model: SmolLM2-135M-Instruct Q4_1 via llama.cpp server, {time.perf_counter() - t_all:.0f} s")
+        print("(raw = the unguarded draft for the same prompt, a separate call: llama.cpp's prompt cache can change a greedy decode slightly)")
         print(f"raw answers with a contradicted claim:             {raw_bad}/{n}")
         print(f"raw answers recommending outside the table/pick:   {raw_recs}/{n}")
         print(f"final answers with an unmarked contradiction:      {final_bad}/{n}   (must be 0)")
@@ -161,9 +162,12 @@ def main() -> int:
         for label, url in cases:
             adv = Advisor(llm="openai:smollm2", base_url=url, home=home, timeout=args.timeout).warm()
             if label == "server killed":
+                adv._writer.timeout = 120  # the first, real answer on a fresh server (no prompt cache yet)
                 chat = adv.chat()
-                chat.ask(q)
+                first = chat.ask(q)
+                adv._writer.timeout = args.timeout
                 killed.kill()
+                print(f"  (first turn answered by {first.backend})")
                 t0 = time.perf_counter()
                 reply = chat.ask("What if speed mattered most?")
             else:

@@ -484,3 +484,17 @@ def test_a_regeneration_restating_the_draft_is_not_shown_twice(scripted, advisor
                       ("text", "Node.js fits real-time chat [1]. Go is faster than Python."))
     reply = advisor_for(server.base_url).ask(CHAT_Q)
     assert reply.answer.count("Node.js fits real-time chat") == 1 and "Go is faster than Python." in reply.answer
+
+
+def test_a_line_under_a_language_heading_is_checked_as_a_claim_about_it(scripted, advisor_for) -> None:
+    server = scripted(("text", "## Go\n- Extensive libraries (Django, Flask)\n- Built-in concurrency with goroutines\n"),
+                      ("text", "- Extensive libraries (Django, Flask)\n"))
+    streamed, reply = _stream(advisor_for(server.base_url), "Tell me about Go.")
+    assert "Extensive libraries (Django, Flask)" not in streamed  # Python's pro, written under Go's heading
+    assert "The article names Django for Python" in streamed and llm.MARK in streamed
+    assert reply.corrected >= 1 and streamed == reply.answer
+
+
+def test_tags_the_model_writes_are_dropped() -> None:
+    assert llm._tidy('<fact n="2" title="Performance Comparison">Go is fast [2].</fact>\n', 3) == "Go is fast [2].\n"
+    assert llm._tidy("Use a <b>Map</b> <|im_end|>", 3) == "Use a Map "

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .rules import Check
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # a library: the CLI and web decide what is shown, nothing reaches stderr by default
 
 BACKENDS = ("offline", "openai:<model>", "local[:<path.gguf>]")
 LOCAL_EXTRA = "pip install 'stackadvisor[local]'"
@@ -252,7 +253,7 @@ class LLMWriter:
                     break
             except Exception as exc:  # noqa: BLE001 - every SDK error becomes a Failure without its message
                 last = classify(exc)
-                log.warning("%s: attempt %d failed: %s", self.name, attempt + 1, self.scrub(f"{type(exc).__name__}: {exc}"))
+                log.info("%s: attempt %d failed: %s", self.name, attempt + 1, self.scrub(f"{type(exc).__name__}: {exc}"))
                 if not last.retryable:
                     break
             finally:
@@ -553,6 +554,7 @@ class Guard:
                 continue
             fix = self.correction_for(c)
             out.append(Problem("claim", _uncite(fix) or f"The table says: {c.evidence}", fix, c.claim))
+        out.extend(self._under_heading(before, sentence, {p.claim for p in out}))
         table, ranking, pick = self.table, self.ctx.ranking, self.ctx.ranking.recommendation
         for name in recommended(sentence):
             lang = resolve_language(name, table)
@@ -568,6 +570,29 @@ class Guard:
                 if verdict.verdict == "contradicted":
                     out.append(Problem("recommendation", f"{verdict.correction or verdict.evidence} {only}", verdict.correction or "", f"recommends {lang}"))
         return out
+
+    def _under_heading(self, before: str, sentence: str, known: set[str]) -> list[Problem]:
+        """A line that names no language but sits under a heading about one ("## Go" then "- Extensive libraries
+        (Django, Flask)") is a claim about that language: check it as "Go: <line>"."""
+        from .retrieve import detect_languages
+
+        if detect_languages(sentence, self.ctx.knowledge):
+            return []
+        subject = None
+        for line in reversed(before.splitlines()[-12:]):
+            if _HEADING.match(line):
+                langs = detect_languages(line, self.ctx.knowledge)
+                subject = langs[0] if len(langs) == 1 else None
+                break
+        if subject is None:
+            return []
+        line = re.sub(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?", "", sentence).strip()
+        out = []
+        for c in self.verify(f"{subject}: {line}", self.ctx):
+            if c.verdict == "contradicted" and c not in self.base and c.claim not in known:
+                fix = self.correction_for(c)
+                out.append(Problem("claim", _uncite(fix) or f"The table says: {c.evidence}", fix, f"{subject}: {line}"))
+        return out[:1] if out and not any(p.correction for p in out) else [p for p in out if p.correction][:2]
 
     def correction_for(self, c: "Check") -> str:
         """The table's true statement for a contradicted claim, itself checked, with its citation."""
@@ -635,8 +660,9 @@ class Guard:
 
 _BOUNDARY = re.compile(r"[.!?][\"')\]*_]*(?:[ \t]*\[\d+\])*[ \t]+(?=[^\s\[])|\n+(?=[^\n])")
 _OPEN_TAG = re.compile(r"<[/A-Za-z|][^<>]*$")
+_HEADING = re.compile(r"\s*(?:#{1,6}\s|\d+[.)]\s|\*\*[^*]+\*\*\s*:?\s*$|[^-*+\s][^.!?]{0,60}:\s*$)")
 _ABBREV = {"e.g", "i.e", "vs", "etc", "approx", "cf", "eg", "ie", "mr", "dr", "no"}
-_SPECIAL = re.compile(r"<\|[^|>]{0,20}\|>|</?\s*(?:passages?|scorecard|question|needs|draft|feedback|facts|table|conversation|message)\b[^>]*>", re.I)
+_SPECIAL = re.compile(r"<\|[^|>]{0,20}\|>|</?\s*[A-Za-z][\w-]*(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))*\s*/?>")  # chat-template tokens, any tag
 _RECOMMEND = re.compile(
     r"(?<![Nn]ot )(?<![Nn]ever )(?<!n't )\b(?i:i(?:'d| would)?\s+(?:strongly\s+|also\s+)?(?:recommend|suggest)(?:\s+(?:using|going\s+with|choosing))?"
     r"|my\s+(?:recommendation|pick|choice|suggestion)\s+(?:is|would\s+be)|recommendation\s*:|"
@@ -693,7 +719,8 @@ def _sentences(pieces: Iterator[str]) -> Iterator[str]:
                     break
                 head = buf[:cut]
                 word = re.search(r"([\w.]+)[.!?]\W*$", buf[: m.start() + 1])
-                if len(re.findall(r"[A-Za-z]", head)) < 3 or (word and word.group(1).lower().rstrip(".") in _ABBREV and not m.group(0).startswith("\n")):
+                newline = m.group(0).startswith("\n")
+                if not newline and (len(re.findall(r"[A-Za-z]", head)) < 3 or (word and word.group(1).lower().rstrip(".") in _ABBREV)):
                     pos = cut
                     continue
                 yield head

@@ -60,7 +60,7 @@ def system(ctx: "Context") -> str:
 def scorecard(ctx: "Context") -> str:
     ranking = ctx.ranking
     if not ranking.recommendation:
-        return f"No pick: {quote(ranking.reason, 200)}"
+        return ""  # the model would echo "No pick: ..." as its answer
     lines = [f"Pick: {ranking.recommendation}. Reason: {quote(ranking.reason, 200)}"]
     if ranking.scores:
         lines.append("Fit scores: " + ", ".join(f"{s.language} {s.total:.1f}" for s in ranking.scores))
@@ -101,7 +101,9 @@ def passages(offline: "Composed", budget: int = PASSAGE_CHARS) -> tuple[str, int
 def answer(ctx: "Context", offline: "Composed", question: str, budget: int = PASSAGE_CHARS) -> tuple[Messages, int]:
     """The messages for one answer, and the number of passages given (citations above it are invalid)."""
     body, count = passages(offline, budget)
-    parts = [f"<scorecard>\n{scorecard(ctx)}\n</scorecard>", f"<passages>\n{body}\n</passages>"]
+    card = scorecard(ctx)
+    parts = [f"<scorecard>\n{card}\n</scorecard>"] if card else []
+    parts.append(f"<passages>\n{body}\n</passages>")
     needs = needs_line(ctx)
     if needs:
         parts.append(f"<needs>{quote(needs, 400)}</needs>")
@@ -109,7 +111,7 @@ def answer(ctx: "Context", offline: "Composed", question: str, budget: int = PAS
         parts.append("<feedback>The question assumes something the table contradicts: "
                      + " ".join(quote(c.correction or c.evidence, 200) for c in ctx.premise) + "</feedback>")
     parts.append(f"<question>{quote(question, 1200)}</question>")
-    parts.append("Answer the question using only the scorecard and the passages; cite them like [1].")
+    parts.append("Answer the question using only the data above; cite passages like [1].")
     return [("system", system(ctx)), ("user", "\n".join(parts))], count
 
 
