@@ -1,5 +1,6 @@
 """Memory: the resident set of `stackadvisor serve` (offline backend) after 1,000 answers and after a second 1,000,
-under 16 concurrent clients. RSS and peak RSS (VmHWM) come from /proc/<pid>/status.
+under 16 concurrent clients, every answer to a new question (as in bench.server). RSS and peak RSS (VmHWM) come
+from /proc/<pid>/status.
 
 The baseline is the server itself: RSS after the first 1,000 answers. The growth over the second 1,000 must stay
 small (target: RSS after 2,000 <= 1.05x RSS after 1,000); a leak per answer would show as steady growth.
@@ -35,7 +36,7 @@ def run(home: Path | None = None, quick: bool = False, answers: int | None = Non
         done = 0
         marks: dict[int, tuple[int, int]] = {}
         while done < 2 * n:
-            res = http_load(url, qs[done % len(qs):] + qs[: done % len(qs)], step, CLIENTS)
+            res = http_load(url, qs, step, CLIENTS, first=done)  # every answer a new question
             errors += res["errors"]
             done += step
             cur, peak = rss_kb(proc.pid)

@@ -4,8 +4,10 @@
     ours        HTTP: 16 client threads, one keep-alive httpx.Client each, non-streamed chat completions
     baseline    in-process: Advisor(llm="offline").ask() on a 16-thread pool (no HTTP, no JSON, no server)
 
-The two alternate in halves (in-process, HTTP, HTTP, in-process) so machine load hits both. The server runs with
-its default concurrency and queue; only its per-client rate limit is lifted (STACKADVISOR_RATE_LIMIT), since
+The two alternate in halves (in-process, HTTP, HTTP, in-process) so machine load hits both. Every request is a
+new question (an eval question plus " (request N)", N never repeated on a side), so neither side answers from
+its query-embedding cache: p95/p50 then shows queueing, not the cache's hit rate. The server runs with its
+default concurrency and queue; only its per-client rate limit is lifted (STACKADVISOR_RATE_LIMIT), since
 every bench client comes from 127.0.0.1. Targets: HTTP requests/s >= 0.7x in-process, HTTP p95 < 3x p50.
 
     python -m bench.server [--quick] [--requests N]
@@ -65,8 +67,13 @@ def serve(home: Path, log_path: Path | None = None, **env: str) -> Iterator[tupl
             out.close()  # type: ignore[union-attr]
 
 
-def http_load(url: str, qs: list[str], n: int, clients: int = CLIENTS) -> dict[str, Any]:
-    """n chat completions from `clients` threads (each its own keep-alive client); latencies and wall time."""
+def question(qs: list[str], i: int) -> str:
+    """The i-th request's question: never the same text twice for one i (no query-cache hits)."""
+    return f"{qs[i % len(qs)]} (request {i})"
+
+
+def http_load(url: str, qs: list[str], n: int, clients: int = CLIENTS, first: int = 0) -> dict[str, Any]:
+    """Requests first..first+n-1 as chat completions from `clients` threads (each its own keep-alive client)."""
     import httpx
 
     lock = threading.Lock()
@@ -84,7 +91,7 @@ def http_load(url: str, qs: list[str], n: int, clients: int = CLIENTS) -> dict[s
                     next_i[0] += 1
                 if i >= n:
                     return
-                body = {"model": "stackadvisor", "messages": [{"role": "user", "content": qs[i % len(qs)]}]}
+                body = {"model": "stackadvisor", "messages": [{"role": "user", "content": question(qs, first + i)}]}
                 t = time.perf_counter()
                 try:
                     resp = client.post("/v1/chat/completions", json=body)
@@ -108,13 +115,13 @@ def http_load(url: str, qs: list[str], n: int, clients: int = CLIENTS) -> dict[s
     return {"seconds": time.perf_counter() - started, "latencies": lat, "errors": errors}
 
 
-def inprocess_load(advisor: Any, qs: list[str], n: int, clients: int = CLIENTS) -> dict[str, Any]:
+def inprocess_load(advisor: Any, qs: list[str], n: int, clients: int = CLIENTS, first: int = 0) -> dict[str, Any]:
     lat: list[float] = []
     lock = threading.Lock()
 
     def one(i: int) -> None:
         t = time.perf_counter()
-        advisor.ask(qs[i % len(qs)])
+        advisor.ask(question(qs, first + i))
         dt = time.perf_counter() - t
         with lock:
             lat.append(dt)
@@ -140,13 +147,14 @@ def run(home: Path | None = None, quick: bool = False, requests: int | None = No
     qs = questions()
     advisor = Advisor(home=home, llm="offline").warm()
     with serve(home) as (url, _proc):
-        http_load(url, qs, min(len(qs), 2 * CLIENTS))  # warm: every thread, the query cache for the first questions
-        inprocess_load(advisor, qs, min(len(qs), 2 * CLIENTS))
+        warm = 2 * CLIENTS  # every thread, connection and code path once
+        http_load(url, qs, warm)
+        inprocess_load(advisor, qs, warm)
         http_parts, local_parts = [], []
-        local_parts.append(inprocess_load(advisor, qs, half))
-        http_parts.append(http_load(url, qs, half))
-        http_parts.append(http_load(url, qs, half))
-        local_parts.append(inprocess_load(advisor, qs, half))
+        local_parts.append(inprocess_load(advisor, qs, half, first=warm))
+        http_parts.append(http_load(url, qs, half, first=warm))
+        http_parts.append(http_load(url, qs, half, first=warm + half))
+        local_parts.append(inprocess_load(advisor, qs, half, first=warm + half))
     h, loc = _merge(http_parts), _merge(local_parts)
     h_rps, l_rps = len(h["latencies"]) / h["seconds"], len(loc["latencies"]) / loc["seconds"]
     h50, h95 = pct(h["latencies"], 50), pct(h["latencies"], 95)
