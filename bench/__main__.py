@@ -12,9 +12,11 @@ Exit status: 0 when every target is met, 1 when one is missed, 2 when a benchmar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
+import os
 import shutil
 import sys
 import time
@@ -24,7 +26,7 @@ from typing import Any
 
 from bench import build_index, env_info, log, make_home
 
-BENCHMARKS = ("answer_latency", "embedding", "ingest", "cold_start", "server", "memory")
+BENCHMARKS = ("answer_latency", "embedding", "cold_start", "server", "memory", "ingest")  # the long one last
 HERE = Path(__file__).resolve().parent
 
 
@@ -128,6 +130,17 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     info = env_info()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def write(results: list[dict[str, Any]], partial: bool) -> str:
+        text = table(results)
+        doc = {"quick": args.quick, "partial": partial,
+               "command": "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else ""),
+               "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(time.perf_counter() - started, 1), "env": info,
+               "table": text, "results": results}
+        (args.out / "results.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return text
+
     log(f"bench: preparing a data home with the built-in index ({'quick' if args.quick else 'full'} run) ...")
     if args.home:
         home = args.home
@@ -147,19 +160,15 @@ def main(argv: list[str] | None = None) -> int:
             res["seconds"] = round(time.perf_counter() - t, 1)
             results.append(res)
             log(f"bench: {name} done in {res['seconds']} s")
+            write(results, partial=True)  # a long run interrupted later still leaves what it measured
     finally:
         if not args.home:
             shutil.rmtree(home, ignore_errors=True)
 
-    text = table(results)
+    with contextlib.suppress(OSError):
+        info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    text = write(results, partial=False)
     print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with __import__("contextlib").suppress(OSError):
-        info["loadavg_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
-    doc = {"quick": args.quick, "command": "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else ""),
-           "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(time.perf_counter() - started, 1), "env": info,
-           "table": text, "results": results}
-    (args.out / "results.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.no_plot:
         try:
             plot(results, args.out / "results.png")
