@@ -542,6 +542,7 @@ class Guard:
         """The contradicted claims and bad recommendations in `sentence`, read in the context of `before`."""
         from . import rules
 
+        full = before
         if len(before) > 400:  # the sentences just before are context enough ("It is ..."), and keep check() cheap
             window = before[-400:]
             starts = [i for i in (window.find("\n") + 1, window.find(". ") + 2) if i > 1]
@@ -554,7 +555,7 @@ class Guard:
                 continue
             fix = self.correction_for(c)
             out.append(Problem("claim", _uncite(fix) or f"The table says: {c.evidence}", fix, c.claim))
-        out.extend(self._under_heading(before, sentence, {p.claim for p in out}))
+        out.extend(self._under_heading(full, sentence, {p.claim for p in out}))
         table, ranking, pick = self.table, self.ctx.ranking, self.ctx.ranking.recommendation
         for name in recommended(sentence):
             lang = resolve_language(name, table)
