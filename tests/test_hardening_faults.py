@@ -170,10 +170,11 @@ def test_slow_endpoint_and_a_full_queue_answer_busy_not_pile_up(built_home: Path
 @pytest.mark.llm
 @pytest.mark.slow
 def test_real_llm_killed_mid_conversation_over_http(built_home: Path) -> None:
-    timeout = 10.0
+    """A dead endpoint refuses at once: the fallback comes in seconds, far inside the (generous) timeout."""
+    timeout = 60.0
     with LlamaServer.start() as llama:
         advisor = Advisor(llm="openai:smollm2", base_url=llama.base_url, home=built_home, timeout=timeout).warm()
-        with running(built_home, advisor=advisor) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        with running(built_home, advisor=advisor) as srv, httpx.Client(base_url=srv.url, timeout=150) as c:
             first = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": [{"role": "user", "content": CHAT}]})
             assert first.status_code == 200 and first.json()["stackadvisor"]["backend"] == "openai:smollm2"
             llama.kill()
@@ -182,7 +183,7 @@ def test_real_llm_killed_mid_conversation_over_http(built_home: Path) -> None:
             started = time.perf_counter()
             r = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": messages})
             elapsed = time.perf_counter() - started
-            assert r.status_code == 200 and elapsed < timeout + 2, elapsed
+            assert r.status_code == 200 and elapsed < 10, elapsed
             extra = r.json()["stackadvisor"]
             assert extra["backend"] == "offline" and "connection refused" in " ".join(extra["notices"])
             assert r.json()["choices"][0]["message"]["content"].strip()
