@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 Input = Union[str, dict]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
 MAX_HISTORY_TURNS = 20  # (user, assistant) turns a call reads; a Chat keeps the needs of older ones
 # References to the language under discussion: possessives, and "it"/"them" as the object of a question verb.
@@ -156,6 +157,7 @@ def clean_question(text: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InputError(f"That message is {len(text):,} characters; the limit is {max_chars:,}. Shorten it to the question itself and try again.")
     text = _ANSI.sub("", text).translate(_BIDI)
+    text = _TAG.sub(" ", text)  # markup is never part of a question ("<script>" must not read as "scripting")
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     if not any(ch.isalnum() for ch in text):
