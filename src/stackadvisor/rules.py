@@ -223,9 +223,9 @@ _NEVER = re.compile(r"(?!x)x")
 _TOKEN_RX = re.compile(r"[\w#+]+")
 # (lower-cased text, token starts, tokens, token -> indexes) of the last few texts, newest first. More than one:
 # extract_needs alternates between the whole text and each sentence, and a one-entry cache re-tokenised the
-# whole text for every sentence (quadratic: a 4,000-character question took seconds). Replaced, never mutated.
+# whole text for every sentence (quadratic: a 4,000-character question took seconds). LRU; replaced, never mutated.
 _TOKS: tuple = ()
-_TOKS_KEEP = 4
+_TOKS_KEEP = 8
 
 
 def _tokens(lc: str) -> tuple[list[int], list[str]]:
@@ -235,8 +235,10 @@ def _tokens(lc: str) -> tuple[list[int], list[str]]:
 def _tokenise(lc: str) -> tuple:
     global _TOKS
     cached = _TOKS
-    for entry in cached:
+    for i, entry in enumerate(cached):
         if entry[0] == lc:  # equal text, same tokens (cheap: length first, then memcmp)
+            if i:  # most recently used first: the whole text, read between every sentence, stays cached
+                _TOKS = (entry, *cached[:i], *cached[i + 1:])
             return entry[1], entry[2], entry[3]
     starts, toks = [], []
     index: dict[str, list[int]] = {}
