@@ -320,11 +320,13 @@ def test_gates_pass_fail_and_not_applicable(tmp_path: Path, cases_file: Path):
           claims: {claim_accuracy: {min: 0.5}}
           nowhere: {pass_rate: {min: 1}}
         backends:
-          stub: {overall: {must_mention_rate: {min: 1.0}}}
+          stub: {overall: {must_mention_rate: {min: 1.0}, contradicted_answer_rate: null}}
     """))
     _, summary = _run_stub(cases_file)
-    gates = {f"{g['scope']}.{g['metric']}": g for g in evals.check_gates(evals.load_gates(p, "stub"), summary)}
+    gates = {f"{g['scope']}.{g['metric']}": g for g in evals.check_gates(evals.load_gates(p, "offline"), summary)}
     assert gates["overall.contradicted_answer_rate"]["status"] == "fail"
+    gates = {f"{g['scope']}.{g['metric']}": g for g in evals.check_gates(evals.load_gates(p, "stub"), summary)}
+    assert "overall.contradicted_answer_rate" not in gates  # dropped for this backend by `null`
     assert gates["overall.must_mention_rate"]["threshold"] == 1.0 and gates["overall.must_mention_rate"]["status"] == "pass"
     assert gates["claims.claim_accuracy"]["status"] == "pass"
     assert gates["nowhere.pass_rate"]["status"] == "n/a"

@@ -319,6 +319,9 @@ def load_gates(path: str | Path | None, backend: str) -> list[dict]:
             for metric, rule in gates.items():
                 if metric not in METRICS:
                     raise EvalError(f"{p}: unknown metric {metric!r} under {scope!r}; metrics: {', '.join(METRICS)}.")
+                if rule is None:  # `metric: null` in a backend's layer drops the gate for that backend
+                    merged.pop((scope, metric), None)
+                    continue
                 if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in ("min", "max") or not isinstance(next(iter(rule.values())), (int, float)):
                     raise EvalError(f"{p}: gate {scope}.{metric} must be {{min: number}} or {{max: number}}, got {rule!r}.")
                 op, threshold = next(iter(rule.items()))
