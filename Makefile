@@ -9,7 +9,7 @@ PORT    ?= 7860
 # machine has (AMX, AVX-512), which some sandboxes and VMs do not allow at run time ("Illegal instruction"):
 # build a portable AVX2 binary instead. pip's wheel cache ignores CMAKE_ARGS; `pip cache remove llama_cpp_python`
 # clears a native wheel built earlier.
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: install index run test test-fast eval bench clean help
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from llama_server import llama_server  # noqa: F401  - the real llama.cpp server fixture, for every test module
 from stackadvisor.config import Settings
 
 ISOLATED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL")

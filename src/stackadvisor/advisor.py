@@ -245,7 +245,7 @@ class AdvisorCore:
         premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
         ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
         if condensed is not None:
-            ctx.condensed = condensed  # type: ignore[attr-defined]  # read by the LLM writer (llm.Condensed)
+            ctx.condensed = condensed  # read by the LLM writer
         return ctx
 
     def _empty_reply(self, question: str, needs: Needs | None) -> Reply:

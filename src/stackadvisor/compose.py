@@ -8,6 +8,7 @@ result, so a composed answer that contradicted the table would be caught (tests/
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass, field
 
 from .knowledge import Criterion, Item, Knowledge, Language, Table
@@ -34,6 +35,7 @@ class Context:
     knowledge: Knowledge
     premise: list[Check] = field(default_factory=list)  # contradicted claims in the user's own question
     history: list[tuple[str, str]] = field(default_factory=list)
+    condensed: Any = None  # the LLM path's standalone rewrite of a follow-up (llm.Condensed)
 
     @property
     def table(self) -> Table:
