@@ -434,8 +434,6 @@ def test_canary_written_by_the_endpoint_is_not_shown(endpoint: ScriptedServer, b
     assert CANARY not in streamed and CANARY not in everything(reply)
 
 
-@pytest.mark.xfail(strict=True, reason="llm.py OpenAIWriter.where uses urlparse(base_url).netloc, userinfo included: credentials in "
-                   "OPENAI_BASE_URL (https://user:KEY@proxy/v1) appear in the fallback notice")
 def test_credentials_in_the_base_url_never_reach_a_notice(built_home: Path) -> None:
     from llama_server import free_port
 

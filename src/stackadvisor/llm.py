@@ -414,7 +414,7 @@ class OpenAIWriter(LLMWriter):
             key = "not-needed"
         self._key = key
         self.name = f"openai:{model}"
-        self.host = (urlparse(base_url).netloc or base_url) if base_url else "api.openai.com"
+        self.host = _host_of(base_url) if base_url else "api.openai.com"
         self._llm = ChatOpenAI(model=model, api_key=key, base_url=base_url, timeout=self.timeout, max_retries=0,
                                temperature=0, max_tokens=self.max_tokens, streaming=True, stream_usage=False)
         self._parser = StrOutputParser()
@@ -783,3 +783,11 @@ def _short(text: str, limit: int = 90) -> str:
 
 __all__ = ["BACKENDS", "Condensed", "Failure", "LLMWriter", "LocalWriter", "OfflineWriter", "OpenAIWriter", "WriterResult",
            "classify", "get_writer", "scrub", "smollm2_path"]
+
+
+def _host_of(base_url: str) -> str:
+    """host[:port] of a URL, never its userinfo (credentials in OPENAI_BASE_URL must not reach a notice)."""
+    parsed = urlparse(base_url)
+    if not parsed.hostname:
+        return "the configured endpoint"
+    return f"{parsed.hostname}:{parsed.port}" if parsed.port else parsed.hostname

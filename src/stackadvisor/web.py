@@ -555,7 +555,7 @@ async def read_json(request: Request) -> dict[str, Any]:
     body = await request.body()
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: a body of 100,000 "["
         raise InputError("The request body must be valid UTF-8 JSON.") from None
     if not isinstance(data, dict):
         raise InputError("The request body must be a JSON object.")
