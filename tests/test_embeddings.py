@@ -123,3 +123,15 @@ def test_openai_needs_a_key(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")
     emb = get_embeddings("openai:text-embedding-3-small")
     assert emb.model_id == "openai:text-embedding-3-small"  # built, never called: no network in tests
+
+
+def test_token_sorted_windows_keep_input_order(local_embeddings, monkeypatch):
+    """Texts are tokenised and sorted by token count per SORT_WINDOW; window edges never change a vector or its row."""
+    import stackadvisor.embeddings as emb_mod
+
+    texts = [("word " * ((i * 37) % 300)) + f"item {i}" for i in range(23)] + ["", "Go"]
+    whole = local_embeddings.embed_array(texts)
+    monkeypatch.setattr(emb_mod, "SORT_WINDOW", 5)
+    windowed = local_embeddings.embed_array(texts)
+    single = np.stack([local_embeddings.embed_array([t])[0] for t in texts])
+    assert np.abs(windowed - whole).max() < 1e-5 and np.abs(single - whole).max() < 1e-5
