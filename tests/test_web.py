@@ -591,18 +591,29 @@ def test_ui_queue_full_says_busy(web_home: Path) -> None:
 
     from stackadvisor import Advisor
 
-    gate = threading.Event()
+    gate, entered = threading.Event(), threading.Event()
 
     class Slow(Advisor):
         def _run(self, *a: Any, **kw: Any):  # noqa: ANN202
-            gate.wait(20)
+            entered.set()
+            gate.wait(30)
             yield from super()._run(*a, **kw)
+
+    def wait_for(condition: Any, what: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            time.sleep(0.05)
 
     with running(web_home, advisor=Slow(home=web_home), concurrency=1, queue=1) as srv:
         clients = [Client(srv.url, verbose=False, download_files=False) for _ in range(3)]
         try:
-            jobs = [c.submit(CHAT_Q, api_name="/ask") for c in clients[:2]]  # one running, one waiting
-            time.sleep(1.0)
+            # One call running (held at the gate), then one waiting in the queue: wait for both states as
+            # observed, not for a fixed time (a loaded CI machine can take seconds to join the queue).
+            jobs = [clients[0].submit(CHAT_Q, api_name="/ask")]
+            wait_for(entered.is_set, "the first call to start")
+            jobs.append(clients[1].submit(CHAT_Q, api_name="/ask"))
+            wait_for(lambda: jobs[1].status().code.name == "IN_QUEUE", "the second call to be queued")
             started = time.perf_counter()
             with pytest.raises(Exception, match="(?i)queue is full|busy"):
                 clients[2].predict(CHAT_Q, api_name="/ask")
