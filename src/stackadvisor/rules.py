@@ -150,6 +150,8 @@ _STRONG = (
     "matters most", "matter most", "care most", "care about most", "care a lot", "essential", "vital", "paramount",
     "must have", "must-have", "a must", "non-negotiable", "key", "number one", "main concern", "primary concern",
     "absolutely", "most of all", "first and foremost", "most importantly", "crucially", "above everything",
+    "is everything", "are everything", "means everything", "all that matters", "the only thing that matters", "biggest concern",
+    "main priority", "single most important", "the main thing", "make or break", "make-or-break",
 )
 _WEAK = (
     "a bit", "a little", "somewhat", "nice to have", "nice-to-have", "would be nice", "slightly", "less important",
@@ -190,6 +192,94 @@ _NEG_TOPIC = (
     "limited", "lacks", "lacking", "lack", "not ideal", "a poor", "a bad", "worst", "no good", "limits", "limit", "limiting",
     "restricts", "restricted", "restricting", "hinders", "hampers", "constrains", "held back",
 )
+
+#: Everyday and domain wording for what a table keyword names, as canonical keyword -> phrases. A phrase takes
+#: over every meaning its canonical keyword has in the loaded table (need, criterion, use case, constraint,
+#: comparative); a canonical keyword the table does not have adds nothing, so a table of one's own is unaffected
+#: unless it uses the same words. Only wording that means the keyword in any backend conversation belongs here.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # concurrency: many things at once
+    "simultaneous": ("simultaneously", "at the same time", "all at once", "at one time"),
+    "many connections": (
+        *(f"{q} of {n}" for q in ("thousands", "tens of thousands", "hundreds of thousands", "millions", "lots", "a flood", "floods")
+          for n in ("connections", "users", "clients", "devices", "requests", "sessions", "sockets", "players", "sensors", "events")),
+        "open connections", "long-lived connections", "persistent connections", "heavy traffic", "high traffic", "traffic spikes",
+        "lots of traffic", "requests per second", "handle the load", "under load", "high load", "heavy load",
+    ),
+    # speed
+    "latency": ("response time", "response times", "latency-sensitive", "latency-critical"),
+    "performance critical": ("every millisecond counts", "every microsecond counts", "every millisecond matters",
+                             "every microsecond matters", "every nanosecond counts", "microsecond", "microseconds", "nanosecond",
+                             "nanoseconds", "sub-millisecond"),
+    # ease of learning
+    "beginners": ("first-time coders", "first-time programmers", "first-time developers", "novice", "novices", "newcomers", "newbies",
+                  "inexperienced", "entry-level", "bootcamp graduates", "fresh graduates", "new grads", "new developers", "interns",
+                  "no programming experience", "never programmed", "never coded", "learning to code"),
+    "easier": ("gentler", "friendlier", "more approachable", "less intimidating"),
+    "easiest": ("gentlest", "friendliest", "most approachable", "least intimidating"),
+    "ramp up": ("get up to speed", "become productive", "get productive", "time to productivity", "onboard", "onboarded"),
+    # speed of people, not of programs: the longer phrase wins over the bare criterion keyword inside it
+    "onboarding": ("onboarding speed", "onboarding time", "learning speed", "speed of learning", "ramp-up speed", "ramp-up time"),
+    "rapid development": ("development speed", "speed of development", "dev speed", "delivery speed", "developer velocity",
+                          "iteration speed", "shipping speed", "time to ship"),
+    # ecosystem
+    "libraries": ("plugins", "sdks", "off-the-shelf", "batteries included", "batteries-included"),
+    # use cases
+    "machine learning": ("deep learning", "neural network", "neural networks", "scikit-learn", "sklearn", "tensorflow", "pytorch", "keras",
+                         "trained model", "trained models", "ml model", "ml models", "model inference", "inference", "feature store",
+                         "computer vision", "nlp", "natural language processing"),
+    "data pipeline": ("etl", "data engineering", "data warehouse"),
+    "real-time": ("instant messaging", "messaging app", "server-sent events", "long polling", "presence indicators", "typing indicators"),
+    "microservices": ("small services", "independent services", "service-oriented", "distributed systems"),
+    "containers": ("docker", "containerised", "container", "container orchestration", "helm"),
+    "systems programming": ("daemon", "daemons", "os-level", "bare metal", "firmware", "device drivers", "network stack", "hypervisor",
+                            "storage engine", "database engine"),
+    "financial": ("stock exchange", "stock market", "brokerage", "ledger", "ledgers", "accounting", "insurance", "lending", "neobank",
+                  "market data", "order book", "matching engine", "hft"),
+    "blockchain": ("nft", "nfts", "defi", "ethereum", "solana", "bitcoin", "dapp", "dapps", "web 3"),
+    "cpu-bound": ("heavy math", "scientific computing", "simulation", "simulations", "rendering", "video processing", "audio processing",
+                  "compression", "heavy calculations", "heavy computations", "expensive computations"),
+    "io-bound": ("i/o intensive", "io intensive", "io heavy", "network-bound", "network bound", "web scraping", "crawler", "crawlers"),
+    "ship fast": ("proof of concept", "hackathon", "get to market", "launch fast", "launch quickly", "asap", "as soon as possible",
+                  "tight timeline", "short deadline", "move fast"),
+    "memory safety": ("buffer overflows", "memory corruption", "use-after-free", "segfaults", "no gc", "without garbage collection",
+                      "garbage collection pauses", "garbage-collection pauses"),
+    "generics": ("type parameters", "parametric polymorphism", "generic types"),
+    "multithreading": ("multiple threads", "thread pool", "multi-core", "multicore", "multiple cores", "all cores", "all the cores"),
+}
+
+# "faster to learn", "pick it up quicker": speed words that grade how soon a language is learned, not how fast
+# it runs. _rephrase() turns them into ease words of the same length, so spans stay valid.
+_LEARN_VERB = r"(?:learn|pick\s+up|master|get\s+(?:started|productive|going|up\s+to\s+speed)|ramp\s+up|onboard|become\s+productive)"
+_LEARN_SPEED = re.compile(
+    r"\b(?P<adj1>faster|quicker|fastest|quickest|fast|quick|slower|slowest|slow)(?=\s+to\s+" + _LEARN_VERB + r"\b)"
+    r"|\b(?:learn(?:s|ed|t|ing)?|pick(?:s|ed|ing)?(?:\s+[\w.#+']+){0,2}?\s+up|master(?:s|ed|ing)?|get(?:s|ting)?\s+(?:productive|up\s+to\s+speed|started|going)|"
+    r"ramp(?:s|ed|ing)?\s+up|onboard(?:s|ed|ing)?|becom(?:e|es|ing)\s+productive)\b(?P<obj>(?:\s+[\w.#+']+){0,3}?)\s+"
+    r"(?P<adj2>faster|quicker|more\s+quickly|fastest|quickest|most\s+quickly|quickly|fast|slower|more\s+slowly|slowest|slowly)\b", re.I)
+_LEARN_OBJ_STOP = frozenset("is are was were be been which what that who how than runs run performs perform executes and but or "
+                            "because since when while if whether".split())
+_EASE_WORD = {"faster": "easier", "quicker": "easier", "more quickly": "easier", "fastest": "easiest", "quickest": "easiest",
+              "most quickly": "easiest", "fast": "easy", "quick": "easy", "quickly": "easily", "slower": "harder",
+              "more slowly": "harder", "slowest": "hardest", "slow": "hard", "slowly": "hard"}
+
+
+def _rephrase(text: str) -> str:
+    """`text` with speed words that grade learning rewritten as ease words ("Go is faster to learn than Rust" reads
+    "Go is easier to learn than Rust"; "which one will my team pick up quicker?" asks about ease of learning).
+    Same length as `text`."""
+    if not _LEARN_SPEED.search(text):
+        return text
+    out = list(text)
+    for m in _LEARN_SPEED.finditer(text):
+        g = "adj1" if m.group("adj1") else "adj2"
+        if g == "adj2" and any(w.lower() in _LEARN_OBJ_STOP for w in m.group("obj").split()):
+            continue
+        word = _WS_RX.sub(" ", m.group(g).lower())
+        new = _EASE_WORD[word]
+        a, b = m.span(g)
+        out[a:b] = list(new.ljust(b - a))
+    return "".join(out)
+
 
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|isn't|aren't|doesn't|don't|wasn't|won't|cannot|hardly|neither|nor)\b|n't\b)(?!\s+(?:only|just)\b)")
 
@@ -623,6 +713,13 @@ def _build_vocab(table: Table) -> _Vocab:
                     rel_map.setdefault(m.group("adj"), []).append((lang.name, o, 1 if m.group("dir") == "more" else -1, kind, it))
     rel_first = {d: [0] for d in ("less", "more")} if rel_map else {}
     rel_rx = _Finder(rf"(?P<dir>less|more)\s+(?P<adj>{_alt(rel_map)})\s+than\b", rel_first) if rel_map else _Finder("", {})
+    # everyday wording for the table's keywords: a synonym means what its canonical keyword means here
+    for canon, phrases in SYNONYMS.items():
+        ck = _key(canon)
+        for mp in (need_map, crit_map, topic_map, cmp_map, sup_map):
+            if ck in mp:
+                for p in phrases:
+                    mp.setdefault(_key(p), list(mp[ck]) if isinstance(mp[ck], list) else mp[ck])
     need_extra = {k: v for k, v in AMBIGUOUS_KEYWORDS.items() if k in need_map}
     topic_extra = {k: v for k, v in AMBIGUOUS_KEYWORDS.items() if k in topic_map}
     return _Vocab(
@@ -895,7 +992,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     all", "we don't care about ease of learning") removes what it names."""
     v = _vocab(table)
     prev = previous or Needs()
-    text = _strip_injection(_clean_markdown(text or ""))
+    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
     lc = _lc(text)
     pri = dict(prev.priorities)
     uc, cons = set(prev.use_cases), set(prev.constraints)
@@ -1135,10 +1232,22 @@ def _hosting_question(lc: str, cur: Needs) -> bool:
     return False
 
 
+def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
+    """Does a sentence without a superlative state a need of the user's own? ("Ramp-up time is everything for
+    us. Which language is easiest?" asks for a pick; "Which language is easiest?" alone asks for a fact.)"""
+    sents = _sentences(lc)
+    if len(sents) < 2:
+        return False
+    rest = " ".join(text[a:b] for a, b in sents if v.sup_rx.search(lc, a, b) is None)
+    if not rest.strip() or not (_NEED_VOICE.search(rest) or _STRONG_RX.search(_lc(rest))):
+        return False
+    return not extract_needs(rest, v.table).empty
+
+
 def classify(text: str, table: Table, needs: Needs) -> Intent:
     """What kind of answer the question wants (see IntentKind)."""
     v = _vocab(table)
-    text = _strip_injection(_clean_markdown(text or ""))
+    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
     lc = _lc(text).strip()
     ents = _entities(text, v, _lc(text))
     langs = tuple(dict.fromkeys(e.name for e in ents if not e.outside))
@@ -1169,7 +1278,7 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
                 rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I):
             return Intent("recommend", (), criteria, True)
         return Intent("out_of_scope", (), criteria)
-    if sup and not project and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc):
+    if sup and not project and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
         return Intent("fact", langs, criteria)
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
@@ -1626,7 +1735,7 @@ class _Checker:
     def run(self, clean: str) -> None:
         v = self.v
         self.clean = clean
-        lc = _lc(clean)
+        lc = _lc(_rephrase(clean))  # claims are judged on the rephrased text and quoted from the original
         self.lc = lc
         ents = _entities(clean, v, lc)
         if not ents:

@@ -1,0 +1,137 @@
+"""The rules layer on natural phrasings: synonyms of the table's keywords, speed words that grade learning,
+off-topic subjects, claims under markdown headings, best-for claims in other words.
+
+The phrasings here are written for these tests, not taken from evals/: the eval suite measures the product,
+these pin the general behaviour each fix added."""
+
+from __future__ import annotations
+
+import pytest
+
+from stackadvisor import knowledge, rules
+
+K = knowledge.load()
+T = K.table
+
+
+def needs(text: str, previous: rules.Needs | None = None) -> rules.Needs:
+    return rules.extract_needs(text, T, previous)
+
+
+def intent(text: str) -> rules.Intent:
+    return rules.classify(text, T, needs(text))
+
+
+def pick(text: str) -> str | None:
+    n = needs(text)
+    return rules.score(n, T, rules.classify(text, T, n)).recommendation
+
+
+def checks(text: str) -> list[tuple[str | None, str | None, str]]:
+    return [(c.language, c.criterion, c.verdict) for c in rules.check(text, T)]
+
+
+# ================================================================================= synonyms of table keywords
+
+
+@pytest.mark.parametrize("text,criterion", [
+    ("Our sensors all report at the same time, so the backend must keep up.", "concurrency"),
+    ("Players connect simultaneously during tournaments.", "concurrency"),
+    ("We expect tens of thousands of clients during a launch.", "concurrency"),
+    ("Response times must stay tiny for our checkout page.", "speed"),
+    ("Our hires are mostly novices.", "learning_curve"),
+    ("Half the team are bootcamp graduates.", "learning_curve"),
+    ("We want plenty of off-the-shelf plugins.", "ecosystem"),
+])
+def test_everyday_wording_names_a_criterion(text, criterion):
+    assert criterion in needs(text).priorities
+
+
+@pytest.mark.parametrize("text,kind,tid", [
+    ("We run PyTorch models and need to serve them.", "use_case", "data-ml"),
+    ("A service that answers with predictions from a trained model.", "use_case", "data-ml"),
+    ("We're writing a daemon that sits close to the network stack.", "use_case", "systems"),
+    ("We keep the ledger for a brokerage.", "use_case", "fintech"),
+    ("An NFT minting backend.", "use_case", "blockchain"),
+    ("It is all Docker images on a managed cluster.", "use_case", "cloud-native"),
+    ("Physics simulations run on every request.", "constraint", "cpu-bound"),
+    ("It's a hackathon, we need something by Sunday.", "constraint", "fast-delivery"),
+])
+def test_domain_wording_names_a_use_case_or_constraint(text, kind, tid):
+    n = needs(text)
+    assert tid in (n.use_cases if kind == "use_case" else n.constraints)
+
+
+def test_a_synonym_means_nothing_when_the_table_lacks_its_keyword():
+    raw = {
+        "criteria": {"speed": {"label": "Speed", "scale": ["Low", "High"], "keywords": ["speed"]}},
+        "languages": [
+            {"name": "A", "cells": {"speed": "High"}},
+            {"name": "B", "cells": {"speed": "Low"}},
+        ],
+    }
+    table = knowledge.parse_table(raw)
+    n = rules.extract_needs("Thousands of users hit it at the same time.", table)
+    assert n.priorities == {}
+
+
+def test_synonyms_add_no_need_to_unrelated_text():
+    assert needs("Tell me about the article.").empty
+    assert needs("We like simple code reviews.").use_cases == frozenset()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Our service handles millions of requests at the same time; which language?", {"Go"}),
+    ("We are novices building a small JSON API. Which language is gentlest?", {"Python"}),
+    ("Every microsecond counts in our order book. What should we use?", {"Rust"}),
+])
+def test_picks_follow_the_synonyms(text, expected):
+    assert pick(text) in expected
+
+
+# ================================================================================= speed words that grade learning
+
+
+@pytest.mark.parametrize("text,lang,other,verdict", [
+    ("Go is quicker to learn than Rust.", "Go", "Rust", "supported"),
+    ("Rust is faster to master than Python.", "Rust", "Python", "contradicted"),
+    ("Newcomers pick Node.js up faster than Rust.", "Node.js", "Rust", None),
+])
+def test_learning_speed_is_judged_on_the_learning_curve(text, lang, other, verdict):
+    found = [c for c in rules.check(text, T) if c.kind == "comparison"]
+    assert all(c.criterion != "speed" for c in found), found
+    if verdict:
+        c = next(c for c in found if c.language == lang)
+        assert (c.criterion, c.other, c.verdict) == ("learning_curve", other, verdict)
+        assert c.claim == text.rstrip(".")  # quoted as written, not as rephrased
+
+
+def test_speed_words_about_running_stay_speed():
+    assert checks("Rust runs faster than Go.") == [("Rust", "speed", "supported")]
+    assert checks("Go is the fastest to compile and Rust is faster than Node.js.")[-1] == ("Rust", "speed", "supported")
+    assert needs("I'd like to learn which of them runs fastest.").priorities == {"speed": 0.6}
+
+
+def test_questions_about_learning_quickly_ask_about_the_learning_curve():
+    i = intent("Go versus Python: which would our interns get productive in quicker?")
+    assert i.kind == "compare" and i.criteria == ("learning_curve",)
+    assert "speed" not in needs("Which of these can a junior pick up fastest?").priorities
+
+
+def test_rephrase_keeps_length():
+    for t in ("Which is quicker to pick up?", "learn it more quickly", "pick Rust up most quickly!", "slower to learn"):
+        assert len(rules._rephrase(t)) == len(t)
+
+
+# ================================================================================= superlative questions with needs beside them
+
+
+def test_a_superlative_question_after_a_stated_need_asks_for_a_pick():
+    i = intent("Onboarding speed means everything to us since half the team are interns. Which language is the friendliest?")
+    assert i.kind == "recommend" and i.wants_pick
+    assert pick("Onboarding speed means everything to us since half the team are interns. Which language is the friendliest?") == "Python"
+
+
+def test_a_bare_superlative_question_stays_a_fact():
+    assert intent("Which of the four is the friendliest to learn?").kind == "fact"
+    assert intent("I read the article twice. Which language is the fastest?").kind == "fact"
