@@ -66,7 +66,7 @@ def _common(p: argparse.ArgumentParser, llm: bool = True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stackadvisor", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=textwrap.dedent(EXAMPLES["ask"]))
-    parser.add_argument("--version", action="version", version=f"stackadvisor {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002
@@ -109,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _common(p)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for: importlib.metadata scans every installed distribution
+    (tens of milliseconds), which every other command would otherwise pay at start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS,
+                 help: str = "show program's version number and exit") -> None:  # noqa: A002
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        print(f"stackadvisor {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
