@@ -135,3 +135,37 @@ def test_a_superlative_question_after_a_stated_need_asks_for_a_pick():
 def test_a_bare_superlative_question_stays_a_fact():
     assert intent("Which of the four is the friendliest to learn?").kind == "fact"
     assert intent("I read the article twice. Which language is the fastest?").kind == "fact"
+
+
+def test_a_need_in_a_clause_beside_the_superlative_counts():
+    assert intent("Our new hires are all novices; which backend is friendliest?").kind == "recommend"
+
+
+# ================================================================================= off-topic subjects
+
+
+@pytest.mark.parametrize("text", [
+    "What should I say in a job interview for a backend role?",
+    "Could you review my cover letter for a backend developer position?",
+    "How do I ask my manager for a pay raise?",
+    "Which recruiters place backend engineers best?",
+])
+def test_career_questions_are_out_of_scope(text):
+    assert intent(text).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("We're interviewing candidates next month; which language should the new API use?", "recommend"),
+    ("Our recruiters keep asking: which language should we standardise on?", "vague"),
+    ("We're hiring juniors for a CRUD API, so which language?", "recommend"),
+])
+def test_career_words_beside_a_language_question_stay_in_scope(text, kind):
+    assert intent(text).kind == kind
+
+
+def test_an_off_topic_word_inside_a_table_phrase_is_not_off_topic():
+    # "front-end developers" is a Node.js skill in the table, "database engine" a kind of systems work
+    assert intent("Why would a company full of front-end developers go for Node.js?").kind == "fact"
+    assert intent("We're writing a database engine. Which language?").kind == "recommend"
+    assert intent("Which database should I use for my app?").kind == "out_of_scope"
+    assert intent("How do I style a frontend button?").kind == "out_of_scope"

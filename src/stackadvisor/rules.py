@@ -1158,6 +1158,27 @@ _REC = re.compile(
     r"pick\s+(?:one|for)|choose\s+(?:one|for|between))\b", re.I)
 _REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
+#: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
+CAREER_TOPICS: tuple[str, ...] = (
+    "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "job application",
+    "job applications", "job offer", "job offers", "job hunt", "job hunting", "job search", "negotiate", "negotiating", "negotiation",
+    "pay raise", "a raise", "promotion", "promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
+    "candidate", "candidates", "linkedin", "portfolio", "my boss", "my manager", "engineering manager", "hiring manager",
+)
+_CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
+_CAREER_LANG_ASK = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack)\b|\b(?:which|what)\s+(?:backend|one)\b"
+    r"|\b(?:should|would|could)\s+(?:i|we|our|the)\s+(?:\w+\s+){0,2}?(?:use|pick|choose|go\s+with|write|build)\b|\brecommend\b")
+
+
+def _off_topic_word(lc: str, v: "_Vocab") -> bool:
+    """An off-topic subject ("frontend", "database") named outside the table's own phrases: "front-end developers"
+    is a team skill and "database engine" a kind of system the table knows, not a question about either subject."""
+    found = [m.span() for m in _OFF_TOPIC.finditer(lc)]
+    if not found:
+        return False
+    shields = [m.span() for rx in (v.skill_rx, v.need_rx) for m in rx.finditer(lc)]
+    return any(not any(a <= x and y <= b for a, b in shields) for x, y in found)
 _OFF_TOPIC_Q = re.compile(
     r"\b(?:which|what|best|recommend\s+an?)\s+(?:\w+\s+){0,2}?(?:cloud\s+providers?|providers?|hosts?|hosting|databases?|db|frontend|front-end|"
     r"ui|css|editors?|ides?|laptops?|operating\s+systems?|os|salary|salaries|framework\s+for\s+(?:the\s+|my\s+|our\s+)?(?:ui|frontend))\b")
@@ -1235,7 +1256,13 @@ def _hosting_question(lc: str, cur: Needs) -> bool:
 def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
     """Does a sentence without a superlative state a need of the user's own? ("Ramp-up time is everything for
     us. Which language is easiest?" asks for a pick; "Which language is easiest?" alone asks for a fact.)"""
-    sents = _sentences(lc)
+    sents, start = [], 0
+    for m in re.finditer(r"[.!?;:\n]+", lc):  # sentences, and the clauses a semicolon or colon sets apart
+        if lc[start:m.start()].strip():
+            sents.append((start, m.start()))
+        start = m.end()
+    if lc[start:].strip():
+        sents.append((start, len(lc)))
     if len(sents) < 2:
         return False
     rest = " ".join(text[a:b] for a, b in sents if v.sup_rx.search(lc, a, b) is None)
@@ -1268,8 +1295,10 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
-    if _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_OFF_TOPIC.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside)
+    if _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+        return Intent("out_of_scope", langs)
+    if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
