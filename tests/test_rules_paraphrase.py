@@ -169,3 +169,38 @@ def test_an_off_topic_word_inside_a_table_phrase_is_not_off_topic():
     assert intent("We're writing a database engine. Which language?").kind == "recommend"
     assert intent("Which database should I use for my app?").kind == "out_of_scope"
     assert intent("How do I style a frontend button?").kind == "out_of_scope"
+
+
+# ================================================================================= claims under a markdown heading
+
+
+def test_bullets_under_a_language_heading_are_claims_about_it():
+    text = "## Rust\n- Speed: Extremely High\n- Concurrency: Very High\n- Slower than Go\n\n## Python\n* Learning curve: Very Easy"
+    assert checks(text) == [
+        ("Rust", "speed", "supported"),
+        ("Rust", "concurrency", "contradicted"),
+        ("Rust", "speed", "contradicted"),
+        ("Python", "learning_curve", "supported"),
+    ]
+    claim = rules.check(text, T)[0]
+    assert claim.claim == "Speed: Extremely High" and text[claim.span[0]:claim.span[1]] == "Speed: Extremely High"
+
+
+def test_bold_and_colon_headings_carry_until_the_list_ends():
+    text = "**Node.js**\n\n- ecosystem: Huge\n- ideal for real-time apps\n\nOverall the speed is Low."
+    got = checks(text)
+    assert ("Node.js", "ecosystem", "supported") in got and ("Node.js", None, "supported") in got
+    assert all(c != ("Node.js", "speed", "contradicted") for c in got)  # the paragraph after the list is not under it
+    assert checks("Go:\n- concurrency: Low") == [("Go", "concurrency", "contradicted")]
+
+
+def test_headings_that_are_not_one_language_carry_nothing():
+    assert checks("## Go vs Rust\n- Speed: Low") == []
+    assert checks("## Summary\n- Speed: Low") == []
+    assert checks("### Why Go\n- Speed: Low") == []
+    got = rules.check("## Kotlin\n- Speed: Very High", T)
+    assert [(c.kind, c.verdict) for c in got] == [("outside", "unsupported")]
+
+
+def test_a_line_that_names_its_own_language_keeps_it_under_a_heading():
+    assert checks("### Go\n- Python's concurrency is Low") == [("Python", "concurrency", "supported")]

@@ -1761,6 +1761,8 @@ class _Checker:
 
     # ---------------------------------------------------------------- the walk
 
+    headings: list[tuple[int, int, _Ent]] = []
+
     def run(self, clean: str) -> None:
         v = self.v
         self.clean = clean
@@ -1770,13 +1772,15 @@ class _Checker:
         if not ents:
             return
         ent_starts = [e.start for e in ents]
-        plan: list[tuple[bool, list[tuple[int, int]]]] = []
+        heads = self.headings
+        plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent]]] = []
         for s0, s1 in _sentences(lc):
+            under = next((h for a, b, h in heads if a <= s0 < b), None)  # a line under a "### Go" heading is about Go
             i = bisect_left(ent_starts, s0)
-            if i == len(ents) or ents[i].start >= s1:
+            if (i == len(ents) or ents[i].start >= s1) and under is None:
                 continue
-            plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents)))
-        bounds = [c for _, _, cl in plan for c in cl]
+            plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
+        bounds = [c for _, _, cl, _ in plan for c in cl]
         self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
         families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx,
                     *(rx for rxs in v.level_rx.values() for rx in rxs)]
@@ -1786,9 +1790,9 @@ class _Checker:
                 if found:
                     self.hits[ci][id(fam)] = found
         ci = 0
-        for question, s0, clauses in plan:
+        for question, s0, clauses, head in plan:
             self.question, self.s0 = question, s0
-            carry: list[_Ent] = []
+            carry: list[_Ent] = head
             for c0, c1 in clauses:
                 i, j = bisect_left(ent_starts, c0), bisect_left(ent_starts, c1)
                 cents = ents[i:j]
@@ -2290,9 +2294,49 @@ def check(text: str, table: Table) -> list[Check]:
                 if chars[i] != "\n":
                     chars[i] = " "
         clean = "".join(chars)
+    ck.headings = _heading_scopes(text, v)
     ck.run(clean)
     ck.out.sort(key=lambda c: c.span)
     return ck.out
+
+
+_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:(?P<hash>#{1,6})[ \t]+(?P<h>[^\n]+?)[ \t#]*|(?:\*\*|__)(?P<b>[^*_\n]+?)(?:\*\*|__)[ \t]*:?|(?P<c>[^\n:|#*\-][^\n:|]{0,38}):)[ \t]*$")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]")
+
+
+def _heading_scopes(text: str, v: _Vocab) -> list[tuple[int, int, _Ent]]:
+    """Markdown headings that name one language and nothing else ("### Go", "**Rust**", "Node.js:"), each with the
+    stretch of text under it: to the next heading, and for a bold or colon heading also to a blank line that a
+    list does not go on after. The lines there are claims about that language."""
+    if "\n" not in text:
+        return []
+    found = []
+    for m in _HEADING.finditer(text):
+        g = "h" if m.group("h") is not None else "b" if m.group("b") is not None else "c"
+        inner = re.sub(r"\([^)]*\)", " ", m.group(g)).strip(" \t*_`:")
+        ents = _entities(inner, v)
+        if not ents or ents[0].start != 0 or inner[ents[-1].end:].strip() or any(e.name != ents[0].name for e in ents):
+            continue
+        if len(ents) > 1 and inner[ents[0].end:ents[-1].start].strip(" ,/"):
+            continue
+        e = ents[0]
+        at = m.start(g) + max(0, m.group(g).find(inner[e.start:e.end]))
+        found.append((m.start(), m.end(), g == "h", _Ent(at, at + e.end - e.start, e.name, e.outside)))
+    if not found:
+        return []
+    ends = [m.start() for m in _HEADING.finditer(text)] + [len(text)]
+    out = []
+    for a, b, hashed, e in found:
+        stop = next(x for x in ends if x > a)
+        if not hashed:  # a bold or colon heading reaches to a blank line after which no list goes on
+            for bl in re.finditer(r"\n[ \t]*\n", text[b:stop]):
+                if not _LIST_ITEM.match(text, b + bl.end()):
+                    stop = b + bl.start()
+                    break
+        if stop > b:
+            out.append((b, stop, e))
+    return out
 
 
 # ============================================================================================ check_recommendation
