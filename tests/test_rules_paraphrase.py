@@ -204,3 +204,46 @@ def test_headings_that_are_not_one_language_carry_nothing():
 
 def test_a_line_that_names_its_own_language_keeps_it_under_a_heading():
     assert checks("### Go\n- Python's concurrency is Low") == [("Python", "concurrency", "supported")]
+
+
+# ================================================================================= best-for, pro and con claims in other words
+
+
+@pytest.mark.parametrize("text,lang,verdict", [
+    ("Rust is well suited to smart contracts.", "Rust", "supported"),
+    ("Node.js is well suited to video encoding.", "Node.js", "contradicted"),
+    ("Python works particularly well for data pipelines.", "Python", "supported"),
+    ("Go performs really well for containerized workloads.", "Go", "supported"),
+    ("Node.js handles image processing extremely well.", "Node.js", "contradicted"),
+    ("Node.js does not handle heavy computation well.", "Node.js", "supported"),
+    ("Python handles the machine learning side nicely.", "Python", "supported"),
+    ("Go copes with concurrency very well.", "Go", "supported"),
+    ("Python handles concurrency poorly.", "Python", "supported"),
+])
+def test_topic_claims_in_other_words(text, lang, verdict):
+    got = [(c.language, c.verdict) for c in rules.check(text, T)]
+    assert got == [(lang, verdict)], got
+
+
+def test_plural_of_a_singular_keyword_is_the_same_topic():
+    assert checks("Node.js is great for API gateways.") == [("Node.js", None, "supported")]
+    assert "io-heavy" in needs("We run a few reverse proxies.").use_cases
+
+
+def test_an_unsupported_best_for_claim_shows_what_the_article_does_name():
+    c = rules.check("Go is the best choice for REST APIs.", T)[0]
+    assert c.verdict == "unsupported"  # the article names Node.js (REST APIs) and Python (APIs), not Go
+    assert "Scalable microservices, cloud-native apps, concurrent services" in c.evidence
+    assert "Node.js and Python" in c.evidence
+
+
+@pytest.mark.parametrize("text,lang,verdict", [
+    ("Python has hardly any libraries.", "Python", "contradicted"),
+    ("Node.js offers loads of npm packages.", "Node.js", "supported"),
+    ("There are very few packages for Node.js.", None, None),  # the subject comes after: no claim is read
+    ("Go ships with a wealth of libraries.", "Go", "contradicted"),
+    ("Rust doesn't have many packages yet.", "Rust", "supported"),
+])
+def test_how_many_packages_grades_the_ecosystem(text, lang, verdict):
+    got = [(c.language, c.criterion, c.verdict) for c in rules.check(text, T)]
+    assert got == ([(lang, "ecosystem", verdict)] if lang else []), got

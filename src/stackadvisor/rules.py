@@ -185,7 +185,7 @@ _POS_TOPIC = (
     "ideal", "great", "best", "good", "perfect", "excellent", "suited", "well-suited", "well suited", "suitable",
     "designed", "built", "made", "strong", "solid", "recommended", "go-to", "popular", "fit", "choice", "option", "pick",
     "excels", "excel", "shines", "shine", "thrives", "dominates", "known", "tailored", "optimised", "optimized", "used",
-    "useful", "works well", "a natural", "superb", "fantastic", "awesome", "amazing", "top",
+    "useful", "works well", "a natural", "superb", "fantastic", "awesome", "amazing", "top", "geared",
 )
 _NEG_TOPIC = (
     "bad", "poor", "weak", "terrible", "awful", "unsuited", "unsuitable", "inadequate", "struggles", "struggle",
@@ -281,6 +281,11 @@ def _rephrase(text: str) -> str:
     return "".join(out)
 
 
+_FEW = ("almost no", "virtually no", "practically no", "nearly no", "next to no", "hardly any", "barely any", "scarcely any",
+        "very few", "few", "not many", "no", "a handful of", "only a few", "only a handful of", "a limited number of")
+_MANY = ("tons of", "lots of", "plenty of", "loads of", "a lot of", "countless", "thousands of", "so many", "many", "a wealth of",
+         "an abundance of", "a huge number of", "a vast number of", "a large number of", "heaps of", "endless", "innumerable")
+_INTENSIFIER = r"(?:(?:really|very|extremely|particularly|especially|exceptionally|remarkably|so|quite|pretty|super|incredibly)\s+)?"
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|isn't|aren't|doesn't|don't|wasn't|won't|cannot|hardly|neither|nor)\b|n't\b)(?!\s+(?:only|just)\b)")
 
 
@@ -503,6 +508,8 @@ class _Vocab:
     constraint_crit: dict[str, list[str]]  # constraint id -> criteria its con lines compare on ("Slower than ..." -> speed)
     rel_rx: _Finder  # "less expressive than", "more expressive than": comparisons the article makes in a pro or con line
     rel_map: dict[str, list[tuple[str, str, int, str, Item]]]  # adjective -> (language, other, sign, kind, item)
+    qty_rx: _Finder  # "has almost no packages", "offers tons of libraries"
+    qty_map: dict[str, str]  # counted noun -> criterion ("packages" -> ecosystem, as "more packages" is better on it)
 
 
 _CACHE: dict[int, tuple[Table, _Vocab]] = {}
@@ -530,6 +537,27 @@ def _item_key(text: str) -> str:
     t = re.sub(r"\(.*?\)", " ", text)
     t = re.sub(r"[^\w/+#\s\-]", " ", _lc(t))
     return _key(t)
+
+
+_NOT_COUNTABLE = ("s", "ing", "ed", "ly", "ive", "al", "ic", "ous", "ful", "less", "able", "ible", "ant", "ent", "ion", "ance",
+                  "ence", "ware", "ity", "ety", "ics", "ch", "ure", "ty", "py", "vy")
+
+
+def _plural(phrase: str) -> str | None:
+    """The plural of a keyword whose last word looks like a countable noun ("api gateway" -> "api gateways"); None
+    for a hyphenated or short last word, or one with the ending of an adjective, a verb form or a mass noun."""
+    if re.search(r"[\-/.]\w*$", phrase.strip()):
+        return None
+    head, _, w = _key(phrase).rpartition(" ")
+    if len(w) < 4 or not w.isalpha() or w.endswith(_NOT_COUNTABLE):
+        return None
+    if w.endswith("y") and w[-2] not in "aeiou":
+        w = w[:-1] + "ies"
+    elif w.endswith(("x", "ch", "sh", "z")):
+        w += "es"
+    else:
+        w += "s"
+    return f"{head} {w}" if head else w
 
 
 def _build_vocab(table: Table) -> _Vocab:
@@ -720,6 +748,34 @@ def _build_vocab(table: Table) -> _Vocab:
             if ck in mp:
                 for p in phrases:
                     mp.setdefault(_key(p), list(mp[ck]) if isinstance(mp[ck], list) else mp[ck])
+    # plurals of use-case and constraint nouns the table gives in the singular ("gateway" -> "gateways")
+    for topics in (table.use_cases, table.constraints):
+        for t in topics.values():
+            for p in t.keywords:
+                plural = _plural(p)
+                k = _key(p)
+                if plural is None or k in AMBIGUOUS_KEYWORDS:
+                    continue
+                for mp in (need_map, topic_map):
+                    if k in mp:
+                        mp.setdefault(plural, list(mp[k]) if isinstance(mp[k], list) else mp[k])
+    # counted nouns: a criterion whose better/best phrases count something ("more packages") is graded by how many
+    qty_map: dict[str, str] = {}
+    for cid, c in table.criteria.items():
+        for p in (*c.better, *c.worse, *c.best, *c.worst):
+            qm = re.fullmatch(r"(?:more|fewer|less|most|fewest|least)\s+([a-z][a-z\-]*s)", _key(p))
+            if qm:
+                qty_map.setdefault(qm.group(1), cid)
+    for canon, phrases in SYNONYMS.items():
+        if _key(canon) in qty_map:
+            for p in phrases:
+                if " " not in _key(p):
+                    qty_map.setdefault(_key(p), qty_map[_key(canon)])
+    qty_rx = _Finder(
+        rf"(?:has|have|had|having|with|offers?|provides?|(?:ships|comes)\s+with|there\s+(?:are|is))\s+(?:(?P<low>{_words_rx(_FEW)})|(?P<high>{_words_rx(_MANY)}))\s+"
+        rf"(?:[\w\-]+\s+)?(?P<noun>{_alt(qty_map)})(?![\w\-])",
+        {w: [0] for w in ("has", "have", "had", "having", "with", "offer", "offers", "provide", "provides", "ships", "comes", "there")},
+        frozenset(qty_map)) if qty_map else _Finder("", {})
     need_extra = {k: v for k, v in AMBIGUOUS_KEYWORDS.items() if k in need_map}
     topic_extra = {k: v for k, v in AMBIGUOUS_KEYWORDS.items() if k in topic_map}
     return _Vocab(
@@ -741,7 +797,9 @@ def _build_vocab(table: Table) -> _Vocab:
         noun_tail=re.compile(rf"(?<![\w])(?P<noun>{_alt(noun_map)})(?:'s)?(?:\s+(?:is|was|remains|really|truly|probably|clearly|not|isn't|still))*\s+(?:the\s+)?$"),
         absent_rx=_Finder(rf"(?:{'|'.join(absent_alt)})(?![\w])" if absent_alt else "", _first_tokens(absent_first)),
         absent_map=absent_map,
-        handles_rx=_Finder(rf"(?:handles?|handling|supports?|supporting|does|manages?|deals?\s+with|copes?\s+with|scales?)\s+(?P<noun>{_alt(crit_map)})\s+(?P<adv>well|nicely|great|brilliantly|effectively|efficiently|poorly|badly|terribly|fine)\b",
+        handles_rx=_Finder(rf"(?:handles?|handling|supports?|supporting|does|manages?|deals?\s+with|copes?\s+with|scales?)\s+(?:(?:the|a|an|any|all)\s+)?"
+                           rf"(?P<noun>{_alt({**topic_map, **crit_map}, topic_extra)})(?:[\s\-]+(?:work|workloads?|tasks?|jobs?|loads?|traffic|apps?|applications?|services?|code|processing|side|parts?|needs|requirements|use\s+cases?))?"
+                           rf"\s+{_INTENSIFIER}(?P<adv>well|nicely|great|brilliantly|effectively|efficiently|poorly|badly|terribly|fine)\b",
                            {w: [0] for w in ("handle", "handles", "handling", "support", "supports", "supporting", "does", "manage", "manages", "deal", "deals", "cope", "copes", "scale", "scales")}),
         cmp_rx=_phrase_rx(cmp_map),
         cmp_map=cmp_map,
@@ -764,6 +822,8 @@ def _build_vocab(table: Table) -> _Vocab:
         constraint_crit=constraint_crit,
         rel_rx=rel_rx,
         rel_map=rel_map,
+        qty_rx=qty_rx,
+        qty_map=qty_map,
     )
 
 
@@ -1585,9 +1645,10 @@ _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
 
 
 def _topic_cue_rx() -> tuple[re.Pattern, re.Pattern]:
-    pos = _words_rx(_POS_TOPIC)
+    pos = rf"(?:works|performs|fits|does)\s+{_INTENSIFIER}well|" + _words_rx(_POS_TOPIC)
     neg = _words_rx(_NEG_TOPIC)
-    p = re.compile(rf"\b(?P<cue>{pos})\b(?:[\s\-]+[\w\-]+){{0,2}}?[\s:]+(?:for|at|in|with|when\s+it\s+comes\s+to|on)[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,6}}?)$", re.I)
+    p = re.compile(rf"\b(?P<cue>{pos})\b(?:[\s\-]+[\w\-]+){{0,2}}?[\s:]+(?:for|at|in|with|when\s+it\s+comes\s+to|on|(?:(?<=suited\s)|(?<=tailored\s)|(?<=geared\s))to)"
+                   rf"[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,6}}?)$", re.I)
     n = re.compile(rf"\b(?P<cue>{neg})\b(?:[\s\-]+[\w\-]+){{0,2}}?(?:[\s:]+(?:for|at|in|with|on))?[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,3}}?)$", re.I)
     return p, n
 
@@ -1755,9 +1816,12 @@ class _Checker:
     def _nobody(self, name: str, kind: str, tid: str, label: str) -> str:
         owners = [n for n, lang in self.table.languages.items()
                   if any(_item_matches(it, kind, tid, self.v) for it in (*lang.best_for, *lang.pros, *lang.cons))]
+        lang = self.table.languages[name]
+        own = f" (best for: {', '.join(it.text for it in lang.best_for)})" if lang.best_for else ""
+        what = label if len(label) > 1 and label[1].isupper() else label[:1].lower() + label[1:]
         if owners:
-            return f"The article does not say this of {name}; it mentions {label.lower()} for {_join(owners)}."
-        return f"The article does not link {label.lower()} to {name}."
+            return f"The article does not say this of {name}{own}; it mentions {what} for {_join(owners)}."
+        return f"The article does not link {what} to {name}{own}."
 
     # ---------------------------------------------------------------- the walk
 
@@ -1782,7 +1846,7 @@ class _Checker:
             plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
         bounds = [c for _, _, cl, _ in plan for c in cl]
         self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
-        families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx,
+        families = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                     *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: list[dict[int, list[re.Match]]] = [{} for _ in bounds]
         for fam in families:
@@ -2097,15 +2161,35 @@ class _Checker:
         for m in hits.get(id(v.handles_rx), ()):
             if not free(*m.span()):
                 continue
-            cid = v.crit_map.get(_key(m.group("noun")))
+            key = _key(m.group("noun"))
+            cid = v.crit_map.get(key)
+            topic = v.topic_map.get(key) if cid is None else None
+            if topic is not None and topic[0] == "criterion":
+                cid, topic = topic[1], None
+            subj = self._subject(cents, m.start(), carry, after=False)
+            if (cid is None and topic is None) or not subj:
+                continue
+            good = m.group("adv") not in ("poorly", "badly", "terribly")
+            neg = self._neg(subj, c0, m.start())
+            for e in subj:
+                if topic is not None:  # "Node.js handles CPU-bound work well": a best-for / con claim
+                    self.topic(e, topic[0], topic[1], 1 if good != neg else -1, span_of([e], m.start(), m.end()))
+                    continue
+                crit = self.table.criteria[cid]
+                self.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, span_of([e], m.start(), m.end()))
+            used.append(m.span())
+        # 6e. how many of a counted thing: "Node.js has almost no packages", "Python offers tons of libraries"
+        for m in hits.get(id(v.qty_rx), ()):
+            if not free(*m.span()):
+                continue
+            cid = v.qty_map.get(_key(m.group("noun")))
             subj = self._subject(cents, m.start(), carry, after=False)
             if cid is None or not subj:
                 continue
             crit = self.table.criteria[cid]
-            good = m.group("adv") not in ("poorly", "badly", "terribly")
             neg = self._neg(subj, c0, m.start())
             for e in subj:
-                self.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, span_of([e], m.start(), m.end()))
+                self.level(e, cid, crit.scale[0] if m.group("low") else crit.scale[-1], "half", neg, span_of([e], m.start(), m.end()))
             used.append(m.span())
         # 7. best-for / pro / con claims: "ideal for CPU-bound tasks", "has limited multithreading"
         for m in hits.get(id(v.topic_rx), ()):
