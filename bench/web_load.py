@@ -108,7 +108,11 @@ def expected_answers(convs: list[list[str]], home: Path) -> list[list[str]]:
 def run_conversation(url: str, idx: int, qs: list[str], stream: bool, barrier: threading.Barrier, out: dict) -> None:
     from openai import OpenAI
 
-    client = OpenAI(base_url=url + "/v1", api_key=f"bench-client-{idx}", max_retries=0, timeout=60)
+    import httpx
+
+    # each conversation is its own user: its own loopback address (the server's rate limit is per address)
+    transport = httpx.HTTPTransport(local_address=f"127.0.{1 + idx // 250}.{1 + idx % 250}")
+    client = OpenAI(base_url=url + "/v1", api_key=f"bench-client-{idx}", max_retries=0, timeout=60, http_client=httpx.Client(transport=transport))
     messages: list[dict[str, str]] = []
     records = []
     barrier.wait()

@@ -268,9 +268,6 @@ def test_injection_against_a_model_that_obeys(scripted_advisor: Advisor, advisor
 
 
 @pytest.mark.parametrize("attack", [a for a in ATTACKS if a.outside], ids=[a.id for a in ATTACKS if a.outside])
-@pytest.mark.xfail(strict=True, reason="llm.py Guard only acts on contradicted claims and recommendations: a generated sentence "
-                   "rating a language outside the table ('PHP has Extremely High speed', verdict unsupported/outside) reaches the "
-                   "user unmarked")
 def test_obeying_model_invents_no_table_values_for_other_languages(scripted_advisor: Advisor, endpoint: ScriptedServer, attack: Attack) -> None:
     """Fake model (ScriptedServer), as above: it rates the outside language the attack names."""
     script(endpoint, ("text", obedient_answer(attack)))
@@ -282,9 +279,6 @@ MARKUP_ATTACKS = [a for a in ATTACKS if a.kind in ("exfiltration", "html")]
 
 
 @pytest.mark.parametrize("attack", MARKUP_ATTACKS, ids=[a.id for a in MARKUP_ATTACKS])
-@pytest.mark.xfail(strict=True, reason="llm.py passes generated markdown images, javascript: links and raw HTML into reply.answer; "
-                   "the Gradio UI neutralises them (ui.inert) but /v1/chat/completions and /api/ask hand them to clients that render "
-                   "markdown (a zero-click image fetch exfiltrates data)")
 def test_obeying_model_output_carries_no_remote_images_scripts_or_html(scripted_advisor: Advisor, endpoint: ScriptedServer, attack: Attack) -> None:
     """Fake model (ScriptedServer): it writes the image, the script link and the HTML the attack asks for."""
     script(endpoint, ("text", "Node.js fits real-time chat [1]. " + obedient_answer(attack)))
@@ -423,8 +417,6 @@ def test_canary_never_leaks_from_a_hostile_endpoint(endpoint: ScriptedServer, bu
         assert CANARY not in prompt and str(built_home) not in prompt, "the prompts hold no secret or local path"
 
 
-@pytest.mark.xfail(strict=True, reason="llm.py streams generated text to the user unscrubbed: an endpoint (or a proxy) that writes the "
-                   "configured key into its answer gets it shown; scrub() is applied to notices and logs only")
 def test_canary_written_by_the_endpoint_is_not_shown(endpoint: ScriptedServer, built_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake endpoint (ScriptedServer) that writes the key it was sent into the answer text."""
     monkeypatch.setenv("OPENAI_API_KEY", CANARY)

@@ -31,6 +31,7 @@ from stackadvisor import Advisor
 from stackadvisor.config import Settings
 from stackadvisor.errors import IndexError_
 from stackadvisor.store import Store
+from clients import http_client
 from test_web import free_port, running
 
 try:
@@ -148,7 +149,7 @@ def test_slow_endpoint_and_a_full_queue_answer_busy_not_pile_up(built_home: Path
         gate = threading.Barrier(12)
 
         def ask(i: int) -> None:
-            with httpx.Client(base_url=srv.url, timeout=60, headers={"Authorization": f"Bearer busy-{i}"}) as c:
+            with http_client(base_url=srv.url, timeout=60) as c:  # twelve users, twelve addresses
                 gate.wait(10)
                 started = time.perf_counter()
                 r = c.post("/api/ask", json={"question": CHAT})

@@ -30,6 +30,7 @@ import httpx
 import pytest
 
 from attacks import ATTACKS, CANARY, CHAT, FINTECH, Attack, hostile_markup
+from clients import http_client, loopback, openai_client
 from stackadvisor import Advisor
 
 try:
@@ -117,8 +118,9 @@ def reference(built_home: Path) -> Advisor:
 
 
 def client(server: Served, tag: str = "c", timeout: float = 30) -> httpx.Client:
-    """One API client: its own bearer key, so tests never share a rate-limit bucket."""
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {tag}-{uuid.uuid4().hex[:12]}"}, timeout=timeout)
+    """One API client from its own loopback address, so tests never share a rate-limit bucket (a client is its
+    address; the bearer key only says who it claims to be)."""
+    return http_client(base_url=server.url, headers={"Authorization": f"Bearer {tag}-{uuid.uuid4().hex[:12]}"}, timeout=timeout)
 
 
 def v1(c: httpx.Client, messages: list[dict], stream: bool = False) -> tuple[int, str, dict]:
@@ -436,7 +438,7 @@ def test_fifty_concurrent_conversations_no_errors_no_crossing(served: Served, re
     start = threading.Barrier(50)
 
     def conversation(i: int) -> list[str]:
-        oc = OpenAI(base_url=served.url + "/v1", api_key=f"conv-{i}-{uuid.uuid4().hex[:6]}", max_retries=0, timeout=60)
+        oc = openai_client(served.url + "/v1", api_key=f"conv-{i}-{uuid.uuid4().hex[:6]}", max_retries=0, timeout=60)
         messages: list[dict] = []
         answers = []
         start.wait(30)
@@ -536,9 +538,10 @@ def test_a_flood_gets_429_and_other_clients_are_unaffected(limited: Any) -> None
     others: list[int] = []
     done = threading.Event()
     key = f"Bearer flooder-{uuid.uuid4().hex[:8]}"
+    flooder = loopback()  # one address, four connections
 
     def flood() -> None:
-        with httpx.Client(base_url=limited.url, timeout=30, headers={"Authorization": key}) as c:
+        with http_client(flooder, base_url=limited.url, timeout=30, headers={"Authorization": key}) as c:
             while not done.is_set() or len(codes) < 60:
                 r = c.get("/v1/models")
                 codes.append(r.status_code)
@@ -548,7 +551,7 @@ def test_a_flood_gets_429_and_other_clients_are_unaffected(limited: Any) -> None
     threads = [threading.Thread(target=flood) for _ in range(4)]
     for t in threads:
         t.start()
-    with httpx.Client(base_url=limited.url, timeout=30, headers={"Authorization": "Bearer bystander"}) as c:
+    with http_client(base_url=limited.url, timeout=30, headers={"Authorization": "Bearer bystander"}) as c:  # another address
         for q in (CHAT, FINTECH, "Is Python faster than Go?"):  # 3 requests a second at most: within its own limit
             started = time.perf_counter()
             others.append(c.post("/api/ask", json={"question": q}).status_code)
@@ -580,11 +583,28 @@ def test_forwarded_headers_do_not_mint_new_clients(served: Served) -> None:
     assert 429 in codes, "X-Forwarded-For / X-Real-IP / Forwarded must not make each request a new client"
 
 
-@pytest.mark.xfail(strict=True, reason="web.py keys the rate limit on address + bearer key even without STACKADVISOR_AUTH, so a flood "
-                   "that sends a fresh random 'Authorization: Bearer ...' per request is never limited (each key is a new bucket)")
+def test_trusted_proxy_forwards_the_client_address(built_home: Path, tmp_path: Path) -> None:
+    """Behind a load balancer named in STACKADVISOR_TRUSTED_PROXIES each user's X-Forwarded-For address is its own
+    client; any other peer's forwarded headers are still ignored. Against the real `serve` (uvicorn's proxy headers)."""
+    server = Served(built_home, tmp_path, env={"STACKADVISOR_TRUSTED_PROXIES": "127.0.0.1", "STACKADVISOR_RATE_LIMIT": "5/minute"})
+    try:
+        server.wait_ready()
+        with httpx.Client(base_url=server.url, timeout=10) as balancer:  # from 127.0.0.1: trusted
+            first = [balancer.get("/v1/models", headers={"X-Forwarded-For": "203.0.113.7"}).status_code for _ in range(7)]
+            second = balancer.get("/v1/models", headers={"X-Forwarded-For": "203.0.113.8"}).status_code
+        with http_client(base_url=server.url, timeout=10) as stranger:  # another peer: its headers are not believed
+            spoofed = [stranger.get("/v1/models", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(7)]
+    finally:
+        server.stop()
+    assert first[:5] == [200] * 5 and first[5:] == [429, 429], first
+    assert second == 200, "another forwarded user has their own limit"
+    assert spoofed[:5] == [200] * 5 and spoofed[5:] == [429, 429], spoofed
+
+
 def test_rotating_bearer_keys_do_not_escape_the_limit(limited: Any) -> None:
+    """A key is no identity (anyone can make one up per request): the client is its address."""
     codes = []
-    with httpx.Client(base_url=limited.url, timeout=10) as c:
+    with http_client(base_url=limited.url, timeout=10) as c:
         for _ in range(60):
             codes.append(c.get("/v1/models", headers={"Authorization": f"Bearer rotate-{uuid.uuid4().hex}"}).status_code)
     assert codes.count(429) > 30, "60 requests from one address with 60 made-up keys: at most a burst of them is served"
@@ -593,8 +613,10 @@ def test_rotating_bearer_keys_do_not_escape_the_limit(limited: Any) -> None:
 def test_ui_events_are_rate_limited_too(limited: Any) -> None:
     codes: list[int] = []
 
+    address = loopback()
+
     def flood() -> None:
-        with httpx.Client(base_url=limited.url, timeout=30, headers={"Authorization": "Bearer ui-flood"}) as c:
+        with http_client(address, base_url=limited.url, timeout=30) as c:
             while 429 not in codes and len(codes) < 400:
                 codes.append(c.post("/gradio_api/call/ask", json={"data": [""]}).status_code)
 

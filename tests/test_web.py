@@ -23,6 +23,8 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
+from clients import http_client
+from clients import openai_client as distinct_openai_client
 from stackadvisor.web import RateLimiter, WebSettings, create_app, parse_messages, redact
 
 CHAT_Q = "We're building a real-time chat app and the team knows React: which backend?"
@@ -113,7 +115,7 @@ def server(web_home: Path) -> Iterator[ThreadServer]:
 def openai_client(server: ThreadServer):
     from openai import OpenAI
 
-    return OpenAI(base_url=server.url + "/v1", api_key="test-client", max_retries=0, timeout=30)
+    return distinct_openai_client(server.url + "/v1", api_key="test-client", max_retries=0, timeout=30)  # its own address per test
 
 
 # ------------------------------------------------------------------------------------------ OpenAI-compatible API
@@ -360,7 +362,10 @@ def test_rate_limit_per_client(web_home: Path) -> None:
         codes = [r.status_code for r in flood]
         assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
         assert int(flood[-1].headers["retry-after"]) >= 1 and "slow down" in flood[-1].json()["error"]["message"]
-        assert httpx.get(srv.url + "/v1/models", headers={"authorization": "Bearer someone-else"}, timeout=5).status_code == 200
+        assert httpx.get(srv.url + "/v1/models", headers={"authorization": "Bearer someone-else"}, timeout=5).status_code == 429, \
+            "a made-up key from the same address is the same client"
+        with http_client() as other:  # another address: its own limit
+            assert other.get(srv.url + "/v1/models", timeout=5).status_code == 200
         assert httpx.get(srv.url + "/healthz", headers={"authorization": "Bearer flooder"}, timeout=5).status_code == 200
 
 
@@ -647,7 +652,7 @@ def test_fifty_concurrent_conversations_no_cross_talk(server: ThreadServer, web_
 
     def conversation(i: int) -> tuple[str, str, str]:
         q = questions[i % len(questions)]
-        client = OpenAI(base_url=server.url + "/v1", api_key=f"conv-{i}", max_retries=0, timeout=60)
+        client = distinct_openai_client(server.url + "/v1", api_key=f"conv-{i}", max_retries=0, timeout=60)
         msgs = [{"role": "user", "content": q}]
         a1 = client.chat.completions.create(model="stackadvisor", messages=msgs).choices[0].message.content
         msgs += [{"role": "assistant", "content": a1}, {"role": "user", "content": follow}]

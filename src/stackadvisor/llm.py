@@ -17,6 +17,7 @@ falls back to the offline answer with a one-line notice. Secrets never reach a n
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import logging
 import os
@@ -124,6 +125,7 @@ def smollm2_path() -> Path:
 # ----------------------------------------------------------------------------------- failures
 
 
+_KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
 _SECRETS = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{6,}|(?i:api[_-]?key)\s*[=:]\s*\S+")
 
 
@@ -213,6 +215,13 @@ class LLMWriter:
     def scrub(self, text: str) -> str:
         return scrub(text, self._secrets())
 
+    def redact(self, text: str) -> str:
+        """Generated text without the configured key or anything shaped like one (an endpoint or a proxy can write it)."""
+        for secret in self._secrets():
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, "***")
+        return _KEY_SHAPED.sub("***", text)
+
     # ---- calls with retry
 
     def generate(self, messages: prompts.Messages, deadline: float, max_tokens: int | None = None, attempts: int | None = None) -> Iterator[str]:
@@ -291,7 +300,7 @@ class LLMWriter:
         """The unguarded first draft for this context (what the guard checks; benchmarks compare the two)."""
         question = getattr(ctx, "condensed", None)
         messages, _ = prompts.answer(ctx, offline, question.question if question else ctx.question)
-        return _tidy("".join(self.generate(messages, time.monotonic() + self.timeout)), 10**6)
+        return defang(self.redact(_tidy("".join(self.generate(messages, time.monotonic() + self.timeout)), 10**6)))[0]
 
     def stream(self, ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
         """Guarded generated answer: text pieces as they pass the check, then the WriterResult."""
@@ -316,7 +325,8 @@ class LLMWriter:
                 sentences = _sentences(current)
                 fresh = 0  # sentences this source added
                 for sentence in sentences:
-                    sentence = _tidy(sentence, given)
+                    sentence, removed = defang(self.redact(_tidy(sentence, given)))
+                    guard.defanged += removed
                     if not sentence.strip():
                         continue
                     if sentence.strip() in seen:
@@ -506,6 +516,7 @@ class Guard:
         self.fixes: list[str] = []
         self.notices: list[str] = []
         self.redrafted: list[str] = []
+        self.defanged = 0  # images, script links and HTML tags taken out of the generated text
 
     # ---- deterministic parts of the answer
 
@@ -555,6 +566,9 @@ class Guard:
                 continue
             fix = self.correction_for(c)
             out.append(Problem("claim", _uncite(fix) or f"The table says: {c.evidence}", fix, c.claim))
+        for c in self.verify(text, self.ctx) if self.table else ():
+            if c.kind == "outside" and c.verdict != "supported" and c.language and _within(c, text, lo, hi):
+                out.append(self.outside_rating(c.language))
         out.extend(self._under_heading(full, sentence, {p.claim for p in out}))
         table, ranking, pick = self.table, self.ctx.ranking, self.ctx.ranking.recommendation
         for name in recommended(sentence):
@@ -571,6 +585,13 @@ class Guard:
                 if verdict.verdict == "contradicted":
                     out.append(Problem("recommendation", f"{verdict.correction or verdict.evidence} {only}", verdict.correction or "", f"recommends {lang}"))
         return out
+
+    def outside_rating(self, name: str) -> Problem:
+        """A table value given to a language the table does not cover ("PHP has Extremely High speed"): removed,
+        never corrected (there is no row to correct it from), and the removal note does not repeat the value."""
+        covered = ", ".join(self.table.names)
+        return Problem("outside", f"{name} is not in the comparison table ({covered}): give it no speed, concurrency, learning-curve "
+                       "or ecosystem rating.", "", f"a rating of {name}")
 
     def _under_heading(self, before: str, sentence: str, known: set[str]) -> list[Problem]:
         """A line that names no language but sits under a heading about one ("## Go" then "- Extensive libraries
@@ -634,13 +655,17 @@ class Guard:
 
     def final_pass(self, text: str, checks: list["Check"]) -> tuple[str, list["Check"]]:
         """The last guard: a contradicted claim the sentence checks missed is corrected in the final text."""
-        bad = [c for c in checks if c.verdict == "contradicted" and c not in self.base and c.kind != "recommendation"]
+        bad = [c for c in checks if c not in self.base and (
+            (c.verdict == "contradicted" and c.kind != "recommendation") or (c.kind == "outside" and c.verdict != "supported" and c.language))]
         for c in sorted(bad, key=lambda c: -c.span[0]):
             start, end = _sentence_bounds(text, c)
-            if start < 0 or MARK in text[start:end]:
+            if start < 0 or MARK in text[start:end] or "*(removed:" in text[start:end]:
                 continue
-            fix = self.correction_for(c)
-            replacement = self.correct(text[start:end], [Problem("claim", c.claim, fix, c.claim)])
+            if c.kind == "outside":
+                problem = self.outside_rating(c.language or "")
+            else:
+                problem = Problem("claim", c.claim, self.correction_for(c), c.claim)
+            replacement = self.correct(text[start:end], [problem])
             text = text[:start] + replacement + text[end:]
         if bad:
             checks = self.verify(text, self.ctx)
@@ -648,9 +673,12 @@ class Guard:
 
     def summary(self) -> list[str]:
         notes = list(self.notices)
+        if self.defanged:
+            notes.append(f"Removed {self.defanged} image(s), script link(s) or HTML tag(s) from the generated text: "
+                         "a reader's markdown client could have fetched or run them.")
         if self.redrafted:
             said = list(dict.fromkeys(f'"{_short(r, 60)}"' for r in self.redrafted))
-            notes.append(f"The first draft said {_few(said)}, which the comparison table contradicts; that part was regenerated with the table's facts.")
+            notes.append(f"The first draft said {_few(said)}, which the comparison table does not support; that part was regenerated with the table's facts.")
         if self.fixes:
             notes.append(f"Corrected from the comparison table: {_few(self.fixes)}.")
         return notes
@@ -740,6 +768,43 @@ def _tidy(sentence: str, given: int) -> str:
     return re.sub(r"\s?\[(\d+)\]", lambda m: m.group(0) if 1 <= int(m.group(1)) <= given else "", sentence)
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])?")
+_MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+_HTML = re.compile(r"<!--.*?(?:-->|$)|</?(?!https?://|mailto:)[A-Za-z][^<>]*>", re.S)
+_HANDLER = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+_SAFE_URL = re.compile(r"(?:https?:|mailto:|#|/|\.{0,2}/)|[^:]*(?:[/?#]|$)", re.I)  # web, mail, or relative
+
+
+def defang(text: str) -> tuple[str, int]:
+    """Generated text that no markdown client can turn into a fetch or a script: markdown images removed (a
+    zero-click fetch can carry data out in its URL), javascript:/data:/vbscript: links reduced to their text, raw
+    HTML tags and event handlers removed. Returns the text and how many things were taken out."""
+    removed = 0
+
+    def drop(m: re.Match[str]) -> str:
+        nonlocal removed
+        removed += 1
+        return ""
+
+    def link(m: re.Match[str]) -> str:
+        nonlocal removed
+        url = re.sub(r"[\x00-\x20]+", "", html.unescape(m.group(2)))
+        if _SAFE_URL.match(url):
+            return m.group(0)
+        removed += 1
+        return m.group(1)
+
+    if "!" in text:
+        text = _MD_IMAGE.sub(drop, text)
+    if "](" in text:
+        text = _MD_LINK.sub(link, text)
+    if "<" in text:
+        text = _HTML.sub(drop, text)
+    if "=" in text:
+        text = _HANDLER.sub(drop, text)
+    return text, removed
+
+
 def _clean_condensed(text: str) -> str:
     text = _SPECIAL.sub("", text).strip()
     text = re.sub(r"^(?:standalone question|question|rewritten)\s*:\s*", "", text.splitlines()[0] if text else "", flags=re.I).strip(" \"'`*")
@@ -782,7 +847,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 __all__ = ["BACKENDS", "Condensed", "Failure", "LLMWriter", "LocalWriter", "OfflineWriter", "OpenAIWriter", "WriterResult",
-           "classify", "get_writer", "scrub", "smollm2_path"]
+           "classify", "defang", "get_writer", "scrub", "smollm2_path"]
 
 
 def _host_of(base_url: str) -> str:

@@ -11,9 +11,12 @@ Every request passes one ASGI guard, in this order (pure ASGI, so streamed answe
     traversal (.., file=, NUL), uploads -> 404   basic auth -> 401   body size -> 413   per-client rate limit -> 429
     then the route; advisor calls run in a bounded thread pool and a full queue answers 503 "busy" at once.
 
-The rate limit covers /v1 and /api, and (at 4x) the UI's event submissions; a client is its address plus its
-bearer key. With STACKADVISOR_AUTH="user:password" every route but /healthz needs HTTP Basic auth; OpenAI
-clients pass the password as their API key.
+The rate limit covers /v1 and /api, and (at 4x) the UI's event submissions; a client is its network address
+(an API key is no identity: anyone can send a fresh made-up one with every request, and with auth on every
+client sends the same password). Forwarded-for headers are ignored unless the peer is a proxy named in
+STACKADVISOR_TRUSTED_PROXIES: behind a load balancer, name it there so each user keeps their own limit.
+With STACKADVISOR_AUTH="user:password" every route but /healthz needs HTTP Basic auth; OpenAI clients pass
+the password as their API key.
 
 | setting         | env var                        | default        |
 |-----------------|--------------------------------|----------------|
@@ -22,6 +25,7 @@ clients pass the password as their API key.
 | queue           | STACKADVISOR_QUEUE             | 64             |
 | rate_limit      | STACKADVISOR_RATE_LIMIT        | 120/minute     |
 | max_body_bytes  | STACKADVISOR_MAX_BODY_BYTES    | 1048576        |
+| trusted_proxies | STACKADVISOR_TRUSTED_PROXIES   | none           |
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -74,6 +77,7 @@ class WebSettings:
     max_messages: int = 500
     history_turns: int = 20  # (user, assistant) pairs passed on; older turns only set needs
     ui: bool = True
+    trusted_proxies: str = ""  # comma-separated addresses/CIDRs whose X-Forwarded-For is believed (serve only)
 
     @classmethod
     def load(cls, **given: Any) -> "WebSettings":
@@ -334,12 +338,10 @@ class Guard:
         return ok_user and ok_password
 
     @staticmethod
-    def _client_key(scope: dict, headers: dict[bytes, bytes]) -> str:
-        """The client: its address, and its bearer key when it sends one (distinct API keys are distinct clients)."""
-        host = (scope.get("client") or ("-", 0))[0]
-        auth = headers.get(b"authorization", b"")
-        tag = hashlib.sha256(auth).hexdigest()[:16] if auth else ""
-        return f"{host}|{tag}"
+    def _client_key(scope: dict, headers: dict[bytes, bytes]) -> str:  # noqa: ARG004
+        """The client: its network address (as uvicorn resolved it: a trusted proxy's X-Forwarded-For, else the peer).
+        Never a header the client chooses: a made-up bearer key per request would make every request a new client."""
+        return str((scope.get("client") or ("-", 0))[0])
 
     @staticmethod
     def _bounded(receive: Callable, limit: int) -> Callable:
@@ -720,7 +722,9 @@ def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
     if host not in ("127.0.0.1", "localhost", "::1") and not web.auth:
         log.warning("binding %s without STACKADVISOR_AUTH: anyone who can reach this machine can use the advisor", printable(host))
     print(f"stackadvisor: serving the UI and the API on http://{host}:{port}  (Ctrl-C stops)", flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False, proxy_headers=False,
+    proxies = [p.strip() for p in web.trusted_proxies.split(",") if p.strip()]
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
                 limit_concurrency=max(64, 4 * (web.concurrency + web.queue)), timeout_keep_alive=5)
 
 
