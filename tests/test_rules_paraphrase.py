@@ -247,3 +247,22 @@ def test_an_unsupported_best_for_claim_shows_what_the_article_does_name():
 def test_how_many_packages_grades_the_ecosystem(text, lang, verdict):
     got = [(c.language, c.criterion, c.verdict) for c in rules.check(text, T)]
     assert got == ([(lang, "ecosystem", verdict)] if lang else []), got
+
+
+# ================================================================================= article lines in other words
+
+
+@pytest.mark.parametrize("text,lang,verdict", [
+    ("Goroutines give Go concurrency that is built in.", "Go", "supported"),
+    ("Rust offers memory safety without any garbage collection.", "Rust", "supported"),
+    ("Python's syntax is readable and clean.", "Python", "supported"),
+    ("Go's tooling is powerful and the syntax minimalist.", "Go", "supported"),
+])
+def test_an_article_line_reworded_is_still_that_line(text, lang, verdict):
+    got = [(c.language, c.verdict) for c in rules.check(text, T)]
+    assert (lang, verdict) in got and all(v != "contradicted" for _, v in got), got
+
+
+def test_a_reworded_line_needs_all_its_content_words():
+    assert rules.check("Go has powerful tooling.", T) == [] or all(c.kind != "pro" or c.language == "Go" for c in rules.check("Go has powerful tooling.", T))
+    assert [c for c in rules.check("Go syntax matters. Python tooling is fine.", T) if c.kind == "pro"] == []

@@ -509,6 +509,7 @@ class _Vocab:
     rel_rx: _Finder  # "less expressive than", "more expressive than": comparisons the article makes in a pro or con line
     rel_map: dict[str, list[tuple[str, str, int, str, Item]]]  # adjective -> (language, other, sign, kind, item)
     qty_rx: _Finder  # "has almost no packages", "offers tons of libraries"
+    item_bags: list[tuple[frozenset[str], list[tuple[str, str, Item]], int]]  # content-word stems of an article line, its owners, its length
     qty_map: dict[str, str]  # counted noun -> criterion ("packages" -> ecosystem, as "more packages" is better on it)
 
 
@@ -558,6 +559,17 @@ def _plural(phrase: str) -> str | None:
     else:
         w += "s"
     return f"{head} {w}" if head else w
+
+
+_ITEM_STOP = frozenset("a an the and or of for in on at to with by via through using than though its it is are be as from "
+                       "into across".split())
+
+
+def _stem(word: str) -> str:
+    """A crude lemma for matching article lines: lower case, a plural or third-person s dropped."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _build_vocab(table: Table) -> _Vocab:
@@ -696,6 +708,20 @@ def _build_vocab(table: Table) -> _Vocab:
                 k = _item_key(it.text)
                 if len(k.split()) >= 3 or (len(k.split()) == 2 and not (it.use_case or it.constraint or it.criterion)):
                     item_map.setdefault(k, []).append((lang.name, kind, it))
+    # the content words of each article line of three or more, for lines quoted in other words
+    names_tokens = {w for k in alias_lang for w in _TOKEN_RX.findall(k)}
+    bag_map: dict[frozenset[str], list[tuple[str, str, Item]]] = {}
+    bag_size: dict[frozenset[str], int] = {}
+    for lang in table.languages.values():
+        for kind, items in (("best_for", lang.best_for), ("pro", lang.pros), ("con", lang.cons)):
+            for it in items:
+                words = [w for w in _TOKEN_RX.findall(_item_key(it.text)) if w not in _ITEM_STOP]
+                bag = frozenset(_stem(w) for w in words)
+                if len(bag) < 3 or bag & names_tokens:
+                    continue
+                bag_map.setdefault(bag, []).append((lang.name, kind, it))
+                bag_size[bag] = len(it.text)
+    item_bags = [(bag, entries, bag_size[bag]) for bag, entries in bag_map.items()]
     absent_map: dict[str, list[tuple[str, Item]]] = {}
     absent_alt: list[str] = []
     absent_first: set[str] = set()
@@ -823,6 +849,7 @@ def _build_vocab(table: Table) -> _Vocab:
         rel_rx=rel_rx,
         rel_map=rel_map,
         qty_rx=qty_rx,
+        item_bags=item_bags,
         qty_map=qty_map,
     )
 
@@ -2113,17 +2140,14 @@ class _Checker:
                 self.level(e, cid, level, mode, neg, span_of([e], m.start(), m.end()))
             used.append(m.span())
         # 6b. lines quoted from the article (pros, cons, best-for lines of three words or more)
-        for m in hits.get(id(v.item_rx), ()):
-            if not free(*m.span()):
-                continue
-            entries = v.item_map.get(_item_key(m.group(0)), [])
-            subj = self._subject(cents, m.start(), carry, after=False)
+        def item_claim(entries: list, a: int, b: int, after: bool = False) -> None:
+            subj = self._subject(cents, a, carry, after=after)
             if not subj or not entries:
-                continue
-            neg = self._negated(max(c0, subj[-1].end) if subj[-1].end <= m.start() else c0, m.start(), listed=True)
+                return
+            neg = self._negated(max(c0, subj[-1].end) if subj[-1].end <= a else c0, a, listed=True)
             done = False
             for e in subj:
-                sp = span_of([e], m.start(), m.end())
+                sp = span_of([e], a, b)
                 if e.outside:
                     self.outside(e, sp)
                     done = True
@@ -2140,7 +2164,11 @@ class _Checker:
                     self.emit(entries[0][1], "unsupported", f"The article says this of {owners}: {entries[0][2].text}", e.name, None, sp)
                     done = True
             if done:
-                used.append(m.span())
+                used.append((a, b))
+
+        for m in hits.get(id(v.item_rx), ()):
+            if free(*m.span()):
+                item_claim(v.item_map.get(_item_key(m.group(0)), []), m.start(), m.end())
         # 6c. features the article says a language is without: "Rust relies on a garbage collector"
         for m in hits.get(id(v.absent_rx), ()):
             if not free(*m.span()):
@@ -2224,6 +2252,21 @@ class _Checker:
                 else:
                     self.topic(e, kind, tid, polarity, sp)
             used.append((cue.start(), m.end()))
+        # 7b. an article line in other words: every content word of it in the clause, in any order ("Go has built-in
+        # concurrency through goroutines" for "Built-in concurrency with goroutines")
+        if v.item_bags and (cents or carry):
+            starts, toks, _ = _tokenise(lc)
+            i, j = bisect_left(starts, c0), bisect_left(starts, c1)
+            where: dict[str, list[int]] = {}
+            for k in range(i, j):
+                where.setdefault(_stem(toks[k]), []).append(k)
+            for bag, entries, size in v.item_bags:
+                if not bag <= where.keys():
+                    continue
+                ks = sorted(where[w][0] for w in bag)
+                a, b = starts[ks[0]], starts[ks[-1]] + len(toks[ks[-1]])
+                if b - a <= 2 * size + 20 and free(a, b):
+                    item_claim(entries, a, b, after=True)
         # 8. frameworks the article names: "Django is a Python framework", "Axum is a Go framework"
         for m in hits.get(id(v.fw_rx), ()):
             owners = v.fw_map.get(_key(m.group(0)), [])
