@@ -151,6 +151,29 @@ def _aspects(question: str) -> list[str]:
     return [name for name, words in ASPECTS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words)]
 
 
+_QUESTION_STOP = frozenset(
+    "a an the and or of for in on at to with by via through using than though it its is are be as from into across what which "
+    "who how why when where does do did say says said tell me us about article articles language languages there their this "
+    "that these those there any some much many more most very really than can could would should will let know mention "
+    "mentions mentioned list lists listed name names named".split())
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+
+
+def _content_words(question: str, table: Table) -> frozenset[str]:
+    """The words of a question that could name something in an article line ("syntax", "tooling"), without
+    question words and the languages' own names."""
+    names = {w for lang in table.languages.values() for a in (lang.name, *lang.aliases) for w in re.findall(r"[a-z0-9]+", a.lower())}
+    words = re.findall(r"[a-z][a-z0-9\-]+", question.lower().replace("'s", " "))
+    return frozenset(_stem(w) for w in words if w not in _QUESTION_STOP and w not in names and len(w) > 2)
+
+
+def _shares_word(text: str, words: frozenset[str]) -> bool:
+    return bool(words) and any(_stem(w) in words for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()))
+
+
 def _items_lines(items: tuple[Item, ...], cite: str) -> list[str]:
     return [f"- {it.text} {cite}" for it in items]
 
@@ -372,6 +395,7 @@ def _fact(ctx: Context, cites: Citations) -> str:
     langs = [n for n in ctx.intent.languages if n in table.languages]
     crits = [c for c in ctx.intent.criteria if c in table.criteria]
     aspects = _aspects(ctx.question)
+    asked = _content_words(ctx.question, table)
     out: list[str] = []
     if aspects and langs:  # "Which frameworks does the article name for Python?" is about the article's lists
         crits = []
@@ -383,7 +407,8 @@ def _fact(ctx: Context, cites: Citations) -> str:
             for cid in crits:
                 out.append(f"{cell_sentence(table, n, cid)} in the article's comparison table {cites.row(n)}.")
                 related = [it for it in lang.pros + lang.cons
-                           if it.criterion == cid or it.constraint in ctx.needs.constraints or it.use_case in ctx.needs.use_cases]
+                           if it.criterion == cid or it.constraint in ctx.needs.constraints or it.use_case in ctx.needs.use_cases
+                           or _shares_word(it.text, asked)]
                 for it in related:
                     kind = "pro" if it in lang.pros else "con"
                     out.append(f"The article also lists this {kind} of {n}: {it.text} {cites.language(lang)}")
