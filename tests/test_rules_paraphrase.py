@@ -266,3 +266,10 @@ def test_an_article_line_reworded_is_still_that_line(text, lang, verdict):
 def test_a_reworded_line_needs_all_its_content_words():
     assert rules.check("Go has powerful tooling.", T) == [] or all(c.kind != "pro" or c.language == "Go" for c in rules.check("Go has powerful tooling.", T))
     assert [c for c in rules.check("Go syntax matters. Python tooling is fine.", T) if c.kind == "pro"] == []
+
+
+def test_adverb_and_model_wording():
+    assert "concurrency" in needs("Our workers run concurrently on every node.").priorities
+    assert "data-ml" in needs("A retrieval service in front of a large language model.").use_cases
+    assert intent("Can you proofread my résumé for a Go job?").kind == "out_of_scope"
+    assert intent("Let's resume: which is faster, Go or Rust?").kind == "compare"

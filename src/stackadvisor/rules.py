@@ -199,7 +199,7 @@ _NEG_TOPIC = (
 #: unless it uses the same words. Only wording that means the keyword in any backend conversation belongs here.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     # concurrency: many things at once
-    "simultaneous": ("simultaneously", "at the same time", "all at once", "at one time"),
+    "simultaneous": ("simultaneously", "concurrently", "at the same time", "all at once", "at one time", "in parallel"),
     "many connections": (
         *(f"{q} of {n}" for q in ("thousands", "tens of thousands", "hundreds of thousands", "millions", "lots", "a flood", "floods")
           for n in ("connections", "users", "clients", "devices", "requests", "sessions", "sockets", "players", "sensors", "events")),
@@ -227,7 +227,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # use cases
     "machine learning": ("deep learning", "neural network", "neural networks", "scikit-learn", "sklearn", "tensorflow", "pytorch", "keras",
                          "trained model", "trained models", "ml model", "ml models", "model inference", "inference", "feature store",
-                         "computer vision", "nlp", "natural language processing"),
+                         "computer vision", "nlp", "natural language processing", "large language model", "large language models",
+                         "language model", "language models", "generative ai", "genai", "embeddings", "rag"),
     "data pipeline": ("etl", "data engineering", "data warehouse"),
     "real-time": ("instant messaging", "messaging app", "server-sent events", "long polling", "presence indicators", "typing indicators"),
     "microservices": ("small services", "independent services", "service-oriented", "distributed systems"),
@@ -1247,7 +1248,8 @@ _REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|shoul
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
 #: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
 CAREER_TOPICS: tuple[str, ...] = (
-    "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "job application",
+    "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "my resume",
+    "my cv", "résumé", "résumés", "a resume", "job application",
     "job applications", "job offer", "job offers", "job hunt", "job hunting", "job search", "negotiate", "negotiating", "negotiation",
     "pay raise", "a raise", "promotion", "promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
     "candidate", "candidates", "linkedin", "portfolio", "my boss", "my manager", "engineering manager", "hiring manager",
