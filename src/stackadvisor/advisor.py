@@ -193,10 +193,11 @@ class AdvisorCore:
         self.knowledge = knowledge_mod.load(table=self.settings.table)
         self._ready = threading.Lock()
         self._retriever: Any = None
-        self._writer: Any = None
-        from .llm import get_writer  # light: backends import their SDKs only when used
+        self._writer_obj: Any = None
+        if not _is_offline(self.settings.llm):
+            from .llm import get_writer  # light: backends import their SDKs only when used
 
-        self._writer = get_writer(self.settings)
+            self._writer_obj = get_writer(self.settings)  # a bad spec or a missing key fails here, at construction
 
     # -------------------------------------------------------------------------------- plumbing
 
@@ -205,8 +206,18 @@ class AdvisorCore:
         return self.knowledge.table
 
     @property
+    def _writer(self) -> Any:
+        """The LLM writer (llm.get_writer). The offline one is only made when something asks for it: a one-shot
+        offline `stackadvisor ask` never does, so it never imports llm.py and its prompts."""
+        if self._writer_obj is None:
+            from .llm import get_writer
+
+            self._writer_obj = get_writer(self.settings)
+        return self._writer_obj
+
+    @property
     def backend(self) -> str:
-        return self._writer.name
+        return "offline" if self._writer_obj is None else self._writer_obj.name
 
     def retriever(self):  # noqa: ANN201 - retrieve.Retriever
         """The retriever, building the built-in index on first use."""
@@ -234,7 +245,7 @@ class AdvisorCore:
         intent = rules.classify(question, table, needs)
         query = question
         condensed = None
-        if history and self._writer.name != "offline":
+        if history and self.backend != "offline":
             # LLM path only: one short call rewrites the follow-up into a standalone question (the raw one on failure)
             condensed = self._writer.condense(question, history)
         if history:
@@ -296,7 +307,7 @@ class AdvisorCore:
             return
         ctx = self.prepare(text, history, previous, last_languages)
         offline = compose(ctx)
-        if self._writer.name == "offline":
+        if self.backend == "offline":
             for piece in _pieces(offline.text):
                 yield piece
             yield self._finish(ctx, offline.text, offline.sources, started, [], 0, "offline")
@@ -352,6 +363,12 @@ class AdvisorCore:
             if text:
                 previous = rules.extract_needs(text, self.table, previous)
         return turns, previous
+
+
+def _is_offline(llm: str | None) -> bool:
+    """Whether an llm spec names the offline writer, as llm.get_writer reads it ("", "offline", "offline:...")."""
+    kind = (llm or "offline").strip().partition(":")[0]
+    return kind.strip().lower() in ("offline", "")
 
 
 def _make_advisor() -> type:
