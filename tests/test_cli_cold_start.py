@@ -22,3 +22,28 @@ def test_version_flag_prints_the_version():
     p = subprocess.run([sys.executable, "-m", "stackadvisor.cli", "--version"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout == f"stackadvisor {version('stackadvisor')}\n"
+
+
+def test_offline_ask_does_not_import_the_llm_layer(built_home):
+    """A one-shot offline `ask` writes with compose.py alone: llm.py, prompts.py and the LLM SDKs stay unimported,
+    and the answer and its backend are the same as through an explicitly offline Advisor."""
+    import os
+
+    code = ("import sys; from stackadvisor.cli import main; rc = main(['ask', 'Is Go faster than Python?']); "
+            "print('LOADED', sorted(m for m in ('stackadvisor.llm', 'stackadvisor.prompts', 'openai', 'langchain_openai', 'gradio') "
+            "if m in sys.modules)); sys.exit(rc)")
+    env = {**os.environ, "STACKADVISOR_HOME": str(built_home), "NO_COLOR": "1"}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "LOADED []"
+    assert "backend: offline" in p.stdout
+
+
+def test_backend_and_writer_of_an_offline_advisor(built_home):
+    from stackadvisor.advisor import AdvisorCore
+    from stackadvisor.llm import OfflineWriter
+
+    for spec in (None, "offline", " Offline ", "offline:anything"):
+        advisor = AdvisorCore(llm=spec, home=built_home)
+        assert advisor.backend == "offline"
+        assert isinstance(advisor._writer, OfflineWriter) and advisor.backend == "offline"
