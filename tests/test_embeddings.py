@@ -135,3 +135,41 @@ def test_token_sorted_windows_keep_input_order(local_embeddings, monkeypatch):
     windowed = local_embeddings.embed_array(texts)
     single = np.stack([local_embeddings.embed_array([t])[0] for t in texts])
     assert np.abs(windowed - whole).max() < 1e-5 and np.abs(single - whole).max() < 1e-5
+
+
+def test_fused_graph_gives_the_exported_graphs_vectors(local_embeddings):
+    """fuse_graph swaps the exporter's op-by-op attention/GELU for onnxruntime's fused kernels: same vectors."""
+    from stackadvisor.embeddings import LocalModel, fuse_graph, model_file
+
+    local_embeddings.embed_query("warm up")
+    assert local_embeddings.fused
+    ops = _op_types(fuse_graph(model_file()[0].read_bytes()))
+    assert ops.count("Attention") == 6 and ops.count("BiasGelu") == 6
+    assert "Softmax" not in ops and "Erf" not in ops and "IsNaN" not in ops
+    stock = LocalModel(home=local_embeddings.home, fused=False)
+    texts = TEXTS + [f"sentence {i} about Go, Rust and Python services " * (i % 9 + 1) for i in range(40)]
+    a, b = local_embeddings.embed_array(texts), stock.embed_array(texts)
+    assert np.abs(a - b).max() < 1e-5
+    assert float((a * b).sum(axis=1).min()) > 0.99999
+
+
+def test_unexpected_graph_runs_unfused(tmp_path, monkeypatch):
+    import stackadvisor.embeddings as E
+
+    def boom(data):
+        raise E._NoMatch("not the expected layout")
+
+    monkeypatch.setattr(E, "fuse_graph", boom)
+    model = E.LocalModel(home=tmp_path)
+    v = model.embed_query("What is Rust's learning curve?")
+    assert len(v) == DIMENSIONS and abs(np.linalg.norm(v) - 1) < 1e-5
+    with pytest.raises(E._NoMatch):
+        E.fuse_graph(b"")
+
+
+def _op_types(data: bytes) -> list[str]:
+    from stackadvisor.embeddings import _onnx_model_class
+
+    m = _onnx_model_class()()
+    m.ParseFromString(data)
+    return [n.op_type for n in m.graph.node]
