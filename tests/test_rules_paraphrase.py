@@ -273,3 +273,8 @@ def test_adverb_and_model_wording():
     assert "data-ml" in needs("A retrieval service in front of a large language model.").use_cases
     assert intent("Can you proofread my résumé for a Go job?").kind == "out_of_scope"
     assert intent("Let's resume: which is faster, Go or Rust?").kind == "compare"
+
+
+def test_words_that_are_only_sometimes_about_careers_do_not_make_a_question_off_topic():
+    assert intent("Go and Rust are our candidates. Thoughts?").kind == "compare"
+    assert intent("We're building a portfolio tracker with promotion emails; which language should we use?").kind != "out_of_scope"

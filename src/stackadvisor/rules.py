@@ -1251,8 +1251,8 @@ CAREER_TOPICS: tuple[str, ...] = (
     "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "my resume",
     "my cv", "résumé", "résumés", "a resume", "job application",
     "job applications", "job offer", "job offers", "job hunt", "job hunting", "job search", "negotiate", "negotiating", "negotiation",
-    "pay raise", "a raise", "promotion", "promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
-    "candidate", "candidates", "linkedin", "portfolio", "my boss", "my manager", "engineering manager", "hiring manager",
+    "pay raise", "a raise", "get promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
+    "job candidate", "job candidates", "linkedin", "my boss", "my manager", "engineering manager", "hiring manager",
 )
 _CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
 _CAREER_LANG_ASK = re.compile(
