@@ -278,3 +278,10 @@ def test_adverb_and_model_wording():
 def test_words_that_are_only_sometimes_about_careers_do_not_make_a_question_off_topic():
     assert intent("Go and Rust are our candidates. Thoughts?").kind == "compare"
     assert intent("We're building a portfolio tracker with promotion emails; which language should we use?").kind != "out_of_scope"
+
+
+def test_a_synonym_implies_only_what_its_keyword_implies():
+    # "development speed" is about delivery (Rust's con: slower development), not how fast the program runs
+    n = needs("Development speed is what we care about.")
+    assert "fast-delivery" in n.constraints and "speed" not in n.priorities
+    assert "speed" in needs("Every microsecond counts for our service.").priorities

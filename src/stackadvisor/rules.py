@@ -510,6 +510,7 @@ class _Vocab:
     rel_rx: _Finder  # "less expressive than", "more expressive than": comparisons the article makes in a pro or con line
     rel_map: dict[str, list[tuple[str, str, int, str, Item]]]  # adjective -> (language, other, sign, kind, item)
     qty_rx: _Finder  # "has almost no packages", "offers tons of libraries"
+    syn_canon: dict[str, str]  # synonym phrase -> the table keyword it stands for
     item_bags: list[tuple[frozenset[str], list[tuple[str, str, Item]], int]]  # content-word stems of an article line, its owners, its length
     qty_map: dict[str, str]  # counted noun -> criterion ("packages" -> ecosystem, as "more packages" is better on it)
 
@@ -769,8 +770,12 @@ def _build_vocab(table: Table) -> _Vocab:
     rel_first = {d: [0] for d in ("less", "more")} if rel_map else {}
     rel_rx = _Finder(rf"(?P<dir>less|more)\s+(?P<adj>{_alt(rel_map)})\s+than\b", rel_first) if rel_map else _Finder("", {})
     # everyday wording for the table's keywords: a synonym means what its canonical keyword means here
+    syn_canon: dict[str, str] = {}
     for canon, phrases in SYNONYMS.items():
         ck = _key(canon)
+        for p in phrases:
+            if ck in need_map and _key(p) not in need_map:
+                syn_canon[_key(p)] = canon
         for mp in (need_map, crit_map, topic_map, cmp_map, sup_map):
             if ck in mp:
                 for p in phrases:
@@ -850,6 +855,7 @@ def _build_vocab(table: Table) -> _Vocab:
         rel_rx=rel_rx,
         rel_map=rel_map,
         qty_rx=qty_rx,
+        syn_canon=syn_canon,
         item_bags=item_bags,
         qty_map=qty_map,
     )
@@ -1134,7 +1140,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     dropped.discard(tid)
                     if kind in ("use_case", "constraint"):
                         (uc if kind == "use_case" else cons).add(tid)
-                        implied = _implied_criteria(m.group(0), v)
+                        implied = _implied_criteria(v.syn_canon.get(_key(m.group(0)), m.group(0)), v)  # a synonym implies what its keyword does
                         if kind == "constraint":  # CPU-bound work is a need for speed: the article's cons say so
                             implied += [c for c in v.constraint_crit.get(tid, ()) if c not in implied and c not in dropped]
                         for cid in implied:
