@@ -302,7 +302,8 @@ class LocalModel:
     def __init__(self, home: Path | None = None, batch_size: int = BATCH_SIZE, threads: int | None = None, fused: bool = True) -> None:
         self.home = Path(home) if home else None
         self.batch_size = batch_size
-        self.threads = threads
+        self.threads = threads  # cores a many-text embed_array uses (one batch per core); default min(2, cpus)
+        self._pool: Any = None
         self.fused = fused  # run the graph with fused attention/GELU (fuse_graph); False = the file as exported
         self._session: Any = None
         self._tokenizer: Any = None
@@ -327,7 +328,10 @@ class LocalModel:
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # no length: pad to the longest in the batch
             opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads or max(1, min(2, os.cpu_count() or 1))
+            # One thread per run: the ops of a batch this small parallelise poorly (the second intra-op thread
+            # mostly waits at barriers, and stalls the op whenever a neighbour preempts it), so many texts
+            # run one batch per core instead (embed_array), which costs ~10% less CPU for the same vectors.
+            opts.intra_op_num_threads = 1
             opts.inter_op_num_threads = 1
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -357,11 +361,24 @@ class LocalModel:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
+    def _workers(self) -> Any:
+        """The threads that run batches side by side (onnxruntime releases the GIL while it runs); None on one core."""
+        cores = self.threads or max(1, min(2, os.cpu_count() or 1))
+        if cores <= 1:
+            return None
+        with self._lock:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=cores, thread_name_prefix="stackadvisor-embed")
+            return self._pool
+
     def embed_array(self, texts: list[str]) -> np.ndarray:
         """Embed many texts: float32 array [len(texts), 384], rows in input order.
 
         Up to SORT_WINDOW texts are tokenised at once and sorted by their token count; each batch of batch_size
-        is then cut to its own longest input, so padding costs little (vectors are the same either way)."""
+        is then cut to its own longest input, so padding costs little (vectors are the same either way). With
+        more than one batch, the batches run on one thread per core."""
         import numpy as np
 
         texts = [t if isinstance(t, str) else str(t) for t in texts]
@@ -375,10 +392,19 @@ class LocalModel:
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             lengths = mask.sum(axis=1)
             order = np.argsort(lengths, kind="stable")
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
+            batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+
+            def run(idx: np.ndarray, w: int = w, ids: np.ndarray = ids, mask: np.ndarray = mask, lengths: np.ndarray = lengths) -> None:
                 n = max(1, int(lengths[idx].max()))
                 out[w + idx] = self._forward(ids[idx, :n], mask[idx, :n])
+
+            pool = self._workers() if len(batches) > 1 else None
+            if pool is None:
+                for idx in batches:
+                    run(idx)
+            else:
+                for future in [pool.submit(run, idx) for idx in batches]:
+                    future.result()
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
