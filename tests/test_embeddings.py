@@ -173,3 +173,16 @@ def _op_types(data: bytes) -> list[str]:
     m = _onnx_model_class()()
     m.ParseFromString(data)
     return [n.op_type for n in m.graph.node]
+
+
+def test_fused_graph_is_cached_and_a_damaged_cache_is_rewritten(tmp_path):
+    from stackadvisor.embeddings import LocalModel
+
+    first = LocalModel(home=tmp_path)
+    v = first.embed_query("Which backend for a chat server?")
+    cached = tmp_path / "cache" / "model-fused.onnx"
+    assert cached.is_file() and (tmp_path / "cache" / "model-fused.json").is_file()
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated: onnxruntime cannot load it
+    second = LocalModel(home=tmp_path)
+    assert np.abs(second.embed_query_array("Which backend for a chat server?") - np.asarray(v)).max() < 1e-6
+    assert cached.stat().st_size > 1_000_000  # rewritten
