@@ -148,3 +148,18 @@ def test_use_case_words_lift_the_languages_the_table_ties_to_them(retriever):
     assert retriever.topical_languages(question) == {"Rust"}
     assert "rust" in [p.section for p in retriever.search(question, k=4)]
     assert retriever.topical_languages("What is the capital of France?") == frozenset()
+
+
+@pytest.mark.parametrize("question", ["What are the downsides of Go?", "What is Python known for?", "Tell me about Rust's weaknesses.",
+                                      "Which strengths does the article give Node.js?"])
+def test_questions_without_a_criterion_rank_the_language_section_above_its_table_row(retriever, question):
+    """A table row holds only the four cells: a question about pros, cons or use cases wants the prose first."""
+    got = retriever.search(question, k=4)
+    assert got[0].kind != "row", [(p.id, round(p.score, 3)) for p in got]
+    assert any(p.kind == "row" for p in got), "the row of the one language named is still among the passages"
+
+
+@pytest.mark.parametrize("question", ["How fast is Go?", "Is Rust hard to learn?", "How big is the Node.js ecosystem?"])
+def test_questions_about_a_cell_keep_the_row_on_top(retriever, question):
+    got = retriever.search(question, k=4)
+    assert got[0].kind == "row", [(p.id, round(p.score, 3)) for p in got]

@@ -105,6 +105,16 @@ def _topic_matchers(knowledge: Knowledge) -> list[tuple[re.Pattern[str], frozens
     return out
 
 
+def _criteria_matcher(knowledge: Knowledge) -> re.Pattern[str]:
+    """Any word of the table's criteria (keywords, comparatives, superlatives, labels, levels): a question without
+    one is not about a table cell (a language's drawbacks, frameworks, what it is good for)."""
+    words: set[str] = set()
+    for c in knowledge.table.criteria.values():
+        words.update((c.label, *c.keywords, *c.nouns, *c.better, *c.worse, *c.best, *c.worst, *c.adjectives, *c.scale))
+    alt = "|".join(re.escape(w) for w in sorted((w for w in words if w), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+
+
 def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
     langs = tuple(x for x in str(meta.get("languages", "")).split(",") if x)
     return Passage(
@@ -132,6 +142,7 @@ class Retriever:
         self._row_slugs: dict[str, str] = {}
         self.builtin = BUILTIN  # the store key of the built-in index (another one with a user table)
         self._topics: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        self._criteria: re.Pattern[str] | None = None
         if knowledge is not None:
             from .ingest import builtin_kb
             from .knowledge import slug
@@ -139,6 +150,7 @@ class Retriever:
             self._row_slugs = {name: slug(name) for name in knowledge.table.names}
             self.builtin = builtin_kb(knowledge)
             self._topics = _topic_matchers(knowledge)
+            self._criteria = _criteria_matcher(knowledge)
 
     def _key(self, kb: str) -> str:
         return self.builtin if kb == BUILTIN else kb
@@ -187,19 +199,23 @@ class Retriever:
             languages = detect_languages(query, self.knowledge) if self.knowledge is not None else ()
         named = set(languages)
         topical = self.topical_languages(query)
+        # A table row ("Rust: Speed Extremely High, ...") answers questions about its cells only: without a criterion
+        # word in the question its language boost would put it above the language's own section.
+        cells = self._criteria is None or bool(self._criteria.search(query))
         vector = embed_query_array(self.embeddings, query)
         seen: dict[str, Passage] = {}
         for kb in self.kbs:
             for hit in self._hits(kb, vector, k * CANDIDATES_PER_RESULT):
                 langs = [x for x in str(hit.metadata.get("languages", "")).split(",") if x]
-                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, self._boost(langs, named, topical))
+                boost = self._boost(langs, named, topical) if cells or hit.metadata.get("kind") != "row" else 0.0
+                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, boost)
                 key = str(hit.metadata.get("hash") or f"{kb}:{hit.id}")  # the same text from two kbs counts once
                 if key not in seen or seen[key].score < p.score:
                     seen[key] = p
         if len(named) == 1 and BUILTIN in self.kbs:
             row_id = f"row:{self._row_slugs.get(next(iter(named)), '')}"
             if not any(p.kb == BUILTIN and p.id == row_id for p in seen.values()):
-                row = self._row(row_id, np.asarray(vector, dtype=np.float32), named, topical)
+                row = self._row(row_id, np.asarray(vector, dtype=np.float32), named if cells else set(), topical if cells else frozenset())
                 if row is not None:
                     seen.setdefault(str(row.id), row)
         ranked = sorted(seen.values(), key=lambda p: (-p.score, p.kb != BUILTIN, p.id))
