@@ -40,7 +40,13 @@ EXAMPLES = {
         examples:
           stackadvisor serve                       # http://127.0.0.1:7860
           stackadvisor serve --port 8000 --llm openai:gpt-4o-mini
-          STACKADVISOR_AUTH=alice:secret stackadvisor serve --host 0.0.0.0""",
+          STACKADVISOR_AUTH=alice:secret stackadvisor serve --host 0.0.0.0
+
+        limits (environment variables):
+          STACKADVISOR_AUTH=user:password      basic auth on every route but /healthz (OpenAI clients: the password as key)
+          STACKADVISOR_RATE_LIMIT=120/minute   per client address on /v1 and /api; the UI's events get 4x
+          STACKADVISOR_CONCURRENCY=4           answers computed at once; STACKADVISOR_QUEUE=64 may wait, then 503 busy
+          STACKADVISOR_TRUSTED_PROXIES=10.0.0.5  behind a load balancer: believe its X-Forwarded-For""",
     "eval": """\
         examples:
           stackadvisor eval                        # offline backend, built-in cases, report in evals/reports/latest
