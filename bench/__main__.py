@@ -61,6 +61,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     by = {r["name"]: r for r in results if "error" not in r}
     fig, axes = plt.subplots(1, 3, figsize=(17, 5.5), gridspec_kw={"width_ratios": [1.5, 1, 1]})
@@ -76,7 +77,9 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
             except (IndexError, ValueError):
                 continue
             margin = r["ratio"] / bar if t.startswith(">") else bar / r["ratio"]
-            labels.append(f"{res['name']}: {r['metric'][:38]}\n{r['ratio']:.3g}x (target {t})")
+            metric = r["metric"].split(" — ")[0]
+            metric = metric if len(metric) <= 46 else metric[:45] + "…"
+            labels.append(f"{res['name']}: {metric}\n{r['ratio']:.3g}x (target {t})")
             values.append(margin)
             colours.append("#2e7d32" if r["ok"] else "#c62828")
     ypos = range(len(values))
@@ -85,6 +88,9 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     ax.set_yticks(list(ypos), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}x"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xticks([t for t in (0.5, 1, 2, 5, 10, 20) if t <= max(values + [1]) * 1.5 and t >= min(values + [1]) / 1.5])
     ax.set_xlabel("margin over the target (1 = on the bar; > 1 met, < 1 missed; log scale)")
     ax.set_title("Targets, as ratios against named baselines")
 
