@@ -1,0 +1,23 @@
+"""The deterministic rules layer: pure functions over the comparison table. No I/O, typed results.
+
+    text ──read.extract_needs──▶ Needs ──score.score──▶ Ranking (scores + breakdown + recommendation + flip)
+    text ──read.classify───────▶ Intent (what kind of answer the turn wants)
+    text ──check.check─────────▶ list[Check]  (claims about the languages, each with verdict and evidence)
+
+One module per stage: `types` (the records), `vocab` (the compiled lexicon of a Table and the text primitives
+every stage shares), `read`, `score`, `check`. Everything here reads the Table (knowledge.py) and nothing else,
+so a user's own table (new languages, new criteria with their own scales) works without code changes.
+This module is the facade: import from `stackadvisor.rules`.
+"""
+
+from .check import check, check_recommendation
+from .read import classify, extract_needs
+from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
+from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
+from .vocab import _rephrase, _strip_injection, _vocab  # noqa: F401 - used by tests and the ingest filter
+
+__all__ = [
+    "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",
+    "Check", "Contribution", "Flip", "Intent", "IntentKind", "Needs", "Ranking", "Score", "Verdict",
+    "check", "check_recommendation", "classify", "extract_needs", "score",
+]

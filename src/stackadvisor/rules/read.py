@@ -1,0 +1,464 @@
+"""Reading a user turn: the needs it states (extract_needs) and the kind of answer it wants (classify)."""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge import Table
+from .types import (
+    Intent,
+    Needs,
+    OFF_TOPIC,
+)
+from .vocab import (
+    _DROP_RX,
+    _Ent,
+    _QWORD,
+    _STRONG_RX,
+    _TOKEN_RX,
+    _Vocab,
+    _WEAK_KEYS,
+    _alt,
+    _clean_markdown,
+    _entities,
+    _is_question,
+    _key,
+    _lc,
+    _rephrase,
+    _sentences,
+    _strip_injection,
+    _vocab,
+    _words_rx,
+)
+
+
+# ============================================================================================ extract_needs
+
+_NEED_CLAUSE = re.compile(r"[,;:.!?]|(?<!anything)(?<!everything)(?<!\ball)(?<!\bnothing)\s(?:but|however|though|although|whereas|while|as\s+long\s+as|so\s+long\s+as|and\s+now|instead)\s", re.I)
+_NEAR_NEG = re.compile(r"(?:\b(?:not|no|never|without|isn't|aren't|don't|doesn't|won't|hardly|nothing)\b|n't\b)(?!\s+(?:only|just)\b)(?:\s+(?:a|an|the|any|really|very|so|too|that|much|particularly|need|needs|very|be|being|quite|do|doing|have|having|"
+    r"build|building|include|including|offer|offering|support|supporting|more|longer|plan\s+on|planning\s+on|use|using|going\s+to\s+(?:do|have|build|need))\b)*\s*$", re.I)
+_SKILL_PRE = re.compile(
+    r"(?:\b(?:know|knows|knew|knowing|experience\s+(?:with|in)|experienced\s+(?:with|in)|familiar\s+with|background\s+in|"
+    r"proficient\s+(?:in|with)|comfortable\s+(?:with|in)|fluent\s+in|expertise\s+in|skilled\s+in|good\s+at|works?\s+in|"
+    r"worked\s+(?:in|with)|writes?|wrote|written\s+in|codes?\s+in|programs?\s+in|(?:we|i|team)\s+(?:already\s+)?(?:use|uses|used)|"
+    r"(?:we're|we\s+are|i'm|i\s+am|team\s+is|team's|shop\s+is)(?:\s+(?:all|mostly|an?|mainly|big|heavy|only))*|"
+    r"(?:stack|codebase|backend)\s+is(?:\s+(?:in|all|mostly))?|(?:devs|developers|engineers|people|folks)\s+(?:in|with|who\s+know))"
+    r"(?:\s+(?:some|a\s+lot\s+of|lots\s+of|mostly|only|mainly|well|already|plenty\s+of|modern|the|a\s+little|a\s+bit\s+of))*\s*$)", re.I)
+_SKILL_POST = re.compile(r"^(?:\s*'s)?\s+(?:shop|team|developers?|devs|engineers|programmers|people|folks|background|experience|expertise|codebase|house|skills|monolith|stack|veterans|experts|people)\b", re.I)
+_SKILL_NEG = re.compile(r"\b(?:don't|doesn't|do\s+not|does\s+not|no\s+one|nobody|never|not|no|none\s+of\s+us|zero|without)\b[^,.;]*$", re.I)
+_SKILL_VOICE = re.compile(r"\b(?:we|we're|our|us|i|i'm|my|team|know|knows|experience|familiar|background|shop|developers|devs|engineers|built|use|using)\b", re.I)
+_OWN_VOICE = re.compile(r"\b(?:we|we're|our|us|i'm|team|know|knows|experience|familiar|background)\b", re.I)
+_FRAMEWORK_TALK = re.compile(r"\b(?:framework|frameworks|library|libraries|is\s+an?)\b", re.I)
+_EXCL_PRE = re.compile(
+    r"(?:\b(?:not|no|anything\s+but|anything\s+except|everything\s+but|but\s+not|without|except|excluding|exclude|avoid|"
+    r"rule\s+out|ruled\s+out|rules\s+out|forget(?:\s+about)?|drop|skip|ditch|no\s+more|hate|besides|other\s+than|apart\s+from|"
+    r"(?:can't|cannot|can\s+not|won't|don't\s+want\s+to|do\s+not\s+want\s+to|mustn't|shouldn't|not\s+allowed\s+to|aren't\s+allowed\s+to|"
+    r"can't\s+use|don't|do\s+not|won't|never)\s+(?:use|do|go\s+with|pick|choose|touch|have|want|consider|run)|don't\s+want|do\s+not\s+want)"
+    r")\s+(?:(?:the|any|using|with|of|about)\s+)?$", re.I)
+_EXCL_POST = re.compile(
+    r"^(?:\s*'s)?\s+(?:is|are)\s+(?:(?:totally|completely|definitely|also)\s+)?(?:out|not\s+an\s+option|not\s+allowed|off\s+the\s+table|ruled\s+out|"
+    r"a\s+no[\s\-]?go|banned|forbidden|not\s+possible|excluded|not\s+on\s+the\s+table)\b|^\s+(?:isn't|aren't)\s+(?:an\s+option|allowed|possible)\b", re.I)
+_UNEXCL_POST = re.compile(r"^\s+(?:is|are)\s+(?:(?:actually|now|also)\s+)?(?:fine|ok|okay|allowed|back\s+on\s+the\s+table|an\s+option(?:\s+again)?|possible)\b", re.I)
+_UNEXCL_PRE = re.compile(r"\b(?:reconsider|include|allow|bring\s+back)\s+$", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor|&|/|as\s+well\s+as|and\s+also|or\s+even))\s*(?:(?:the|even)\s+)?$", re.I)
+
+
+_NEED_VERB = re.compile(r"\b(?:is|are|matters?|needs?|must|should|has|have|counts?|was|were|'s)\b|'s\b", re.I)
+_NEED_AND = re.compile(r"\s+and\s+", re.I)
+
+
+def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    out, start = [], lo
+    for m in _NEED_CLAUSE.finditer(text, lo, hi):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if hi > start:
+        out.append((start, hi))
+    split: list[tuple[int, int]] = []
+    for a, b in out:
+        cur = a
+        for m in _NEED_AND.finditer(text, a, b):
+            if _NEED_VERB.search(text, cur, m.start()) and _NEED_VERB.search(text, m.end(), b):
+                split.append((cur, m.start()))
+                cur = m.end()
+        split.append((cur, b))
+    return split
+
+
+_MORE_THAN = re.compile(r"\b(?:(?:matters?|is|are|counts?|weighs?)\s+(?:much\s+|far\s+|a\s+lot\s+|way\s+|even\s+)?(?P<dir>more|less)(?:\s+important)?\s+(?:to\s+us\s+)?than|(?:over|rather\s+than|instead\s+of|before))\b")
+
+
+def _implied_criteria(phrase: str, v: _Vocab) -> list[str]:
+    """Criteria named inside a use-case phrase: "high-performance" -> speed ("ship fast" is not: an adjective)."""
+    out = []
+    for w in _TOKEN_RX.findall(_lc(phrase)):
+        cid = v.crit_map.get(w)
+        if cid and cid not in out and w not in v.table.criteria[cid].adjectives:
+            out.append(cid)
+    return out
+
+
+def _weights(lc: str, clauses: list[tuple[int, int]]) -> list[tuple[int, float, bool]]:
+    """Intensity cues as (position, weight); weight 1.0 strong, 0.3 weak."""
+    cues = []
+    for m in _STRONG_RX.finditer(lc):
+        k = _key(m.group(0))
+        cues.append((m.start(), 0.3 if k in _WEAK_KEYS else 1.0))
+    return cues
+
+
+def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Needs:
+    """The needs stated in one user turn, merged over the conversation so far (`previous`).
+
+    Later turns add to earlier ones; an explicit change of mind ("forget the libraries", "not real-time after
+    all", "we don't care about ease of learning") removes what it names."""
+    v = _vocab(table)
+    prev = previous or Needs()
+    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
+    lc = _lc(text)
+    pri = dict(prev.priorities)
+    uc, cons = set(prev.use_cases), set(prev.constraints)
+    skills, excl, dropped = set(prev.skills), set(prev.excluded), set(prev.dropped)
+    mentioned, outside = list(prev.mentioned), list(prev.outside)
+    turn_pri: dict[str, float] = {}
+    ents = _entities(text, v, lc)
+    for e in ents:
+        if e.outside:
+            if e.name not in outside:
+                outside.append(e.name)
+        elif e.name not in mentioned:
+            mentioned.append(e.name)
+    last_said: list[tuple[str, str]] = []
+    for s0, s1 in _sentences(lc):
+        sentence = lc[s0:s1]
+        question = _is_question(sentence)
+        clauses = _clauses(lc, s0, s1)
+        cues = _weights(lc[s0:s1], clauses)
+        cues = [(p + s0, w) for p, w in cues]
+        carry: float | None = None
+        crit_hits: list[tuple[int, str]] = []
+        said: list[tuple[str, str]] = []  # needs this sentence named, for a bare "Not needed anymore." after it
+        asks_only = question and not _NEED_VOICE.search(sentence) and not cues and not any(
+            k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
+        for c0, c1 in clauses:
+            clause = lc[c0:c1]
+            drop = _DROP_RX.search(clause) is not None
+            hits = [m for m in v.need_rx.finditer(lc, c0, c1)]
+            local = [(p, w) for p, w in cues if c0 <= p < c1]
+            if not hits:
+                if local and not drop:
+                    carry = max(w for _, w in local) if any(w == 1.0 for _, w in local) else local[0][1]
+                continue
+            for m in hits:
+                negated = drop or bool(_NEAR_NEG.search(lc[max(c0, m.start() - 40):m.start()]))
+                for kind, tid in v.need_map.get(_key(m.group(0)), []):
+                    said.append((kind, tid))
+                    if negated:
+                        dropped.add(tid)
+                        if kind == "criterion":
+                            pri.pop(tid, None)
+                            turn_pri.pop(tid, None)
+                        elif kind == "use_case":
+                            uc.discard(tid)
+                        else:
+                            cons.discard(tid)
+                        continue
+                    if kind == "criterion" and asks_only:
+                        continue
+                    dropped.discard(tid)
+                    if kind in ("use_case", "constraint"):
+                        (uc if kind == "use_case" else cons).add(tid)
+                        implied = _implied_criteria(v.syn_canon.get(_key(m.group(0)), m.group(0)), v)  # a synonym implies what its keyword does
+                        if kind == "constraint":  # CPU-bound work is a need for speed: the article's cons say so
+                            implied += [c for c in v.constraint_crit.get(tid, ()) if c not in implied and c not in dropped]
+                        for cid in implied:
+                            if cid not in pri and not asks_only:
+                                pri[cid] = turn_pri[cid] = 0.6
+                                dropped.discard(cid)
+                                crit_hits.append((m.start(), cid))
+                    else:
+                        if local:
+                            w = min(local, key=lambda pw: abs(pw[0] - m.start()))[1]
+                            explicit = True
+                        elif carry is not None:
+                            w, explicit = carry, True
+                        else:
+                            w, explicit = 0.6, False
+                        if tid in turn_pri:
+                            w = max(turn_pri[tid], w)
+                        elif not explicit:
+                            w = max(pri.get(tid, 0.0), w)
+                        turn_pri[tid] = w
+                        pri[tid] = w
+                        crit_hits.append((m.start(), tid))
+            carry = None
+        if not said and last_said and len(_TOKEN_RX.findall(sentence)) <= 6 and _DROP_RX.search(sentence):
+            for kind, tid in last_said:  # "Real-time? Not needed anymore." drops what the sentence before named
+                dropped.add(tid)
+                if kind == "criterion":
+                    pri.pop(tid, None)
+                    turn_pri.pop(tid, None)
+                else:
+                    (uc if kind == "use_case" else cons).discard(tid)
+        last_said = said
+        for m in _MORE_THAN.finditer(lc, s0, s1):
+            a = [cid for p, cid in crit_hits if p < m.start()]
+            b = [cid for p, cid in crit_hits if p >= m.end()]
+            if a and b and a[-1] != b[0]:
+                hi_c, lo_c = (a[-1], b[0]) if m.group("dir") != "less" else (b[0], a[-1])
+                pri[hi_c] = turn_pri[hi_c] = 1.0
+                pri[lo_c] = turn_pri[lo_c] = min(pri.get(lo_c, 0.3), 0.3)
+        # languages: exclusions, re-inclusions and team skills
+        sent_ents = [e for e in ents if s0 <= e.start < s1 and not e.outside]
+        prev_excl: _Ent | None = None
+        prev_skill: _Ent | None = None
+        for e in sent_ents:
+            c0 = next((a for a, b in clauses if a <= e.start < b), s0)
+            before = lc[c0:e.start]
+            after = lc[e.end:min(s1, e.end + 60)]
+            if _UNEXCL_POST.match(after) or _UNEXCL_PRE.search(before):
+                excl.discard(e.name)
+                continue
+            listed = prev_excl is not None and _LIST_GAP.match(lc[prev_excl.end:e.start])
+            if (_EXCL_PRE.search(before) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after):
+                excl.add(e.name)
+                prev_excl = e
+                continue
+            prev_excl = None
+            skill_listed = prev_skill is not None and _LIST_GAP.match(lc[prev_skill.end:e.start])
+            cue = _SKILL_PRE.search(before) or (_SKILL_POST.match(after) and _OWN_VOICE.search(sentence))
+            if (cue or skill_listed) and not _SKILL_NEG.search(before[-40:]):
+                skills.add(e.name)
+                prev_skill = e
+            else:
+                prev_skill = None
+        voice = bool(_SKILL_VOICE.search(sentence))
+        for m in v.skill_rx.finditer(lc, s0, s1):
+            name = v.skill_map.get(_key(m.group(0)))
+            if name is None or any(e.start <= m.start() < e.end for e in ents):
+                continue
+            c0 = next((a for a, b in clauses if a <= m.start() < b), s0)
+            if _SKILL_NEG.search(lc[c0:m.start()][-40:]):
+                continue
+            if not voice and (question or _FRAMEWORK_TALK.search(sentence)):
+                continue
+            if question and not _OWN_VOICE.search(sentence):
+                continue
+            skills.add(name)
+    for name in excl:
+        skills.discard(name)
+    return Needs(
+        priorities={cid: round(w, 2) for cid, w in pri.items() if cid in table.criteria},
+        use_cases=frozenset(uc),
+        constraints=frozenset(cons),
+        skills=frozenset(skills),
+        excluded=frozenset(excl),
+        mentioned=tuple(mentioned),
+        outside=tuple(outside),
+        dropped=frozenset(dropped - set(pri) - uc - cons),
+    )
+
+
+# ============================================================================================ classify
+
+_GREET_WORDS = frozenset(
+    "hi hello hey heya yo hiya howdy greetings good morning afternoon evening day thanks thank you thx ty cheers bye goodbye see "
+    "ok okay cool great nice awesome perfect there so much a lot again all everyone folks mate very got it helpful that's "
+    "thats was appreciate appreciated later".split())
+_OVERVIEW = re.compile(
+    r"\b(?:summari[sz]e|summary|overview|tl;?dr|recap|key\s+(?:points|takeaways)|main\s+points|gist|what\s+does\s+the\s+article\s+say|"
+    r"what\s+is\s+the\s+article\s+about|compare\s+(?:all|them\s+all|every|each)|all\s+(?:four|4|three|five|the\s+languages|of\s+them|languages)|"
+    r"each\s+(?:language|of\s+them)|every\s+language|whole\s+article|(?:give|show)\s+(?:me\s+)?the\s+(?:table|comparison))\b", re.I)
+_REC = re.compile(
+    r"\b(?:should\s+(?:i|we|my|our|they|one|the|a)\b|which\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest)|to\s+(?:use|pick|choose))|"
+    r"what\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest))|recommend|recommendation|suggest|suggestion|advice|advise|"
+    r"best\s+(?:fit|choice|option|pick|bet)|(?:best|right|better)\s+for\s+(?:us|me|our|my|this|the\s+job|a\s+team)|right\s+(?:choice|language|fit|tool|stack|pick|call|option)|good\s+(?:choice|fit|idea)|"
+    r"help\s+(?:me|us)\s+(?:choose|decide|pick)|(?:go|going)\s+with|what\s+(?:to|do\s+i|do\s+we)\s+(?:use|pick|choose)|"
+    r"(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:building|making|creating|developing|starting|planning|writing|designing)|"
+    r"(?:we|i)\s+(?:need|want|plan|have)\s+to\s+(?:build|make|create|develop|write|pick|choose)|(?:we|i)\s+(?:build|are\s+building)|"
+    r"(?:which|what)\s+(?:language|one|stack|backend|option)(?=\s*(?:then|now)?\s*\?)|our\s+(?:project|app|startup|service|product|backend|use\s+case|needs)|my\s+(?:project|app|startup|service|product|backend|use\s+case)|"
+    r"pick\s+(?:one|for)|choose\s+(?:one|for|between))\b", re.I)
+_REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
+_OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
+#: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
+CAREER_TOPICS: tuple[str, ...] = (
+    "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "my resume",
+    "my cv", "résumé", "résumés", "a resume", "job application",
+    "job applications", "job offer", "job offers", "job hunt", "job hunting", "job search", "negotiate", "negotiating", "negotiation",
+    "pay raise", "a raise", "get promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
+    "job candidate", "job candidates", "linkedin", "my boss", "my manager", "engineering manager", "hiring manager",
+)
+_CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
+_CAREER_LANG_ASK = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack)\b|\b(?:which|what)\s+(?:backend|one)\b"
+    r"|\b(?:should|would|could)\s+(?:i|we|our|the)\s+(?:\w+\s+){0,2}?(?:use|pick|choose|go\s+with|write|build)\b|\brecommend\b")
+
+
+def _off_topic_word(lc: str, v: "_Vocab") -> bool:
+    """An off-topic subject ("frontend", "database") named outside the table's own phrases: "front-end developers"
+    is a team skill and "database engine" a kind of system the table knows, not a question about either subject."""
+    found = [m.span() for m in _OFF_TOPIC.finditer(lc)]
+    if not found:
+        return False
+    shields = [m.span() for rx in (v.skill_rx, v.need_rx) for m in rx.finditer(lc)]
+    return any(not any(a <= x and y <= b for a, b in shields) for x, y in found)
+_OFF_TOPIC_Q = re.compile(
+    r"\b(?:which|what|best|recommend\s+an?)\s+(?:\w+\s+){0,2}?(?:cloud\s+providers?|providers?|hosts?|hosting|databases?|db|frontend|front-end|"
+    r"ui|css|editors?|ides?|laptops?|operating\s+systems?|os|salary|salaries|framework\s+for\s+(?:the\s+|my\s+|our\s+)?(?:ui|frontend))\b")
+#: Cloud and hosting vendors: the article compares languages, not where to run them.
+HOSTING_VENDORS: tuple[str, ...] = (
+    "aws", "amazon web services", "azure", "gcp", "google cloud", "heroku", "vercel", "netlify", "digitalocean", "digital ocean",
+    "fly.io", "render.com", "railway", "cloudflare", "linode", "hetzner", "ovh", "ec2", "lambda", "cloud run", "app engine",
+    "elastic beanstalk", "firebase", "supabase", "oracle cloud", "ibm cloud", "alibaba cloud",
+)
+_VENDOR = _words_rx(HOSTING_VENDORS)
+_HOSTING_Q = re.compile(
+    r"\bwhere\s+(?:\w+\s+){0,3}?(?:host|hosted|hosting|deploy|deployed|deploying|run|put)\b"
+    r"|\bhow\s+(?:\w+\s+){0,3}?(?:host|deploy)\b"
+    r"|\b(?:should|can|could|do|shall)\s+(?:i|we)\s+(?:\w+\s+)?(?:host|deploy)\s+(?:it\s+|this\s+|them\s+)?(?:on|to|in|with|at)\b"
+    r"|\b(?:which|what)(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:(?!for\b|about\b|with\b|in\b|on\b|to\b|language|languages\b|backend\b|stack\b)\w+\s+){0,2}?"
+    r"(?:clouds?|cloud\s+(?:providers?|platforms?|services?|vendors?|hosts?)|hosts?|hosting|providers?|vendors?|regions?|"
+    r"servers?\s+(?:providers?|plans?)|paas|vps|serverless\s+platforms?|(?:deployment|deploy)\s+(?:targets?|options?|platforms?))\b(?![\s\-]*native)"
+    rf"|\b(?:{_VENDOR})\s+(?:or|vs\.?|versus)\s+(?:{_VENDOR})\b"
+    r"|\b(?:which|what|how\s+much)\b(?:[^.?!]|\.(?=\w))*\b(?:cheapest|cheaper|pricing|price|prices|cost|costs|costly|expensive|billing|free\s+tier)\b")
+_LANG_ASK = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack|backend|one)\b"
+    r"|\b(?:should|would|could)\s+(?:i|we)\s+(?:use|pick|choose|go\s+with|write|build)\b|\brecommend\b")
+_IN_SCOPE = re.compile(r"\b(?:backend|back-end|server|server-side|language|languages|api|apis|service|services|runtime)\b")
+_ALT_GAP = re.compile(r"^\s*(?:,|/|or|vs\.?|versus|,\s*or|and)\s*$")
+_BEST_FOR = re.compile(r"\b(?:best|ideal|better|right|good|great|suited|use)\s+(?:\w+\s+)?for\b", re.I)
+_NEED_VOICE = re.compile(r"\b(?:we|us|our|i|my|me|team|need|needs|want|matters?|important|care|priority|critical|crucial|essential|must)\b", re.I)
+_COMPARE = re.compile(r"\b(?:vs\.?|versus|compare|compared|comparison|differences?|differ|than|or|against|between)\b", re.I)
+_VAGUE = re.compile(r"\b(?:best|better|choose|choosing|pick|recommend|suggest|decide|which|language|languages|stack|backend|help|option|options|should|use)\b", re.I)
+_OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
+
+
+def _criteria_in(lc: str, v: _Vocab) -> list[str]:
+    found: list[str] = []
+    for rx, mp in ((v.crit_rx, v.crit_map), (v.cmp_rx, v.cmp_map), (v.sup_rx, v.sup_map)):
+        for m in rx.finditer(lc):
+            t = mp.get(_key(m.group(0)))
+            cid = t[0] if isinstance(t, tuple) else t
+            if cid and cid not in found:
+                found.append(cid)
+    order = list(v.table.criteria)
+    return sorted(found, key=order.index)
+
+
+def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str, ...]:
+    """Table languages offered as alternatives ("Go or Rust", "Java vs Go", "between Node.js and Python")."""
+    out: list[str] = []
+    for a, b in zip(ents, ents[1:]):
+        gap = lc[a.end:b.start]
+        if not _ALT_GAP.match(gap):
+            continue
+        if gap.strip() == "and" and not re.search(r"\b(?:between|choose|choosing|pick|picking|decide|deciding|compare|comparing)\s+(?:\w+\s+){0,2}$", lc[:a.start]):
+            continue
+        for e in (a, b):
+            if not e.outside and e.name not in background and e.name not in out:
+                out.append(e.name)
+    return tuple(out) if len(out) >= 1 and any(e.outside for e in ents) or len(out) >= 2 else ()
+
+
+def _hosting_question(lc: str, cur: Needs) -> bool:
+    """A question about where or how to host, deploy or pay for a service ("Where should I host my Go service?",
+    "Which cloud is cheapest?"), and not also about which language to use: the article covers none of that."""
+    if "?" not in lc and not _QWORD.match(lc):
+        return False
+    for s0, s1 in _sentences(lc):
+        sent = lc[s0:s1]
+        if not _HOSTING_Q.search(sent) or _LANG_ASK.search(sent):
+            continue
+        if re.search(r"\b(?:cheap|cost|pric|expens|billing)", sent) and cur.priorities and not re.search(
+                r"\b(?:host|hosting|deploy|cloud|server|provider|vendor)", sent):
+            continue  # "which is cheaper for us if speed matters?": a need with a cost word, still a language question
+        return True
+    return False
+
+
+def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
+    """Does a sentence without a superlative state a need of the user's own? ("Ramp-up time is everything for
+    us. Which language is easiest?" asks for a pick; "Which language is easiest?" alone asks for a fact.)"""
+    sents, start = [], 0
+    for m in re.finditer(r"[.!?;:\n]+", lc):  # sentences, and the clauses a semicolon or colon sets apart
+        if lc[start:m.start()].strip():
+            sents.append((start, m.start()))
+        start = m.end()
+    if lc[start:].strip():
+        sents.append((start, len(lc)))
+    if len(sents) < 2:
+        return False
+    rest = " ".join(text[a:b] for a, b in sents if v.sup_rx.search(lc, a, b) is None)
+    if not rest.strip() or not (_NEED_VOICE.search(rest) or _STRONG_RX.search(_lc(rest))):
+        return False
+    return not extract_needs(rest, v.table).empty
+
+
+def classify(text: str, table: Table, needs: Needs) -> Intent:
+    """What kind of answer the question wants (see IntentKind)."""
+    v = _vocab(table)
+    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
+    lc = _lc(text).strip()
+    ents = _entities(text, v, _lc(text))
+    langs = tuple(dict.fromkeys(e.name for e in ents if not e.outside))
+    outside = tuple(dict.fromkeys(e.name for e in ents if e.outside))
+    criteria = tuple(_criteria_in(lc, v))
+    cur = extract_needs(text, table)
+    words = re.findall(r"[a-z']+", lc)
+    if not langs and not outside and not criteria and cur.empty and words and all(w in _GREET_WORDS for w in words):
+        return Intent("greeting")
+    if not lc:
+        return Intent("vague")
+    project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
+    voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
+    background = set(cur.excluded) | set(cur.skills)
+    focus = tuple(n for n in langs if n not in background)
+    alternatives = _alternatives(lc, _entities(lc, v, lc), background)
+    if cur.dropped and not focus and not outside:
+        return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
+    rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
+    sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
+    if _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
+                                   and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+        return Intent("out_of_scope", langs)
+    if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
+        return Intent("out_of_scope", langs)
+    if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
+        return Intent("overview", tuple(table.names), criteria)
+    if outside and not langs:
+        if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not re.search(
+                rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I):
+            return Intent("recommend", (), criteria, True)
+        return Intent("out_of_scope", (), criteria)
+    if sup and not project and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
+        return Intent("fact", langs, criteria)
+    if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
+        return Intent("overview", tuple(table.names), criteria)
+    if len(focus) >= 2:
+        if rec_cue or project:
+            return Intent("recommend", langs, criteria, True, candidates=alternatives)
+        return Intent("compare", langs, criteria)
+    if langs and not focus:
+        return Intent("recommend", langs, criteria, True)
+    if len(focus) == 1:
+        if outside and (project or rec_cue or voiced):
+            return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
+        if rec_cue and _REC_ONE.search(lc):
+            return Intent("recommend", langs, criteria, True)
+        if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
+            return Intent("compare", langs, criteria)
+        return Intent("fact", langs, criteria)
+    # no table language named
+    if rec_cue or project or voiced:
+        if not (cur.empty and needs.empty) or project or voiced:
+            return Intent("recommend", (), criteria, True)
+        return Intent("vague", (), criteria)
+    if criteria:
+        return Intent("fact", (), criteria)
+    if _VAGUE.search(lc):
+        return Intent("recommend", (), criteria, True) if not needs.empty and _REC.search(lc) else Intent("vague")
+    return Intent("out_of_scope")
+
+
+# ============================================================================================ score
