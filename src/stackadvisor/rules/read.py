@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
 from ..knowledge import Table
 from .types import (
     Intent,
@@ -262,10 +263,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
 
 # ============================================================================================ classify
 
-_GREET_WORDS = frozenset(
-    "hi hello hey heya yo hiya howdy greetings good morning afternoon evening day thanks thank you thx ty cheers bye goodbye see "
-    "ok okay cool great nice awesome perfect there so much a lot again all everyone folks mate very got it helpful that's "
-    "thats was appreciate appreciated later".split())
+_GREET_WORDS = frozenset(lexicon.phrases("scope", "greet_words"))  # data: rules/lexicon/scope.yaml
 _OVERVIEW = re.compile(
     r"\b(?:summari[sz]e|summary|overview|tl;?dr|recap|key\s+(?:points|takeaways)|main\s+points|gist|what\s+does\s+the\s+article\s+say|"
     r"what\s+is\s+the\s+article\s+about|compare\s+(?:all|them\s+all|every|each)|all\s+(?:four|4|three|five|the\s+languages|of\s+them|languages)|"
@@ -282,13 +280,7 @@ _REC = re.compile(
 _REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
 #: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
-CAREER_TOPICS: tuple[str, ...] = (
-    "interview", "interviews", "interviewing", "interviewer", "interview questions", "cover letter", "cover letters", "my resume",
-    "my cv", "résumé", "résumés", "a resume", "job application",
-    "job applications", "job offer", "job offers", "job hunt", "job hunting", "job search", "negotiate", "negotiating", "negotiation",
-    "pay raise", "a raise", "get promoted", "career advice", "career path", "recruiter", "recruiters", "performance review",
-    "job candidate", "job candidates", "linkedin", "my boss", "my manager", "engineering manager", "hiring manager",
-)
+CAREER_TOPICS = lexicon.phrases("scope", "career_topics")  # data: rules/lexicon/scope.yaml
 _CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
 _CAREER_LANG_ASK = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack)\b|\b(?:which|what)\s+(?:backend|one)\b"
@@ -307,11 +299,7 @@ _OFF_TOPIC_Q = re.compile(
     r"\b(?:which|what|best|recommend\s+an?)\s+(?:\w+\s+){0,2}?(?:cloud\s+providers?|providers?|hosts?|hosting|databases?|db|frontend|front-end|"
     r"ui|css|editors?|ides?|laptops?|operating\s+systems?|os|salary|salaries|framework\s+for\s+(?:the\s+|my\s+|our\s+)?(?:ui|frontend))\b")
 #: Cloud and hosting vendors: the article compares languages, not where to run them.
-HOSTING_VENDORS: tuple[str, ...] = (
-    "aws", "amazon web services", "azure", "gcp", "google cloud", "heroku", "vercel", "netlify", "digitalocean", "digital ocean",
-    "fly.io", "render.com", "railway", "cloudflare", "linode", "hetzner", "ovh", "ec2", "lambda", "cloud run", "app engine",
-    "elastic beanstalk", "firebase", "supabase", "oracle cloud", "ibm cloud", "alibaba cloud",
-)
+HOSTING_VENDORS = lexicon.phrases("scope", "hosting_vendors")  # data: rules/lexicon/scope.yaml
 _VENDOR = _words_rx(HOSTING_VENDORS)
 _HOSTING_Q = re.compile(
     r"\bwhere\s+(?:\w+\s+){0,3}?(?:host|hosted|hosting|deploy|deployed|deploying|run|put)\b"

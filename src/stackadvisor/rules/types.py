@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-
+from . import lexicon
 
 Verdict = Literal["supported", "contradicted", "unsupported"]
 IntentKind = Literal["recommend", "fact", "compare", "overview", "out_of_scope", "vague", "greeting"]
@@ -104,25 +104,13 @@ class Check:
 
 #: Technologies a question may name that the built-in table does not cover. A table row (name, alias or skill)
 #: with one of these names takes it off this list.
-OUTSIDE_TECH: tuple[str, ...] = (
-    "Java", "Spring Boot", "Spring", "Kotlin", "Scala", "Groovy", "Clojure", "PHP", "Laravel", "Symfony", "Ruby on Rails",
-    "Ruby", "Rails", "C#", ".NET", "ASP.NET", "F#", "Visual Basic", "C++", "Objective-C", "Elixir", "Phoenix", "Erlang",
-    "Gleam", "Haskell", "OCaml", "Deno", "Bun", "COBOL", "Fortran", "Perl", "Swift", "Dart", "Julia", "Lua", "Zig", "Nim",
-    "Crystal", "WebAssembly",
-)
+OUTSIDE_TECH = lexicon.phrases("names", "outside_tech")  # data: rules/lexicon/names.yaml
 
 #: Names that are also everyday English words: they count as a language only when capitalised (and not in
 #: "Go ahead"), or when lower-case in a language context ("in go", "go vs rust").
-AMBIGUOUS_NAMES: frozenset[str] = frozenset({
-    "go", "node", "swift", "rails", "spring", "bun", "dart", "crystal", "julia", "phoenix", "elm", "red", "nim", "gleam", "lua",
-})
+AMBIGUOUS_NAMES = frozenset(lexicon.phrases("names", "ambiguous_names"))  # data: rules/lexicon/names.yaml
 
 #: Subjects outside backend-language choice; a question about one of them (and nothing the table covers) is out of scope.
-OFF_TOPIC: tuple[str, ...] = (
-    "salary", "salaries", "pay", "hiring market", "recipe", "weather", "poem", "song", "joke", "story", "movie", "frontend",
-    "front-end", "ui", "ux", "css", "html", "div", "database", "databases", "postgresql", "postgres", "mongodb", "mysql",
-    "redis", "sql", "react or vue", "vue", "angular", "svelte", "ios", "android", "mobile app", "game engine", "excel",
-    "cloud provider", "cloud providers", "hosting provider", "hosting", "cheapest", "pricing", "laptop", "ide", "editor",
-)
+OFF_TOPIC = lexicon.phrases("scope", "off_topic")  # data: rules/lexicon/scope.yaml
 
 #: Keywords that need context to mean a use case / criterion (data keywords are still read from the table).

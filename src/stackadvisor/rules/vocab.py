@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from . import lexicon
 from ..knowledge import Item, Table
 from .types import (
     AMBIGUOUS_NAMES,
@@ -21,110 +22,22 @@ AMBIGUOUS_KEYWORDS: dict[str, str] = {
     "script": r"(?!\s+(?:kiddie)\b)",
 }
 
-_STRONG = (
-    "most important", "more important", "very important", "extremely important", "super important", "really important",
-    "critical", "crucial", "above all", "really", "top priority", "a priority", "our priority", "the priority", "priority",
-    "matters most", "matter most", "care most", "care about most", "care a lot", "essential", "vital", "paramount",
-    "must have", "must-have", "a must", "non-negotiable", "key", "number one", "main concern", "primary concern",
-    "absolutely", "most of all", "first and foremost", "most importantly", "crucially", "above everything",
-    "is everything", "are everything", "means everything", "all that matters", "the only thing that matters", "biggest concern",
-    "main priority", "single most important", "the main thing", "make or break", "make-or-break",
-)
-_WEAK = (
-    "a bit", "a little", "somewhat", "nice to have", "nice-to-have", "would be nice", "slightly", "less important",
-    "not that important", "not so important", "not crucial", "not critical", "not a big deal", "minor", "secondary",
-    "bonus", "matters less", "matter less", "kind of", "sort of", "to some extent", "not essential", "a plus",
-)
-_DROP = (
-    "no longer", "doesn't matter", "does not matter", "don't matter", "do not matter", "doesn't really matter",
-    "don't care", "do not care", "doesn't care", "does not care", "not care", "forget", "drop", "ignore", "never mind",
-    "nevermind", "not important", "isn't important", "is not important", "not a priority", "isn't a priority",
-    "not a concern", "isn't a concern", "not needed", "don't need", "do not need", "doesn't need", "does not need",
-    "not required", "irrelevant", "scratch that", "not an issue", "isn't an issue", "not a factor", "no need for",
-    "aren't important", "are not important", "unimportant", "not relevant", "isn't relevant", "is gone", "are gone",
-    "has gone", "went away", "not anymore", "anymore", "any more", "is out", "are out", "is over", "dropped",
-    # scope changes: a feature taken out of the project
-    "off the table", "scrap", "scrapped", "scrapping", "leave out", "left out", "leaving out", "decided against",
-    "decide against", "not part of", "isn't part of", "no longer part of", "cancelled", "canceled", "cancel",
-    "descoped", "de-scoped", "out of scope", "skip", "skipped", "skipping", "remove", "removed", "removing",
-    "got cut", "was cut", "been cut", "we've cut", "have cut", "no longer a requirement", "not a requirement",
-)
-_PREDICATE_MODS = (
-    "not", "never", "also", "still", "generally", "really", "very", "extremely", "quite", "super", "blazing", "blazingly",
-    "incredibly", "pretty", "fairly", "relatively", "reasonably", "so", "too", "notoriously", "famously", "insanely",
-    "definitely", "certainly", "rather", "considered", "known to be", "much", "truly", "exceptionally", "remarkably",
-)
-_GENERIC_BETTER = ("better", "bigger", "larger", "greater", "richer", "stronger", "superior", "more mature", "broader")
-_GENERIC_BEST = ("best", "biggest", "largest", "richest", "strongest", "greatest", "most mature", "highest")
-_GENERIC_WORST = ("worst", "smallest", "weakest", "poorest", "least mature", "lowest", "tiniest")
-_GENERIC_WORSE = ("worse", "smaller", "weaker", "poorer", "inferior", "narrower", "less mature")
-_POS_TOPIC = (
-    "ideal", "great", "best", "good", "perfect", "excellent", "suited", "well-suited", "well suited", "suitable",
-    "designed", "built", "made", "strong", "solid", "recommended", "go-to", "popular", "fit", "choice", "option", "pick",
-    "excels", "excel", "shines", "shine", "thrives", "dominates", "known", "tailored", "optimised", "optimized", "used",
-    "useful", "works well", "a natural", "superb", "fantastic", "awesome", "amazing", "top", "geared",
-)
-_NEG_TOPIC = (
-    "bad", "poor", "weak", "terrible", "awful", "unsuited", "unsuitable", "inadequate", "struggles", "struggle",
-    "limited", "lacks", "lacking", "lack", "not ideal", "a poor", "a bad", "worst", "no good", "limits", "limit", "limiting",
-    "restricts", "restricted", "restricting", "hinders", "hampers", "constrains", "held back",
-)
+_STRONG = lexicon.phrases("needs", "strong")  # data: rules/lexicon/needs.yaml
+_WEAK = lexicon.phrases("needs", "weak")  # data: rules/lexicon/needs.yaml
+_DROP = lexicon.phrases("needs", "drop")  # data: rules/lexicon/needs.yaml
+_PREDICATE_MODS = lexicon.phrases("claims", "predicate_mods")  # data: rules/lexicon/claims.yaml
+_GENERIC_BETTER = lexicon.phrases("claims", "generic_better")  # data: rules/lexicon/claims.yaml
+_GENERIC_BEST = lexicon.phrases("claims", "generic_best")  # data: rules/lexicon/claims.yaml
+_GENERIC_WORST = lexicon.phrases("claims", "generic_worst")  # data: rules/lexicon/claims.yaml
+_GENERIC_WORSE = lexicon.phrases("claims", "generic_worse")  # data: rules/lexicon/claims.yaml
+_POS_TOPIC = lexicon.phrases("claims", "pos_topic")  # data: rules/lexicon/claims.yaml
+_NEG_TOPIC = lexicon.phrases("claims", "neg_topic")  # data: rules/lexicon/claims.yaml
 
 #: Everyday and domain wording for what a table keyword names, as canonical keyword -> phrases. A phrase takes
 #: over every meaning its canonical keyword has in the loaded table (need, criterion, use case, constraint,
 #: comparative); a canonical keyword the table does not have adds nothing, so a table of one's own is unaffected
 #: unless it uses the same words. Only wording that means the keyword in any backend conversation belongs here.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    # concurrency: many things at once
-    "simultaneous": ("simultaneously", "concurrently", "at the same time", "all at once", "at one time", "in parallel"),
-    "many connections": (
-        *(f"{q} of {n}" for q in ("thousands", "tens of thousands", "hundreds of thousands", "millions", "lots", "a flood", "floods")
-          for n in ("connections", "users", "clients", "devices", "requests", "sessions", "sockets", "players", "sensors", "events")),
-        "open connections", "long-lived connections", "persistent connections", "heavy traffic", "high traffic", "traffic spikes",
-        "lots of traffic", "requests per second", "handle the load", "under load", "high load", "heavy load",
-    ),
-    # speed
-    "latency": ("response time", "response times", "latency-sensitive", "latency-critical"),
-    "performance critical": ("every millisecond counts", "every microsecond counts", "every millisecond matters",
-                             "every microsecond matters", "every nanosecond counts", "microsecond", "microseconds", "nanosecond",
-                             "nanoseconds", "sub-millisecond"),
-    # ease of learning
-    "beginners": ("first-time coders", "first-time programmers", "first-time developers", "novice", "novices", "newcomers", "newbies",
-                  "inexperienced", "entry-level", "bootcamp graduates", "fresh graduates", "new grads", "new developers", "interns",
-                  "no programming experience", "never programmed", "never coded", "learning to code"),
-    "easier": ("gentler", "friendlier", "more approachable", "less intimidating"),
-    "easiest": ("gentlest", "friendliest", "most approachable", "least intimidating"),
-    "ramp up": ("get up to speed", "become productive", "get productive", "time to productivity", "onboard", "onboarded"),
-    # speed of people, not of programs: the longer phrase wins over the bare criterion keyword inside it
-    "onboarding": ("onboarding speed", "onboarding time", "learning speed", "speed of learning", "ramp-up speed", "ramp-up time"),
-    "rapid development": ("development speed", "speed of development", "dev speed", "delivery speed", "developer velocity",
-                          "iteration speed", "shipping speed", "time to ship"),
-    # ecosystem
-    "libraries": ("plugins", "sdks", "off-the-shelf", "batteries included", "batteries-included"),
-    # use cases
-    "machine learning": ("deep learning", "neural network", "neural networks", "scikit-learn", "sklearn", "tensorflow", "pytorch", "keras",
-                         "trained model", "trained models", "ml model", "ml models", "model inference", "inference", "feature store",
-                         "computer vision", "nlp", "natural language processing", "large language model", "large language models",
-                         "language model", "language models", "generative ai", "genai", "embeddings", "rag"),
-    "data pipeline": ("etl", "data engineering", "data warehouse"),
-    "real-time": ("instant messaging", "messaging app", "server-sent events", "long polling", "presence indicators", "typing indicators"),
-    "microservices": ("small services", "independent services", "service-oriented", "distributed systems"),
-    "containers": ("docker", "containerised", "container", "container orchestration", "helm"),
-    "systems programming": ("daemon", "daemons", "os-level", "bare metal", "firmware", "device drivers", "network stack", "hypervisor",
-                            "storage engine", "database engine"),
-    "financial": ("stock exchange", "stock market", "brokerage", "ledger", "ledgers", "accounting", "insurance", "lending", "neobank",
-                  "market data", "order book", "matching engine", "hft"),
-    "blockchain": ("nft", "nfts", "defi", "ethereum", "solana", "bitcoin", "dapp", "dapps", "web 3"),
-    "cpu-bound": ("heavy math", "scientific computing", "simulation", "simulations", "rendering", "video processing", "audio processing",
-                  "compression", "heavy calculations", "heavy computations", "expensive computations"),
-    "io-bound": ("i/o intensive", "io intensive", "io heavy", "network-bound", "network bound", "web scraping", "crawler", "crawlers"),
-    "ship fast": ("proof of concept", "hackathon", "get to market", "launch fast", "launch quickly", "asap", "as soon as possible",
-                  "tight timeline", "short deadline", "move fast"),
-    "memory safety": ("buffer overflows", "memory corruption", "use-after-free", "segfaults", "no gc", "without garbage collection",
-                      "garbage collection pauses", "garbage-collection pauses"),
-    "generics": ("type parameters", "parametric polymorphism", "generic types"),
-    "multithreading": ("multiple threads", "thread pool", "multi-core", "multicore", "multiple cores", "all cores", "all the cores"),
-}
+SYNONYMS = lexicon.mapping("needs", "synonyms")  # data: rules/lexicon/needs.yaml
 
 # "faster to learn", "pick it up quicker": speed words that grade how soon a language is learned, not how fast
 # it runs. _rephrase() turns them into ease words of the same length, so spans stay valid.
@@ -134,11 +47,8 @@ _LEARN_SPEED = re.compile(
     r"|\b(?:learn(?:s|ed|t|ing)?|pick(?:s|ed|ing)?(?:\s+[\w.#+']+){0,2}?\s+up|master(?:s|ed|ing)?|get(?:s|ting)?\s+(?:productive|up\s+to\s+speed|started|going)|"
     r"ramp(?:s|ed|ing)?\s+up|onboard(?:s|ed|ing)?|becom(?:e|es|ing)\s+productive)\b(?P<obj>(?:\s+[\w.#+']+){0,3}?)\s+"
     r"(?P<adj2>faster|quicker|more\s+quickly|fastest|quickest|most\s+quickly|quickly|fast|slower|more\s+slowly|slowest|slowly)\b", re.I)
-_LEARN_OBJ_STOP = frozenset("is are was were be been which what that who how than runs run performs perform executes and but or "
-                            "because since when while if whether".split())
-_EASE_WORD = {"faster": "easier", "quicker": "easier", "more quickly": "easier", "fastest": "easiest", "quickest": "easiest",
-              "most quickly": "easiest", "fast": "easy", "quick": "easy", "quickly": "easily", "slower": "harder",
-              "more slowly": "harder", "slowest": "hardest", "slow": "hard", "slowly": "hard"}
+_LEARN_OBJ_STOP = frozenset(lexicon.phrases("words", "learn_obj_stop"))  # data: rules/lexicon/words.yaml
+_EASE_WORD = lexicon.load("claims")["ease_word"]  # data: rules/lexicon/claims.yaml
 
 
 def _rephrase(text: str) -> str:
@@ -159,10 +69,8 @@ def _rephrase(text: str) -> str:
     return "".join(out)
 
 
-_FEW = ("almost no", "virtually no", "practically no", "nearly no", "next to no", "hardly any", "barely any", "scarcely any",
-        "very few", "few", "not many", "no", "a handful of", "only a few", "only a handful of", "a limited number of")
-_MANY = ("tons of", "lots of", "plenty of", "loads of", "a lot of", "countless", "thousands of", "so many", "many", "a wealth of",
-         "an abundance of", "a huge number of", "a vast number of", "a large number of", "heaps of", "endless", "innumerable")
+_FEW = lexicon.phrases("claims", "few")  # data: rules/lexicon/claims.yaml
+_MANY = lexicon.phrases("claims", "many")  # data: rules/lexicon/claims.yaml
 _INTENSIFIER = r"(?:(?:really|very|extremely|particularly|especially|exceptionally|remarkably|so|quite|pretty|super|incredibly)\s+)?"
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|isn't|aren't|doesn't|don't|wasn't|won't|cannot|hardly|neither|nor)\b|n't\b)(?!\s+(?:only|just)\b)")
 
@@ -419,8 +327,7 @@ def _item_key(text: str) -> str:
     return _key(t)
 
 
-_NOT_COUNTABLE = ("s", "ing", "ed", "ly", "ive", "al", "ic", "ous", "ful", "less", "able", "ible", "ant", "ent", "ion", "ance",
-                  "ence", "ware", "ity", "ety", "ics", "ch", "ure", "ty", "py", "vy")
+_NOT_COUNTABLE = lexicon.phrases("words", "not_countable")  # data: rules/lexicon/words.yaml
 
 
 def _plural(phrase: str) -> str | None:
@@ -440,8 +347,7 @@ def _plural(phrase: str) -> str | None:
     return f"{head} {w}" if head else w
 
 
-_ITEM_STOP = frozenset("a an the and or of for in on at to with by via through using than though its it is are be as from "
-                       "into across".split())
+_ITEM_STOP = frozenset(lexicon.phrases("words", "item_stop"))  # data: rules/lexicon/words.yaml
 
 
 def _stem(word: str) -> str:

@@ -1,0 +1,104 @@
+"""The rules layer's vocabulary, as data: one validated YAML file per kind under `rules/lexicon/`.
+
+    lexicon.phrases("needs", "drop")      -> ("no longer", "doesn't matter", ...)
+    lexicon.mapping("needs", "synonyms")  -> {"latency": ("response time", ...), ...}
+    lexicon.examples("topics")            -> {"use_case:real-time": ("live sports scores ...", ...), ...}
+
+spaCy keeps its word lists as data modules and Rasa gives each kind of vocabulary one home; this module is that
+home for the rules layer. Every file is checked against SCHEMA on first use (a typo, an empty phrase, a
+duplicate or a missing key is an error that names the file and the key), then cached. The table's own words
+(criteria keywords, use cases, languages) stay in corpus/comparison.yaml; what lives here is plain English and
+the outside world (negations, intensifiers, names of technologies the table does not cover, example utterances).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from ..errors import StackAdvisorError
+
+Kind = Literal["phrases", "words", "mapping", "pairs", "examples"]
+
+#: file -> key -> kind. phrases: a list of lower-case phrases; words: a list of single words (no case rule,
+#: for names); mapping: phrase -> list of phrases; pairs: phrase -> phrase; examples: label -> example utterances.
+SCHEMA: dict[str, dict[str, Kind]] = {
+    "names": {"outside_tech": "words", "ambiguous_names": "phrases"},
+    "needs": {"strong": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping"},
+    "scope": {"off_topic": "phrases", "career_topics": "phrases", "hosting_vendors": "phrases", "greet_words": "phrases"},
+    "claims": {"predicate_mods": "phrases", "generic_better": "phrases", "generic_best": "phrases", "generic_worst": "phrases",
+               "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
+               "ease_word": "pairs"},
+    "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases"},
+    "topics": {"examples": "examples"},
+    "acts": {"examples": "examples"},
+}
+
+
+class LexiconError(StackAdvisorError):
+    """A vocabulary file under rules/lexicon/ is malformed (this is a packaging bug, not a user error)."""
+
+
+def _phrase(value: Any, where: str, lower: bool) -> str:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise LexiconError(f"{where}: {value!r} is not a non-empty phrase without surrounding spaces.")
+    if lower and value != value.lower():
+        raise LexiconError(f"{where}: {value!r} must be lower-case (matching is case-insensitive).")
+    return value
+
+
+def _list(value: Any, where: str, lower: bool = True) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise LexiconError(f"{where}: expected a non-empty list of phrases.")
+    out = tuple(_phrase(v, f"{where}[{i}]", lower) for i, v in enumerate(value))
+    dup = next((p for i, p in enumerate(out) if p in out[:i]), None)
+    if dup is not None:
+        raise LexiconError(f"{where}: {dup!r} is listed twice.")
+    return out
+
+
+def _validate(name: str, data: Any) -> dict[str, Any]:
+    where = f"rules/lexicon/{name}.yaml"
+    schema = SCHEMA[name]
+    if not isinstance(data, dict):
+        raise LexiconError(f"{where}: expected a mapping of {', '.join(schema)}.")
+    unknown, missing = set(data) - set(schema), set(schema) - set(data)
+    if unknown or missing:
+        raise LexiconError(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}; the schema is in rules/lexicon.py.")
+    out: dict[str, Any] = {}
+    for key, kind in schema.items():
+        at, value = f"{where}:{key}", data[key]
+        if kind in ("phrases", "words"):
+            out[key] = _list(value, at, lower=kind == "phrases")
+        elif kind in ("mapping", "examples", "pairs"):
+            if not isinstance(value, dict) or not value:
+                raise LexiconError(f"{at}: expected a non-empty mapping.")
+            if kind == "pairs":
+                out[key] = {_phrase(k, at, True): _phrase(v, f"{at}.{k}", True) for k, v in value.items()}
+            else:
+                out[key] = {_phrase(k, at, kind == "mapping"): _list(v, f"{at}.{k}", lower=kind == "mapping") for k, v in value.items()}
+    return out
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """The validated contents of rules/lexicon/<name>.yaml."""
+    if name not in SCHEMA:
+        raise LexiconError(f"There is no lexicon file {name!r}; the files are {', '.join(sorted(SCHEMA))}.")
+    text = resources.files(__package__).joinpath("lexicon", f"{name}.yaml").read_text(encoding="utf-8")
+    return _validate(name, yaml.safe_load(text))
+
+
+def phrases(name: str, key: str) -> tuple[str, ...]:
+    return load(name)[key]
+
+
+def mapping(name: str, key: str) -> dict[str, tuple[str, ...]]:
+    return load(name)[key]
+
+
+def examples(name: str, key: str = "examples") -> dict[str, tuple[str, ...]]:
+    return load(name)[key]
