@@ -36,6 +36,7 @@ class Context:
     premise: list[Check] = field(default_factory=list)  # contradicted claims in the user's own question
     history: list[tuple[str, str]] = field(default_factory=list)
     condensed: Any = None  # the LLM path's standalone rewrite of a follow-up (llm.Condensed)
+    robustness: Any = None  # decision.Robustness of the pick, when there is one
 
     @property
     def table(self) -> Table:
@@ -281,6 +282,10 @@ def _recommend(ctx: Context, cites: Citations) -> str:
         out.append(f"**What would change the pick:** {ranking.flip.change}.")
     elif runner:
         out.append(f"**What would change the pick:** no single shift of priorities overturns {pick} for these needs; a different use case would.")
+    if ctx.robustness is not None and ctx.robustness.fragile:
+        from .decision import sentence
+
+        out.append(f"**How firm:** {sentence(ctx.robustness)}")
     out.append(_scorecard(ctx))
     return "\n\n".join(out)
 
