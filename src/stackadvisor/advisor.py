@@ -103,6 +103,7 @@ class Reply:
     notices: list[str] = field(default_factory=list)
     corrected: int = 0
     latency_ms: float = 0.0
+    robustness: Any = None  # decision.Robustness: how firm the pick is under uncertain weights (None without a pick)
 
     def breakdown(self, language: str) -> tuple[rules.Contribution, ...]:
         """The per-criterion breakdown of one language's fit score."""
@@ -131,6 +132,7 @@ class Reply:
             "needs": needs_to_dict(self.needs),
             "intent": self.intent.kind,
             "what_would_change": self.flip,
+            "robustness": self.robustness.to_dict() if self.robustness is not None else None,
             "backend": self.backend,
             "notices": self.notices,
             "corrected": self.corrected,
@@ -173,6 +175,8 @@ class AdvisorCore:
     >>> reply.recommendation
     'Node.js'
     """
+
+    measure_robustness = True  # Reply.robustness on every pick (about 1.5 ms); False skips it
 
     def __init__(
         self,
@@ -255,6 +259,10 @@ class AdvisorCore:
         ranking = rules.score(needs, table, intent)
         premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
         ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
+        if ranking.recommendation and self.measure_robustness:
+            from .decision import robustness
+
+            ctx.robustness = robustness(needs, table, ranking)
         if condensed is not None:
             ctx.condensed = condensed  # read by the LLM writer
         return ctx
@@ -287,6 +295,7 @@ class AdvisorCore:
             notices=notices,
             corrected=corrected,
             latency_ms=(time.perf_counter() - started) * 1000,
+            robustness=ctx.robustness,
         )
 
     def verify(self, text: str, ctx: Context) -> list[Check]:
@@ -440,6 +449,13 @@ class Chat:
             self.last_languages = tuple(langs)
         self.replies.append(reply)
         del self.replies[: -self.MAX_HISTORY]
+
+    def decision_record(self, **kwargs: Any) -> Any:
+        """An Architecture Decision Record (MADR layout) of this conversation's pick: adr.DecisionRecord, with
+        .markdown, .html and .checks (every claim in it checked against the table). kwargs: see adr.decision_record."""
+        from .adr import decision_record
+
+        return decision_record(self, **kwargs)
 
     def reset(self) -> None:
         self.__init__(self.advisor)  # type: ignore[misc]
