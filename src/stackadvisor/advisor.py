@@ -28,13 +28,14 @@ from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
 from .rules import Check, Intent, Needs, Ranking, Score
+from .text import ANSI
+from .writers import Writer, answer_writer, get_writer
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable, RunnableConfig
 
 Input = Union[str, dict]
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
 MAX_HISTORY_TURNS = 20  # (user, assistant) turns a call reads; a Chat keeps the needs of older ones
@@ -158,7 +159,7 @@ def clean_question(text: object, max_chars: int) -> str:
         raise InputError("The question must be text.")
     if len(text) > max_chars:
         raise InputError(f"That message is {len(text):,} characters; the limit is {max_chars:,}. Shorten it to the question itself and try again.")
-    text = _ANSI.sub("", text).translate(_BIDI)
+    text = ANSI.sub("", text).translate(_BIDI)
     text = _TAG.sub(" ", text)  # markup is never part of a question ("<script>" must not read as "scripting")
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = re.sub(r"[ \t]+", " ", text).strip()
@@ -180,7 +181,7 @@ class AdvisorCore:
 
     def __init__(
         self,
-        llm: str | None = None,
+        llm: str | Writer | None = None,
         *,
         home: str | Path | None = None,
         kb: str | None = None,
@@ -192,16 +193,15 @@ class AdvisorCore:
         timeout: float | None = None,
         max_input_chars: int | None = None,
     ) -> None:
-        self.settings = Settings.load(llm=llm, home=home, kb=kb, table=table, base_url=base_url, embeddings=embeddings,
+        writer = llm if isinstance(llm, Writer) else None  # a Writer instance (a FunctionWriter in tests), or a spec
+        self.settings = Settings.load(llm=writer.name if writer else llm, home=home, kb=kb, table=table, base_url=base_url, embeddings=embeddings,
                                       chroma_url=chroma_url, k=k, timeout=timeout, max_input_chars=max_input_chars)
         self.knowledge = knowledge_mod.load(table=self.settings.table)
         self._ready = threading.Lock()
         self._retriever: Any = None
-        self._writer_obj: Any = None
-        if not _is_offline(self.settings.llm):
-            from .llm import get_writer  # light: backends import their SDKs only when used
-
-            self._writer_obj = get_writer(self.settings)  # a bad spec or a missing key fails here, at construction
+        # A bad spec or a missing key fails here, at construction; a backend's module and SDK load only when named.
+        self._writer_obj: Writer = writer or get_writer(self.settings)
+        self._answerer: Writer = answer_writer(self._writer_obj, self.settings)  # it, falling back to the offline writer
 
     # -------------------------------------------------------------------------------- plumbing
 
@@ -210,18 +210,13 @@ class AdvisorCore:
         return self.knowledge.table
 
     @property
-    def _writer(self) -> Any:
-        """The LLM writer (llm.get_writer). The offline one is only made when something asks for it: a one-shot
-        offline `stackadvisor ask` never does, so it never imports llm.py and its prompts."""
-        if self._writer_obj is None:
-            from .llm import get_writer
-
-            self._writer_obj = get_writer(self.settings)
+    def _writer(self) -> Writer:
+        """The writer settings.llm names (writers.get_writer); answers go through it wrapped in its fallback."""
         return self._writer_obj
 
     @property
     def backend(self) -> str:
-        return "offline" if self._writer_obj is None else self._writer_obj.name
+        return self._writer_obj.name
 
     def retriever(self):  # noqa: ANN201 - retrieve.Retriever
         """The retriever, building the built-in index on first use."""
@@ -248,10 +243,9 @@ class AdvisorCore:
         needs = rules.extract_needs(question, table, previous)
         intent = rules.classify(question, table, needs)
         query = question
-        condensed = None
-        if history and self.backend != "offline":
-            # LLM path only: one short call rewrites the follow-up into a standalone question (the raw one on failure)
-            condensed = self._writer.condense(question, history)
+        # an LLM writer rewrites a follow-up into a standalone question in one short call (the raw one on failure);
+        # the offline writer does not rewrite (None)
+        condensed = self._writer.condense(question, history) if history else None
         if history:
             extra = [*intent.languages, *(table.use_cases[u].label for u in sorted(needs.use_cases) if u in table.use_cases)]
             query = " ".join([condensed.question if condensed and condensed.rewritten else question, *extra])
@@ -316,13 +310,8 @@ class AdvisorCore:
             return
         ctx = self.prepare(text, history, previous, last_languages)
         offline = compose(ctx)
-        if self.backend == "offline":
-            for piece in _pieces(offline.text):
-                yield piece
-            yield self._finish(ctx, offline.text, offline.sources, started, [], 0, "offline")
-            return
         result = None
-        for item in self._writer.stream(ctx, offline, self.verify):
+        for item in self._answerer.stream(ctx, offline, self.verify):
             if isinstance(item, str):
                 yield item
             else:
@@ -372,12 +361,6 @@ class AdvisorCore:
             if text:
                 previous = rules.extract_needs(text, self.table, previous)
         return turns, previous
-
-
-def _is_offline(llm: str | None) -> bool:
-    """Whether an llm spec names the offline writer, as llm.get_writer reads it ("", "offline", "offline:...")."""
-    kind = (llm or "offline").strip().partition(":")[0]
-    return kind.strip().lower() in ("offline", "")
 
 
 def _make_advisor() -> type:
@@ -468,16 +451,6 @@ def _unpack(input: Input) -> tuple[str, list[tuple[str, str]]]:  # noqa: A002
         history = [(str(u), str(a)) for u, a in input.get("history") or []]
         return input["question"], history
     raise InputError('Give the advisor a question string or {"question": "...", "history": [["user", "assistant"], ...]}.')
-
-
-def _pieces(text: str) -> Iterator[str]:
-    """Split a composed answer into stream pieces (line by line) so UIs can render progressively."""
-    start = 0
-    for m in re.finditer(r"\n", text):
-        yield text[start : m.end()]
-        start = m.end()
-    if start < len(text):
-        yield text[start:]
 
 
 __all__ = ["Advisor", "AdvisorCore", "Chat", "Reply", "Source", "StackAdvisorError", "clean_question"]
