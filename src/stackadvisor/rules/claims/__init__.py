@@ -1,0 +1,43 @@
+"""Claim families: what a sentence can claim about a language, and how each kind of claim is read.
+
+    text ─▶ sentences ─▶ clauses ─▶ FAMILIES, in order ─▶ Checks
+
+FAMILIES is the one ordered list of claim families. Each family is a small set of readers `(ck, clause)`.
+The overlap policy is the same for all: families run in this order on each clause, and a reader may only claim
+a span of the clause that no earlier reader took (the first family to read a stretch of text owns it). The
+outside-table family runs first so that a claim about something the table does not rate ("Go compiles faster
+than Rust") is never judged by the nearest column; the paraphrase family runs last and only on clauses no other
+family read (see paraphrase.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import article, outside, table
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    kinds: tuple[str, ...]  # the Check kinds it emits
+    readers: tuple[Callable, ...]
+
+    def __call__(self, ck, c) -> None:  # noqa: ANN001
+        for read in self.readers:
+            read(ck, c)
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("outside-table", ("outside",), (outside.unrated,)),
+    Family("comparison", ("comparison", "con", "pro"), (table.comparison, table.beat, table.equality, table.relation)),
+    Family("superlative", ("superlative",), (table.superlative,)),
+    Family("level", ("level",), (table.level, table.predicate)),
+    Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),
+    Family("level (verbs)", ("level", "best_for", "con"), (table.handles, table.quantity)),
+    Family("best-for", ("best_for", "pro", "con"), (article.topic, article.item_bag)),
+    Family("framework", ("framework",), (article.framework,)),
+)
+
+__all__ = ["FAMILIES", "Family"]

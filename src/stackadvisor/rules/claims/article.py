@@ -1,0 +1,167 @@
+"""Claim families over the article's lines: pro / con (lines quoted or reworded), best-for (topics), framework.
+
+Each family is a function `(ck, c)`: `ck` is the checker (it judges and emits, see judge.py), `c` the Clause.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ..score import _item_evidence
+from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _key, _lc, _stem, _tokenise, _words_rx
+from .clause import Clause
+
+if TYPE_CHECKING:
+    from .walk import _Walk
+
+
+def _topic_cue_rx() -> tuple[re.Pattern, re.Pattern]:
+    pos = rf"(?:works|performs|fits|does)\s+{_INTENSIFIER}well|" + _words_rx(_POS_TOPIC)
+    neg = _words_rx(_NEG_TOPIC)
+    p = re.compile(rf"\b(?P<cue>{pos})\b(?:[\s\-]+[\w\-]+){{0,2}}?[\s:]+(?:for|at|in|with|when\s+it\s+comes\s+to|on|(?:(?<=suited\s)|(?<=tailored\s)|(?<=geared\s))to)"
+                   rf"[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,6}}?)$", re.I)
+    n = re.compile(rf"\b(?P<cue>{neg})\b(?:[\s\-]+[\w\-]+){{0,2}}?(?:[\s:]+(?:for|at|in|with|on))?[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,3}}?)$", re.I)
+    return p, n
+
+
+_POS_CUE, _NEG_CUE = _topic_cue_rx()
+
+
+def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bool = False) -> None:
+    """Judge one article line the clause quotes (exactly or in other words) for the clause's subject."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    subj = ck._subject(cents, a, carry, after=after)
+    if not subj or not entries:
+        return
+    neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= a else c0, a, listed=True)
+    done = False
+    for e in subj:
+        sp = span_of([e], a, b)
+        if e.outside:
+            ck.outside(e, sp)
+            done = True
+            continue
+        own = [(k, it) for n, k, it in entries if n == e.name]
+        if own:
+            k, it = own[0]
+            lang = ck.table.languages[e.name]
+            ck.emit(k, "contradicted" if neg else "supported", _item_evidence(lang, k, it), e.name, it.criterion, sp,
+                      f"The article lists \"{it.text}\" for {e.name}.")
+            done = True
+        elif not any(it.criterion or it.use_case or it.constraint for _, _, it in entries):
+            owners = _join(dict.fromkeys(n for n, _, _ in entries))
+            ck.emit(entries[0][1], "unsupported", f"The article says this of {owners}: {entries[0][2].text}", e.name, None, sp)
+            done = True
+    if done:
+        used.append((a, b))
+
+
+def item(ck: "_Walk", c: Clause) -> None:
+    """Lines quoted from the article (pros, cons, best-for lines of three words or more)."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.item_rx), ()):
+        if free(*m.span()):
+            _item_claim(ck, c, v.item_map.get(_item_key(m.group(0)), []), m.start(), m.end())
+
+
+def absent(ck: "_Walk", c: Clause) -> None:
+    """Features the article says a language is without: "Rust relies on a garbage collector"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.absent_rx), ()):
+        if not free(*m.span()):
+            continue
+        owners = next((o for pat, o in v.absent_map.items() if re.fullmatch(pat, m.group(0))), [])
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        for e in subj:
+            own = [it for n, it in owners if n == e.name]
+            if e.outside or not own:
+                continue
+            lo = max(c0, subj[-1].end) if subj[-1].end <= m.start() else c0
+            neg = ck._negated(lo, m.start()) or bool(re.search(r"\b(?:without|free\s+of|no)\s+(?:a\s+|any\s+)?$", lc[max(c0, m.start() - 20):m.start()]))
+            lang = ck.table.languages[e.name]
+            ck.emit("pro", "supported" if neg else "contradicted", _item_evidence(lang, "pro", own[0]), e.name, None,
+                      span_of([e], m.start(), m.end()), f"The article lists \"{own[0].text}\" as a pro of {e.name}.")
+            used.append(m.span())
+
+
+def item_bag(ck: "_Walk", c: Clause) -> None:
+    """An article line in other words: every content word of it in the clause, in any order ("Go has built-in concurrency through goroutines" for "Built-in concurrency with goroutines")."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    # concurrency through goroutines" for "Built-in concurrency with goroutines")
+    if v.item_bags and (cents or carry):
+        starts, toks, _ = _tokenise(lc)
+        i, j = bisect_left(starts, c0), bisect_left(starts, c1)
+        where: dict[str, list[int]] = {}
+        for k in range(i, j):
+            where.setdefault(_stem(toks[k]), []).append(k)
+        for bag, entries, size in v.item_bags:
+            if not bag <= where.keys():
+                continue
+            ks = sorted(where[w][0] for w in bag)
+            a, b = starts[ks[0]], starts[ks[-1]] + len(toks[ks[-1]])
+            if b - a <= 2 * size + 20 and free(a, b):
+                _item_claim(ck, c, entries, a, b, after=True)
+
+
+def topic(ck: "_Walk", c: Clause) -> None:
+    """Best-for / pro / con claims by topic: "ideal for CPU-bound tasks", "has limited multithreading"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.topic_rx), ()):
+        if not free(*m.span()):
+            continue
+        kind, tid = v.topic_map[_key(m.group(0))]
+        w0 = max(c0, m.start() - 70)
+        nm = _NEG_CUE.search(lc, w0, m.start())
+        pm = _POS_CUE.search(lc, w0, m.start())
+        cue = nm or pm
+        if cue is None or not free(cue.start(), m.start()):
+            continue
+        if nm and pm and pm.start("cue") > nm.start("cue"):
+            cue = pm
+        polarity = -1 if cue is nm else 1
+        if ck._negated(max(c0, cue.start() - 12), cue.start()) and not re.match(r"not\b|no\b", cue.group("cue")):
+            polarity = -polarity
+        if kind == "criterion" and cue.group("list"):
+            continue
+        subj = ck._subject(cents, cue.start(), carry, after=False)
+        if not subj:
+            continue
+        for e in subj:
+            sp = span_of([e], cue.start(), m.end())
+            if kind == "criterion":
+                crit = ck.table.criteria[tid]
+                if polarity > 0 and _key(cue.group("cue")) in ("best", "top"):
+                    ck.superlative(e, tid, 1, False, sp)
+                else:
+                    lvl = crit.scale[-1] if polarity > 0 else crit.scale[0]
+                    ck.level(e, tid, lvl, "half", False, sp)
+            else:
+                ck.topic(e, kind, tid, polarity, sp)
+        used.append((cue.start(), m.end()))
+
+
+def framework(ck: "_Walk", c: Clause) -> None:
+    """Frameworks the article names: "Django is a Python framework", "Axum is a Go framework"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.fw_rx), ()):
+        owners = v.fw_map.get(_key(m.group(0)), [])
+        if cents:
+            e = min(cents, key=lambda x: (min(abs(x.start - m.end()), abs(m.start() - x.end)), x.start > m.start()))
+        elif carry:
+            e = carry[-1]
+        else:
+            continue
+        fw = ck.text[m.start():m.end()]
+        owner_lang = ck.table.languages[owners[0]]
+        item = next((it for it in owner_lang.pros + owner_lang.best_for + owner_lang.cons if re.search(rf"\b{re.escape(_lc(fw))}\b", _lc(it.text))), None)
+        evidence = _item_evidence(owner_lang, "pro", item) if item else f"{owner_lang.section}: frameworks: {', '.join(owner_lang.frameworks)}"
+        sp = (min(e.start, m.start()), max(e.end, m.end())) if cents else m.span()  # a carried subject sits in an earlier clause
+        if not e.outside and e.name in owners:
+            lang = ck.table.languages[e.name]
+            item = next((it for it in lang.pros + lang.best_for + lang.cons if re.search(rf"\b{re.escape(_lc(fw))}\b", _lc(it.text))), None)
+            evidence = _item_evidence(lang, "pro", item) if item else f"{lang.section}: frameworks: {', '.join(lang.frameworks)}"
+            ck.emit("framework", "supported", evidence, e.name, None, sp)
+        else:
+            ck.emit("framework", "contradicted", evidence, e.name, None, sp, f"The article names {fw} for {_join(owners)}.")

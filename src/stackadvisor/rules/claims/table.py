@@ -1,0 +1,248 @@
+"""Claim families over the comparison table: comparison, superlative, level.
+
+Each family is a function `(ck, c)`: `ck` is the checker (it judges and emits, see judge.py), `c` the Clause.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..vocab import _Ent, _key
+from .clause import Clause
+
+if TYPE_CHECKING:
+    from .walk import _Walk
+
+_THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
+_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|outperforms?|outperforming|outpaces?|outruns?|outclass(?:es)?|surpass(?:es)?|exceeds?|tops|trumps?|"
+                      r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
+_BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
+                          "outruns", "outclass", "outclasses", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
+                          "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
+_ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
+_B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+
+
+def comparison(ck: "_Walk", c: Clause) -> None:
+    """Comparisons: "X is faster than Y (and Z)"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.cmp_rx), ()):
+        if not free(*m.span()):
+            continue
+        cid, sign = v.cmp_map.get(_key(m.group(0)), (None, 0))
+        tm = _THAN.match(lc, m.end(), c1)
+        if not tm:
+            continue
+        objs_i = [i for i, e in enumerate(cents) if e.start >= tm.end() and not lc[tm.end():e.start].strip(" ,'\"")]
+        if not objs_i:
+            continue
+        objs = ck._group_right(cents, objs_i[0])
+        if cid is None:
+            cid = ck._nearest_criterion(c0, c1, m.start(), tm.start())
+            if cid is None:
+                continue
+        subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        neg = ck._neg(subj, c0, m.start())
+        rel = ">" if sign > 0 else "<"
+        if neg:
+            rel = {">": "<=", "<": ">="}[rel]
+        for s in subj:
+            for o in objs:
+                ck.compare(s, o, cid, rel, span_of([s], m.start(), o.end))
+        used.append((m.start(), objs[-1].end))
+        ck.objects.update(id(o) for o in objs)
+        ck.cmp_subject = subj
+
+
+def beat(ck: "_Walk", c: Clause) -> None:
+    """Comparisons by verb: "Python beats Go on speed", "Go outperforms Node.js", "Python lags behind Go in concurrency"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    if ck.has_beat:
+        for m in _BEAT_RX.finditer(lc, c0, c1):
+            if not free(*m.span()):
+                continue
+            oi = [i for i, e in enumerate(cents) if e.start >= m.end() and not lc[m.end():e.start].strip(" ,")]
+            if not oi:
+                continue
+            objs = ck._group_right(cents, oi[0])
+            cm = v.crit_rx.search(lc, objs[-1].end, c1)
+            cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
+            if cid is None:
+                cid = ck._nearest_criterion(c0, c1, m.start(), m.start())
+            if cid is None and m.group("verb").startswith("outperform"):
+                cid = v.crit_map.get("performance")
+            subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
+            if cid is None or not subj:
+                continue
+            worse = m.group("verb").startswith(("lag", "trail", "fall", "loses", "lose"))
+            rel = "<" if worse else ">"
+            if ck._neg(subj, c0, m.start()):
+                rel = {">": "<=", "<": ">="}[rel]
+            for sj in subj:
+                for o in objs:
+                    ck.compare(sj, o, cid, rel, span_of([sj], m.start(), (cm.end() if cm and cm.start() - objs[-1].end < 30 else o.end)))
+            used.append((m.start(), objs[-1].end))
+            ck.objects.update(id(o) for o in objs)
+            ck.cmp_subject = subj
+
+
+def equality(ck: "_Walk", c: Clause) -> None:
+    """Equality: "as fast as", "the same concurrency", "equally easy"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.eq_rx), ()):
+        if not free(*m.span()):
+            continue
+        word = m.group("as") or m.group("same") or m.group("eqn") or m.group("equally")
+        cid, sign = v.eq_map[_key(word)]
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        if not subj:
+            continue
+        om = re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:as|to|with)\s+(?:that\s+of\s+|the\s+)?" if not m.group("as") else r"\s+(?:that\s+of\s+|the\s+)?", re.I).match(lc, m.end(), c1)
+        objs: list[_Ent] = []
+        if om:
+            oi = [i for i, e in enumerate(cents) if e.start == om.end()]
+            if oi:
+                objs = ck._group_right(cents, oi[0])
+        neg = ck._neg(subj, c0, m.start())
+        if m.group("as"):
+            if not objs:
+                continue
+            rel = ("<" if sign > 0 else ">") if neg else "="
+        else:
+            rel = "!=" if neg else "="
+        pairs = [(s, o) for s in subj for o in objs] if objs else [(subj[i], subj[j]) for i in range(len(subj)) for j in range(i + 1, len(subj))]
+        if not pairs:
+            continue
+        for s, o in pairs:
+            ck.compare(s, o, cid, rel, span_of([s], m.start(), max(m.end(), o.end)))
+        used.append((m.start(), max([m.end()] + [o.end for o in objs])))
+
+
+def relation(ck: "_Walk", c: Clause) -> None:
+    """Comparisons an article line makes: "Go is less expressive than Python" (Go's con "Less expressive than Python or Rust"), and the reverse of it."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    # Python or Rust"), "Go is more expressive than Rust" (the reverse of it)
+    for m in hits.get(id(v.rel_rx), ()):
+        if not free(*m.span()):
+            continue
+        facts = v.rel_map.get(_key(m.group("adj")), [])
+        oi = [i for i, e in enumerate(cents) if e.start >= m.end() and not lc[m.end():e.start].strip(" ,'\"")]
+        if not oi or not facts:
+            continue
+        objs = ck._group_right(cents, oi[0])
+        subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        sign = 1 if m.group("dir") == "more" else -1
+        if ck._neg(subj, c0, m.start()):
+            sign = -sign
+        for sj in subj:
+            for o in objs:
+                ck.relation(sj, o, _key(m.group("adj")), sign, facts, span_of([sj], m.start(), o.end))
+        used.append((m.start(), objs[-1].end))
+        ck.objects.update(id(o) for o in objs)
+
+
+def superlative(ck: "_Walk", c: Clause) -> None:
+    """Superlatives: "the fastest", "the steepest learning curve"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.sup_rx), ()):
+        if not free(*m.span()) or _ORDINAL_BEFORE.search(lc, max(c0, m.start() - 20), m.start()):
+            continue
+        cid, sign = v.sup_map[_key(m.group(0))]
+        if cid is None:
+            nm = v.noun_tail.search(lc, max(c0, m.start() - 45), m.start())
+            if nm is None:
+                continue
+            cid = v.noun_map[_key(nm.group("noun"))]
+        subj = ck._subject(cents, m.start(), carry)
+        if not subj:
+            continue
+        neg = ck._neg(subj, c0, m.start())
+        for e in subj:
+            ck.superlative(e, cid, sign, neg, span_of([e], m.start(), m.end()))
+        used.append(m.span())
+
+
+def level(ck: "_Walk", c: Clause) -> None:
+    """Levels next to a criterion noun: "very high concurrency", "Rust's speed is Extremely High"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for cid, rxs in v.level_rx.items():
+        for n, rx in enumerate(rxs):
+            for m in hits.get(id(rx), ()):
+                if not free(*m.span()):
+                    continue
+                if n == 2 and _B_SKIP_BEFORE.search(lc, max(c0, m.start() - 30), m.start()):
+                    continue
+                if n == 2 and m.group("filler") and (_key(m.group("filler")) in v.level_map[cid] or _key(m.group("filler")) in ("and", "or", "to", "but")):
+                    continue
+                level = v.level_map[cid][_key(m.group("level"))]
+                subj = ck._subject(cents, m.start(), carry)
+                if not subj:
+                    continue
+                lo = m.start() if subj[-1].end > m.start() else max(c0, subj[-1].end)
+                neg = ck._negated(lo, m.start("level"))
+                for e in subj:
+                    ck.level(e, cid, level, "exact", neg, span_of([e], m.start(), m.end()))
+                used.append(m.span())
+
+
+def predicate(ck: "_Walk", c: Clause) -> None:
+    """Predicates without the noun: "Python is fast", "Rust is hard to learn"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.pred_rx), ()):
+        if not free(m.start("adj"), m.end("adj")):
+            continue
+        cid, level, mode = v.pred_map[_key(m.group("adj"))]
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        if not subj:
+            continue
+        neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= m.start() else m.start(), m.start("adj"))
+        for e in subj:
+            ck.level(e, cid, level, mode, neg, span_of([e], m.start(), m.end()))
+        used.append(m.span())
+
+
+def handles(ck: "_Walk", c: Clause) -> None:
+    """Handled well or badly: "Go handles concurrency well", "Python supports concurrency poorly"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.handles_rx), ()):
+        if not free(*m.span()):
+            continue
+        key = _key(m.group("noun"))
+        cid = v.crit_map.get(key)
+        topic = v.topic_map.get(key) if cid is None else None
+        if topic is not None and topic[0] == "criterion":
+            cid, topic = topic[1], None
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        if (cid is None and topic is None) or not subj:
+            continue
+        good = m.group("adv") not in ("poorly", "badly", "terribly")
+        neg = ck._neg(subj, c0, m.start())
+        for e in subj:
+            if topic is not None:  # "Node.js handles CPU-bound work well": a best-for / con claim
+                ck.topic(e, topic[0], topic[1], 1 if good != neg else -1, span_of([e], m.start(), m.end()))
+                continue
+            crit = ck.table.criteria[cid]
+            ck.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, span_of([e], m.start(), m.end()))
+        used.append(m.span())
+
+
+def quantity(ck: "_Walk", c: Clause) -> None:
+    """How many of a counted thing: "Node.js has almost no packages", "Python offers tons of libraries"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in hits.get(id(v.qty_rx), ()):
+        if not free(*m.span()):
+            continue
+        cid = v.qty_map.get(_key(m.group("noun")))
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        if cid is None or not subj:
+            continue
+        crit = ck.table.criteria[cid]
+        neg = ck._neg(subj, c0, m.start())
+        for e in subj:
+            ck.level(e, cid, crit.scale[0] if m.group("low") else crit.scale[-1], "half", neg, span_of([e], m.start(), m.end()))
+        used.append(m.span())

@@ -1,0 +1,171 @@
+"""The walk: sentences -> clauses -> claim families, with the subject and negation scope of each clause."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from ..read import _LIST_GAP
+from ..vocab import _NEGATION, _Ent, _entities, _is_question, _key, _lc, _rephrase, _sentences, _tokenise
+from .clause import Clause
+from .judge import _Judge
+
+_CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
+_AND_SPLIT = re.compile(r",?\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
+_VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
+_VERB_LEFT = re.compile(r"\b(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
+_BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
+                          "outruns", "outclass", "outclasses", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
+                          "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
+_NEG_BREAK_HARD = re.compile(
+    r"[;:\u2022\u00b7]|,?\s+(?:and|but|yet|while|whereas|plus)\s+(?:(?:it|its|they|it's|also|still|is|are|has|have)\s+)*?"
+    r"(?:is|are|has|have|offers|provides|comes|runs|was|were|remains|gives|boasts|enjoys|suffers|shines|excels|lacks|does|brings|gets|"
+    r"makes|handles|supports|features|stays|scales)\b|,\s+(?:it|they|it's|which)\s", re.I)
+_NEG_BREAK_SOFT = re.compile(r",|\s(?:and|or|plus|as\s+well\s+as)\s", re.I)
+_NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+$")
+_OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
+_SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
+
+
+class _Walk(_Judge):
+    """Reads a text sentence by sentence and clause by clause; runs the claim families on each clause."""
+
+    families: tuple = ()  # the claim families, in order (see claims/__init__.py)
+
+    headings: list[tuple[int, int, _Ent]] = []
+
+    def run(self, clean: str) -> None:
+        v = self.v
+        self.clean = clean
+        lc = _lc(_rephrase(clean))  # claims are judged on the rephrased text and quoted from the original
+        self.lc = lc
+        ents = _entities(clean, v, lc)
+        if not ents:
+            return
+        ent_starts = [e.start for e in ents]
+        heads = self.headings
+        plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent]]] = []
+        for s0, s1 in _sentences(lc):
+            under = next((h for a, b, h in heads if a <= s0 < b), None)  # a line under a "### Go" heading is about Go
+            i = bisect_left(ent_starts, s0)
+            if (i == len(ents) or ents[i].start >= s1) and under is None:
+                continue
+            plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
+        bounds = [c for _, _, cl, _ in plan for c in cl]
+        self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
+        finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
+                   *(rx for rxs in v.level_rx.values() for rx in rxs)]
+        self.hits: list[dict[int, list[re.Match]]] = [{} for _ in bounds]
+        for fam in finders:
+            for ci, found in enumerate(fam.scan(lc, bounds)):
+                if found:
+                    self.hits[ci][id(fam)] = found
+        ci = 0
+        for question, s0, clauses, head in plan:
+            self.question, self.s0 = question, s0
+            carry: list[_Ent] = head
+            for c0, c1 in clauses:
+                i, j = bisect_left(ent_starts, c0), bisect_left(ent_starts, c1)
+                cents = ents[i:j]
+                if cents or carry:
+                    first = self._clause(c0, c1, cents, carry, ci)
+                    if first:
+                        carry = first
+                ci += 1
+
+    def _clauses(self, lc: str, s0: int, s1: int, ents: list[_Ent]) -> list[tuple[int, int]]:
+        cuts = [(m.start(), m.end()) for m in _CHECK_SPLIT.finditer(lc, s0, s1)]
+        starts = {e.start: e for e in ents if s0 <= e.start < s1}
+        for m in _AND_SPLIT.finditer(lc, s0, s1):
+            e = starts.get(m.end())
+            if e is None or not _VERB_AFTER.match(lc, e.end, s1):
+                continue
+            left0 = max([b for a, b in cuts if b <= m.start()], default=s0)
+            if _VERB_LEFT.search(lc, left0, m.start()):
+                cuts.append((m.start(), m.start() + 1))
+        cuts.sort()
+        out, start = [], s0
+        for a, b in cuts:
+            if a > start:
+                out.append((start, a))
+            start = max(start, b)
+        if s1 > start:
+            out.append((start, s1))
+        return out
+
+    def _group_left(self, ents: list[_Ent], i: int) -> list[_Ent]:
+        group = [ents[i]]
+        while i > 0 and _LIST_GAP.match(self.lc[ents[i - 1].end:ents[i].start]):
+            i -= 1
+            group.insert(0, ents[i])
+        return group
+
+    def _group_right(self, ents: list[_Ent], i: int) -> list[_Ent]:
+        group = [ents[i]]
+        while i + 1 < len(ents) and _LIST_GAP.match(self.lc[ents[i].end:ents[i + 1].start]):
+            i += 1
+            group.append(ents[i])
+        return group
+
+    def _subject(self, cents: list[_Ent], pos: int, carry: list[_Ent], after: bool = True) -> list[_Ent]:
+        before = [i for i, e in enumerate(cents) if e.end <= pos]
+        if before:
+            i = before[-1]
+            if id(cents[i]) in self.objects and _OBJ_GAP.match(self.lc[cents[i].end:pos]) and self.cmp_subject:
+                return self.cmp_subject
+            return self._group_left(cents, i)
+        if carry:
+            return carry
+        if after:
+            later = [i for i, e in enumerate(cents) if e.start >= pos]
+            if later:
+                return self._group_right(cents, later[0])
+        return []
+
+    def _neg(self, subj: list[_Ent], lo: int, hi: int) -> bool:
+        a = subj[-1].end if subj and subj[-1].end <= hi else lo
+        return self._negated(max(a, lo), hi)
+
+    def _negated(self, lo: int, hi: int, listed: bool = False) -> bool:
+        """A negation in lc[lo:hi] whose scope reaches hi, except the auxiliary opening a rhetorical question
+        ("Isn't Node.js ...?"). A new predicate ("..., and it has", "; ") ends a negation's scope; so does a list
+        separator after a bare "not" ("Node.js: not ideal for CPU-bound tasks, callback hell") and, for a line quoted
+        from the article (`listed`), after any negation: each element of a quoted list stands on its own."""
+        for m in _NEGATION.finditer(self.lc, lo, hi):
+            tail = self.lc[m.end():hi]
+            if _NEG_BREAK_HARD.search(tail):
+                continue
+            if _NEG_BREAK_SOFT.search(tail) and (listed or (m.group(0).strip() in ("not", "no", "never") and not _NEG_AUX_BEFORE.search(
+                    self.lc, max(lo, m.start() - 16), m.start()))):
+                continue
+            if self.question and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-"):
+                continue
+            if self.question and self.lc[m.start():m.end()] == "n't" and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-").isalpha():
+                pass
+            if self.question and re.match(r"[a-z]+n't$", self.lc[self.s0:m.end()].strip(" \n\t\"'*_-")):
+                continue
+            return True
+        return False
+    def _nearest_criterion(self, c0: int, c1: int, pos: int, than: int) -> str | None:
+        best = None
+        for m in self.v.crit_rx.finditer(self.lc, c0, c1):
+            cid = self.v.crit_map.get(_key(m.group(0)))
+            if cid is None:
+                continue
+            if m.end() <= pos:
+                best = (cid, pos - m.end())
+            elif m.start() >= pos and m.end() <= than and best is None:
+                return cid
+        return best[0] if best else None
+
+    def _clause(self, c0: int, c1: int, cents: list[_Ent], carry: list[_Ent], ci: int) -> list[_Ent]:
+        """Run every claim family on one clause, in order; return the subject the next clause inherits."""
+        c = Clause(self.lc, self.v, cents, carry, c0, c1, self.hits[ci])
+        self.objects: set[int] = set()
+        self.cmp_subject: list[_Ent] = []
+        for family in self.families:
+            family(self, c)
+        firsts = [e for e in cents if id(e) not in self.objects]
+        if firsts:
+            return self._group_right(cents, cents.index(firsts[0]))
+        return []
