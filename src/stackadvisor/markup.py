@@ -22,7 +22,7 @@ from .text import ANSI
 
 _MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])?")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
-_REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?\S+?>?(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$\n?", re.M)  # [x]: url "title"
+_REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*<?\S+?>?(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$\n?", re.M)  # [x]: url "title"
 _HTML = re.compile(r"<!--.*?(?:-->|$)|</?(?!https?://|mailto:)[A-Za-z][^<>]*>", re.S)
 _HANDLER = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 _SAFE_URL = re.compile(r"(?:https?:|mailto:|#|/|\.{0,2}/)|[^:]*(?:[/?#]|$)", re.I)  # web, mail, or relative

@@ -23,8 +23,6 @@ os.environ.setdefault("MPLBACKEND", "agg")
 
 import html  # noqa: E402
 import logging  # noqa: E402
-import re  # noqa: E402
-import unicodedata  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any, Iterator  # noqa: E402
 
@@ -33,6 +31,7 @@ import gradio as gr  # noqa: E402
 from . import rules  # noqa: E402
 from .compose import table_markdown  # noqa: E402
 from .errors import StackAdvisorError  # noqa: E402
+from .markup import inert  # noqa: E402  (one sanitiser for the UI and the LLM writers)
 from .rules import Needs  # noqa: E402
 
 log = logging.getLogger("stackadvisor.web")
@@ -67,25 +66,7 @@ PALETTE = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#6
 KIND_COLOURS = {"use_case": "#0d9488", "constraint": "#ea580c", "skill": "#4f46e5", "excluded": "#dc2626"}
 
 
-# ------------------------------------------------------------------------------------------ inert text
-
-_MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\s*(?:\([^)\n]*\)|\[[^\]\n]*\])?")
-_MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
-_REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def inert(text: object) -> str:
-    """Text made safe to render as markdown: no HTML, no images, no script links, no control characters."""
-    s = _ANSI.sub("", str(text))
-    s = "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn") else "" for ch in s)
-    s = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1)}]" if m.group(1).strip() else "[image removed]", s)
-    s = _MD_LINK.sub(lambda m: m.group(0) if m.group(2).lower().startswith(_SAFE_SCHEMES) else m.group(1), s)
-    s = _REF_DEF.sub("", s)  # reference definitions could back an image or a script link
-    s = s.replace("![", "!\\[")
-    return html.escape(s, quote=False)
-
+# ------------------------------------------------------------------------------------------ inert text (markup.inert)
 
 def esc(text: object) -> str:
     """For values placed inside HTML built here."""
