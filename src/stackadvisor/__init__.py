@@ -42,8 +42,7 @@ def __dir__() -> list[str]:
     return __all__
 
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lazy exports above, for type checkers
     from .advisor import Advisor, Chat, Reply, Source
-    from .errors import (BackendError, ConfigError, IndexError_, InputError, KnowledgeError,
-                         MissingDependencyError, StackAdvisorError)
+    from .errors import BackendError, ConfigError, IndexError_, InputError, KnowledgeError, MissingDependencyError, StackAdvisorError
     from .rules import Check

@@ -11,7 +11,8 @@ import json
 import os
 import sys
 import textwrap
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .errors import StackAdvisorError
 
@@ -285,9 +286,9 @@ def cmd_check(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, out: Out) -> int:
-    from .ingest import run_ingest
+    from ._cli_ingest import run
 
-    return run_ingest(args, out)
+    return run(args, out)
 
 
 def cmd_serve(args: argparse.Namespace, out: Out) -> int:
@@ -298,9 +299,9 @@ def cmd_serve(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, out: Out) -> int:
-    from .evals import run_cli
+    from ._cli_eval import run
 
-    return run_cli(args, out)
+    return run(args, out)
 
 
 COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval}

@@ -8,8 +8,8 @@ result, so a composed answer that contradicted the table would be caught (tests/
 from __future__ import annotations
 
 import re
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from .knowledge import Criterion, Item, Knowledge, Language, Table
 from .retrieve import Passage
@@ -258,7 +258,7 @@ def _vague(ctx: Context, cites: Citations) -> str:
 
 
 def _recommend(ctx: Context, cites: Citations) -> str:
-    table, ranking, needs = ctx.table, ctx.ranking, ctx.needs
+    table, ranking = ctx.table, ctx.ranking
     pick = ranking.recommendation
     assert pick is not None
     lang = table.languages[pick]
@@ -313,7 +313,7 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
         skill_pro = next((it for it in lang.pros if it.skill), None)
         extra = f"; the article lists as a pro: {skill_pro.text}" if skill_pro else ""
         lines.append(f"- Your team already knows the language{extra} {cites.language(lang)}")
-    for cid, weight in sorted(needs.priorities.items(), key=lambda kv: -kv[1]):
+    for cid, _weight in sorted(needs.priorities.items(), key=lambda kv: -kv[1]):
         if cid in table.criteria and cid in lang.cells:
             lines.append(f"- You care about {table.criteria[cid].measures}: {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
     for it in lang.pros:

@@ -20,6 +20,7 @@ import os
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .errors import ConfigError
 
@@ -35,6 +36,16 @@ def default_home() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "stackadvisor"
+
+
+_N = TypeVar("_N", int, float)
+
+
+def _bounded(value: _N, low: float, high: float | None = None, inclusive: bool = True) -> _N:
+    """value when it lies in [low, high] (low excluded unless inclusive); else ValueError."""
+    if value < low or (value == low and not inclusive) or (high is not None and value > high):
+        raise ValueError(value)
+    return value
 
 
 def _env(name: str) -> str | None:
@@ -56,7 +67,7 @@ class Settings:
     max_input_chars: int = 4000
 
     @classmethod
-    def load(cls, **overrides: object) -> "Settings":
+    def load(cls, **overrides: object) -> Settings:
         """Build settings from explicit overrides (None means "not given"), then env vars, then defaults."""
         values: dict[str, object] = {}
         for f in fields(cls):
@@ -73,24 +84,19 @@ class Settings:
             raise ConfigError(f"Unknown setting(s): {', '.join(sorted(overrides))}. Valid: {', '.join(f.name for f in fields(cls))}.")
         return cls()._with(values)
 
-    def _with(self, values: dict[str, object]) -> "Settings":
-        out: dict[str, object] = {}
-        for name, value in values.items():
+    def _with(self, values: dict[str, object]) -> Settings:
+        out: dict[str, Any] = {}
+        for name, raw in values.items():
+            value: Any = raw  # a str from the environment, or whatever an explicit argument was
             try:
                 if name in ("home", "table"):
                     out[name] = Path(str(value)).expanduser()
                 elif name == "k":
-                    out[name] = int(value)  # type: ignore[arg-type]
-                    if not 1 <= out[name] <= 50:  # type: ignore[operator]
-                        raise ValueError
+                    out[name] = _bounded(int(value), low=1, high=50)
                 elif name in ("timeout",):
-                    out[name] = float(value)  # type: ignore[arg-type]
-                    if out[name] <= 0:  # type: ignore[operator]
-                        raise ValueError
+                    out[name] = _bounded(float(value), low=0, inclusive=False)
                 elif name == "max_input_chars":
-                    out[name] = int(value)  # type: ignore[arg-type]
-                    if out[name] < 10:  # type: ignore[operator]
-                        raise ValueError
+                    out[name] = _bounded(int(value), low=10)
                 else:
                     out[name] = str(value)
             except (TypeError, ValueError):

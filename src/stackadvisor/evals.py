@@ -4,25 +4,37 @@ No LLM judge: every verdict is a comparison with the case or the table.
     evals/cases/*.yaml ──load_cases──▶ [Case] ◀──generate_cases── knowledge.Table      (evalcases.py)
                  [Case] ──run (one Advisor)──▶ [CaseResult] ──summarise──▶ metrics overall + per category
                                                       metrics ──check_gates──▶ pass/fail ──▶ exit 0 / 1
-    results ──report.write_reports──▶ results.json, report.html, summary.md, baseline.json
+    results ──results_document──▶ a self-describing document ──report.write_reports──▶ results.json, report.html, ...
 
-Exit codes of `stackadvisor eval`: 0 every gate passed, 1 a gate failed, 2 the harness could not run
-(a bad cases or gates file, an advisor that does not start).
+Dataset (evalcases.py) -> evaluation (this module) -> reporting (report.py): this module neither renders nor
+prints, and report.py never runs a case; `stackadvisor eval` (_cli_eval.py) wires the three together.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .errors import StackAdvisorError
-from .evalcases import (CASE_KEYS, CLAIM_KEYS, TURN_KEYS, VERDICTS, Case, ClaimExpect, EvalError, Turn, generate_cases, level_regex, load_cases,
-                        parse_case, pattern)
+from .evalcases import (
+    CASE_KEYS,
+    CLAIM_KEYS,
+    TURN_KEYS,
+    VERDICTS,
+    Case,
+    ClaimExpect,
+    EvalError,
+    Turn,
+    generate_cases,
+    level_regex,
+    load_cases,
+    parse_case,
+    pattern,
+)
 
 METRICS = {  # name -> (label, higher is better)
     "pass_rate": ("cases passed", True),
@@ -394,6 +406,7 @@ def results_document(backend: str, results: list[CaseResult], summary: dict, gat
     return {
         "version": 1, "backend": backend, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(seconds, 2),
         "passed": all(g["status"] != "fail" for g in gates),
+        "metrics": {m: {"label": label, "higher_is_better": higher} for m, (label, higher) in METRICS.items()},
         "summary": summary, "gates": gates, "baseline": moved,
         "case_counts": {"hand": sum(r.origin == "hand" for r in results), "generated": sum(r.origin == "generated" for r in results)},
         "results": [asdict(r) for r in results],
@@ -406,57 +419,7 @@ def baseline_document(doc: dict) -> dict:
     return {"version": 1, "backend": doc["backend"], "summary": summary, "cases": {r["id"]: r["passed"] for r in doc["results"]}}
 
 
-def run_cli(args: Any, out: Any) -> int:
-    """`stackadvisor eval`: run, report, gate. 0 pass, 1 a gate failed, 2 the harness could not run."""
-    try:
-        return _run_cli(args, out)
-    except StackAdvisorError:
-        raise  # the CLI edge prints it and exits 2
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("STACKADVISOR_DEBUG"):
-            raise
-        raise EvalError(f"the eval could not run: {type(exc).__name__}: {exc}. Rerun with STACKADVISOR_DEBUG=1 for the traceback.") from exc
-
-
-def _run_cli(args: Any, out: Any) -> int:
-    from . import report
-    from .advisor import AdvisorCore  # as the CLI: the Advisor without its LangChain Runnable base starts faster
-
-    home = evals_dir()
-    cases_path = Path(args.cases) if getattr(args, "cases", None) else home / "cases"
-    if not getattr(args, "cases", None) and not cases_path.is_dir():
-        raise EvalError(f"The built-in eval cases ship with the source checkout ({cases_path} is missing); pass --cases PATH.")
-    gates_path = Path(args.gates) if getattr(args, "gates", None) else (home / "gates.yaml" if (home / "gates.yaml").is_file() else None)
-    baseline_path = Path(args.baseline) if getattr(args, "baseline", None) else home / "baseline.json"
-    report_dir = Path(getattr(args, "report", None) or "out/eval")
-    limit = getattr(args, "limit", None)
-    if limit is not None and limit < 1:
-        raise EvalError("--limit takes a positive number of cases.")
-
-    advisor = AdvisorCore(llm=getattr(args, "llm", None), base_url=getattr(args, "base_url", None), kb=getattr(args, "kb", None),
-                      table=getattr(args, "table", None), home=getattr(args, "home", None))
-    cases = load_cases(cases_path, advisor.knowledge)[:limit]
-    gates = load_gates(gates_path, advisor.backend)
-    baseline = load_baseline(baseline_path, required=bool(getattr(args, "baseline", None)))
-    quiet = bool(getattr(args, "json", False))
-    started = time.perf_counter()
-    if hasattr(advisor, "warm"):
-        advisor.warm()
-    results = report.run_with_progress(advisor, cases, out, quiet)
-    seconds = time.perf_counter() - started
-    summary = summarise(results)
-    gate_results = check_gates(gates, summary)
-    moved = compare(summary, baseline, results)
-    doc = results_document(advisor.backend, results, summary, gate_results, moved, seconds)
-    paths = report.write_reports(doc, report_dir)
-    if quiet:
-        print(json.dumps({k: doc[k] for k in ("backend", "passed", "seconds", "case_counts", "summary", "gates", "baseline")}, indent=2))
-    else:
-        report.print_summary(doc, out, paths)
-    return 0 if doc["passed"] else 1
-
-
 __all__ = ["CASE_KEYS", "CLAIM_KEYS", "Case", "CaseResult", "ClaimExpect", "EvalError", "METRICS", "TURN_KEYS", "Turn", "TurnResult",
            "VERDICTS", "baseline_document", "check_gates", "compare", "evals_dir", "generate_cases", "level_regex", "load_baseline",
-           "load_cases", "load_gates", "metrics", "parse_case", "pattern", "percentile", "results_document", "run", "run_case", "run_cli",
+           "load_cases", "load_gates", "metrics", "parse_case", "pattern", "percentile", "results_document", "run", "run_case",
            "summarise"]

@@ -1,6 +1,7 @@
-"""The eval suite's outputs: a progress bar and a summary table in the terminal, results.json, a
-self-contained report.html (inline SVG charts, no scripts, fonts or stylesheets from anywhere else),
-summary.md for CI logs and baseline.json (what evals/baseline.json keeps).
+"""The eval suite's outputs, rendered from the results document evals.results_document makes (it carries the
+metrics' labels and directions, so this module imports nothing from the eval runner): a summary table in the
+terminal, results.json, a self-contained report.html (inline SVG charts, no scripts, fonts or stylesheets from
+anywhere else), summary.md for CI logs and baseline.json (what evals/baseline.json keeps).
 
 All user and model text in the HTML goes through html.escape.
 """
@@ -9,13 +10,9 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import time
 from html import escape
 from pathlib import Path
 from typing import Any
-
-from .evals import METRICS, Case, CaseResult, baseline_document, run_case
 
 TABLE_METRICS = ("pass_rate", "recommendation_accuracy", "forbidden_pick_rate", "retrieval_hit_at_k", "retrieval_mrr", "claim_accuracy",
                  "must_mention_rate", "must_not_say_rate", "contradicted_answer_rate", "out_of_scope_accuracy", "latency_p50_ms", "latency_p95_ms")
@@ -41,42 +38,15 @@ def fmt_delta(metric: str, value: Any) -> str:
     return f"{value:+.1f}" if metric.endswith("_ms") else f"{value * 100:+.1f} pt"
 
 
-def _better(metric: str, delta: float) -> bool:
-    return (delta > 0) == METRICS[metric][1]
+def _label(doc: dict, metric: str) -> str:
+    return doc["metrics"][metric]["label"]
+
+
+def _better(doc: dict, metric: str, delta: float) -> bool:
+    return (delta > 0) == doc["metrics"][metric]["higher_is_better"]
 
 
 # ------------------------------------------------------------------------------------------- terminal
-
-
-def run_with_progress(advisor: Any, cases: list[Case], out: Any, quiet: bool) -> list[CaseResult]:
-    """Run the cases with a rich progress bar in a terminal; piped, a progress line on stderr every 30 s
-    (LLM backends take minutes); nothing with --json."""
-    if quiet:
-        return [run_case(advisor, c) for c in cases]
-    if not getattr(out, "tty", False):
-        results, started = [], time.monotonic()
-        last = started
-        for case in cases:
-            results.append(run_case(advisor, case))
-            if time.monotonic() - last >= 30:
-                last = time.monotonic()
-                failing = sum(not r.passed for r in results)
-                print(f"eval: {len(results)}/{len(cases)} cases, {failing} failing, {last - started:.0f} s", file=sys.stderr, flush=True)
-        return results
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    results: list[CaseResult] = []
-    failed = 0
-    with Progress(TextColumn("[bold]eval[/] {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[failed]} failing"),
-                  TimeElapsedColumn(), console=out.console, transient=False) as progress:
-        task = progress.add_task(f"backend {advisor.backend}", total=len(cases), failed=0)
-        for case in cases:
-            progress.update(task, description=f"{case.id[:40]:<40}")
-            results.append(run_case(advisor, case))
-            failed += not results[-1].passed
-            progress.update(task, advance=1, failed=failed)
-        progress.update(task, description=f"backend {advisor.backend}")
-    return results
 
 
 def print_summary(doc: dict, out: Any, paths: dict[str, Path]) -> None:
@@ -107,7 +77,7 @@ def print_summary(doc: dict, out: Any, paths: dict[str, Path]) -> None:
         if others:
             out.console.print(f"[green]{others} other gate{'s' if others != 1 else ''} passed[/] [dim](n/a counts as passed)[/]")
         if doc.get("baseline"):
-            out.console.print(f"since baseline ({doc['baseline'].get('backend')}): {_moved_line(doc['baseline'])}", highlight=False, markup=False)
+            out.console.print(f"since baseline ({doc['baseline'].get('backend')}): {_moved_line(doc, doc['baseline'])}", highlight=False, markup=False)
         out.console.print(f"report: {paths['html']}  ·  results: {paths['json']}", style="dim", highlight=False)
         verdict = "[bold green]all gates passed[/]" if doc["passed"] else "[bold red]a gate failed[/]"
         out.console.print(verdict)
@@ -119,22 +89,26 @@ def print_summary(doc: dict, out: Any, paths: dict[str, Path]) -> None:
 # ------------------------------------------------------------------------------------------- files
 
 
-def write_reports(doc: dict, directory: Path) -> dict[str, Path]:
+def write_reports(doc: dict, directory: Path, baseline: dict | None = None) -> dict[str, Path]:
+    """results.json, report.html and summary.md in directory; baseline.json too when given its document
+    (evals.baseline_document)."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"json": directory / "results.json", "html": directory / "report.html", "md": directory / "summary.md", "baseline": directory / "baseline.json"}
+    paths = {"json": directory / "results.json", "html": directory / "report.html", "md": directory / "summary.md"}
     paths["json"].write_text(json.dumps(doc, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     paths["html"].write_text(render_html(doc), encoding="utf-8")
     paths["md"].write_text(render_markdown(doc), encoding="utf-8")
-    paths["baseline"].write_text(json.dumps(baseline_document(doc), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if baseline is not None:
+        paths["baseline"] = directory / "baseline.json"
+        paths["baseline"].write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return paths
 
 
 # ------------------------------------------------------------------------------------------- markdown
 
 
-def _moved_line(moved: dict) -> str:
+def _moved_line(doc: dict, moved: dict) -> str:
     changed = [(m, d) for m, d in moved["overall"].items() if d and not m.endswith("_ms")]
-    text = ", ".join(f"{METRICS[m][0]} {fmt_delta(m, d)}" for m, d in changed) or "no metric moved"
+    text = ", ".join(f"{_label(doc, m)} {fmt_delta(m, d)}" for m, d in changed) or "no metric moved"
     if moved.get("new_cases") or moved.get("missing_cases"):
         text += f" (not the same cases: {len(moved.get('new_cases') or [])} new, {len(moved.get('missing_cases') or [])} not run)"
     return text
@@ -156,7 +130,7 @@ def render_markdown(doc: dict, failures: int = 40) -> str:
             lines.append(f"| {g['scope']}.{g['metric']} | {fmt(g['metric'], g['value'])} | {'≥' if g['op'] == 'min' else '≤'} "
                          f"{fmt(g['metric'], g['threshold'])} | {'✅' if g['status'] == 'pass' else '❌' if g['status'] == 'fail' else 'n/a'} |")
     if moved:
-        lines += ["", f"Since baseline `{moved['path']}` ({moved.get('backend')}): " + _moved_line(moved)]
+        lines += ["", f"Since baseline `{moved['path']}` ({moved.get('backend')}): " + _moved_line(doc, moved)]
         if moved["newly_failing"]:
             lines.append("Newly failing: " + ", ".join(f"`{i}`" for i in moved["newly_failing"]))
         if moved["newly_passing"]:
@@ -209,8 +183,9 @@ def bar_chart(rows: list[tuple[str, float, float | None]], title: str) -> str:
     return "".join(parts) + "</svg>"
 
 
-def heatmap(summary: dict, metrics: tuple[str, ...]) -> str:
+def heatmap(doc: dict, metrics: tuple[str, ...]) -> str:
     """Categories x metrics, each cell coloured by how good the value is."""
+    summary = doc["summary"]
     cats = [*sorted(summary["categories"]), "overall"]
     cw, ch, left, top = 74, 24, 170, 44
     w, h = left + cw * len(metrics), top + ch * len(cats) + 4
@@ -225,8 +200,8 @@ def heatmap(summary: dict, metrics: tuple[str, ...]) -> str:
         parts.append(f'<text x="{left - 8}" y="{y + 16}" class="lb" text-anchor="end"{weight}>{escape(cat)}</text>')
         for j, m in enumerate(metrics):
             v = group.get(m)
-            fill = "#eceff1" if v is None else _shade(v, METRICS[m][1])
-            parts.append(f'<rect x="{left + j * cw + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" fill="{fill}"><title>{escape(cat)} · {escape(METRICS[m][0])}: {fmt(m, v)}</title></rect>'
+            fill = "#eceff1" if v is None else _shade(v, doc["metrics"][m]["higher_is_better"])
+            parts.append(f'<rect x="{left + j * cw + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" fill="{fill}"><title>{escape(cat)} · {escape(_label(doc, m))}: {fmt(m, v)}</title></rect>'
                          f'<text x="{left + j * cw + cw / 2:.1f}" y="{y + 16}" class="vl" text-anchor="middle">{fmt(m, v)}</text>')
     return "".join(parts) + "</svg>"
 
@@ -258,8 +233,9 @@ def latency_histogram(latencies: list[float], p50: float | None, p95: float | No
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{h - 4}" class="ax" text-anchor="middle">milliseconds (log scale)</text>')
     parts.append(f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="{INK}"/>')
     legend = []
-    for name, v, colour in (("p50", p50, GOOD), ("p95", p95, BAD)):
-        if v is not None:
+    for name, mark, colour in (("p50", p50, GOOD), ("p95", p95, BAD)):
+        if mark is not None:
+            v = mark
             x = left + (math.log10(max(v, edges[0])) - a) / (b - a) * plot_w
             parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{base}" stroke="{colour}" stroke-dasharray="4 3" stroke-width="2"><title>{name} {v:.1f} ms</title></line>')
             legend.append(f'<tspan fill="{colour}">{name} {v:.1f} ms</tspan>')
@@ -298,7 +274,7 @@ def _kv(data: Any) -> str:
     items = []
     for k, v in data.items():
         if isinstance(v, list) and k == "claims":
-            items.append(f"<li><b>claims</b><ul>" + "".join(f"<li>{escape(c)}</li>" for c in v) + "</ul></li>")
+            items.append("<li><b>claims</b><ul>" + "".join(f"<li>{escape(c)}</li>" for c in v) + "</ul></li>")
         else:
             items.append(f"<li><b>{escape(k.replace('_', ' '))}</b>: {escape(value(v))}</li>")
     return '<ul class="exp">' + "".join(items) + "</ul>"
@@ -341,9 +317,9 @@ def render_html(doc: dict) -> str:
         d = moved["overall"].get(m) if moved else None
         delta = ""
         if d is not None:
-            cls = "" if abs(d) < 1e-9 else "up" if _better(m, d) else "down"
+            cls = "" if abs(d) < 1e-9 else "up" if _better(doc, m, d) else "down"
             delta = f' <span class="{cls}">{escape(fmt_delta(m, d))}</span>'
-        cards.append(f'<div class="card"><small>{escape(METRICS[m][0])}</small><b>{fmt(m, overall.get(m))}</b>{delta}</div>')
+        cards.append(f'<div class="card"><small>{escape(_label(doc, m))}</small><b>{fmt(m, overall.get(m))}</b>{delta}</div>')
     before_cats = {}
     if moved:
         for c, deltas in moved["categories"].items():
@@ -353,7 +329,7 @@ def render_html(doc: dict) -> str:
     rows = [(c, g["pass_rate"] or 0.0, before_cats.get(c)) for c, g in sorted(s["categories"].items())]
     lat = [t["latency_ms"] for r in doc["results"] for t in r.get("turns") or []]
     charts = [bar_chart(rows, "Cases passed per category" + (" (tick: baseline)" if moved else "")),
-              heatmap(s, ("pass_rate", "recommendation_accuracy", "retrieval_hit_at_k", "retrieval_mrr", "claim_accuracy", "must_mention_rate",
+              heatmap(doc, ("pass_rate", "recommendation_accuracy", "retrieval_hit_at_k", "retrieval_mrr", "claim_accuracy", "must_mention_rate",
                           "must_not_say_rate", "contradicted_answer_rate", "out_of_scope_accuracy")),
               latency_histogram(lat, overall.get("latency_p50_ms"), overall.get("latency_p95_ms"))]
     table = ["<table><tr><th>category</th><th>cases</th>" + "".join(f"<th>{escape(SHORT[m])}</th>" for m in TABLE_METRICS) + "</tr>"]
@@ -361,7 +337,7 @@ def render_html(doc: dict) -> str:
         cells = []
         for m in TABLE_METRICS:
             d = moved["categories"].get(name, {}).get(m) if moved and name != "overall" else moved["overall"].get(m) if moved else None
-            extra = f'<br><small class="{"up" if d and _better(m, d) else "down" if d else ""}">{escape(fmt_delta(m, d))}</small>' if d else ""
+            extra = f'<br><small class="{"up" if d and _better(doc, m, d) else "down" if d else ""}">{escape(fmt_delta(m, d))}</small>' if d else ""
             cells.append(f"<td>{fmt(m, group.get(m))}{extra}</td>")
         table.append(f"<tr><td>{'<b>overall</b>' if name == 'overall' else escape(name)}</td><td>{group['cases']}</td>{''.join(cells)}</tr>")
     table.append("</table>")
@@ -373,7 +349,7 @@ def render_html(doc: dict) -> str:
     gates.append("</table>")
     moved_html = "<p>No baseline to compare with.</p>"
     if moved:
-        bits = [f"<p>Compared with <code>{escape(str(moved['path']))}</code> (backend {escape(str(moved.get('backend')))}): {escape(_moved_line(moved))}.</p>"]
+        bits = [f"<p>Compared with <code>{escape(str(moved['path']))}</code> (backend {escape(str(moved.get('backend')))}): {escape(_moved_line(doc, moved))}.</p>"]
         for key, label in (("newly_failing", "Newly failing"), ("newly_passing", "Newly passing"), ("new_cases", "New cases")):
             if moved.get(key):
                 bits.append(f"<p>{label} ({len(moved[key])}): " + ", ".join(f'<a href="#{escape(i)}"><code>{escape(i)}</code></a>' if key == "newly_failing" else f"<code>{escape(i)}</code>"
