@@ -127,17 +127,10 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
-        print(f"stackadvisor {_version()}")
+        from .text import package_version
+
+        print(f"stackadvisor {package_version()}")
         parser.exit()
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("stackadvisor")
-    except Exception:  # noqa: BLE001 - not installed as a distribution
-        return "0+unknown"
 
 
 def _read(parts: Sequence[str]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from .knowledge import Criterion, Item, Knowledge, Language, Table
 from .retrieve import Passage
 from .rules import Check, Intent, Needs, Ranking, Score
+from .text import join_names, stem
 
 ASPECTS = {
     "pros": ("pros", "advantages", "strengths", "benefits", "upsides", "good at"),
@@ -134,10 +135,6 @@ def lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def table_markdown(table: Table, languages: list[str] | None = None) -> str:
     """The comparison table as markdown, for the given languages (default all)."""
     langs = languages or list(table.languages)
@@ -159,20 +156,16 @@ _QUESTION_STOP = frozenset(
     "mentions mentioned list lists listed name names named".split())
 
 
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
-
-
 def _content_words(question: str, table: Table) -> frozenset[str]:
     """The words of a question that could name something in an article line ("syntax", "tooling"), without
     question words and the languages' own names."""
     names = {w for lang in table.languages.values() for a in (lang.name, *lang.aliases) for w in re.findall(r"[a-z0-9]+", a.lower())}
     words = re.findall(r"[a-z][a-z0-9\-]+", question.lower().replace("'s", " "))
-    return frozenset(_stem(w) for w in words if w not in _QUESTION_STOP and w not in names and len(w) > 2)
+    return frozenset(stem(w) for w in words if w not in _QUESTION_STOP and w not in names and len(w) > 2)
 
 
 def _shares_word(text: str, words: frozenset[str]) -> bool:
-    return bool(words) and any(_stem(w) in words for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()))
+    return bool(words) and any(stem(w) in words for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()))
 
 
 def _items_lines(items: tuple[Item, ...], cite: str) -> list[str]:
@@ -224,7 +217,7 @@ def _premise(ctx: Context, cites: Citations) -> list[str]:
 
 
 def _greeting(ctx: Context) -> str:
-    names = _join(ctx.table.names)
+    names = join_names(ctx.table.names)
     return (f"Hello! I help you choose a backend language among {names}, grounded in one comparison article.\n\n"
             "Tell me what you're building and what matters most (speed, concurrency, ease of learning, ecosystem), "
             "or ask a fact, for example *\"What is Rust's learning curve?\"*")
@@ -232,18 +225,18 @@ def _greeting(ctx: Context) -> str:
 
 def _coverage(table: Table) -> str:
     crits = ", ".join(c.label.lower() for c in table.criteria.values())
-    return f"The article compares {_join(table.names)} for backend development: {crits}, plus each language's pros, cons and what it is best for."
+    return f"The article compares {join_names(table.names)} for backend development: {crits}, plus each language's pros, cons and what it is best for."
 
 
 def _out_of_scope(ctx: Context, cites: Citations) -> str:
     outside = ctx.needs.outside
-    what = f"It says nothing about {_join(list(outside))}, so I won't guess at how {'it compares' if len(outside) == 1 else 'they compare'}." if outside else "Your question is outside what it covers, so I won't guess."
+    what = f"It says nothing about {join_names(list(outside))}, so I won't guess at how {'it compares' if len(outside) == 1 else 'they compare'}." if outside else "Your question is outside what it covers, so I won't guess."
     return (f"I can only answer from the article I know. {_coverage(ctx.table)} {cites.section('intro')}\n\n{what}\n\n"
-            f"If you are choosing among {_join(ctx.table.names)}, tell me what you're building and what matters most, and I'll recommend one.")
+            f"If you are choosing among {join_names(ctx.table.names)}, tell me what you're building and what matters most, and I'll recommend one.")
 
 
 def _outside_note(ctx: Context) -> str:
-    outside = _join(list(ctx.needs.outside))
+    outside = join_names(list(ctx.needs.outside))
     return f"*Note: the article does not cover {outside}, so {('it is' if len(ctx.needs.outside) == 1 else 'they are')} left out of this answer.*"
 
 
@@ -390,7 +383,7 @@ def _criterion_ranking(table: Table, cid: str, cites: Citations) -> str:
     top_rank = table.rank(langs[0], cid)
     leaders = [n for n in langs if table.rank(n, cid) == top_rank]
     order = ", ".join(f"{n} ({table.languages[n].cell_text(cid)})" for n in langs)
-    lead = f"{_join(leaders)} {'ranks' if len(leaders) == 1 else 'rank'} first on {crit.measures}."
+    lead = f"{join_names(leaders)} {'ranks' if len(leaders) == 1 else 'rank'} first on {crit.measures}."
     row_cites = " ".join(dict.fromkeys(cites.row(n) for n in langs))
     return f"**{crit.label}**, best to worst: {order} {row_cites}\n\n{lead}"
 

@@ -51,6 +51,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from .errors import BackendError, ConfigError, IndexError_, InputError, StackAdvisorError
+from .text import package_version
 
 log = logging.getLogger("stackadvisor.web")
 
@@ -592,7 +593,7 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
         threading.Thread(target=service.warm, name="stackadvisor-warm", daemon=True).start()
         yield
 
-    app = FastAPI(title="stackadvisor", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="stackadvisor", version=package_version(), lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.service = service
     app.state.settings = web
 
@@ -613,7 +614,7 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
             "index": {"ready": service.index_ready, "error": service.index_error},
             "backend": {"name": advisor.backend, "reachable": reachable},
             "load": {"in_flight": service.in_flight, "capacity": service.capacity},
-            "version": _version(),
+            "version": package_version(),
         }
         return JSONResponse(json.loads(redact(json.dumps(body))), status_code=200 if ok else 503)
 
@@ -699,15 +700,6 @@ async def _sse(items: AsyncIterator[Any], cid: str, created: int) -> AsyncIterat
             log.error("stream failed: %s", printable(redact(f"{type(exc).__name__}: {exc}"), 500))
         yield b"data: " + json.dumps(error_body(message, type_)).encode() + b"\n\n"
     yield b"data: [DONE]\n\n"
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("stackadvisor")
-    except Exception:  # noqa: BLE001
-        return "0+unknown"
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
