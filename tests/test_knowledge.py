@@ -163,3 +163,93 @@ def test_broken_yaml_is_a_clear_error(tmp_path):
 def test_missing_table_file_is_a_clear_error(tmp_path):
     with pytest.raises(KnowledgeError, match="does not exist"):
         knowledge.load(table=tmp_path / "nope.yaml")
+
+
+# ------------------------------------------------------------------------------------------ hostile table files (issue 16)
+
+
+def _bomb(levels: int = 9, width: int = 10) -> str:
+    """The "billion laughs" shape: level i is a list of `width` aliases of level i-1; `keywords: *l9` stands for 10^9 strings."""
+    lines = ['l0: &l0 [' + ",".join(['"lol"'] * width) + "]"]
+    lines += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * width) + "]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + f"\ncriteria:\n  speed:\n    keywords: *l{levels}\n"
+
+
+def _load_with_deadline(path: Path, seconds: float = 30.0) -> str:
+    """knowledge.load(table=path) in a child process with a deadline: a hang fails the test instead of the run."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pathlib import Path\nfrom stackadvisor import knowledge\nfrom stackadvisor.errors import KnowledgeError\n"
+            "try:\n    knowledge.load(table=Path(sys.argv[1]))\nexcept KnowledgeError as e:\n    print('REFUSED', e)\nelse:\n    print('LOADED')\n")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"loading {path.name} did not finish within {seconds:g} s")
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_nested_yaml_aliases_are_refused_quickly(tmp_path):
+    """Issue 16 M6: a 10 KB table whose `keywords: *l9` stands for 10^9 strings ran past 60 s and 2.85 GB."""
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(_bomb(), encoding="utf-8")
+    out = _load_with_deadline(bomb)
+    assert out.startswith("REFUSED") and "aliases" in out and "bomb.yaml" in out and "100,000 values" in out, out
+    wide = tmp_path / "wide.yaml"  # one level of aliases over the limit: refused the same way
+    wide.write_text(_bomb(levels=2, width=50), encoding="utf-8")
+    assert _load_with_deadline(wide).startswith("REFUSED")
+    one = tmp_path / "one-alias.yaml"  # an ordinary alias (PyYAML's safe_dump writes them for shared values) still loads
+    one.write_text("base: &b [fast, speedy]\ncriteria:\n  speed:\n    keywords: *b\n", encoding="utf-8")
+    assert "speedy" in knowledge.load(table=one).table.criteria["speed"].keywords
+
+
+@pytest.mark.parametrize("text, words", [
+    ("version: " + "9" * 100_000 + "\n", "cannot be read"),
+    ("criteria:\n  speed: " + "[" * 500 + "]" * 500 + "\n", "nests"),
+    ("x: " + "a" * (1024 * 1024 + 1) + "\n", "at most"),
+], ids=["100000-digit-version", "deep-nesting", "oversized-file"])
+def test_unreadable_values_are_a_clear_error_not_an_internal_one(tmp_path, text, words):
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=words) as err:
+        knowledge.load(table=path)
+    assert len(str(err.value)) < 600 and "mine.yaml" in str(err.value)
+
+
+def _user_table(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+JAVA = {"name": "Java", "cells": {"speed": "High", "concurrency": "High", "learning_curve": "Easy/Medium", "ecosystem": "Huge"}}
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"languages": [JAVA, {**JAVA, "cells": {"speed": "Low"}}]}, "appears twice"),
+    ({"languages": [JAVA, {**JAVA, "name": "java"}]}, "appears twice"),
+    ({"criteria": {"typing": {"label": "Typing", "scale": ["Dynamic", float("inf")]}}}, "finite"),
+    ({"criteria": {"typing": {"label": "Typing", "scale": ["Dynamic", float("nan")]}}}, "finite"),
+    ({"criteria": {"typing": {"label": "Typing", "scale": [float("-inf"), "Static"]}}}, "finite"),
+    ({"criteria": {"typing": {"label": "Typing", "scale": ["1e999", "Static"]}}}, "finite"),
+    ({"languages": [{**JAVA, "name": "J" * 200_000}]}, "the limit is"),
+    ({"languages": [{**JAVA, "aliases": ["j" * 5000]}]}, "the limit is"),
+    ({"criteria": {"typing": {"label": "T" * 5000, "scale": ["Dynamic", "Static"]}}}, "the limit is"),
+    ({"criteria": ["speed"]}, "mapping"),
+    ({"languages": [{**JAVA, "cells": ["High"]}]}, "must map|mapping"),
+], ids=["duplicate-row", "duplicate-row-case", "scale-inf", "scale-nan", "scale-minus-inf", "scale-1e999", "200000-char-name",
+        "long-alias", "long-label", "criteria-not-a-mapping", "cells-not-a-mapping"])
+def test_table_validation_refuses_duplicates_non_finite_levels_and_absurd_names(tmp_path, data, words):
+    """Issue 16 (minor): a duplicate row silently replaced the first; 1e999, .nan, -.inf were accepted as levels; a
+    200,000-character language name was accepted; a list where a mapping belongs was an internal AttributeError."""
+    with pytest.raises(KnowledgeError, match=words) as err:
+        knowledge.load(table=_user_table(tmp_path, data))
+    assert len(str(err.value)) < 600
+
+
+def test_a_yaml_nan_scale_level_is_refused(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("criteria:\n  typing:\n    label: Typing\n    scale: [Dynamic, .nan, -.inf]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="finite"):
+        knowledge.load(table=path)

@@ -173,23 +173,108 @@ class Knowledge:
 # ------------------------------------------------------------------------------------------ loading
 
 
+MAX_TABLE_BYTES = 1024 * 1024  # a table file (the built-in one is ~10 KB)
+MAX_YAML_NODES = 100_000  # scalars, lists and mappings in one table file, aliases expanded (the built-in one has ~1,500)
+MAX_YAML_DEPTH = 20  # nesting of lists/mappings (the schema needs 5)
+MAX_NAME_CHARS = 80  # a language name, alias, criterion id or label, scale level, use case id
+MAX_TEXT_CHARS = 2000  # a best-for line, pro, con, note, keyword
+
+
 def _yaml_load(text: str, where: str) -> Any:
+    """YAML with a safe loader, refusing what could make loading or validating it unbounded: more than MAX_YAML_NODES
+    values once aliases are expanded (the "billion laughs" shape: ten aliases of ten aliases of ... is a 10 KB file
+    standing for 10^9 values), deep nesting, a file over MAX_TABLE_BYTES. The sizes are counted in one linear pass
+    over the parser's events, before anything is built. Every failure is a KnowledgeError naming the file."""
     import yaml
 
+    if len(text) > MAX_TABLE_BYTES:
+        raise KnowledgeError(f"{where} is {len(text):,} characters; a table file may have at most {MAX_TABLE_BYTES:,}. Keep only the table in it.")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        nodes = 0  # values so far, each alias counted as the values it stands for
+        size: dict[str, int] = {}  # anchor -> the values under it
+        open_: list[tuple[str | None, int]] = []  # (anchor, nodes before it) of the lists/mappings being read
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                nodes += size.get(str(event.anchor), 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                nodes += 1
+                if event.anchor is not None:
+                    size[str(event.anchor)] = 1
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_.append((event.anchor, nodes))
+                nodes += 1
+                if len(open_) > MAX_YAML_DEPTH:
+                    raise KnowledgeError(f"{where} nests lists/mappings more than {MAX_YAML_DEPTH} deep; a table needs 5 at most.")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, before = open_.pop()
+                if anchor is not None:
+                    size[str(anchor)] = nodes - before
+            if nodes > MAX_YAML_NODES:
+                mark = getattr(event, "start_mark", None)
+                at = f" (line {mark.line + 1})" if mark is not None else ""
+                raise KnowledgeError(f"{where}{at}: more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded; "
+                                     "a table file may have at most that many. Write the values out instead of nesting aliases.")
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{where} is not valid YAML: {exc}. Fix the file and try again.") from None
+        raise KnowledgeError(f"{where} is not valid YAML: {_clip(exc, 300)}. Fix the file and try again.") from None
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:  # e.g. a 100,000-digit integer (Python's int limit)
+        raise KnowledgeError(f"{where}: a value cannot be read ({type(exc).__name__}: {_clip(exc, 200)}). Fix the file and try again.") from None
 
 
-def _strs(value: Any, where: str) -> tuple[str, ...]:
+def _clip(value: Any, limit: int = 120) -> str:
+    """A value for an error message, never longer than limit (a table value can be megabytes)."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxstring, short.maxother, short.maxlist, short.maxdict, short.maxlevel = limit, limit, 10, 10, 3
+    text = value if isinstance(value, str) else short.repr(value) if not isinstance(value, BaseException) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _name(value: Any, where: str, what: str) -> str:
+    """A name-like value (language, alias, level, label, id): text of at most MAX_NAME_CHARS, no non-finite number."""
+    _finite(value, where, what)
+    text = str(value)
+    if len(text) > MAX_NAME_CHARS:
+        raise KnowledgeError(f"{where}: {what} {_clip(text, 60)!r} is {len(text):,} characters; the limit is {MAX_NAME_CHARS}.")
+    if not text.strip():
+        raise KnowledgeError(f"{where}: {what} is empty.")
+    return text
+
+
+def _mapping(value: Any, where: str) -> dict[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{where}: expected a mapping (key: value lines), got {_clip(value)}.")
+    return value
+
+
+def _finite(value: Any, where: str, what: str) -> None:
+    import math
+
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return
+    if isinstance(number, float) and not math.isfinite(number):
+        raise KnowledgeError(f"{where}: {what} {_clip(value, 40)!r} is not a finite value (inf/nan); use words or finite numbers.")
+
+
+def _strs(value: Any, where: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise KnowledgeError(f"{where}: expected a list of strings, got {value!r}.")
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        raise KnowledgeError(f"{where}: expected a list of strings, got {_clip(value)}.")
+    for v in value:
+        _finite(v, where, "value")
+        if len(str(v)) > limit:
+            raise KnowledgeError(f"{where}: {_clip(str(v), 60)!r} is {len(str(v)):,} characters; the limit is {limit:,}.")
     return tuple(str(v) for v in value)
 
 
@@ -200,20 +285,21 @@ def _lower(values: tuple[str, ...]) -> tuple[str, ...]:
 def _criterion(cid: str, raw: Any, where: str) -> Criterion:
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{where}: criterion {cid!r} must be a mapping with at least 'label' and 'scale'.")
-    scale = _strs(raw.get("scale"), f"{where}: criterion {cid!r}, field 'scale'")
+    _name(cid, where, "criterion id")
+    scale = _strs(raw.get("scale"), f"{where}: criterion {cid!r}, field 'scale'", MAX_NAME_CHARS)
     if len(scale) < 2 or len(set(scale)) != len(scale):
         raise KnowledgeError(f"{where}: criterion {cid!r} needs a 'scale' of at least two distinct levels, worst first (e.g. [Low, High]).")
-    aliases_raw = raw.get("level_aliases") or {}
+    aliases_raw = _mapping(raw.get("level_aliases"), f"{where}: criterion {cid!r}, level_aliases")
     aliases: dict[str, tuple[str, ...]] = {}
     for level, words in aliases_raw.items():
         if level not in scale:
             raise KnowledgeError(f"{where}: criterion {cid!r}, level_aliases names {level!r}; allowed levels: {', '.join(scale)}.")
         aliases[level] = _lower(_strs(words, f"{where}: {cid}.level_aliases.{level}"))
-    adjectives = {str(k).lower(): str(v) for k, v in (raw.get("adjectives") or {}).items()}
+    adjectives = {str(k).lower(): str(v) for k, v in _mapping(raw.get("adjectives"), f"{where}: criterion {cid!r}, adjectives").items()}
     for word, level in adjectives.items():
         if level not in scale:
             raise KnowledgeError(f"{where}: criterion {cid!r}, adjective {word!r} maps to {level!r}; allowed levels: {', '.join(scale)}.")
-    label = str(raw.get("label") or cid.replace("_", " ").title())
+    label = _name(raw.get("label") or cid.replace("_", " ").title(), f"{where}: criterion {cid!r}", "label")
     return Criterion(
         id=cid,
         label=label,
@@ -232,7 +318,8 @@ def _criterion(cid: str, raw: Any, where: str) -> Criterion:
 
 def _topics(raw: Any, where: str) -> dict[str, Topic]:
     out: dict[str, Topic] = {}
-    for tid, body in (raw or {}).items():
+    for tid, body in _mapping(raw, where).items():
+        _name(tid, where, "id")
         if not isinstance(body, dict):
             raise KnowledgeError(f"{where}: {tid!r} must be a mapping with 'label' and 'keywords'.")
         out[str(tid)] = Topic(str(tid), str(body.get("label") or tid), _lower(_strs(body.get("keywords"), f"{where}: {tid}.keywords")))
@@ -246,6 +333,7 @@ def _items(raw: Any, where: str, use_cases: dict[str, Topic], constraints: dict[
             entry = {"text": entry}
         if not isinstance(entry, dict) or not entry.get("text"):
             raise KnowledgeError(f"{where}, entry {i + 1}: expected a string or a mapping with 'text'.")
+        _strs(entry["text"], f"{where}, entry {i + 1}")
         item = Item(
             text=str(entry["text"]),
             use_case=entry.get("use_case"),
@@ -263,9 +351,10 @@ def _items(raw: Any, where: str, use_cases: dict[str, Topic], constraints: dict[
 def _language(raw: Any, row: int, criteria: dict[str, Criterion], use_cases: dict[str, Topic], constraints: dict[str, Topic], where: str) -> Language:
     if not isinstance(raw, dict) or not raw.get("name"):
         raise KnowledgeError(f"{where}: language row {row} needs a 'name'.")
-    name = str(raw["name"])
+    name = _name(raw["name"], f"{where}: language row {row}", "name")
     at = f"{where}: row {row} ({name})"
     cells_raw = raw.get("cells") or {}
+    _strs(raw.get("section"), f"{at}.section", MAX_NAME_CHARS)
     if not isinstance(cells_raw, dict):
         raise KnowledgeError(f"{at}: 'cells' must map criteria to levels.")
     cells: dict[str, str] = {}
@@ -276,7 +365,7 @@ def _language(raw: Any, row: int, criteria: dict[str, Criterion], use_cases: dic
         if level is None:
             raise KnowledgeError(f"{at}, column {criteria[cid].label!r}: {value!r} is not on the scale; allowed values: {', '.join(criteria[cid].scale)}.")
         cells[cid] = level
-    aliases = _lower(_strs(raw.get("aliases"), f"{at}.aliases"))
+    aliases = _lower(_strs(raw.get("aliases"), f"{at}.aliases", MAX_NAME_CHARS))
     if name.lower() not in aliases:
         aliases = (name.lower(), *aliases)
     return Language(
@@ -285,7 +374,7 @@ def _language(raw: Any, row: int, criteria: dict[str, Criterion], use_cases: dic
         aliases=aliases,
         skills=_lower(_strs(raw.get("skills"), f"{at}.skills")),
         cells=cells,
-        notes={str(k): str(v) for k, v in (raw.get("notes") or {}).items()},
+        notes={str(k): str(v) for k, v in _mapping(raw.get("notes"), f"{at}.notes").items()},
         best_for=_items(raw.get("best_for"), f"{at}, best_for", use_cases, constraints, criteria),
         pros=_items(raw.get("pros"), f"{at}, pros", use_cases, constraints, criteria),
         cons=_items(raw.get("cons"), f"{at}, cons", use_cases, constraints, criteria),
@@ -316,10 +405,12 @@ def parse_table(data: Any, where: str = TABLE_FILE) -> Table:
     if not isinstance(rows, list) or not rows:
         raise KnowledgeError(f"{where}: 'languages' must be a non-empty list of rows.")
     languages: dict[str, Language] = {}
+    lowered: set[str] = set()
     for row, raw in enumerate(rows, start=1):
         lang = _language(raw, row, criteria, use_cases, constraints, where)
-        if lang.name in languages:
+        if lang.name.lower() in lowered:
             raise KnowledgeError(f"{where}: row {row}: language {lang.name!r} appears twice.")
+        lowered.add(lang.name.lower())
         languages[lang.name] = lang
     return Table(criteria, languages, use_cases, constraints, str(data.get("table_section") or "Performance Comparison"), str(data.get("source") or where))
 
@@ -374,7 +465,7 @@ def merge_tables(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """A user table layered over the built-in one: new criteria, new languages, new cells win."""
     merged = {k: v for k, v in base.items()}
     criteria = dict(base.get("criteria") or {})
-    for cid, body in (extra.get("criteria") or {}).items():
+    for cid, body in _mapping(extra.get("criteria"), "the table's criteria").items():
         if cid in criteria and isinstance(body, dict):
             criteria[cid] = {**criteria[cid], **{k: v for k, v in body.items() if k != "label" or "scale" in body}}
         elif isinstance(body, dict) and "scale" not in body:
@@ -384,16 +475,23 @@ def merge_tables(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     # CSV columns may use labels ("Learning Curve") of known criteria.
     merged["criteria"] = criteria
     for key in ("use_cases", "constraints"):
-        merged[key] = {**(base.get(key) or {}), **(extra.get(key) or {})}
+        merged[key] = {**(base.get(key) or {}), **_mapping(extra.get(key), f"the table's {key}")}
     rows = [dict(r) for r in base.get("languages") or []]
     by_name = {str(r.get("name", "")).lower(): r for r in rows}
-    for raw in extra.get("languages") or []:
+    seen: set[str] = set()
+    extra_rows = extra.get("languages") or []
+    if not isinstance(extra_rows, list):
+        raise KnowledgeError("The table's 'languages' must be a list of rows, each a mapping with a 'name'.")
+    for i, raw in enumerate(extra_rows, start=1):
         if not isinstance(raw, dict):
             raise KnowledgeError("Each row of 'languages' must be a mapping with a 'name'.")
-        name = str(raw.get("name", "")).lower()
+        name = _name(raw.get("name", ""), f"table row {i}", "language name").lower()
+        if name in seen:  # a second row would silently replace the first one's cells
+            raise KnowledgeError(f"Table row {i}: language {_clip(str(raw.get('name')), 60)!r} appears twice; keep one row per language.")
+        seen.add(name)
         if name in by_name:
             target = by_name[name]
-            target["cells"] = {**(target.get("cells") or {}), **(raw.get("cells") or {})}
+            target["cells"] = {**(target.get("cells") or {}), **_mapping(raw.get("cells"), f"table row {i} cells")}
             for key, value in raw.items():
                 if key not in ("cells", "name"):
                     target[key] = value
