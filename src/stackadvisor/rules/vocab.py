@@ -668,8 +668,10 @@ def _entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
         if k in v.ambiguous and not _ambiguous_ok(text, lc, m.start(), m.end(), v, ctx_after):
             continue
         out.append(_Ent(m.start(), m.end(), name, False))
+    named, starts = len(out), [e.start for e in out]  # table-language mentions: in order and disjoint
     for m in v.outside_rx.finditer(lc):
-        if any(e.start < m.end() and m.start() < e.end for e in out):
+        i = bisect_left(starts, m.end(), 0, named)
+        if i and out[i - 1].end > m.start():  # overlaps a table-language mention (bisect: linear in mentions)
             continue
         k = _key(m.group(0))
         if k in AMBIGUOUS_NAMES and not text[m.start()].isupper():
@@ -796,7 +798,7 @@ _MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 def _clean_markdown(text: str) -> str:
     """Markdown markup blanked with spaces (same length, so spans stay valid); table pipes become line breaks."""
-    if not any(ch in text for ch in "*_`[#|>~-\u2022") and not re.search(r"(?m)^\s*\d+[.)]\s", text):
+    if not any(ch in text for ch in "*_`[#|>~-\u2022") and not re.search(r"(?m)^[ \t]*\d+[.)]\s", text):
         return text
     if "](" in text:
         text = _MD_LINK.sub(lambda m: " " * (m.start(1) - m.start()) + m.group(1) + " " * (m.end() - m.end(1)), text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..types import Check
 from ..vocab import _MD_SEP, _MD_TABLE_LINE, _Ent, _Vocab, _entities, _key
@@ -132,7 +133,7 @@ def _heading_scopes(text: str, v: _Vocab) -> list[tuple[int, int, _Ent]]:
     ends = [m.start() for m in _HEADING.finditer(text)] + [len(text)]
     out = []
     for a, b, hashed, e in found:
-        stop = next(x for x in ends if x > a)
+        stop = ends[bisect_right(ends, a)]
         if not hashed:  # a bold or colon heading reaches to a blank line after which no list goes on
             for bl in re.finditer(r"\n[ \t]*\n", text[b:stop]):
                 if not _LIST_ITEM.match(text, b + bl.end()):
@@ -141,6 +142,3 @@ def _heading_scopes(text: str, v: _Vocab) -> list[tuple[int, int, _Ent]]:
         if stop > b:
             out.append((b, stop, e))
     return out
-
-
-# ============================================================================================ check_recommendation

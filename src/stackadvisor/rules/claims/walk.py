@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from ..read import _LIST_GAP
 from ..vocab import _NEGATION, _Ent, _entities, _is_question, _key, _lc, _rephrase, _sentences, _tokenise
@@ -11,7 +11,7 @@ from .clause import Clause
 from .judge import _Judge
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
-_AND_SPLIT = re.compile(r",?\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
+_AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _VERB_LEFT = re.compile(r"\b(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
@@ -42,11 +42,13 @@ class _Walk(_Judge):
         ents = _entities(clean, v, lc)
         if not ents:
             return
-        ent_starts = [e.start for e in ents]
-        heads = self.headings
+        ent_starts = self._ent_starts = [e.start for e in ents]
+        heads = self.headings  # disjoint, in order
+        head_starts = [a for a, _, _ in heads]
         plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent]]] = []
         for s0, s1 in _sentences(lc):
-            under = next((h for a, b, h in heads if a <= s0 < b), None)  # a line under a "### Go" heading is about Go
+            k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
+            under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
             i = bisect_left(ent_starts, s0)
             if (i == len(ents) or ents[i].start >= s1) and under is None:
                 continue
@@ -75,7 +77,8 @@ class _Walk(_Judge):
 
     def _clauses(self, lc: str, s0: int, s1: int, ents: list[_Ent]) -> list[tuple[int, int]]:
         cuts = [(m.start(), m.end()) for m in _CHECK_SPLIT.finditer(lc, s0, s1)]
-        starts = {e.start: e for e in ents if s0 <= e.start < s1}
+        lo, hi = bisect_left(self._ent_starts, s0), bisect_left(self._ent_starts, s1)
+        starts = {e.start: e for e in ents[lo:hi]}
         for m in _AND_SPLIT.finditer(lc, s0, s1):
             e = starts.get(m.end())
             if e is None or not _VERB_AFTER.match(lc, e.end, s1):
