@@ -26,7 +26,8 @@ EXAMPLES = {
         examples:
           stackadvisor chat
           stackadvisor chat --llm local
-        inside the chat: /needs shows what I inferred, /reset starts over, /quit (or Ctrl-D) leaves.""",
+        inside the chat: /needs shows what I inferred, /adr [FILE] writes the decision record (see `adr --help`),
+        /reset starts over, /quit (or Ctrl-D) leaves.""",
     "check": """\
         examples:
           stackadvisor check "Python is faster than Go"
@@ -48,6 +49,32 @@ EXAMPLES = {
           STACKADVISOR_RATE_LIMIT=120/minute   per client address on /v1 and /api; the UI's events get 4x
           STACKADVISOR_CONCURRENCY=4           answers computed at once; STACKADVISOR_QUEUE=64 may wait, then 503 busy
           STACKADVISOR_TRUSTED_PROXIES=10.0.0.5  behind a load balancer: believe its X-Forwarded-For""",
+    "adr": """\
+        what the record holds (MADR layout: front matter, then these sections):
+          Context and Problem Statement   each turn quoted, with the needs read from it
+          Decision Drivers                the weights, use cases, constraints and skills that count
+          Considered Options              all four languages with their fit scores, and the table behind them
+          Decision Outcome                the pick and why; Consequences (Good/Bad, because ...) from the article;
+                                          how firm it is (share of plausible weightings it wins, weight bounds);
+                                          Confirmation: when to revisit it
+          firmness: firm when the pick wins at least 90% of 5,000 plausible weightings (seeded, reproducible),
+          fragile under 75%; a fragile record says which trade-off question would settle it.
+          Pros and Cons of the Options    every option's score, line by line, with its table cells
+          More Information                numbered sources in the article [n]
+          Every claim in it is checked against the comparison table; exit 1 if one were contradicted.
+
+        the conversation file (what you said, not the answers):
+          turns.txt    one user turn per line (# comments and blank lines skipped)
+          turns.json   ["We're building a fintech platform.", "Speed matters most."]
+                       or [{"role": "user", "content": "..."}, ...], or [[user, assistant], ...]
+          turns.yaml   the same lists in YAML
+
+        examples:
+          printf "We're building a REST API.\\nSpeed and ease of learning matter equally.\\n" > turns.txt
+          stackadvisor adr turns.txt                          # markdown on stdout
+          stackadvisor adr turns.txt --out docs/adr/0001-backend-language.md
+          stackadvisor adr turns.json --html --out adr.html   # one self-contained page, charts included
+          stackadvisor chat   then /adr docs/adr/0001-backend-language.md   # from a chat session""",
     "eval": """\
         examples:
           stackadvisor eval                        # offline backend, built-in cases, report in evals/reports/latest
@@ -106,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     _common(p)
+
+    p = add("adr", "Write an Architecture Decision Record (MADR) of the pick for a conversation.")
+    p.add_argument("conversation", help="a conversation file: one user turn per line, or a JSON/YAML list of turns ('-' reads stdin)")
+    p.add_argument("--out", "-o", metavar="FILE", help="write the record here (default: stdout); a .html name writes HTML")
+    p.add_argument("--html", action="store_true", help="HTML instead of markdown (a self-contained page with the charts)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the record's date (default today)")
+    p.add_argument("--title", metavar="TEXT", help='the record\'s title (default "Use <pick> for the backend")')
+    p.add_argument("--status", default="proposed", help="MADR status: proposed (default), accepted, rejected, deprecated, ...")
+    p.add_argument("--table", metavar="FILE", help="your own comparison table (YAML or CSV) layered over the built-in one")
+    p.add_argument("--home", metavar="DIR", help="data folder for the index (env STACKADVISOR_HOME)")
 
     p = add("eval", "Run the evaluation suite and write a report.")
     p.add_argument("--cases", metavar="PATH", help="a YAML file or folder of cases (default: the built-in evals/)")
@@ -236,6 +273,12 @@ def cmd_chat(args: argparse.Namespace, out: Out) -> int:
         cmd = question.strip().lower()
         if cmd in ("/quit", "/exit", "quit", "exit"):
             return 0
+        if cmd == "/adr" or cmd.startswith("/adr "):
+            try:
+                _emit_record(chat.decision_record(), question.strip()[4:].strip() or None)
+            except StackAdvisorError as exc:
+                out.line(f"error: {exc}", "red")
+            continue
         if cmd == "/reset":
             chat.reset()
             out.line("(new conversation)", "dim")
@@ -297,7 +340,33 @@ def cmd_eval(args: argparse.Namespace, out: Out) -> int:
     return run(args, out)
 
 
-COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval}
+def cmd_adr(args: argparse.Namespace, out: Out) -> int:
+    from .adr import decision_record, read_conversation
+    from .advisor import AdvisorCore
+
+    turns = read_conversation(args.conversation)
+    advisor = AdvisorCore(table=args.table, home=args.home)
+    record = decision_record(turns, advisor=advisor, date=args.date, title=args.title, status=args.status)
+    return _emit_record(record, args.out, args.html)
+
+
+def _emit_record(record: Any, path: str | None, html: bool = False) -> int:
+    as_html = html or bool(path and path.lower().endswith((".html", ".htm")))
+    if path:
+        record.write(path, html=as_html)
+    else:
+        sys.stdout.write(record.html if as_html else record.markdown)
+    bad = record.contradicted
+    rob = record.robustness
+    firm = f" · {rob.level}: {rob.summary}" if rob is not None else ""
+    where = f" · written to {path}" if path else ""
+    print(f"✓ decision record for {record.pick}: {len(record.checks)} claims checked, {len(bad)} contradicted{firm}{where}", file=sys.stderr)
+    for c in bad:
+        print(f"contradicted: {c.claim} -> {c.correction or c.evidence}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval, "adr": cmd_adr}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
