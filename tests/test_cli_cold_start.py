@@ -47,3 +47,19 @@ def test_backend_and_writer_of_an_offline_advisor(built_home):
         advisor = AdvisorCore(llm=spec, home=built_home)
         assert advisor.backend == "offline"
         assert isinstance(advisor._writer, OfflineWriter) and advisor.backend == "offline"
+
+
+def test_importing_the_package_changes_no_environment_variable():
+    """No import-time side effects: the Gradio and Chroma settings are applied when the UI is built or a client
+    opens (ui.configure_gradio, store.open_client), never by an import."""
+    import os
+
+    modules = ["stackadvisor", "stackadvisor.cli", "stackadvisor.store", "stackadvisor.ui", "stackadvisor.web", "stackadvisor.advisor",
+               "stackadvisor.evals", "stackadvisor.report", "stackadvisor.ingest"]
+    code = ("import importlib, json, os; before = dict(os.environ); "
+            f"[importlib.import_module(m) for m in {modules!r}]; "
+            "print(json.dumps(sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "ANONYMIZED_", "MPLBACKEND"))}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]"

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
     from .config import Settings
 
-os.environ["ANONYMIZED_TELEMETRY"] = "False"
-
 POINTERS = "sa-pointers"
 PREFIX = "sa-"
 BUILTIN = "builtin"

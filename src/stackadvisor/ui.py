@@ -10,31 +10,39 @@ built here (the scorecard) escapes every value. Each browser tab has its own Ses
 
 from __future__ import annotations
 
+import html
+import logging
 import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-# Gradio's queue rebuilds a pandas summary of up to 10,000 past events after every event (its monitoring page,
-# which is off here): keep 100 events and never recompute, so each answer does not pay for the last 10,000.
-os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
-os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
-# Gradio asks matplotlib for its backend around every event, on the event loop; without a configured backend that
-# imports pyplot (seconds) on the first one. "agg" answers at once (this app draws no matplotlib figures).
-os.environ.setdefault("MPLBACKEND", "agg")
+import gradio as gr
 
-import html  # noqa: E402
-import logging  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any, Iterator  # noqa: E402
-
-import gradio as gr  # noqa: E402
-
-from . import rules  # noqa: E402
-from .compose import table_markdown  # noqa: E402
-from .errors import StackAdvisorError  # noqa: E402
-from .markup import inert  # noqa: E402  (one sanitiser for the UI and the LLM writers)
-from .rules import Needs  # noqa: E402
+from . import rules
+from .compose import table_markdown
+from .errors import StackAdvisorError
+from .markup import inert  # (one sanitiser for the UI and the LLM writers)
+from .rules import Needs
 
 log = logging.getLogger("stackadvisor.web")
+
+GRADIO_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    # Gradio's queue rebuilds a pandas summary of up to 10,000 past events after every event (its monitoring page,
+    # which is off here): keep 100 events and never recompute, so each answer does not pay for the last 10,000.
+    "GRADIO_ANALYTICS_MAX_EVENTS": "100",
+    "GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000000000",
+    # Gradio asks matplotlib for its backend around every event, on the event loop; without a configured backend
+    # that imports pyplot (seconds) on the first one. "agg" answers at once (this app draws no matplotlib figures).
+    "MPLBACKEND": "agg",
+}
+
+
+def configure_gradio() -> None:
+    """Gradio's and matplotlib's settings from the environment (unless already set): called by build(), before the
+    Blocks and its queue read them, so importing this module changes nothing."""
+    for name, value in GRADIO_ENV.items():
+        os.environ.setdefault(name, value)
 
 EXAMPLES = [
     "We're building a real-time chat app and the team knows React: which backend?",
@@ -188,6 +196,7 @@ def flip_markdown(flip: str | None, recommendation: str | None) -> str:
 
 def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
     """The UI for one advisor. Sessions (tabs) share the advisor, never a conversation."""
+    configure_gradio()
     table = advisor.table
     criteria = list(table.criteria.items())
     uc_choices = [(t.label, tid) for tid, t in table.use_cases.items()]
