@@ -1,5 +1,9 @@
 """Smoke test of bench/: every benchmark runs with tiny sizes and returns the result keys the table, results.json
-and the plot read. No timing is asserted here (the machines are shared and noisy); `make bench` reports figures."""
+and the plot read. No timing is asserted here (the machines are shared and noisy); `make bench` reports figures.
+
+The benchmark runs carry the `bench` marker, which the default test run deselects (they take about a minute):
+`make bench` runs them after the benchmarks, or `pytest -m bench`. The other tests here check what the benchmarks
+rely on and run by default."""
 
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ def test_percentiles() -> None:
     assert math.isnan(bench.pct([], 50))
 
 
+@pytest.mark.bench
 def test_chroma_baseline_uses_the_local_files_and_agrees(home: Path, tmp_path: Path) -> None:
     from stackadvisor.embeddings import LocalEmbeddings
 
@@ -57,6 +62,7 @@ def test_chroma_baseline_uses_the_local_files_and_agrees(home: Path, tmp_path: P
     assert same["min_cosine"] >= bench.EMBEDDING_TOLERANCE
 
 
+@pytest.mark.bench
 def test_answer_latency(home: Path) -> None:
     from bench import answer_latency
 
@@ -66,6 +72,7 @@ def test_answer_latency(home: Path) -> None:
     assert res["embeddings_ok"]
 
 
+@pytest.mark.bench
 def test_embedding(home: Path) -> None:
     from bench import embedding
 
@@ -83,6 +90,7 @@ def test_ingest_generator_is_deterministic(tmp_path: Path) -> None:
     assert 1500 < a["bytes"] / a["files"] < 4000  # ~2.5 KB a file: 2,000 files are about 5 MB
 
 
+@pytest.mark.bench
 def test_ingest(home: Path) -> None:
     from bench import ingest
 
@@ -93,7 +101,7 @@ def test_ingest(home: Path) -> None:
     assert res["ours_unchanged"]["embedded"] == 0 and res["ours_unchanged"]["skipped"] == 4
 
 
-@pytest.mark.slow
+@pytest.mark.bench
 def test_cold_start(home: Path) -> None:
     from bench import cold_start
 
@@ -101,7 +109,7 @@ def test_cold_start(home: Path) -> None:
     check(res, "cold_start", 3)
 
 
-@pytest.mark.slow
+@pytest.mark.bench
 def test_server(home: Path) -> None:
     from bench import server
 
@@ -110,7 +118,7 @@ def test_server(home: Path) -> None:
     assert res["http"]["errors"] == [] and res["http"]["requests"] == 8
 
 
-@pytest.mark.slow
+@pytest.mark.bench
 def test_memory(home: Path) -> None:
     from bench import memory
 
@@ -119,6 +127,7 @@ def test_memory(home: Path) -> None:
     assert [p["answers"] for p in res["trace"]] == [0, 3, 6, 9, 12]
 
 
+@pytest.mark.bench
 def test_main_writes_table_json_and_plot(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     import importlib.util
 
