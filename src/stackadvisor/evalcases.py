@@ -18,7 +18,7 @@ from .errors import StackAdvisorError
 
 VERDICTS = ("supported", "contradicted", "unsupported", "unjudged", "none")
 CASE_KEYS = {"id", "category", "tags", "note", "turns", "question", "expect_any", "forbid", "expect_no_pick", "expect_sections",
-             "must_mention", "must_not_say", "expect_out_of_scope", "text", "claims", "expect_no_claims"}
+             "must_mention", "must_not_say", "expect_out_of_scope", "text", "claims", "expect_no_claims", "source"}  # source: where a real question was asked (read by people, ignored by the harness)
 TURN_KEYS = {"user", "expect_any", "forbid", "expect_no_pick"}
 CLAIM_KEYS = {"text", "match", "language", "criterion", "kind", "verdict"}
 
