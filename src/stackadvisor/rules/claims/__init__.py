@@ -31,7 +31,7 @@ class Family:
 
 FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
-    Family("comparison", ("comparison", "con", "pro"), (table.comparison, table.beat, table.equality, table.relation)),
+    Family("comparison", ("comparison", "con", "pro"), (table.comparison, table.beat, table.rank_comparison, table.equality, table.relation)),
     Family("superlative", ("superlative",), (table.superlative,)),
     Family("level", ("level",), (table.level, table.predicate)),
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),

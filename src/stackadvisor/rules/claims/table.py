@@ -246,3 +246,31 @@ def quantity(ck: "_Walk", c: Clause) -> None:
         for e in subj:
             ck.level(e, cid, crit.scale[0] if m.group("low") else crit.scale[-1], "half", neg, span_of([e], m.start(), m.end()))
         used.append(m.span())
+
+
+_RANK_CMP = re.compile(r"\b(?P<cmp>higher|lower)\s+than\s+(?:(?:both|either|that\s+of|those\s+of|the)\s+)*")
+
+
+def rank_comparison(ck: "_Walk", c: Clause) -> None:
+    """A criterion's rating compared: "Go's concurrency is lower than Python's", "Rust's speed is higher than Go's"."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in _RANK_CMP.finditer(lc, c0, c1):
+        if not free(*m.span()):
+            continue
+        objs_i = [i for i, e in enumerate(cents) if e.start >= m.end() and not lc[m.end():e.start].strip(" ,'\"")]
+        cid = ck._nearest_criterion(c0, c1, m.start(), m.start())
+        if not objs_i or cid is None:
+            continue
+        objs = ck._group_right(cents, objs_i[0])
+        subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        rel = ">" if m.group("cmp") == "higher" else "<"
+        if ck._neg(subj, c0, m.start()):
+            rel = {">": "<=", "<": ">="}[rel]
+        for s in subj:
+            for o in objs:
+                ck.compare(s, o, cid, rel, span_of([s], m.start(), o.end))
+        used.append((m.start(), objs[-1].end))
+        ck.objects.update(id(o) for o in objs)
+        ck.cmp_subject = subj

@@ -9,6 +9,7 @@ from ..read import _LIST_GAP
 from ..vocab import _NEGATION, _Ent, _entities, _is_question, _key, _lc, _rephrase, _sentences, _tokenise
 from .clause import Clause
 from .judge import _Judge
+from .words import as_not
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
@@ -37,7 +38,7 @@ class _Walk(_Judge):
     def run(self, clean: str) -> None:
         v = self.v
         self.clean = clean
-        lc = _lc(_rephrase(clean))  # claims are judged on the rephrased text and quoted from the original
+        lc = as_not(_lc(_rephrase(clean)))  # claims are judged on the rephrased text ("anything but" read as "not") and quoted from the original
         self.lc = lc
         ents = _entities(clean, v, lc)
         if not ents:
