@@ -268,10 +268,8 @@ def test_a_megabyte_message_is_refused_fast(server: ThreadServer, route: str) ->
     big = "x" * 1_000_000
     body = {"/v1/chat/completions": {"model": "stackadvisor", "messages": [{"role": "user", "content": big}]},
             "/api/ask": {"question": big}, "/gradio_api/call/ask": {"data": [big]}}[route]
-    started = time.perf_counter()
-    r = httpx.post(server.url + route, json=body, timeout=10)
+    r = httpx.post(server.url + route, json=body, timeout=10)  # the timeout only catches a hang; bench/ measures speed
     assert r.status_code in (400, 413) and "limit" in r.json()["error"]["message"]
-    assert time.perf_counter() - started < 1.0
 
 
 def test_gradio_refuses_an_overlong_question_with_a_message(server: ThreadServer) -> None:
@@ -346,10 +344,10 @@ def test_queue_full_answers_busy_quickly(web_home: Path) -> None:
         deadline = time.monotonic() + 5
         while httpx.get(srv.url + "/healthz", timeout=5).json()["load"]["in_flight"] < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        started = time.perf_counter()
-        r = httpx.post(srv.url + "/api/ask", json={"question": CHAT_Q}, timeout=30)
+        # Refused at once, not queued: a queued request could not finish while the gate is shut.
+        r = httpx.post(srv.url + "/api/ask", json={"question": CHAT_Q}, timeout=10)
         assert r.status_code == 503 and r.json()["error"]["type"] == "busy" and r.headers["retry-after"]
-        assert time.perf_counter() - started < 0.5
+        assert not gate.is_set() and len(results) == 0
         gate.set()
         for t in holders:
             t.join(30)
@@ -619,10 +617,10 @@ def test_ui_queue_full_says_busy(web_home: Path) -> None:
             wait_for(entered.is_set, "the first call to start")
             jobs.append(clients[1].submit(CHAT_Q, api_name="/ask"))
             wait_for(lambda: jobs[1].status().code.name == "IN_QUEUE", "the second call to be queued")
-            started = time.perf_counter()
+            # Refused at once, not queued: a queued call could not finish while the gate is shut.
             with pytest.raises(Exception, match="(?i)queue is full|busy"):
                 clients[2].predict(CHAT_Q, api_name="/ask")
-            assert time.perf_counter() - started < 3
+            assert not gate.is_set() and not jobs[0].done()
             gate.set()
             assert [j.result(timeout=30)["recommendation"] for j in jobs] == ["Node.js", "Node.js"]
         finally:
@@ -673,19 +671,26 @@ def _diff(want: str, got: str) -> str:
     return "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), "expected", "served", lineterm="", n=0))
 
 
-def test_two_hundred_turns_are_trimmed_and_stay_fast(server: ThreadServer) -> None:
+def test_two_hundred_turns_are_trimmed(server: ThreadServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 200-turn conversation costs what its last MAX_HISTORY_TURNS do: the advisor reads only those (what that
+    costs in time is bench/'s business, not a test's)."""
+    from stackadvisor.advisor import MAX_HISTORY_TURNS, AdvisorCore
+
     answer = httpx.post(server.url + "/api/ask", json={"question": CHAT_Q}, timeout=30).json()["answer"]
     long = [m for i in range(200) for m in ({"role": "user", "content": f"{CHAT_Q} (turn {i})"}, {"role": "assistant", "content": answer})]
+    read: list[int] = []
+    real = AdvisorCore.prepare
 
-    def timed(messages: list[dict]) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            r = httpx.post(server.url + "/v1/chat/completions", json={"model": "stackadvisor", "messages": messages}, timeout=30)
-            assert r.status_code == 200, r.text[:300]
-            best = min(best, time.perf_counter() - started)
-        return best
+    def prepare(self: Any, question: str, history: Any = None, *args: Any, **kwargs: Any) -> Any:
+        read.append(len(history or []))
+        return real(self, question, history, *args, **kwargs)
 
-    short = timed([{"role": "user", "content": "Which backend should we pick?"}])
-    full = timed([*long, {"role": "user", "content": "Which backend should we pick?"}])
-    assert full < 3 * short + 0.3, (short, full)
+    monkeypatch.setattr(AdvisorCore, "prepare", prepare)
+    picks = []
+    for messages in ([{"role": "user", "content": "Which backend should we pick?"}], [*long, {"role": "user", "content": "Which backend should we pick?"}],
+                     [*long[-2 * MAX_HISTORY_TURNS:], {"role": "user", "content": "Which backend should we pick?"}]):
+        r = httpx.post(server.url + "/v1/chat/completions", json={"model": "stackadvisor", "messages": messages}, timeout=30)
+        assert r.status_code == 200, r.text[:300]
+        picks.append(r.json()["choices"][0]["message"]["content"])
+    assert read == [0, MAX_HISTORY_TURNS, MAX_HISTORY_TURNS]
+    assert picks[1] == picks[2], "only the recent turns count"
