@@ -128,6 +128,14 @@ def test_memory(home: Path) -> None:
 
 
 @pytest.mark.bench
+def test_scaling(home: Path) -> None:
+    from bench import scaling
+
+    res = scaling.run(home=home, reps=1, chat_turns=10)
+    check(res, "scaling", 4)
+
+
+@pytest.mark.bench
 def test_main_writes_table_json_and_plot(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     import importlib.util
 
