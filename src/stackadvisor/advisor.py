@@ -28,6 +28,7 @@ from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
 from .rules import Check, Intent, Needs, Ranking, Score
+from .rules.dialogue import State, read_turn
 from .text import ANSI
 from .writers import Writer, answer_writer, get_writer
 
@@ -105,6 +106,7 @@ class Reply:
     corrected: int = 0
     latency_ms: float = 0.0
     robustness: Any = None  # decision.Robustness: how firm the pick is under uncertain weights (None without a pick)
+    state: Any = field(default=None, repr=False, compare=False)  # rules.dialogue.State after this turn (Chat carries it on)
 
     def breakdown(self, language: str) -> tuple[rules.Contribution, ...]:
         """The per-criterion breakdown of one language's fit score."""
@@ -199,6 +201,7 @@ class AdvisorCore:
         self.knowledge = knowledge_mod.load(table=self.settings.table)
         self._ready = threading.Lock()
         self._retriever: Any = None
+        self._meaning: Any = None
         # A bad spec or a missing key fails here, at construction; a backend's module and SDK load only when named.
         self._writer_obj: Writer = writer or get_writer(self.settings)
         self._answerer: Writer = answer_writer(self._writer_obj, self.settings)  # it, falling back to the offline writer
@@ -231,7 +234,23 @@ class AdvisorCore:
     def warm(self) -> "AdvisorCore":
         """Open (or build) the index and load the embedding model now rather than on the first question."""
         self.retriever().warm()
+        meaning = self.meaning()
+        if meaning is not None:
+            meaning.similarities(["warm up"])  # embeds the topic examples once
         return self
+
+    def meaning(self):  # noqa: ANN201 - rules.meaning.Meaning | None
+        """Recognition of needs by meaning (example utterances scored with the local embedder); None for other
+        embedders, whose similarity scale the thresholds were not set for."""
+        if self._meaning is None:
+            from .embeddings import embed_array, model_id_of
+            from .rules.dialogue import topic_examples
+            from .rules.meaning import Meaning
+
+            emb = self.retriever().embeddings
+            self._meaning = Meaning(lambda texts: embed_array(emb, list(texts)), topic_examples(self.table)) \
+                if "minilm" in model_id_of(emb).lower() else False
+        return self._meaning or None
 
     # -------------------------------------------------------------------------------- the chain
 
@@ -239,9 +258,10 @@ class AdvisorCore:
                 last_languages: tuple[str, ...] = ()) -> Context:
         """Everything before writing: needs, intent, passages, ranking, premise checks."""
         table = self.table
-        question = resolve_references(question, last_languages, self.knowledge)
-        needs = rules.extract_needs(question, table, previous)
-        intent = rules.classify(question, table, needs)
+        state = previous if isinstance(previous, State) else State(previous or Needs(), topic=tuple(last_languages))
+        question = resolve_references(question, last_languages or state.topic, self.knowledge)
+        reading = read_turn(question, table, state, self.meaning())
+        needs, intent = reading.needs, reading.intent
         query = question
         # an LLM writer rewrites a follow-up into a standalone question in one short call (the raw one on failure);
         # the offline writer does not rewrite (None)
@@ -252,7 +272,9 @@ class AdvisorCore:
         passages = self.retriever().search(query, k=self.settings.k, languages=intent.languages or None)
         ranking = rules.score(needs, table, intent)
         premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
-        ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []))
+        ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []),
+                      before=state.ranking if reading.changed else None, acts=reading.acts)
+        ctx.state = state.after(needs, intent, ranking)
         if ranking.recommendation and self.measure_robustness:
             from .decision import robustness
 
@@ -290,6 +312,7 @@ class AdvisorCore:
             corrected=corrected,
             latency_ms=(time.perf_counter() - started) * 1000,
             robustness=ctx.robustness,
+            state=getattr(ctx, "state", None),
         )
 
     def verify(self, text: str, ctx: Context) -> list[Check]:
@@ -347,20 +370,27 @@ class AdvisorCore:
         history, previous = self._read_history(history)
         yield from self._run(question, history, previous)
 
-    def _read_history(self, history: list[tuple[str, str]] | None) -> tuple[list[tuple[str, str]], Needs | None]:
-        """The recent turns and the needs their user messages state. Bounded work whatever is sent: older turns
-        are dropped and an over-long user turn is refused (the needs extractor's cost grows with text length)."""
+    def _read_history(self, history: list[tuple[str, str]] | None) -> tuple[list[tuple[str, str]], State | None]:
+        """The recent turns replayed through the reader: the conversation state their user messages build (needs,
+        the last pick, the languages under discussion). Bounded work whatever is sent: older turns are dropped and
+        an over-long user turn is refused (the reader's cost grows with text length)."""
         turns = list(history or [])[-MAX_HISTORY_TURNS:]
         limit = self.settings.max_input_chars
-        previous = None
-        for user, _ in turns:
+        state: State | None = None
+        table, meaning = self.table, (self.meaning() if turns else None)
+        for user, assistant in turns:
             if isinstance(user, str) and len(user) > limit:
                 raise InputError(f"A user message in the history is {len(user):,} characters; the limit is {limit:,}, as for a question. "
                                  "Send the recent turns only, each within the limit.")
             text = clean_question(user, limit)
             if text:
-                previous = rules.extract_needs(text, self.table, previous)
-        return turns, previous
+                state = state or State()
+                reading = read_turn(text, table, state, meaning)
+                state = state.after(reading.needs, reading.intent, rules.score(reading.needs, table, reading.intent))
+                said = _pick_said(assistant, self.knowledge)
+                if said and said != state.pick:  # the assistant (another writer, a client) picked otherwise: follow-ups are about its pick
+                    state = replace(state, pick=said, topic=(said,))
+        return turns, state
 
 
 def _make_advisor() -> type:
@@ -406,8 +436,7 @@ class Chat:
     def __init__(self, advisor: AdvisorCore) -> None:
         self.advisor = advisor
         self.history: list[tuple[str, str]] = []
-        self.needs: Needs | None = None
-        self.last_languages: tuple[str, ...] = ()
+        self.state = State()
         self.replies: list[Reply] = []
 
     def ask(self, question: str) -> Reply:
@@ -416,7 +445,7 @@ class Chat:
         return reply
 
     def stream(self, question: str) -> Iterator[str | Reply]:
-        for item in self.advisor._run(question, self.history[-self.MAX_HISTORY:], self.needs, self.last_languages):
+        for item in self.advisor._run(question, self.history[-self.MAX_HISTORY:], self.state, self.state.topic):
             if isinstance(item, Reply):
                 self._remember(item)
             yield item
@@ -426,10 +455,7 @@ class Chat:
             return
         self.history.append((reply.question, reply.answer))
         del self.history[: -self.MAX_HISTORY]
-        self.needs = reply.needs
-        langs = reply.intent.languages or ((reply.recommendation,) if reply.recommendation else ())
-        if langs:
-            self.last_languages = tuple(langs)
+        self.state = reply.state if isinstance(reply.state, State) else replace(self.state, needs=reply.needs)
         self.replies.append(reply)
         del self.replies[: -self.MAX_HISTORY]
 
@@ -443,6 +469,19 @@ class Chat:
     def reset(self) -> None:
         self.__init__(self.advisor)  # type: ignore[misc]
 
+    @property
+    def needs(self) -> Needs | None:
+        """The needs the conversation has established (None before the first turn that states any)."""
+        return None if self.state.needs == Needs() and not self.replies else self.state.needs
+
+    @needs.setter
+    def needs(self, needs: Needs | None) -> None:
+        self.state = replace(self.state, needs=needs or Needs())
+
+    @property
+    def last_languages(self) -> tuple[str, ...]:
+        return self.state.topic
+
 
 def _unpack(input: Input) -> tuple[str, list[tuple[str, str]]]:  # noqa: A002
     if isinstance(input, str):
@@ -454,3 +493,13 @@ def _unpack(input: Input) -> tuple[str, list[tuple[str, str]]]:  # noqa: A002
 
 
 __all__ = ["Advisor", "AdvisorCore", "Chat", "Reply", "Source", "StackAdvisorError", "clean_question"]
+
+
+def _pick_said(assistant: object, knowledge: knowledge_mod.Knowledge) -> str | None:
+    """The one table language an assistant message's first line names ("Rust", "**Recommendation: Rust**"), if any."""
+    if not isinstance(assistant, str) or not assistant.strip():
+        return None
+    from .retrieve import detect_languages
+
+    named = detect_languages(assistant.strip().splitlines()[0][:200], knowledge)
+    return named[0] if len(named) == 1 else None

@@ -37,6 +37,9 @@ class Context:
     premise: list[Check] = field(default_factory=list)  # contradicted claims in the user's own question
     history: list[tuple[str, str]] = field(default_factory=list)
     condensed: Any = None  # the LLM path's standalone rewrite of a follow-up (llm.Condensed)
+    before: Ranking | None = None  # the conversation's last ranking with a pick, when this turn changed the needs
+    acts: tuple[Any, ...] = ()  # the turn's dialogue acts (rules.dialogue.Act)
+    state: Any = None  # rules.dialogue.State after this turn
     robustness: Any = None  # decision.Robustness of the pick, when there is one
 
     @property
@@ -185,6 +188,10 @@ def compose(ctx: Context) -> Composed:
         body = _out_of_scope(ctx, cites)
     elif kind == "vague" or (kind == "recommend" and ctx.needs.empty and not ctx.intent.languages):
         body = _vague(ctx, cites)
+    elif kind == "why_not" and ctx.ranking.recommendation:
+        body = _why_not(ctx, cites)
+    elif kind == "downsides" and ctx.intent.languages:
+        body = _downsides(ctx, cites)
     elif ctx.ranking.recommendation:
         body = _recommend(ctx, cites)
     elif kind == "compare":
@@ -259,7 +266,7 @@ def _recommend(ctx: Context, cites: Citations) -> str:
     why = _why_lines(ctx, lang, top, cites)
     reasons = [c.label for c in top.breakdown if c.points > 0][:2]
     headline = f"**Recommendation: {pick}**" + (f": {_headline_reason(ctx, top)}" if reasons else ".")
-    out = [headline, "**Why " + pick + "**\n" + "\n".join(why)]
+    out = [headline, *_what_changed(ctx), "**Why " + pick + "**\n" + "\n".join(why)]
     trade = _tradeoffs(ctx, lang, cites)
     if trade:
         out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))
@@ -448,3 +455,88 @@ def _overview(ctx: Context, cites: Citations) -> str:
     lines.append(f"\n{table_markdown(table)}\n\n(Comparison table {cites.section('comparison')})")
     lines.append("Tell me what you're building and what matters most, and I'll recommend one.")
     return "\n".join(lines)
+
+
+def _act_phrase(ctx: Context, act: Any) -> str | None:
+    """One dialogue act in words, for "what changed" ("speed weight 0.6 -> 1.0", "ruled out Node.js")."""
+    table, before = ctx.table, (ctx.before.scores if ctx.before else ())
+    label = (table.criteria[act.target].measures if act.target in table.criteria else
+             table.use_cases[act.target].label.lower() if act.target in table.use_cases else
+             table.constraints[act.target].label.lower() if act.target in table.constraints else act.target)
+    return {
+        "set_priority": f"{label} weight {act.weight:.1f}" if act.weight is not None else None,
+        "drop": f"{label} no longer counts",
+        "add_use_case": f"added {label}",
+        "add_constraint": f"added {label}",
+        "knows": f"your team knows {act.target}",
+        "exclude": f"ruled out {act.target}",
+        "include": f"{act.target} is back in",
+    }.get(act.kind) if before is not None else None
+
+
+def _what_changed(ctx: Context) -> list[str]:
+    """After a follow-up that changed the needs: the pick before and after, and which need moved it."""
+    if ctx.before is None or not ctx.before.recommendation:
+        return []
+    moved = [p for p in (_act_phrase(ctx, a) for a in ctx.acts) if p]
+    if not moved:
+        return []
+    was, now = ctx.before.recommendation, ctx.ranking.recommendation
+    verdict = f"{was} -> {now}" if was != now else f"still {now}"
+    old = {s.language: s.total for s in ctx.before.scores}
+    new = ctx.ranking.score_of(now).total if now else 0.0
+    return [f"**What changed:** {verdict} ({'; '.join(moved)}). {now} now scores {new:.1f} (was {old.get(now, 0.0):.1f})."]
+
+
+def _why_not(ctx: Context, cites: Citations) -> str:
+    """"Why not Go?" after a pick: the rival against the pick, need by need, from the table and the article."""
+    table, ranking = ctx.table, ctx.ranking
+    pick = ranking.recommendation
+    rival = ctx.intent.languages[0]
+    assert pick is not None
+    if rival == pick or rival not in table.languages:
+        return _recommend(ctx, cites)
+    r, p = ranking.score_of(rival), ranking.score_of(pick)
+    rlang = table.languages[rival]
+    head = f"**Why not {rival}?** For what you described, {pick} fits better: {p.total:.1f} points against {rival}'s {r.total:.1f}."
+    if rival in ctx.needs.excluded:
+        head = f"**Why not {rival}?** You ruled {rival} out earlier; say so if it is back in and I will rank it again."
+    lines = []
+    theirs = {(c.kind, c.key): c for c in r.breakdown}
+    for c in sorted(p.breakdown, key=lambda c: -c.points):
+        other = theirs.get((c.kind, c.key))
+        gap = c.points - (other.points if other else 0.0)
+        if gap > 0:
+            lines.append(f"- {pick}: {c.label} ({c.points:+.1f}); {rival}: {other.label + f' ({other.points:+.1f})' if other else 'no match'}")
+    for c in r.breakdown:
+        if c.points < 0 and c.kind != "excluded":
+            lines.append(f"- Against {rival}: {c.label} ({c.points:+.1f}) {cites.language(rlang)}")
+    for cid in ctx.needs.priorities:
+        if cid in table.criteria:
+            lines.append(f"- {cell_sentence(table, rival, cid)} {cites.row(rival)}; {lower_first(cell_sentence(table, pick, cid))} {cites.row(pick)}")
+    ahead = [table.criteria[cid].measures for cid in table.criteria
+             if cid in rlang.cells and cid in table.languages[pick].cells
+             and table.criteria[cid].rank(rlang.cells[cid]) > table.criteria[cid].rank(table.languages[pick].cells[cid])]
+    out = [head]
+    if lines:
+        out.append(f"**Where {pick} wins**\n" + "\n".join(dict.fromkeys(lines)))
+    cons = _tradeoffs(ctx, rlang, cites)
+    if cons:
+        out.append(f"**{rival}'s weak points in the article**\n" + "\n".join(cons))
+    if ahead:
+        out.append(f"**Where {rival} is ahead:** {', '.join(ahead)} {cites.row(rival)}. "
+                   + (f"{ranking.flip.change[0].upper() + ranking.flip.change[1:]}." if ranking.flip and ranking.flip.language == rival
+                      else f"If {join_names(ahead)} mattered more to you, ask again and I will re-rank."))
+    return "\n\n".join(out)
+
+
+def _downsides(ctx: Context, cites: Citations) -> str:
+    """"What are its downsides?": the language's cons and weak table cells, marking the ones that hit your needs."""
+    table = ctx.table
+    name = ctx.intent.languages[0]
+    lang = table.languages[name]
+    lines = _tradeoffs(ctx, lang, cites) or [f"- The article lists no cons for {name} {cites.language(lang)}"]
+    out = [f"**Downsides of {name}** (from the article)\n" + "\n".join(lines)]
+    if ctx.ranking.recommendation == name or (ctx.before and ctx.before.recommendation == name):
+        out.append("These are the trade-offs of the pick; ask *why not* another language to see it side by side.")
+    return "\n\n".join(out)

@@ -32,9 +32,10 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "claims": {"predicate_mods": "phrases", "generic_better": "phrases", "generic_best": "phrases", "generic_worst": "phrases",
                "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
                "ease_word": "pairs"},
-    "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases"},
+    "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "contractions": "pairs"},
     "topics": {"examples": "examples"},
-    "acts": {"examples": "examples"},
+    "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
+             "lower": "phrases"},
 }
 
 
@@ -102,3 +103,11 @@ def mapping(name: str, key: str) -> dict[str, tuple[str, ...]]:
 
 def examples(name: str, key: str = "examples") -> dict[str, tuple[str, ...]]:
     return load(name)[key]
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Whole English words of the embedding model's WordPiece vocabulary (~21k): a word listed here is never
+    "corrected" as a typo ("leaning" stays "leaning"; "learnig" may become "learning")."""
+    text = resources.files("stackadvisor").joinpath("_model", "vocab.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.split() if w.isalpha() and w.islower())

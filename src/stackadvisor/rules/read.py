@@ -35,13 +35,21 @@ from .vocab import (
 
 # ============================================================================================ extract_needs
 
+_LOOK = 80  # characters before a mention that its cues are read from (a mention's context, not the whole clause)
+_DROP_NOUN = re.compile(r"\s+of\b")
+
+
+def _drop_cue(clause: str) -> bool:
+    """A cue that a need no longer counts; a cue word used as a noun ("every last drop of performance") is none."""
+    return any(not _DROP_NOUN.match(clause, m.end()) for m in _DROP_RX.finditer(clause))
+
 _NEED_CLAUSE = re.compile(r"[,;:.!?]|(?<!anything)(?<!everything)(?<!\ball)(?<!\bnothing)\s(?:but|however|though|although|whereas|while|as\s+long\s+as|so\s+long\s+as|and\s+now|instead)\s", re.I)
 _NEAR_NEG = re.compile(r"(?:\b(?:not|no|never|without|isn't|aren't|don't|doesn't|won't|hardly|nothing)\b|n't\b)(?!\s+(?:only|just)\b)(?:\s+(?:a|an|the|any|really|very|so|too|that|much|particularly|need|needs|very|be|being|quite|do|doing|have|having|"
     r"build|building|include|including|offer|offering|support|supporting|more|longer|plan\s+on|planning\s+on|use|using|going\s+to\s+(?:do|have|build|need))\b)*\s*$", re.I)
 _SKILL_PRE = re.compile(
     r"(?:\b(?:know|knows|knew|knowing|experience\s+(?:with|in)|experienced\s+(?:with|in)|familiar\s+with|background\s+in|"
     r"proficient\s+(?:in|with)|comfortable\s+(?:with|in)|fluent\s+in|expertise\s+in|skilled\s+in|good\s+at|works?\s+in|"
-    r"worked\s+(?:in|with)|writes?|wrote|written\s+in|codes?\s+in|programs?\s+in|(?:we|i|team)\s+(?:already\s+)?(?:use|uses|used)|"
+    r"worked\s+(?:in|with)|writes?|wrote|written\s+in|codes?\s+in|programs?\s+in|(?<!should\s)(?<!could\s)(?<!would\s)(?<!shall\s)(?<!must\s)(?<!might\s)(?<!can\s)(?<!will\s)(?<!do\s)(?:we|i|team)\s+(?:already\s+)?(?:use|uses|used)|"
     r"(?:we're|we\s+are|i'm|i\s+am|team\s+is|team's|shop\s+is)(?:\s+(?:all|mostly|an?|mainly|big|heavy|only))*|"
     r"(?:stack|codebase|backend)\s+is(?:\s+(?:in|all|mostly))?|(?:devs|developers|engineers|people|folks)\s+(?:in|with|who\s+know))"
     r"(?:\s+(?:some|a\s+lot\s+of|lots\s+of|mostly|only|mainly|well|already|plenty\s+of|modern|the|a\s+little|a\s+bit\s+of))*\s*$)", re.I)
@@ -144,7 +152,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
         for c0, c1 in clauses:
             clause = lc[c0:c1]
-            drop = _DROP_RX.search(clause) is not None
+            drop = _drop_cue(clause)
             hits = [m for m in v.need_rx.finditer(lc, c0, c1)]
             local = [(p, w) for p, w in cues if c0 <= p < c1]
             if not hits:
@@ -194,7 +202,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                         pri[tid] = w
                         crit_hits.append((m.start(), tid))
             carry = None
-        if not said and last_said and len(_TOKEN_RX.findall(sentence)) <= 6 and _DROP_RX.search(sentence):
+        if not said and last_said and len(_TOKEN_RX.findall(sentence)) <= 6 and _drop_cue(sentence):
             for kind, tid in last_said:  # "Real-time? Not needed anymore." drops what the sentence before named
                 dropped.add(tid)
                 if kind == "criterion":
@@ -216,7 +224,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         prev_skill: _Ent | None = None
         for e in sent_ents:
             c0 = next((a for a, b in clauses if a <= e.start < b), s0)
-            before = lc[c0:e.start]
+            before = lc[max(c0, e.start - _LOOK):e.start]  # a bounded window: reading stays linear in the text's length
             after = lc[e.end:min(s1, e.end + 60)]
             if _UNEXCL_POST.match(after) or _UNEXCL_PRE.search(before):
                 excl.discard(e.name)
@@ -240,7 +248,11 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if name is None or any(e.start <= m.start() < e.end for e in ents):
                 continue
             c0 = next((a for a, b in clauses if a <= m.start() < b), s0)
-            if _SKILL_NEG.search(lc[c0:m.start()][-40:]):
+            before = lc[max(c0, m.start() - _LOOK):m.start()]
+            if _SKILL_NEG.search(before[-40:]):
+                continue
+            if _EXCL_PRE.search(before) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
+                excl.add(name)  # "anything but JavaScript": a language's own skill word ruled out rules out the language
                 continue
             if not voice and (question or _FRAMEWORK_TALK.search(sentence)):
                 continue
@@ -383,7 +395,7 @@ def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
     return not extract_needs(rest, v.table).empty
 
 
-def classify(text: str, table: Table, needs: Needs) -> Intent:
+def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -> Intent:
     """What kind of answer the question wants (see IntentKind)."""
     v = _vocab(table)
     text = _rephrase(_strip_injection(_clean_markdown(text or "")))
@@ -392,13 +404,14 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
     langs = tuple(dict.fromkeys(e.name for e in ents if not e.outside))
     outside = tuple(dict.fromkeys(e.name for e in ents if e.outside))
     criteria = tuple(_criteria_in(lc, v))
-    cur = extract_needs(text, table)
+    cur = turn if turn is not None else extract_needs(text, table)  # the needs this turn states on its own
     words = re.findall(r"[a-z']+", lc)
     if not langs and not outside and not criteria and cur.empty and words and all(w in _GREET_WORDS for w in words):
         return Intent("greeting")
     if not lc:
         return Intent("vague")
     project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
+    asks = "?" in lc or bool(_QWORD.match(lc))
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)
@@ -415,12 +428,14 @@ def classify(text: str, table: Table, needs: Needs) -> Intent:
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
     if outside and not langs:
-        if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not re.search(
-                rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I):
+        chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
+        if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
+        if (project or voiced) and not chosen and not asks:
+            return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
-    if sup and not project and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
-        return Intent("fact", langs, criteria)
+    if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
+        return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
     if len(focus) >= 2:

@@ -8,7 +8,7 @@ from typing import Literal
 from . import lexicon
 
 Verdict = Literal["supported", "contradicted", "unsupported"]
-IntentKind = Literal["recommend", "fact", "compare", "overview", "out_of_scope", "vague", "greeting"]
+IntentKind = Literal["recommend", "fact", "compare", "overview", "out_of_scope", "vague", "greeting", "why_not", "downsides"]
 
 
 @dataclass(frozen=True)

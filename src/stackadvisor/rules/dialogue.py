@@ -1,0 +1,398 @@
+"""Reading a conversation: each user turn becomes typed dialogue acts applied to a conversation state.
+
+    state = State()
+    reading = read_turn("We need a real-time API.", table, state)     # acts: add_use_case real-time, ask_pick
+    state = reading.state.after_pick(ranking)                         # the caller scores and records the pick
+    read_turn("why not Go?", table, state).intent                     # Intent("why_not", ("Go", <pick>))
+
+Rasa CALM turns each user message into commands over a dialogue state; this is the same idea on the rules
+layer's own readers. The lexical reader (`read.extract_needs`, `read.classify`) finds the needs and the kind of
+question; this module adds what only a conversation has: the last pick and the languages under discussion, so
+"why not Go?", "what are its downsides?", "what if performance mattered more?", "Not Node.js." and short
+refinements ("Traffic is tiny, maybe 10 users") are ordinary acts rather than special cases. With a `Meaning`
+(example utterances scored by the local embedder) it also recognises needs nobody listed the words for.
+
+The cues are data (rules/lexicon/acts.yaml, topics.yaml); this module holds only the structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from . import lexicon
+from .meaning import Meaning
+from .read import _clauses, _drop_cue, classify, extract_needs
+from .types import Intent, Needs, Ranking
+from .vocab import _DROP_RX, _NEGATION, _entities, _key, _lc, _sentences, _vocab
+
+ActKind = Literal[
+    "set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include",
+    "ask_pick", "why_not", "what_if", "downsides", "ask_fact", "compare", "overview", "out_of_scope", "reset",
+    "greeting", "vague",
+]
+
+#: How close a clause must come to a topic's nearest example, and by how much it must beat the next topic.
+TOPIC_THRESHOLD = 0.45
+TOPIC_MARGIN = 0.04
+#: A clause longer than this many characters is not scored by meaning (long clauses blur every topic together).
+TOPIC_MAX_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Act:
+    """One thing a user turn does to the conversation."""
+
+    kind: ActKind
+    target: str | None = None  # a criterion / use case / constraint id, or a language
+    weight: float | None = None  # for set_priority
+    how: str = "lexicon"  # lexicon | meaning | follow-up: which reader found it
+
+
+@dataclass(frozen=True)
+class State:
+    """What the conversation has established so far."""
+
+    needs: Needs = field(default_factory=Needs)
+    pick: str | None = None  # the last recommendation
+    order: tuple[str, ...] = ()  # the last ranking, best first
+    topic: tuple[str, ...] = ()  # the languages the conversation is about now
+    ranking: Ranking | None = None  # the last ranking that made a pick (for "what changed")
+
+    def after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
+        """The state once a turn has been answered."""
+        pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
+        topic = intent.languages or ((pick,) if pick else self.topic)
+        if pick:
+            return State(needs, pick, tuple(s.language for s in ranking.scores), tuple(topic), ranking)  # type: ignore[union-attr]
+        return State(needs, self.pick, self.order, tuple(topic), self.ranking)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One user turn, read against the state before it."""
+
+    acts: tuple[Act, ...]
+    needs: Needs  # the conversation's needs after this turn
+    intent: Intent
+    before: State  # the state the turn was read against (what changed = before.needs -> needs)
+
+    @property
+    def changed(self) -> bool:
+        return _needs_key(self.needs) != _needs_key(self.before.needs)
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(a.kind for a in self.acts)
+
+
+def _needs_key(n: Needs) -> tuple:
+    return (tuple(sorted(n.priorities.items())), n.use_cases, n.constraints, n.skills, n.excluded)
+
+
+# ------------------------------------------------------------------------------------------- cues (compiled data)
+
+def _phrase_alt(phrases: tuple[str, ...]) -> str:
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "'?") for p in sorted(phrases, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Cues:
+    why_not: re.Pattern
+    downsides: re.Pattern
+    what_if: re.Pattern
+    reset: re.Pattern
+    raise_: re.Pattern
+    lower: re.Pattern
+
+
+_CUES: _Cues | None = None
+
+
+def _cues() -> _Cues:
+    global _CUES
+    if _CUES is None:
+        acts = lexicon.load("acts")
+        rx = {k: re.compile(rf"\b(?:{_phrase_alt(v)})\b", re.I) for k, v in acts.items()}
+        _CUES = _Cues(rx["why_not"], rx["downsides"], rx["what_if"], rx["reset"], rx["raise"], rx["lower"])
+    return _CUES
+
+
+_PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|the\s+pick|that\s+one|this\s+one|your\s+pick|the\s+recommendation|them|they)\b", re.I)
+_ANOTHER = re.compile(r"\b(?:the\s+)?(?:runner[\s\-]*up|second\s+(?:choice|best|option)|other\s+one|alternative)\b", re.I)
+_GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
+
+
+def topic_examples(table) -> dict[str, tuple[str, ...]]:  # noqa: ANN001 - knowledge.Table
+    """The example utterances whose labels the table has (a table of one's own drops the rest)."""
+    out = {}
+    for label, ex in lexicon.examples("topics").items():
+        if label == "none":
+            out[label] = ex
+            continue
+        kind, _, tid = label.removeprefix("not:").partition(":")
+        pool = {"use_case": table.use_cases, "constraint": table.constraints, "criterion": table.criteria}.get(kind, {})
+        if tid in pool:
+            out[label] = ex
+    return out
+
+
+# ------------------------------------------------------------------------------------------- spelling
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+@dataclass(frozen=True)
+class _Speller:
+    contractions: dict[str, str]
+    aliases: frozenset[str]  # lower-case names of the table's languages ("python", "rust", "golang")
+    known: frozenset[str]  # words of the readers' vocabulary
+    deletes: dict[str, str | None]  # a known word with one letter deleted -> the word (None when two words share it)
+
+    def fix(self, word: str) -> str:
+        lw = word.lower()
+        if lw in self.contractions:
+            return self.contractions[lw]
+        if lw.endswith("s") and lw[:-1] in self.aliases and lw not in self.known:
+            return word[:-1] + "'s"  # "pythons learning curve": a possessive written without the apostrophe
+        if len(lw) < 6 or lw in self.known or lw in lexicon.english_words() or not lw.isalpha():
+            return word
+        hits = {self.deletes.get(lw)} | {w for i in range(len(lw)) if (w := lw[:i] + lw[i + 1:]) in self.known}
+        hits |= {self.deletes.get(lw[:i] + lw[i + 1:]) for i in range(len(lw))}
+        hits.discard(None)
+        return next(iter(hits)) if len(hits) == 1 else word  # type: ignore[return-value]
+
+
+_SPELLERS: dict[int, tuple[object, _Speller]] = {}
+
+
+def _speller(table) -> _Speller:  # noqa: ANN001
+    got = _SPELLERS.get(id(table))
+    if got is not None and got[0] is table:
+        return got[1]
+    words: set[str] = set()
+    for crit in table.criteria.values():
+        for p in (*crit.keywords, *crit.better, *crit.worse, *crit.best, *crit.worst, crit.label):
+            words.update(_WORD.findall(p.lower()))
+    for topic in (*table.use_cases.values(), *table.constraints.values()):
+        for p in (*topic.keywords, topic.label):
+            words.update(_WORD.findall(p.lower()))
+    aliases = {a for lang in table.languages.values() for a in (lang.name.lower(), *lang.aliases)}
+    words |= aliases
+    for key in ("strong", "weak", "drop"):
+        for p in lexicon.phrases("needs", key):
+            words.update(_WORD.findall(p))
+    for phrases_ in lexicon.load("acts").values():
+        for p in phrases_:
+            words.update(_WORD.findall(p))
+    known = frozenset(w for w in words if w.isalpha())
+    deletes: dict[str, str | None] = {}
+    for w in known:
+        if len(w) >= 6:
+            for i in range(len(w)):
+                d = w[:i] + w[i + 1:]
+                deletes[d] = w if deletes.get(d, w) == w else None
+    sp = _Speller(lexicon.load("words")["contractions"], frozenset(aliases), known, deletes)
+    _SPELLERS[id(table)] = (table, sp)
+    return sp
+
+
+def normalise(text: str, table) -> str:  # noqa: ANN001
+    """The turn as the readers should see it: contractions written without the apostrophe restored ("dont"),
+    possessives of language names ("pythons"), and one-letter typos of the readers' own vocabulary ("learnig",
+    "concurency") corrected. Words of the embedder's English vocabulary are never changed."""
+    sp = _speller(table)
+    return _WORD.sub(lambda m: sp.fix(m.group(0)), text)
+
+
+# ------------------------------------------------------------------------------------------- the reader
+
+def read_turn(text: str, table, state: State | None = None, meaning: Meaning | None = None) -> Reading:  # noqa: ANN001
+    """The acts of one user turn, the needs after it and the answer it wants."""
+    state = state or State()
+    cues = _cues()
+    v = _vocab(table)
+    text = normalise(text or "", table)
+    lc = _lc(text)
+    ents = [e for e in _entities(text, v, lc) if not e.outside]
+    named = tuple(dict.fromkeys(e.name for e in ents))
+
+    if cues.reset.search(lc) and len(lc) < 160:
+        fresh = extract_needs(text, table, None)
+        intent = classify(text, table, fresh)
+        return Reading((Act("reset"), *_need_acts(Needs(), fresh)), fresh, intent, State())
+
+    needs = extract_needs(text, table, state.needs)
+    turn = extract_needs(text, table, None)  # what this turn says on its own (classify reads it)
+    follow = _follow_up(text, lc, ents, named, state, cues)
+    if follow is not None and follow.kind == "why_not":
+        if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
+            needs = replace(needs, excluded=needs.excluded - {follow.target})
+            turn = replace(turn, excluded=turn.excluded - {follow.target})
+    if meaning is not None:
+        found = _by_meaning(lc, v, meaning)
+        needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
+    needs = _shift_weights(lc, table, v, needs, state.needs, cues)
+    intent = classify(text, table, needs, turn)
+    acts = list(_need_acts(state.needs, needs))
+    intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
+    if follow is not None:
+        acts.append(follow)
+    acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("ask_fact",) and intent.languages else None))
+    return Reading(tuple(acts), needs, intent, state)
+
+
+_ACT_OF_INTENT: dict[str, ActKind] = {
+    "recommend": "ask_pick", "fact": "ask_fact", "compare": "compare", "overview": "overview", "out_of_scope": "out_of_scope",
+    "vague": "vague", "greeting": "greeting", "why_not": "why_not", "downsides": "downsides",
+}
+
+
+def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, cues: _Cues) -> Act | None:  # noqa: ANN001
+    """why-not, downsides and what-if: the acts that only make sense against what was said before."""
+    for m in cues.why_not.finditer(lc):
+        nxt = next((e for e in ents if 0 <= e.start - m.end() <= _GAP_MAX and not re.search(r"[.!?;]", lc[m.end():e.start])), None)
+        if nxt is not None and state.pick:
+            return Act("why_not", nxt.name, how="follow-up")
+    if state.pick and len(named) == 1 and named[0] != state.pick and re.search(rf"\b{re.escape(lc[ents[0].start:ents[0].end])}\s+instead\b", lc):
+        return Act("why_not", named[0], how="follow-up")
+    if cues.downsides.search(lc):
+        if len(named) == 1:
+            return Act("downsides", named[0], how="follow-up")
+        if not named and _ANOTHER.search(lc) and len(state.order) > 1:
+            return Act("downsides", state.order[1], how="follow-up")
+        if not named and (state.pick or state.topic) and (_PRONOUN.search(lc) or len(lc.split()) <= 8):
+            return Act("downsides", state.pick or state.topic[0], how="follow-up")
+    if cues.what_if.search(lc):
+        return Act("what_if", how="follow-up")
+    return None
+
+
+def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], needs: Needs, state: State, acts: list[Act],
+                 lc: str, cues: _Cues) -> Intent:
+    """The kind of answer the turn wants, once the conversation is taken into account."""
+    if follow is not None and follow.kind == "why_not" and state.pick:
+        if follow.target == state.pick:  # "why Go?" / "what about Go?" about the pick itself: explain it again
+            return Intent("recommend", (), intent.criteria, True)
+        return Intent("why_not", (follow.target, state.pick), intent.criteria, True)  # type: ignore[arg-type]
+    if follow is not None and follow.kind == "downsides":
+        return Intent("downsides", (follow.target,), intent.criteria)  # type: ignore[arg-type]
+    changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
+    if follow is not None and follow.kind == "what_if" and not needs.empty:
+        return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)
+    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named):
+        # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.")
+        return Intent("recommend", (), intent.criteria, True)
+    return intent
+
+
+def _need_acts(before: Needs, after: Needs) -> list[Act]:
+    """The needs a turn set, raised, dropped or ruled in and out, as acts (the diff of two Needs)."""
+    acts: list[Act] = []
+    for cid, w in after.priorities.items():
+        if before.priorities.get(cid) != w:
+            acts.append(Act("set_priority", cid, w))
+    for cid in set(before.priorities) - set(after.priorities):
+        acts.append(Act("drop", cid))
+    for u in sorted(after.use_cases - before.use_cases):
+        acts.append(Act("add_use_case", u))
+    for c in sorted(after.constraints - before.constraints):
+        acts.append(Act("add_constraint", c))
+    for t in sorted((before.use_cases - after.use_cases) | (before.constraints - after.constraints)):
+        acts.append(Act("drop", t))
+    for n in sorted(after.skills - before.skills):
+        acts.append(Act("knows", n))
+    for n in sorted(after.excluded - before.excluded):
+        acts.append(Act("exclude", n))
+    for n in sorted(before.excluded - after.excluded):
+        acts.append(Act("include", n))
+    return acts
+
+
+# ------------------------------------------------------------------------------------------- needs by meaning
+
+def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
+    """(sentence index, start, end) of the clauses in which the lexicon found no need: the ones left to meaning."""
+    out = []
+    for si, (s0, s1) in enumerate(_sentences(lc)):
+        for c0, c1 in _clauses(lc, s0, s1):
+            clause = lc[c0:c1].strip()
+            if len(clause) < 8 or len(clause) > TOPIC_MAX_CHARS or len(clause.split()) < 3:
+                continue
+            if v.need_rx.search(lc, c0, c1) is not None:
+                continue
+            out.append((si, c0, c1))
+    return out
+
+
+def _by_meaning(lc: str, v, meaning: Meaning) -> dict[str, bool]:  # noqa: ANN001
+    """Needs the lexicon missed, recognised by their nearest example utterance ("a live feed of scores pushed to
+    browsers" -> real-time): label -> True when the need is asked for, False when the turn says it does not apply.
+
+    Polarity policy, in one place: a "not:" label or a negation in the clause makes it a drop; within one sentence
+    a drop of a topic beats a positive reading of it ("Traffic is tiny, maybe 10 users" is one statement)."""
+    spans = _unread_clauses(lc, v)
+    if not spans:
+        return {}
+    clauses = [lc[a:b].strip() for _, a, b in spans]
+    found: dict[tuple[int, str], bool] = {}
+    for (sent, _, _), clause, hit in zip(spans, clauses, meaning.best(clauses, TOPIC_THRESHOLD, TOPIC_MARGIN)):
+        if hit is None or hit.label == "none":
+            continue
+        negative = hit.label.startswith("not:") or (_NEGATION.search(clause) is not None) or _DROP_RX.search(clause) is not None
+        label = hit.label.removeprefix("not:")
+        found[(sent, label)] = found.get((sent, label), True) and not negative
+    out: dict[str, bool] = {}
+    for (_, label), positive in found.items():
+        out[label] = out.get(label, True) and positive
+    return out
+
+
+def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
+    """`needs` with what meaning found; what the words of the turn said wins where both speak of one need."""
+    if not found:
+        return needs
+    pri, uc, cons, dropped = dict(needs.priorities), set(needs.use_cases), set(needs.constraints), set(needs.dropped)
+    for label, positive in found.items():
+        kind, _, tid = label.partition(":")
+        said = (tid in needs.priorities and needs.priorities.get(tid) != before.priorities.get(tid)) or \
+               (tid in needs.use_cases - before.use_cases) or (tid in needs.constraints - before.constraints)
+        if not positive:
+            if said:
+                continue
+            pri.pop(tid, None)
+            uc.discard(tid)
+            cons.discard(tid)
+            dropped.add(tid)
+        elif tid not in needs.dropped or tid in before.dropped:
+            if kind == "use_case":
+                uc.add(tid)
+            elif kind == "constraint":
+                cons.add(tid)
+            elif kind == "criterion" and tid not in pri:
+                pri[tid] = 0.6
+            dropped.discard(tid)
+    return replace(needs, priorities={c: w for c, w in pri.items() if c in table.criteria}, use_cases=frozenset(uc),
+                   constraints=frozenset(cons), dropped=frozenset(dropped - set(pri) - uc - cons))
+
+
+# ------------------------------------------------------------------------------------------- what-if weights
+
+def _shift_weights(lc: str, table, v, needs: Needs, before: Needs, cues: _Cues) -> Needs:  # noqa: ANN001
+    """"What if performance mattered more?": a comparative about a criterion named in the same clause moves its
+    weight from where the conversation had it (+0.4 up, down to 0.3), instead of restating the default weight."""
+    if not (cues.raise_.search(lc) or cues.lower.search(lc)):
+        return needs
+    pri = dict(needs.priorities)
+    clauses = [c for s0, s1 in _sentences(lc) for c in _clauses(lc, s0, s1)]
+    for c0, c1 in clauses:
+        up, down = cues.raise_.search(lc, c0, c1), cues.lower.search(lc, c0, c1)
+        if not (up or down) or _drop_cue(lc[c0:c1]):
+            continue
+        for m in v.need_rx.finditer(lc, c0, c1):
+            for kind, cid in v.need_map.get(_key(m.group(0)), []):
+                if kind != "criterion" or cid not in table.criteria or cid in needs.dropped:
+                    continue
+                was = before.priorities.get(cid, 0.0)
+                pri[cid] = round(min(1.0, (was or 0.6) + 0.4), 2) if up else min(was or 0.3, 0.3)
+    return replace(needs, priorities=pri, dropped=frozenset(needs.dropped - set(pri)))

@@ -1,0 +1,148 @@
+"""The conversation reader (rules/dialogue.py): typed acts over a state, recognition by meaning, spelling.
+
+Real parts: the real local MiniLM model scores the example utterances (no fake embedder)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stackadvisor import rules
+from stackadvisor.rules import lexicon
+from stackadvisor.rules.dialogue import State, normalise, read_turn, topic_examples
+from stackadvisor.rules.meaning import Meaning
+
+
+@pytest.fixture(scope="module")
+def table(knowledge):
+    return knowledge.table
+
+
+@pytest.fixture(scope="module")
+def meaning(local_embeddings, table):
+    from stackadvisor.embeddings import embed_array
+
+    return Meaning(lambda texts: embed_array(local_embeddings, list(texts)), topic_examples(table))
+
+
+def converse(table, meaning, *turns):
+    """Replay user turns as the advisor does: read, score, carry the state on. The last Reading and Ranking."""
+    state, reading, ranking = State(), None, None
+    for text in turns:
+        reading = read_turn(text, table, state, meaning)
+        ranking = rules.score(reading.needs, table, reading.intent)
+        state = state.after(reading.needs, reading.intent, ranking)
+    return reading, ranking
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("whats pythons learnig curve", "what's python's learning curve"),
+    ("we dont care about concurency", "we don't care about concurrency"),
+    ("leaning towards Go", "leaning towards Go"),  # an English word is never "corrected"
+    ("Python's GIL", "Python's GIL"),
+])
+def test_normalise_fixes_typos_of_the_vocabulary_only(table, text, expected):
+    assert normalise(text, table) == expected
+
+
+def test_why_not_explains_the_rival_and_does_not_rule_it_out(table, meaning):
+    first, ranking = converse(table, meaning, "We need a real-time chat backend for thousands of users.")
+    pick = ranking.recommendation
+    rival = next(n for n in table.names if n != pick)
+    reading, after = converse(table, meaning, "We need a real-time chat backend for thousands of users.", f"why not {rival}?")
+    assert reading.intent.kind == "why_not" and reading.intent.languages == (rival, pick)
+    assert rival not in reading.needs.excluded
+    assert after.recommendation == pick
+
+
+def test_why_not_the_pick_itself_explains_the_pick(table, meaning):
+    _, ranking = converse(table, meaning, "fintech, performance critical")
+    reading, after = converse(table, meaning, "fintech, performance critical", f"why not {ranking.recommendation}?")
+    assert reading.intent.kind == "recommend" and after.recommendation == ranking.recommendation
+
+
+@pytest.mark.parametrize("follow_up", ["what are its downsides?", "any drawbacks?", "what are the cons of that one"])
+def test_downsides_resolve_to_the_pick(table, meaning, follow_up):
+    _, ranking = converse(table, meaning, "fintech, performance critical")
+    reading, _ = converse(table, meaning, "fintech, performance critical", follow_up)
+    assert reading.intent.kind == "downsides" and reading.intent.languages == (ranking.recommendation,)
+
+
+def test_what_if_raises_the_weight_from_where_it_was(table, meaning):
+    first, _ = converse(table, meaning, "We're building a REST API for beginners.")
+    reading, _ = converse(table, meaning, "We're building a REST API for beginners.", "what if performance mattered more?")
+    assert reading.needs.priorities["speed"] > first.needs.priorities.get("speed", 0.0)
+    assert reading.intent.wants_pick and "set_priority" in reading.kinds()
+
+
+def test_exclusion_after_a_pick_keeps_the_needs(table, meaning):
+    first, ranking = converse(table, meaning, "we need a backend for a real-time chat app")
+    reading, after = converse(table, meaning, "we need a backend for a real-time chat app", f"Not {ranking.recommendation}.")
+    assert first.needs.use_cases <= reading.needs.use_cases
+    assert ranking.recommendation in reading.needs.excluded and after.recommendation != ranking.recommendation
+    assert "exclude" in reading.kinds()
+
+
+def test_a_skill_word_ruled_out_rules_out_its_language(table, meaning):
+    reading, ranking = converse(table, meaning, "Anything but JavaScript. We need a real-time API with high concurrency.")
+    assert "Node.js" in reading.needs.excluded and "Node.js" not in reading.needs.skills
+    assert ranking.recommendation != "Node.js"
+
+
+def test_a_short_refinement_after_a_pick_re_ranks(table, meaning):
+    reading, ranking = converse(table, meaning, "we need a blazing fast api for a trading system", "Traffic is tiny, maybe 10 users")
+    assert reading.intent.kind == "recommend" and ranking.recommendation
+    assert "concurrency" not in reading.needs.priorities
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("fans watch scores change live in their browsers", "real-time"),
+    ("our analysts fit regression models on customer data", "data-ml"),
+    ("we move money between customer accounts", "fintech"),
+])
+def test_meaning_recognises_topics_nobody_listed_words_for(table, meaning, text, label):
+    lexical = rules.extract_needs(text, table)
+    reading = read_turn(text, table, State(), meaning)
+    assert label not in lexical.use_cases  # the lexicon alone misses it: meaning is what reads it
+    assert label in reading.needs.use_cases
+
+
+def test_a_vague_request_names_no_topic(table, meaning):
+    reading = read_turn("Which of these would you pick for our new thing?", table, State(), meaning)
+    assert not reading.needs.use_cases and not reading.needs.priorities
+
+
+def test_a_named_language_in_a_question_is_not_a_skill(table, meaning):
+    reading = read_turn("Should I use Golang or Node.js for a REST API?", table, State(), meaning)
+    assert not reading.needs.skills
+
+
+def test_an_uncovered_language_named_in_passing_is_no_refusal(table, meaning):
+    reading = read_turn("our engineers came from C++ and want maximum control over memory", table, State(), meaning)
+    assert reading.intent.kind == "recommend"
+
+
+@pytest.mark.parametrize("text", ["We must squeeze every last drop of performance", "fastest possible backend, dont care how hard it is to learn"])
+def test_polarity_of_need_statements(table, meaning, text):
+    reading = read_turn(text, table, State(), meaning)
+    assert reading.intent.kind == "recommend" and reading.needs.priorities.get("speed", 0) > 0
+    assert "learning_curve" not in reading.needs.priorities
+
+
+def test_meaning_is_nearest_example(local_embeddings):
+    from stackadvisor.embeddings import embed_array
+
+    m = Meaning(lambda t: embed_array(local_embeddings, list(t)), {"a": ["cats and dogs"], "b": ["stock market prices"]})
+    hits = m.best(["my dog chased a cat", "share prices fell"], threshold=0.2)
+    assert [h.label for h in hits] == ["a", "b"]
+    assert np.allclose(m.similarities(["my dog chased a cat"]), m.similarities(["my dog chased a cat"]))  # cached rows are stable
+
+
+def test_every_lexicon_file_validates():
+    for name in lexicon.SCHEMA:
+        assert lexicon.load(name)
+
+
+def test_a_malformed_lexicon_names_the_file_and_key():
+    with pytest.raises(lexicon.LexiconError, match=r"needs\.yaml:drop"):
+        lexicon._validate("needs", {"strong": ["a"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]}})
