@@ -8,7 +8,7 @@ The model
 `rules.score` is linear in the criterion weights: a stated criterion c adds round(w_c * normalise(cell) * 10, 2)
 to a language's total, and everything else it counts (the "best for" lines, the pros and cons tied to a stated
 criterion, use case or constraint, the team's skills) is a constant once the set of stated criteria is fixed.
-So each language's total is ``const[l] + sum_c w_c * P[l, c]``, with P read once from the table and the
+So each language's total is ``const[l] + sum_c round(w_c * N[c, l] * 10, 2)``, with N read once from the table and the
 constants read from one `rules.score` call. The fast path below evaluates that for thousands of weightings at
 once and applies the same pick rule as `score` (highest total, first in table order on a tie; a language with a
 con against a stated constraint gives way to a comparable one without); tests/test_decision.py checks it against
@@ -67,7 +67,10 @@ FRAGILE_BELOW = 0.75
 FIRM_FROM = 0.90
 W_MAX = 1.0  # the strongest weight extract_needs gives ("speed matters most")
 STRONG, WEAK = 1.0, 0.3  # how extract_needs reads "A matters more than B"
-_GRID = np.linspace(0.0, W_MAX, 1001)
+# Weights the tornado tries: 0, then steps of 0.001 offset by 0.0004, then W_MAX. The offset keeps every
+# weighted cell (weight x 10 x a scale place: 0, 1/4, 1/3, 1/2, 2/3, 3/4, 1) off an exact half-hundredth, where
+# rounding to 2 places would need Python's round() cell by cell to agree with score().
+_GRID = np.concatenate([[0.0], np.arange(1000) * 0.001 + 0.0004, [W_MAX]])
 
 
 @dataclass(frozen=True)
@@ -149,15 +152,18 @@ class Robustness:
 
 @dataclass
 class Model:
-    """Each candidate's total as const + weights @ P, for any weights of the table's criteria."""
+    """Each candidate's total as const + sum_c round(w_c * N[c] * 10, 2), for any weights of the table's criteria.
+
+    Points are kept in whole hundredths (cents) so that sums are exact, and each weighted cell is rounded the way
+    `score` rounds it (Python's round(w * normalise(level) * 10, 2), same float operations, same ties)."""
 
     table: Table
     needs: Needs
     cands: list[str]
     crits: list[str]  # every criterion of the table, in table order
-    P: np.ndarray  # (criteria, candidates): normalise(cell) * 10, 0 where the cell is missing
-    const: np.ndarray  # (candidates,): the points that do not scale with a weight, for the stated criteria
-    jump: np.ndarray  # (criteria, candidates): the pros and cons an unstated criterion brings when stated (0 for stated)
+    N: np.ndarray  # (criteria, candidates): normalise(cell) in 0..1, 0 where the cell is missing
+    const: np.ndarray  # (candidates,) cents: the points that do not scale with a weight, for the stated criteria
+    jump: np.ndarray  # (criteria, candidates) cents: the pros and cons an unstated criterion brings when stated (0 for stated)
     stated: np.ndarray  # (criteria,) bool
     w0: np.ndarray  # (criteria,): the inferred weights, 0 for unstated
     conflict: np.ndarray  # (candidates,) bool: a con against a stated constraint
@@ -165,23 +171,40 @@ class Model:
 
     def totals(self, W: np.ndarray, stated: np.ndarray | None = None) -> np.ndarray:
         """(n, candidates) totals for weights W (n, criteria); `stated` (n, criteria) marks the criteria in play
-        (default: the inferred ones). Rounded as `score` rounds: each weighted cell to 2 places, then the total."""
+        (default: the inferred ones), an unstated one bringing its pros and cons."""
         if stated is None:
             cols = np.flatnonzero(self.stated)
-            return _round2(self.const, _cents(W[:, cols], self.P[cols]))
+            return (self.const + _cents(W[:, cols], self.N[cols]).sum(axis=1)) / 100
         cols = np.flatnonzero(stated.any(axis=0) | self.stated)
         st = stated[:, cols]
-        cents = np.rint(W[:, cols, None] * (self.P[None, cols, :] * 100)) * st[:, :, None]
+        cents = (_cents(W[:, cols], self.N[cols]) * st[:, :, None]).sum(axis=1)
         extra = (st & ~self.stated[cols]).astype(float) @ self.jump[cols]
-        return _round2(self.const + extra, cents.sum(axis=1))
+        return (self.const + extra + cents) / 100
 
     def along(self, i: int, grid: np.ndarray) -> np.ndarray:
         """(len(grid), candidates) totals when criterion i takes each weight of `grid`, the others as inferred
         (an unstated criterion becomes stated, bringing its pros and cons)."""
         keep = self.stated.copy()
         keep[i] = False
-        base = self.const + np.round(self.w0[keep, None] * self.P[keep], 2).sum(axis=0) + (0.0 if self.stated[i] else self.jump[i])
-        return np.round(base + np.round(grid[:, None] * self.P[i][None, :], 2), 2)
+        base = self.const + _cents(self.w0[None, keep], self.N[keep])[0].sum(axis=0) + (0.0 if self.stated[i] else self.jump[i])
+        return (base + _cents(grid[:, None], self.N[i:i + 1])[:, 0, :]) / 100
+
+    def sampled_winners(self, W: np.ndarray) -> np.ndarray:
+        """winners(totals(W)) for many weightings, fast: one matrix product without the per-cell rounding, then the
+        exact totals only for the rows where a decision is within reach of that rounding (a few in a hundred)."""
+        cols = np.flatnonzero(self.stated)
+        T = self.const / 100 + W[:, cols] @ (self.N[cols] * 10)
+        win = self.winners(T)
+        R = np.sort(T, axis=1)
+        close = (R[:, -1] - R[:, -2] < _SLACK) if T.shape[1] > 1 else np.zeros(len(T), bool)
+        if self.conflict.any() and not self.conflict.all():
+            clean = np.flatnonzero(~self.conflict)
+            best = T[:, clean].max(axis=1)
+            close |= np.abs(best - (R[:, -1] - self.margin)) < _SLACK
+        rows = np.flatnonzero(close)
+        if len(rows):
+            win[rows] = self.winners(self.totals(W[rows]))
+        return win
 
     def winners(self, T: np.ndarray) -> np.ndarray:
         """Index of the pick per row of totals: `score`'s rule, vectorised."""
@@ -196,36 +219,37 @@ class Model:
         return w
 
 
-def _cents(W: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """sum_c round(W[:, c] * P[c], 2) in hundredths: each weighted cell rounded to a whole hundredth, as score does."""
-    c = W[:, :, None] * (P[None, :, :] * 100)
-    np.rint(c, out=c)
-    return c.sum(axis=1)
+_SLACK = 0.1  # points: more than the per-cell rounding can move a total (0.005 per criterion, 4 criteria, and the sum's)
 
 
-def _round2(const: np.ndarray, cents: np.ndarray) -> np.ndarray:
-    t = cents + const * 100
-    np.rint(t, out=t)
-    t /= 100
-    return t
+def _cents(W: np.ndarray, N: np.ndarray) -> np.ndarray:
+    """(n, k, candidates) round(W[:, c] * N[c] * 10, 2) in whole hundredths, exactly as Python's round gives it."""
+    x = W[:, :, None] * N[None, :, :]
+    x *= 10  # the same float operations as score: w * normalise(level) * 10
+    y = x * 100
+    c = np.rint(y)
+    near = np.abs(y - np.floor(y) - 0.5) < 1e-7  # where x * 100 may have been rounded onto (or off) a half
+    if near.any():
+        c[near] = [round(round(float(v), 2) * 100) for v in x[near]]
+    return c
 
 
 def build_model(needs: Needs, table: Table, ranking: Ranking) -> Model:
     """The linear model behind `ranking` (one extra `score` call reads the pros and cons of unstated criteria)."""
     cands = list(ranking.candidates) or [n for n in table.languages if n not in needs.excluded]
     crits = list(table.criteria)
-    P = np.zeros((len(crits), len(cands)))
+    N = np.zeros((len(crits), len(cands)))
     for i, cid in enumerate(crits):
         crit = table.criteria[cid]
         for j, n in enumerate(cands):
             level = table.languages[n].cells.get(cid)
             if level is not None:
-                P[i, j] = crit.normalise(level) * 10
+                N[i, j] = crit.normalise(level)
     stated = np.array([cid in needs.priorities for cid in crits])
     w0 = np.array([float(needs.priorities.get(cid, 0.0)) for cid in crits])
     totals = {s.language: s.total for s in ranking.scores}
-    const = np.array([totals[n] for n in cands]) - np.round(w0[:, None] * P, 2).sum(axis=0)
-    jump = np.zeros_like(P)
+    const = np.rint(np.array([totals[n] for n in cands]) * 100) - _cents(w0[None, stated], N[stated])[0].sum(axis=0)
+    jump = np.zeros_like(N)
     unstated = [cid for cid in crits if cid not in needs.priorities and cid not in needs.dropped]
     if unstated:  # every unstated criterion at weight 0: its cells add nothing, its pros and cons show
         wide = score(replace(needs, priorities={**needs.priorities, **{cid: 0.0 for cid in unstated}}), table)
@@ -233,9 +257,9 @@ def build_model(needs: Needs, table: Table, ranking: Ranking) -> Model:
         for i, cid in enumerate(crits):
             if cid in unstated:
                 for j, n in enumerate(cands):
-                    jump[i, j] = sum(c.points for c in by_lang[n].breakdown if c.kind == "criterion" and c.key == cid)
+                    jump[i, j] = round(100 * sum(c.points for c in by_lang[n].breakdown if c.kind == "criterion" and c.key == cid))
     conflict = np.array([any(it.constraint and it.constraint in needs.constraints for it in table.languages[n].cons) for n in cands])
-    return Model(table, needs, cands, crits, P, const, jump, stated, w0, conflict, _MARGIN)
+    return Model(table, needs, cands, crits, N, const, jump, stated, w0, conflict, _MARGIN)
 
 
 def sample_weights(weights: np.ndarray, n: int, seed: int, concentration: float) -> np.ndarray:
@@ -266,7 +290,7 @@ def robustness(needs: Needs, table: Table, ranking: Ranking | None = None, *, sa
     elif len(idx):
         W = np.zeros((samples, len(m.crits)))
         W[:, idx] = sample_weights(m.w0[idx], samples, seed, concentration)
-        wins = np.bincount(m.winners(m.totals(W)), minlength=len(m.cands)) / samples
+        wins = np.bincount(m.sampled_winners(W), minlength=len(m.cands)) / samples
         win = {m.cands[j]: float(wins[j]) for j in np.argsort(-wins, kind="stable")}
     else:  # no weights to vary: the pick rests on use cases, constraints and skills alone
         win = {n: float(n == pick) for n in [pick, *[c for c in m.cands if c != pick]]}
