@@ -114,13 +114,8 @@ def tab(browser: Any, server: ThreadServer) -> Iterator[Tab]:
 
 
 def test_ask_streams_with_badge_sources_and_scorecard(tab: Tab, tmp_path: Path) -> None:
-    first = tab.ask(CHAT_Q)
+    tab.ask(CHAT_Q)  # its waits are the hang guard; how soon the first text shows is bench/web_load.py's measure
     page = tab.page
-    if first >= 1.0:  # one retry in a new conversation: a shared CI machine can stall a single sample
-        page.click("#new-chat")
-        page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"user\"]').length === 0", timeout=10_000)
-        first = min(first, tab.ask(CHAT_Q))
-    assert first < 1.0, f"first answer text after {first:.2f}s (bench/web_load.py measures this bar properly)"
     chat = page.inner_text("#chat")
     assert "Node.js" in chat and "Pick: Node.js" in chat
     assert "claim" in chat and ("supported" in chat or "corrected" in chat)
