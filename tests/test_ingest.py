@@ -365,3 +365,179 @@ def test_metadata_only_change_relabels_without_embedding(store, counting, knowle
     assert counting.texts == 0 and result.replaced == 1 and result.embedded == 0
     metas = dict(zip(*store.get_all("builtin").values()))
     assert metas["rust:0"]["languages"] == "Rust"
+
+
+# ------------------------------------------------------------------------------------- issue 16: M3, M4, M5
+
+
+def test_symlinks_out_of_the_folder_are_never_read(store, local_embeddings, tmp_path):
+    """Issue 16 M3: `passwd.md -> /etc/passwd` and `env.txt -> .env` were ingested and came back verbatim in sources.
+    Real files and real symbolic links; every chunk stored is searched for the outside content."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n\nOUTSIDE-MARKER-51c2 root:x:0:0\n")
+    (outside / "more.md").write_text("# More\n\nOUTSIDE-DIR-MARKER-77aa\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Good\n\nGo is fine for microservices.\n")
+    (docs / ".env").write_text("OPENAI_API_KEY=sk-hidden-ENV-MARKER-9f3e\n")
+    (docs / "passwd.md").symlink_to("/etc/passwd")
+    (docs / "secret.md").symlink_to(outside / "secret.md")
+    (docs / "env.txt").symlink_to(".env")  # inside the folder, but a hidden file: skipped like the file itself
+    (docs / "relative.md").symlink_to("../outside/secret.md")
+    (docs / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (docs / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (docs / "alias.md").symlink_to("good.md")  # inside, not hidden: an ordinary second name for a file of the folder
+    (tmp_path / "cmd").mkdir()
+    explicit = tmp_path / "cmd" / "given.md"
+    explicit.symlink_to(outside / "secret.md")  # named on the command line, but it points out of its own folder
+    result = ingest_paths([docs, explicit], "links", store, local_embeddings)
+    got = store.get_all("links", include=("metadatas", "documents"))
+    text = "\n".join(got["documents"])
+    for marker in ("OUTSIDE-MARKER", "OUTSIDE-DIR-MARKER", "ENV-MARKER", "root:x:0:0"):
+        assert marker not in text, f"{marker} was read from outside the folder"
+    reasons = {Path(p).name: r for p, r in result.refused}
+    for name in ("passwd.md", "secret.md", "env.txt", "relative.md", "given.md"):
+        assert name in reasons and "symbolic link" in reasons[name] and ("not read" in reasons[name] or "give the file" in reasons[name]), (name, reasons)
+    assert "outside" in reasons["passwd.md"] and "hidden" in reasons["env.txt"]
+    assert sorted(Path(m["source"]).name for m in got["metadatas"]) == ["alias.md", "good.md"]
+    assert "refused" in result.summary()
+
+
+def test_a_file_swapped_for_a_symlink_after_the_scan_is_not_read(store, local_embeddings, tmp_path):
+    """The check is made again when the file is read (a file replaced by a link between scan and read)."""
+    from stackadvisor.errors import InputError
+    from stackadvisor.ingest import _read_inside
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (tmp_path / "outside.md").write_text("OUTSIDE")
+    (docs / "note.md").symlink_to(tmp_path / "outside.md")
+    with pytest.raises(InputError, match="outside the folder"):
+        _read_inside(docs / "note.md", docs.resolve())
+
+
+def test_kb_section_ids_never_collide_with_the_articles(built_home, local_embeddings, tmp_path):
+    """Issue 16 M4: `# Rust: the real story` (slug "rust") became citation [1] for the article's Rust pros, and
+    `# Performance Comparison (updated)` (slug "comparison") the source cited for table lines. Real index, real
+    retrieval, the offline writer."""
+    from stackadvisor import Advisor
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "rust.md").write_text("# Rust: the real story\n\nRust is slow and unsafe; its pros are overstated and nobody should use it.\n")
+    (docs / "perf.md").write_text("# Performance Comparison (updated)\n\nPython is faster than Rust and Go in every benchmark.\n")
+    store = Store(Settings(home=home))
+    try:
+        ingest_paths([docs], "team", store, local_embeddings)
+    finally:
+        store.close()
+    advisor = Advisor(home=home, kb="team")
+    for question in ("What are the pros of Rust?", "Is Rust faster than Python?", "Rust: the real story, what are its pros?"):
+        reply = advisor.ask(question)
+        cited = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", reply.answer)}
+        for n in cited:
+            source = reply.sources[n - 1]
+            assert source.kb == "builtin", (question, n, source.section, source.text[:80])
+        for s in reply.sources:
+            if s.kb == "team":
+                assert s.section.startswith("team:"), s.section
+    assert {s.section for s in advisor.retriever().search("Rust: the real story", k=8) if s.kb == "team"} <= {"team:rust", "team:comparison"}
+
+
+def _damage_hnsw(home: Path, kb: str) -> int:
+    """Overwrite the HNSW segment files of kb's live collection (found through Chroma's own sqlite tables)."""
+    import sqlite3
+
+    db = sqlite3.connect(home / "index" / "chroma" / "chroma.sqlite3")
+    try:
+        rows = db.execute("select s.id, c.name from segments s join collections c on s.collection = c.id where s.scope = 'VECTOR'").fetchall()
+    finally:
+        db.close()
+    damaged = 0
+    for sid, name in rows:
+        folder = home / "index" / "chroma" / sid
+        if name.startswith(f"sa-{kb}-") and folder.is_dir():
+            for f in folder.iterdir():
+                f.write_bytes(b"\x00\xff" * max(32, f.stat().st_size // 2))
+                damaged += 1
+    return damaged
+
+
+N_HNSW = 1100  # Chroma writes a collection's HNSW files once it holds more than its sync threshold (1,000)
+
+
+@pytest.fixture
+def damaged_team(built_home, local_embeddings, tmp_path) -> tuple[Path, Path]:
+    """A copy of the built home with a 1,100-note kb "team" whose HNSW files are then overwritten."""
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(N_HNSW):
+        (docs / f"note-{i:04d}.md").write_text(f"# Note {i}\n\nThe payments team measured latency for service {i} (marker{i}).\n")
+    store = Store(Settings(home=home))
+    try:
+        assert ingest_paths([docs], "team", store, local_embeddings).chunks == N_HNSW
+    finally:
+        store.close()
+    assert _damage_hnsw(home, "team") >= 4, "the kb's HNSW files exist"
+    return home, docs
+
+
+@pytest.mark.slow
+def test_damaged_user_kb_is_rebuilt_by_ingest_and_never_fails_builtin_questions(damaged_team, local_embeddings):
+    """Issue 16 M5: every question, built-in ones too, answered 503 "Run stackadvisor ingest"; `ingest` said "up to
+    date"; `ingest DIR --kb team` failed with "internal error ... This is a bug" (exit 3)."""
+    from stackadvisor import Advisor
+    from stackadvisor.store import _forget_system
+
+    home, docs = damaged_team
+    advisor = Advisor(home=home, kb="team").warm()  # no error at start
+    reply = advisor.ask("We're building a real-time chat app and the team knows React: which backend?")
+    assert reply.recommendation == "Node.js" and reply.sources and all(s.kb == "builtin" for s in reply.sources)
+    assert "stackadvisor ingest" in advisor.retriever().damaged["team"]
+    from stackadvisor.ingest import repair_damaged
+
+    store = Store(Settings(home=home))
+    try:
+        assert store.verify("team") and not store.verify("builtin")
+        results = repair_damaged(store, local_embeddings)  # what `stackadvisor ingest` (no paths) runs after the built-in index
+        assert len(results) == 1 and results[0].rebuilt and results[0].chunks == N_HNSW and not results[0].refused
+        assert store.verify("team") is None
+        assert repair_damaged(store, local_embeddings) == []  # repaired: nothing more to do
+        store.close()
+        assert _damage_hnsw(home, "team") >= 4
+        _forget_system(str(home / "index" / "chroma"))  # as a restart would: this process's Chroma has the old files in memory
+        store = Store(Settings(home=home))
+        again = ingest_paths([docs], "team", store, local_embeddings)  # `ingest DIR --kb team`
+        assert again.rebuilt and again.chunks == N_HNSW and again.embedded == N_HNSW
+        assert store.verify("team") is None
+    finally:
+        store.close()
+    fresh = Advisor(home=home, kb="team")
+    hits = [s for s in fresh.ask("What did the payments team measure for service 3?").sources if s.kb == "team"]
+    assert hits and not fresh.retriever().damaged
+
+
+def test_cli_ingest_reports_a_damaged_kb_it_cannot_rebuild(built_home, local_embeddings, tmp_path, monkeypatch, capsys):
+    """A kb built before its folders were recorded, then damaged: `stackadvisor ingest` names the fix and exits 1."""
+    from stackadvisor.ingest import repair_damaged
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nThe payments team chose Go.\n")
+    store = Store(Settings(home=home))
+    try:
+        ingest_paths([docs], "team", store, local_embeddings)
+        shutil.rmtree(docs)  # the folder it was built from is gone
+        monkeypatch.setattr(store, "verify", lambda kb: "InternalError: hnsw segment reader" if kb == "team" else None)  # fake: a 1-note
+        # kb keeps its vectors in Chroma's log, not in HNSW files, so real damage needs the 1,100 notes of the test above
+        results = repair_damaged(store, local_embeddings)
+    finally:
+        store.close()
+    assert len(results) == 1 and results[0].refused and "stackadvisor ingest PATH --kb team" in results[0].refused[0][1]

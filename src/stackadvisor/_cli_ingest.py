@@ -75,6 +75,9 @@ def run(args: Any, out: Any) -> int:
                     results.append(ingest_paths(paths, kb, store, embeddings, progress, knowledge))
             else:
                 results.append(ingest_paths(paths, kb, store, embeddings, None, knowledge))
+        from .ingest import repair_damaged  # a kb whose index cannot be read back: rebuilt from its recorded folders
+
+        results.extend(repair_damaged(store, embeddings, knowledge, skip={getattr(args, "kb", None) or "team"} if paths else ()))
     finally:
         store.close()
 

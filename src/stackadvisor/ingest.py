@@ -12,6 +12,8 @@ stored as data but flagged, so the answer layer can quote it without obeying it.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
 import unicodedata
 import time
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from .errors import ConfigError, InputError
-from .store import BUILTIN, IndexCorrupt, Store, check_kb
+from .store import BUILTIN, IndexCorrupt, KbDamaged, Store, check_kb
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from .knowledge import Knowledge
 
 Progress = Callable[[int, int, str], None]
+log = logging.getLogger("stackadvisor.ingest")
 
 CORPUS_SOURCE = "corpus/article.md"
 CHUNK_SIZE = 1000
@@ -80,6 +83,7 @@ class IngestResult:
     seconds: float = 0.0
     embedded: int = 0
     unit: str = "files"
+    rebuilt: str = ""  # why the whole kb was rebuilt from its files (its live index was damaged)
 
     @property
     def changed(self) -> bool:
@@ -91,6 +95,8 @@ class IngestResult:
             parts.append(f"{len(self.refused)} refused")
         if self.flagged:
             parts.append(f"{len(self.flagged)} flagged as instructions (stored as data only)")
+        if self.rebuilt:
+            parts.append(f"rebuilt from its files: {self.rebuilt}")
         return f"Knowledge base {self.kb!r} ({self.unit}): {', '.join(parts)}; {self.chunks} chunks indexed, {self.embedded} embedded, in {self.seconds:.1f} s."
 
 
@@ -307,10 +313,17 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
         got = store.get_all(kb)
         return {i: _signature(m or {}) for i, m in zip(got["ids"], got["metadatas"])}
 
+    damaged = ""
     try:
         existing = current()
+        damaged = store.verify(kb) or ""  # metadata reads (sqlite) pass over damaged HNSW files: read a vector back
+    except KbDamaged as exc:
+        damaged = exc.detail
     except IndexCorrupt:
         store.reset_local()
+        existing = {}
+    if damaged:
+        log.warning("the built-in index is damaged (%s): rebuilding it", damaged[:300])
         existing = {}
     if existing == wanted:
         result.skipped, result.chunks = len(chunks), len(chunks)
@@ -318,7 +331,10 @@ def ensure_builtin(store: Store, embeddings: Embeddings, knowledge: Knowledge, p
         return result
 
     with store.begin_build(kb) as build:
-        existing = current()  # another process may have built it while we waited for the lock
+        if damaged:  # nothing of the damaged collection is copied: every chunk is embedded again
+            existing = {}
+        else:
+            existing = current()  # another process may have built it while we waited for the lock
         if existing == wanted:
             build.abort()
             result.skipped, result.chunks = len(chunks), len(chunks)
@@ -475,33 +491,93 @@ def chunk_document(text: str, fmt: str, source: str, kb: str, file_hash: str, ma
     return chunks
 
 
-def _scan(paths: Iterable[str | Path], result: IngestResult) -> tuple[list[Path], list[Path]]:
-    """(files to consider, roots scanned); explicit bad paths are refused into result."""
-    files: dict[str, Path] = {}
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _escapes(f: Path, root: Path) -> str | None:
+    """Why f must not be read: it resolves (through a symbolic link of its own or of a folder on the way) outside
+    root, or to a hidden file inside it (`env.txt -> .env`); None when it is an ordinary file of the folder."""
+    try:
+        target = f.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link, a loop
+        return "a broken symbolic link" if f.is_symlink() else None
+    if not _inside(target, root):
+        return f"a symbolic link to {target}, outside {root}; skipped (not read)"
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return f"a symbolic link to the hidden file {target}; skipped (not read)"
+    return None
+
+
+def _scan(paths: Iterable[str | Path], result: IngestResult) -> tuple[list[tuple[Path, Path]], list[Path]]:
+    """((file, the folder it must stay inside) to consider, roots scanned); explicit bad paths are refused into result.
+
+    Nothing outside the folders given is ever read: a file whose real path (symbolic links resolved) leaves its
+    folder, or lands on a hidden file, is refused with the reason; so is an explicitly named symbolic link whose
+    target is outside the folder the link is in. Hidden files and folders are skipped as before."""
+    files: dict[str, tuple[Path, Path]] = {}
     roots: list[Path] = []
     for raw in paths:
-        p = Path(raw).expanduser()
+        given = Path(raw).expanduser()
         try:
-            p = p.resolve()
-        except OSError:
-            pass
+            p = given.resolve()
+        except (OSError, RuntimeError):
+            p = given
         if p.is_dir():
             roots.append(p)
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
-                if any(part.startswith(".") for part in rel) or not f.is_file():
+                if any(part.startswith(".") for part in rel):
                     continue
-                if f.suffix.lower() in SUFFIXES:
-                    files[str(f)] = f
+                if f.suffix.lower() not in SUFFIXES:
+                    continue
+                reason = _escapes(f, p)
+                if reason:
+                    result.refused.append((str(f), reason))
+                    log.warning("ingest: refused %s: %s", f, reason)
+                    continue
+                if f.is_file():
+                    files[str(f)] = (f, p)
         elif p.is_file():
+            try:
+                folder = given.absolute().parent.resolve()
+            except (OSError, RuntimeError):
+                folder = p.parent
+            if given.is_symlink() and not _inside(p, folder):
+                reason = f"a symbolic link to {p}, outside {folder}; give the file itself to ingest it"
+                result.refused.append((str(given.absolute()), reason))
+                log.warning("ingest: refused %s: %s", given, reason)
+                continue
             roots.append(p)
             if p.suffix.lower() in SUFFIXES:
-                files[str(p)] = p
+                files[str(p)] = (p, p.parent)
             else:
                 result.refused.append((str(p), f"unsupported file type {p.suffix or '(none)'!r} (supported: {', '.join(sorted(SUFFIXES))})"))
         else:
             result.refused.append((str(p), "does not exist"))
     return list(files.values()), roots
+
+
+def _read_inside(f: Path, root: Path) -> bytes:
+    """The bytes of f, checked again at read time: its real path must still be inside root (a file swapped for a
+    symbolic link after the scan is refused), opened without following a final symbolic link."""
+    real = Path(os.path.realpath(f))
+    if not _inside(real, root) or any(part.startswith(".") for part in real.relative_to(root).parts):
+        raise InputError("its real path is outside the folder given (a symbolic link); skipped (not read)")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise InputError(f"unreadable ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        import stat
+
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({info.st_size / 1e6:.1f} MB); split it")
+        return fh.read(MAX_FILE_BYTES + 1)
 
 
 def _under(source: str, roots: list[Path]) -> bool:
@@ -533,9 +609,15 @@ def ingest_paths(
             knowledge = None
     matchers = _language_matchers(knowledge)
     result = IngestResult(kb)
+    damaged = store.verify(kb)  # a kb whose vectors cannot be read back is rebuilt from its files, never trusted
+    if damaged:
+        recorded = [r for r in store.roots(kb) if Path(r).exists()]
+        paths = list(dict.fromkeys([*map(str, paths), *recorded]))  # the folders it was built from as well: nothing is lost
+        result.rebuilt = f"its index was damaged ({damaged[:200]})"
+        log.warning("knowledge base %r is damaged (%s): rebuilding it from %d path(s)", kb, damaged[:300], len(paths))
     files, roots = _scan(paths, result)
 
-    got = store.get_all(kb)
+    got = {"ids": [], "metadatas": []} if damaged else store.get_all(kb)
     by_source: dict[str, list[str]] = {}
     hash_of: dict[str, str] = {}
     for cid, meta in zip(got["ids"], got["metadatas"]):
@@ -547,16 +629,16 @@ def ingest_paths(
     # Pass 1: size and hash of every file, so an unchanged kb costs no parsing and no build.
     plan: list[tuple[Path, str, bool]] = []  # (path, file hash, whether it must be parsed)
     current: set[str] = set()
-    for f in files:
+    folder_of = {str(f): root for f, root in files}
+    for f, root in files:
         src = str(f)
         try:
-            size = f.stat().st_size
-            if size > MAX_FILE_BYTES:
-                result.refused.append((src, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({size / 1e6:.1f} MB); split it"))
-                continue
-            data = f.read_bytes()
-        except OSError as exc:
-            result.refused.append((src, f"unreadable ({exc.strerror or exc})"))
+            data = _read_inside(f, root)
+        except InputError as exc:
+            result.refused.append((src, str(exc)))
+            continue
+        if len(data) > MAX_FILE_BYTES:
+            result.refused.append((src, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it"))
             continue
         fh = sha256(data)
         del data  # read again when parsed: never hold a whole folder in memory
@@ -566,13 +648,15 @@ def ingest_paths(
         plan.append((f, fh, not unchanged))
     gone = [s for s in by_source if s not in current and (_under(s, roots) or not Path(s).exists())]
     to_parse = [(f, fh) for f, fh, parse in plan if parse]
-    if not to_parse and not gone:
+    if not to_parse and not gone and not damaged:
         result.chunks = len(got["ids"])
         result.seconds = time.perf_counter() - t0
         return result
 
     total = len(to_parse)
+    recorded_roots = [] if damaged else store.roots(kb)
     with store.begin_build(kb) as build:
+        build.roots = list(dict.fromkeys([*(r for r in recorded_roots if Path(r).exists()), *map(str, roots)]))
         keep_ids = [cid for f, _, parse in plan if not parse for cid in by_source.get(str(f), [])]
         keep_ids += [cid for s, ids in by_source.items() if s not in current and s not in gone for cid in ids]
         build.copy_from_live(keep_ids)
@@ -597,10 +681,7 @@ def ingest_paths(
             for f, fh in to_parse:
                 src = str(f)
                 try:
-                    try:
-                        data = f.read_bytes()
-                    except OSError as exc:
-                        raise InputError(f"unreadable ({exc.strerror or exc})") from None
+                    data = _read_inside(f, folder_of[src])
                     fh = sha256(data)
                     text, fmt = read_document(f, data)
                     chunks = chunk_document(text, fmt, src, kb, fh, matchers)
@@ -629,3 +710,26 @@ def ingest_paths(
         result.chunks = build.commit()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def repair_damaged(store: Store, embeddings: Embeddings, knowledge: Knowledge | None = None, skip: Iterable[str] = (),
+                   progress: Progress | None = None) -> list[IngestResult]:
+    """Rebuild every user kb whose live index cannot be read back, from the folders it was built from (recorded at
+    each commit). A damaged kb with no recorded folder that still exists gets a result whose `refused` names the fix."""
+    out = []
+    skipped = set(skip)
+    for kb in store.kbs():
+        if kb in skipped or kb == BUILTIN or kb.startswith(f"{BUILTIN}-"):
+            continue
+        damaged = store.verify(kb)
+        if not damaged:
+            continue
+        roots = [r for r in store.roots(kb) if Path(r).exists()]
+        if roots:
+            out.append(ingest_paths(roots, kb, store, embeddings, progress, knowledge))
+        else:
+            result = IngestResult(kb, rebuilt="")
+            result.refused.append((f"knowledge base {kb!r}", f"its index is damaged ({damaged[:200]}) and the folders it was built from are "
+                                                              f"not recorded or gone: run `stackadvisor ingest PATH --kb {kb}`"))
+            out.append(result)
+    return out

@@ -13,12 +13,15 @@ adding BM25 (RRF) 0.985 / 0.838, and the use-case boost instead 0.985 / 0.917 (b
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .errors import IndexError_
-from .store import BUILTIN, Store, missing_message
+from .store import BUILTIN, KbDamaged, Store, missing_message
+
+log = logging.getLogger("stackadvisor.retrieve")
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -117,15 +120,20 @@ def _criteria_matcher(knowledge: Knowledge) -> re.Pattern[str]:
 
 def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
     langs = tuple(x for x in str(meta.get("languages", "")).split(",") if x)
+    section = str(meta.get("section", ""))
+    if kb != BUILTIN and not section.startswith(f"{kb}:"):
+        # A user document's section id is its heading's slug ("# Rust: the real story" -> "rust"): in the article's
+        # namespace it would be cited as the article's Rust section. Its own namespace, whatever the stored metadata says.
+        section = f"{kb}:{section}"
     return Passage(
         id=id_,
-        section=str(meta.get("section", "")),
+        section=section,
         title=str(meta.get("title", "")),
         text=text,
         score=similarity + boost,
         languages=langs,
         source=str(meta.get("source", "")),
-        kb=str(meta.get("kb") or kb),
+        kb=kb if kb != BUILTIN else str(meta.get("kb") or kb),
         kind=str(meta.get("kind", "")),
         similarity=similarity,
     )
@@ -143,6 +151,7 @@ class Retriever:
         self.builtin = BUILTIN  # the store key of the built-in index (another one with a user table)
         self._topics: list[tuple[re.Pattern[str], frozenset[str]]] = []
         self._criteria: re.Pattern[str] | None = None
+        self.damaged: dict[str, str] = {}  # user kb -> why it was left out of the last search (its index cannot be read)
         if knowledge is not None:
             from .ingest import builtin_kb
             from .knowledge import slug
@@ -161,8 +170,23 @@ class Retriever:
 
         vector = embed_query_array(self.embeddings, "warm up")
         for kb in self.kbs:
-            self._hits(kb, vector, 1)
+            self._hits_or_skip(kb, vector, 1)
         return self
+
+    def _hits_or_skip(self, kb: str, vector: Any, n: int) -> list[Any]:
+        """A user kb whose index is damaged is left out (logged, and named in `damaged`) rather than failing every
+        question: the built-in corpus still answers. A missing kb, or a damaged built-in index, still raises."""
+        try:
+            hits = self._hits(kb, vector, n)
+        except KbDamaged as exc:
+            if kb == BUILTIN:
+                raise
+            if self.damaged.get(kb) != str(exc):
+                log.warning("%s Answering from the other knowledge bases until then.", exc)
+            self.damaged[kb] = str(exc)
+            return []
+        self.damaged.pop(kb, None)
+        return hits
 
     def _boost(self, passage_langs: Iterable[str], named: set[str], topical: frozenset[str] = frozenset()) -> float:
         """+LANGUAGE_BOOST for a named language, +TOPIC_BOOST for a language the table links to a use case or
@@ -205,7 +229,7 @@ class Retriever:
         vector = embed_query_array(self.embeddings, query)
         seen: dict[str, Passage] = {}
         for kb in self.kbs:
-            for hit in self._hits(kb, vector, k * CANDIDATES_PER_RESULT):
+            for hit in self._hits_or_skip(kb, vector, k * CANDIDATES_PER_RESULT):
                 langs = [x for x in str(hit.metadata.get("languages", "")).split(",") if x]
                 boost = self._boost(langs, named, topical) if cells or hit.metadata.get("kind") != "row" else 0.0
                 p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, boost)

@@ -17,6 +17,7 @@ missing: the store never answers from an empty index.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -42,11 +43,22 @@ LOCK_TIMEOUT = 120.0
 REMOTE_ORPHAN_AGE = 6 * 3600.0
 _KB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 # Only these mean "damaged": anything else (locked, full disk, version mismatch) must never move an index aside.
-_CORRUPT_HINTS = ("malformed", "not a database", "corrupt", "no such table")
+# The last two are Chroma 1.x reading a collection whose HNSW segment files were overwritten (one collection damaged).
+_CORRUPT_HINTS = ("malformed", "not a database", "corrupt", "no such table", "hnsw segment reader", "error deserializing")
 
 
 class IndexCorrupt(IndexError_):
     """The index is unreadable (a damaged chroma.sqlite3 or segment files). `Store.reset_local()` moves it aside."""
+
+
+class KbDamaged(IndexCorrupt):
+    """One knowledge base's live collection cannot be read back (e.g. its HNSW segment files were overwritten); the
+    rest of the index is fine. A new build of that kb replaces it (`stackadvisor ingest` rebuilds it)."""
+
+    def __init__(self, kb: str, detail: str) -> None:
+        self.kb = kb
+        self.detail = detail
+        super().__init__(damaged_message(kb, detail))
 
 
 class Hit(NamedTuple):
@@ -82,6 +94,14 @@ def missing_message(kb: str) -> str:
     if kb == BUILTIN or kb.startswith(f"{BUILTIN}-"):
         return "The built-in index is missing or empty. Run `stackadvisor ingest` to rebuild it."
     return f"The knowledge base {kb!r} has no index. Run `stackadvisor ingest PATH --kb {kb}` to build it."
+
+
+def damaged_message(kb: str, detail: str = "") -> str:
+    why = f" ({detail[:300]})" if detail else ""
+    if kb == BUILTIN or kb.startswith(f"{BUILTIN}-"):
+        return f"The built-in index is damaged{why}. Run `stackadvisor ingest` to rebuild it."
+    return (f"The knowledge base {kb!r} is damaged{why}. Run `stackadvisor ingest` (it rebuilds it from the folders it was built from) "
+            f"or `stackadvisor ingest PATH --kb {kb}`.")
 
 
 def _is_corrupt(exc: BaseException) -> bool:
@@ -191,7 +211,9 @@ class Store:
             if self.remote and not _is_corrupt(exc) and type(exc).__name__ not in ("NotFoundError", "InvalidArgumentError"):
                 raise IndexError_(f"The Chroma server at {self.settings.chroma_url} failed to {what} ({type(exc).__name__}: {exc}). Check the server, or unset STACKADVISOR_CHROMA_URL.") from None
             if _is_corrupt(exc):
-                raise IndexCorrupt(f"The index at {self.location} is damaged ({what}: {exc}). {REBUILD_ALL}") from None
+                err = IndexCorrupt(f"The index at {self.location} is damaged ({what}: {exc}). {REBUILD_ALL}")
+                err.detail = f"{what}: {type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
+                raise err from None
             raise
 
     @property
@@ -294,6 +316,10 @@ class Store:
                     where=where or None,
                     include=["documents", "metadatas", "distances"],
                 )
+            except KbDamaged:
+                raise
+            except IndexCorrupt as exc:  # this collection's files are damaged: the kb is, not the whole index
+                raise KbDamaged(kb, str(getattr(exc, "detail", exc))) from None
             except IndexError_:
                 raise
             except Exception as exc:
@@ -314,8 +340,45 @@ class Store:
         coll = self.live(kb)
         if coll is None:
             return {"ids": [], **{key: [] for key in include}}
-        got = self._call("read the index", coll.get, include=list(include))
+        try:
+            got = self._call("read the index", coll.get, include=list(include))
+        except KbDamaged:
+            raise
+        except IndexCorrupt as exc:
+            raise KbDamaged(kb, str(getattr(exc, "detail", exc))) from None
         return {"ids": list(got["ids"]), **{key: list(got.get(key) if got.get(key) is not None else []) for key in include}}
+
+    def verify(self, kb: str) -> str | None:
+        """Why the kb's live collection cannot be read back (one record with its vector, then a query for that vector),
+        or None when it can or when there is none (missing is not damaged). A damaged HNSW segment passes every
+        metadata read (sqlite) and fails only here, so `ingest` calls this before trusting "unchanged"."""
+        with self._mutex:
+            coll = self.live(kb)
+            if coll is None:
+                return None
+            try:
+                got = coll.get(limit=1, include=["embeddings"])
+                vectors = got.get("embeddings")
+                if got["ids"] and vectors is not None and len(vectors):
+                    coll.query(query_embeddings=[list(map(float, vectors[0]))], n_results=1, include=["distances"])
+            except Exception as exc:  # noqa: BLE001 - anything but a reachable, readable collection
+                if self.remote and not _is_corrupt(exc):
+                    raise IndexError_(f"The Chroma server at {self.settings.chroma_url} failed to read {kb!r} ({type(exc).__name__}: {exc}).") from None
+                return f"{type(exc).__name__}: {str(exc)[:300]}"
+            return None
+
+    def roots(self, kb: str) -> list[str]:
+        """The folders and files the kb was last built from (recorded at commit), for rebuilding it."""
+        with self._mutex:
+            coll = self._pointer_collection()
+            got = self._call("read the index pointer", coll.get, ids=[self._key(kb)], include=["metadatas"])
+        for meta in got.get("metadatas") or []:
+            try:
+                value = json.loads(str((meta or {}).get("roots") or "[]"))
+            except ValueError:
+                return []
+            return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return []
 
     def health(self) -> dict[str, dict[str, Any]]:
         """{kb: {"ok", "count", "collection", "embedder"}} for this embedder; never raises."""
@@ -432,10 +495,12 @@ class Store:
             raise
         return Build(self, kb, coll, cm)
 
-    def _switch(self, kb: str, name: str, count: int) -> str | None:
+    def _switch(self, kb: str, name: str, count: int, roots: Sequence[str] | None = None) -> str | None:
         """Point kb at collection `name`; returns the collection it replaced."""
         old = self._read_pointers(kb)
-        meta = {"kb": kb, "embedder": self.embedder, "collection": name, "count": count, "committed": time.time()}
+        meta: dict[str, Any] = {"kb": kb, "embedder": self.embedder, "collection": name, "count": count, "committed": time.time()}
+        if roots:
+            meta["roots"] = json.dumps(list(roots))
         self._call("switch the index pointer", self._pointer_collection().upsert, ids=[self._key(kb)], embeddings=[[1.0]], documents=[name], metadatas=[meta])
         self._counts[name] = count
         return old[0].collection if old and old[0].collection != name else None
@@ -495,6 +560,7 @@ class Build:
         self._lock = lock
         self.count = 0
         self.done = False
+        self.roots: list[str] = []  # what the kb is built from, recorded with the pointer (a damaged kb is rebuilt from it)
 
     def __enter__(self) -> Build:
         return self
@@ -550,7 +616,7 @@ class Build:
                 self.store._delete_collection(self.name)
                 old = None
             else:
-                old = self.store._switch(self.kb, self.name, count)
+                old = self.store._switch(self.kb, self.name, count, self.roots)
         except BaseException:
             self.abort()
             raise
