@@ -291,16 +291,29 @@ def _recommend(ctx: Context, cites: Citations) -> str:
 
 
 def _headline_reason(ctx: Context, top: Score) -> str:
-    needs = ctx.needs
+    """Why the pick, in the pick's own terms: only the needs it actually meets (never the user's needs recited
+    as its strengths)."""
+    table, needs = ctx.table, ctx.needs
+    lang = table.languages[top.language]
     bits = []
-    if needs.use_cases:
-        bits.append(" and ".join(ctx.table.use_cases[u].label.lower() for u in sorted(needs.use_cases) if u in ctx.table.use_cases))
-    if needs.priorities:
-        ranked = sorted(needs.priorities.items(), key=lambda kv: -kv[1])
-        bits.append("a priority on " + " and ".join(ctx.table.criteria[c].measures for c, _ in ranked[:2] if c in ctx.table.criteria))
+    met = [table.use_cases[u].label.lower() for u in sorted(needs.use_cases)
+           if u in table.use_cases and any(it.use_case == u for it in (*lang.best_for, *lang.pros))]
+    if met:
+        bits.append(" and ".join(met))
+    strong = []
+    for cid, _w in sorted(needs.priorities.items(), key=lambda kv: -kv[1]):
+        crit = table.criteria.get(cid)
+        if crit is not None and cid in lang.cells and crit.rank(lang.cells[cid]) >= len(crit.scale) // 2:
+            strong.append(crit.measures)
+    if strong:
+        bits.append("strong " + " and ".join(strong[:2]))
     if top.language in needs.skills:
         bits.append("a team that already knows it")
-    return "the best fit for " + "; ".join(b for b in bits if b) + "." if bits else "the best overall fit for what you described."
+    if bits:
+        return "the best fit for " + "; ".join(bits) + "."
+    if top.total <= 0:
+        return "nothing you described favours any language clearly, so treat this as a weak pick."
+    return "the best overall fit for what you described."
 
 
 def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> list[str]:
@@ -319,8 +332,10 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
     for it in lang.pros:
         if (it.use_case and it.use_case in needs.use_cases) or (it.criterion and it.criterion in needs.priorities):
             lines.append(f"- Pro named in the article: {it.text} {cites.language(lang)}")
-    if not lines:
+    if not lines and top.total > 0:
         lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
+    elif not lines:
+        lines.append(f"- No need you stated separates the languages (every fit score is {top.total:.1f} or less); tell me what matters most {cites.row(lang.name)}")
     return lines
 
 
@@ -404,7 +419,10 @@ def _fact(ctx: Context, cites: Citations) -> str:
     out: list[str] = []
     if aspects and langs:  # "Which frameworks does the article name for Python?" is about the article's lists
         crits = []
-    if crits and not langs:
+    topics = [*sorted(ctx.needs.use_cases), *sorted(ctx.needs.constraints)]
+    if topics and not langs and not crits:  # "which language is listed for real-time apps?": the article's own lists
+        out = [_listed_for(table, t, cites) for t in topics]
+    elif crits and not langs:
         out = [_criterion_ranking(table, cid, cites) for cid in crits]
     elif crits:
         for n in langs:
@@ -424,6 +442,21 @@ def _fact(ctx: Context, cites: Citations) -> str:
     if not out:
         return _overview(ctx, cites)
     return "\n\n".join(out)
+
+
+def _listed_for(table: Table, topic: str, cites: Citations) -> str:
+    """Which languages the article names for a use case or constraint: best-for lines, pros and cons."""
+    label = (table.use_cases.get(topic) or table.constraints.get(topic))
+    name = label.label if label else topic
+    lines = []
+    for n, lang in table.languages.items():
+        for kind, items in (("best for", lang.best_for), ("pro", lang.pros), ("con", lang.cons)):
+            for it in items:
+                if it.use_case == topic or it.constraint == topic:
+                    lines.append(f"- **{n}** ({kind}): {it.text} {cites.language(lang)}")
+    if not lines:
+        return f"The article names no language for {name.lower()}."
+    return f"**{name}** in the article:\n" + "\n".join(lines)
 
 
 def _profile(table: Table, lang: Language, cites: Citations, aspects: list[str]) -> str:

@@ -160,6 +160,7 @@ class _Speller:
         hits = {self.deletes.get(lw)} | {w for i in range(len(lw)) if (w := lw[:i] + lw[i + 1:]) in self.known}
         hits |= {self.deletes.get(lw[:i] + lw[i + 1:]) for i in range(len(lw))}
         hits.discard(None)
+        hits = {h for h in hits if h not in (lw + "s", lw + "es") and lw not in (h + "s", h + "es")}  # a plural is no typo
         return next(iter(hits)) if len(hits) == 1 else word  # type: ignore[return-value]
 
 
@@ -238,7 +239,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
     if follow is not None:
         acts.append(follow)
-    acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("ask_fact",) and intent.languages else None))
+    acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))
     return Reading(tuple(acts), needs, intent, state)
 
 

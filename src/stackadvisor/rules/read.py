@@ -249,10 +249,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             c0 = next((a for a, b in clauses if a <= m.start() < b), s0)
             before = lc[max(c0, m.start() - _LOOK):m.start()]
-            if _SKILL_NEG.search(before[-40:]):
-                continue
             if _EXCL_PRE.search(before) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
                 excl.add(name)  # "anything but JavaScript": a language's own skill word ruled out rules out the language
+                continue
+            if _SKILL_NEG.search(before[-40:]):
                 continue
             if not voice and (question or _FRAMEWORK_TALK.search(sentence)):
                 continue
@@ -332,6 +332,9 @@ _NEED_VOICE = re.compile(r"\b(?:we|us|our|i|my|me|team|need|needs|want|matters?|
 _COMPARE = re.compile(r"\b(?:vs\.?|versus|compare|compared|comparison|differences?|differ|than|or|against|between)\b", re.I)
 _VAGUE = re.compile(r"\b(?:best|better|choose|choosing|pick|recommend|suggest|decide|which|language|languages|stack|backend|help|option|options|should|use)\b", re.I)
 _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
+#: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
+_ABOUT_SOURCE = re.compile(r"\b(?:listed|lists?|mentions?|mentioned|named|names|article|table|per\s+the|according\s+to|best[\s\-]for)\b", re.I)
+_NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
@@ -427,11 +430,14 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
+    if asks and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints) and not cur.skills \
+            and not _NEED_VOICE_OWN.search(lc):
+        return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
     if outside and not langs:
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
-        if (project or voiced) and not chosen and not asks:
+        if (project or voiced or cur.priorities) and not chosen:
             return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
     if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
