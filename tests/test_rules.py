@@ -321,15 +321,19 @@ def test_the_article_itself_has_no_contradicted_claim():
 
 
 def test_a_long_answer_is_checked_sentence_by_sentence():
-    text = " ".join([
+    four = [
         "Rust is the fastest of the four and has a steep learning curve.",
         "Go offers very high concurrency with goroutines, and Go is easier to learn than Rust.",
         "Python is the easiest to learn and great for machine learning, but it is slow.",
         "Node.js has a huge ecosystem and is ideal for real-time applications, but not for CPU-bound tasks.",
-    ] * 6)
+    ]
+    text = " ".join(four * 6)
     assert len(text.split()) > 250
     checks = rules.check(text, T)
-    assert len(checks) >= 30
+    once = rules.check(" ".join(four), T)
+    assert len(once) >= 5
+    # issue 12: one check per claim, so the same answer said six times gives the same claims as said once
+    assert [(c.kind, c.language, c.verdict, c.evidence) for c in checks] == [(c.kind, c.language, c.verdict, c.evidence) for c in once]
     assert not [c for c in checks if c.verdict == "contradicted"], [c for c in checks if c.verdict == "contradicted"]
 
 

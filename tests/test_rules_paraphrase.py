@@ -245,7 +245,7 @@ def test_an_unsupported_best_for_claim_shows_what_the_article_does_name():
     ("Rust doesn't have many packages yet.", "Rust", "supported"),
 ])
 def test_how_many_packages_grades_the_ecosystem(text, lang, verdict):
-    got = [(c.language, c.criterion, c.verdict) for c in rules.check(text, T)]
+    got = [(c.language, c.criterion, c.verdict) for c in rules.check(text, T) if c.kind != "unchecked"]  # issue 12: unread ones are listed
     assert got == ([(lang, "ecosystem", verdict)] if lang else []), got
 
 

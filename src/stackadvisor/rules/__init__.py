@@ -11,6 +11,8 @@ This module is the facade: import from `stackadvisor.rules`.
 """
 
 from .check import check, check_recommendation
+from .check import summary as check_summary
+from .check import tally as check_tally
 from .read import classify, extract_needs
 from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
@@ -19,5 +21,5 @@ from .vocab import _rephrase, _strip_injection, _vocab  # noqa: F401 - used by t
 __all__ = [
     "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",
     "Check", "Contribution", "Flip", "Intent", "IntentKind", "Needs", "Ranking", "Score", "Verdict",
-    "check", "check_recommendation", "classify", "extract_needs", "score",
+    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "score",
 ]

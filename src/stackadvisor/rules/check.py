@@ -1,6 +1,7 @@
 """Claim checking: text -> claims about the languages -> verdicts against the table and the article.
 
-    check(text, table, meaning=None) -> list[Check]
+    check(text, table, meaning=None) -> list[Check]     every claim, merged; unread statements as kind "unchecked"
+    summary(checks) -> "7 checked (6 supported, 1 contradicted), 1 not checkable; pick consistent with the ranking"
 
 The reading is done in `claims/` (the walk, the ordered claim families, the verdicts); this module is the entry
 point, and holds check_recommendation (the advisor's own pick, judged against the ranking: not a fact claim).
@@ -9,9 +10,11 @@ point, and holds check_recommendation (the advisor's own pick, judged against th
 from __future__ import annotations
 
 from ..knowledge import Table
-from .claims import FAMILIES
+from .claims import FAMILIES, paraphrase
 from .claims.markdown import _Tables, _heading_scopes
 from .claims.walk import _Walk
+from .claims.words import words
+from .meaning import Meaning
 from .score import CLOSE, _clean_rival, _conflicts, _item_evidence
 from .types import Check, Needs, Ranking
 from .vocab import _clean_markdown, _entities, _join, _vocab
@@ -23,8 +26,14 @@ class _Checker(_Walk, _Tables):
     families = FAMILIES
 
 
-def check(text: str, table: Table) -> list[Check]:
-    """Every claim about the table's languages found in `text`, with a verdict and the evidence for it."""
+def check(text: str, table: Table, meaning: Meaning | None = None) -> list[Check]:
+    """Every claim about the table's languages found in `text`, with a verdict and the evidence for it, one Check per
+    claim (a claim restated later in the text is merged into the first). A statement naming a table language that no
+    family could read comes back as kind "unchecked" (verdict "unsupported", the reason as evidence), so no text is
+    called fully checked while a sentence about a language went unread.
+
+    `meaning` (a rules.meaning.Meaning on the local embedder; the advisor passes its own) adds the paraphrase
+    family; without it the reading is by listed words only."""
     if not text or not text.strip():
         return []
     v = _vocab(table)
@@ -40,8 +49,68 @@ def check(text: str, table: Table) -> list[Check]:
         clean = "".join(chars)
     ck.headings = _heading_scopes(text, v)
     ck.run(clean)
-    ck.out.sort(key=lambda c: c.span)
-    return ck.out
+    if meaning is not None and getattr(ck, "pending", None):
+        paraphrase.judge(ck, meaning)
+    found = sorted(ck.out, key=lambda c: c.span)
+    return sorted(_merge(found) + _unread(ck, found, meaning is not None), key=lambda c: c.span)
+
+
+def _merge(checks: list[Check]) -> list[Check]:
+    """One Check per claim: the same verdict on the same evidence for the same language(s) is one claim said twice."""
+    seen: set[tuple] = set()
+    out = []
+    for c in checks:
+        key = (c.kind if c.kind in ("outside", "framework") else "", c.language, c.other, c.criterion, c.verdict, c.evidence, c.question)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def _unread(ck: _Checker, checks: list[Check], by_meaning: bool) -> list[Check]:
+    """The statements about a table language that no claim family read, each as an "unchecked" Check."""
+    out = []
+    spans = [c.span for c in checks]
+    not_claim = words().not_claim_rx
+    for s0, s1, e in getattr(ck, "sentences", ()):
+        if any(a < s1 and s0 < b for a, b in spans) or not_claim.search(ck.lc, s0, s1):
+            continue
+        claim = ck.claim_text(s0, s1).rstrip(".!")
+        line = ck.text[s0:s1].lstrip()
+        if len(claim.split()) < 4 or line.startswith(("#", "**", "__", "|")):  # a title, a heading, a fragment
+            continue
+        why = ("no claim the table or the article could judge was recognised in it" if by_meaning else
+               "no listed wording of the table or the article matched it (paraphrase recognition is off: no embedder)")
+        out.append(Check(claim, "unsupported", f"Not checked: {why}.", "unchecked", e.name, None, (s0, s1)))
+    return out
+
+
+def tally(checks: list[Check]) -> dict[str, int]:
+    """Counts for display: fact claims checked (and of them contradicted / unsupported), statements not checkable,
+    and recommendation lines (the advisor's pick, judged against the ranking, not a fact claim)."""
+    facts = [c for c in checks if c.kind not in ("unchecked", "recommendation")]
+    return {"checked": len(facts), "supported": sum(c.verdict == "supported" for c in facts),
+            "contradicted": sum(c.verdict == "contradicted" for c in facts), "unsupported": sum(c.verdict == "unsupported" for c in facts),
+            "not_checkable": sum(c.kind == "unchecked" for c in checks), "picks": sum(c.kind == "recommendation" for c in checks),
+            "picks_consistent": sum(c.kind == "recommendation" and c.verdict == "supported" for c in checks)}
+
+
+def summary(checks: list[Check]) -> str:
+    """"7 checked, 1 not checkable; pick consistent with the ranking" (or "No factual claims to check")."""
+    t = tally(checks)
+    parts = []
+    if t["checked"]:
+        bad = f", {t['contradicted']} contradicted" if t["contradicted"] else ""
+        parts.append(f"{t['checked']} checked ({t['supported']} supported{bad})")
+    else:
+        parts.append("No factual claims to check")
+    if t["not_checkable"]:
+        parts.append(f"{t['not_checkable']} not checkable")
+    text = ", ".join(parts)
+    if t["picks"]:
+        text += "; pick consistent with the ranking" if t["picks_consistent"] == t["picks"] else "; pick not backed by the ranking"
+    return text
 
 
 # ============================================================================================ check_recommendation

@@ -91,6 +91,16 @@ class Meaning:
             hits.append(Hit(self.labels[top], float(best[top]), second, self._examples[int(arg[top])]) if ok else None)
         return hits
 
+    def derive(self, key: object, examples: Mapping[str, Sequence[str]]) -> "Meaning":
+        """A Meaning over other examples with the same embedder, made once per `key` and kept (the claim checker
+        builds one per table from the table's wordings and the article's lines)."""
+        derived = self.__dict__.setdefault("_derived", {})
+        if key not in derived:
+            if len(derived) >= 16:
+                derived.clear()
+            derived[key] = Meaning(self._embed, examples, self._cache_size)
+        return derived[key]
+
     def above(self, texts: Sequence[str], threshold: float) -> list[list[tuple[str, float]]]:
         """Each text's labels scoring at least `threshold`, best first (a clause can name two topics)."""
         sims = self.similarities(texts)

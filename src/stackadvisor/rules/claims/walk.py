@@ -9,7 +9,7 @@ from ..read import _LIST_GAP
 from ..vocab import _NEGATION, _Ent, _entities, _is_question, _key, _lc, _rephrase, _sentences, _tokenise
 from .clause import Clause
 from .judge import _Judge
-from .words import as_not
+from .words import as_not, words
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
@@ -32,12 +32,15 @@ class _Walk(_Judge):
     """Reads a text sentence by sentence and clause by clause; runs the claim families on each clause."""
 
     families: tuple = ()  # the claim families, in order (see claims/__init__.py)
+    pending: list  # clauses with a subject no family read: (c0, c1, subject, languages named, question, a framework was read)
+    sentences: list  # statements naming a table language: (s0, s1, its first table language)
 
     headings: list[tuple[int, int, _Ent]] = []
 
     def run(self, clean: str) -> None:
         v = self.v
         self.clean = clean
+        self.pending, self.sentences = [], []
         lc = as_not(_lc(_rephrase(clean)))  # claims are judged on the rephrased text ("anything but" read as "not") and quoted from the original
         self.lc = lc
         ents = _entities(clean, v, lc)
@@ -53,7 +56,10 @@ class _Walk(_Judge):
             i = bisect_left(ent_starts, s0)
             if (i == len(ents) or ents[i].start >= s1) and under is None:
                 continue
-            plan.append((_is_question(lc[s0:s1]), s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
+            question = _is_question(lc[s0:s1])
+            plan.append((question, s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
+            if i < len(ents) and ents[i].start < s1 and not question and any(not e.outside for e in ents[i:bisect_left(ent_starts, s1)]):
+                self.sentences.append((s0, s1, next(e for e in ents[i:] if not e.outside)))
         bounds = [c for _, _, cl, _ in plan for c in cl]
         self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
@@ -134,22 +140,26 @@ class _Walk(_Judge):
         """A negation in lc[lo:hi] whose scope reaches hi, except the auxiliary opening a rhetorical question
         ("Isn't Node.js ...?"). A new predicate ("..., and it has", "; ") ends a negation's scope; so does a list
         separator after a bare "not" ("Node.js: not ideal for CPU-bound tasks, callback hell") and, for a line quoted
-        from the article (`listed`), after any negation: each element of a quoted list stands on its own."""
-        for m in _NEGATION.finditer(self.lc, lo, hi):
-            tail = self.lc[m.end():hi]
-            if _NEG_BREAK_HARD.search(tail):
-                continue
-            if _NEG_BREAK_SOFT.search(tail) and (listed or (m.group(0).strip() in ("not", "no", "never") and not _NEG_AUX_BEFORE.search(
-                    self.lc, max(lo, m.start() - 16), m.start()))):
-                continue
-            if self.question and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-"):
-                continue
-            if self.question and self.lc[m.start():m.end()] == "n't" and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-").isalpha():
-                pass
-            if self.question and re.match(r"[a-z]+n't$", self.lc[self.s0:m.end()].strip(" \n\t\"'*_-")):
-                continue
-            return True
-        return False
+        from the article (`listed`), after any negation: each element of a quoted list stands on its own. A privative
+        in scope ("lacks", "without"; rules/lexicon/check.yaml) negates too, and a negated privative does not
+        ("Go does not lack built-in concurrency")."""
+        neg = any(self._scoped(m, lo, hi, listed) for m in _NEGATION.finditer(self.lc, lo, hi))
+        priv = any(self._scoped(m, lo, hi, listed, bare=True) for m in words().privative_rx.finditer(self.lc, lo, hi))
+        return neg != priv
+
+    def _scoped(self, m: re.Match, lo: int, hi: int, listed: bool, bare: bool = False) -> bool:
+        tail = self.lc[m.end():hi]
+        if _NEG_BREAK_HARD.search(tail):
+            return False
+        if _NEG_BREAK_SOFT.search(tail) and (listed or bare or (m.group(0).strip() in ("not", "no", "never") and not _NEG_AUX_BEFORE.search(
+                self.lc, max(lo, m.start() - 16), m.start()))):
+            return False
+        if self.question and not self.lc[self.s0:m.start()].strip(" \n\t\"'*_-"):
+            return False
+        if self.question and re.match(r"[a-z]+n't$", self.lc[self.s0:m.end()].strip(" \n\t\"'*_-")):
+            return False
+        return True
+
     def _nearest_criterion(self, c0: int, c1: int, pos: int, than: int) -> str | None:
         best = None
         for m in self.v.crit_rx.finditer(self.lc, c0, c1):
@@ -167,8 +177,12 @@ class _Walk(_Judge):
         c = Clause(self.lc, self.v, cents, carry, c0, c1, self.hits[ci])
         self.objects: set[int] = set()
         self.cmp_subject: list[_Ent] = []
+        before = len(self.out)
         for family in self.families:
             family(self, c)
+        if not c.used and all(x.kind == "framework" for x in self.out[before:]):  # no family read it: left to the paraphrase family
+            subj = self._group_right(cents, 0) if cents else carry
+            self.pending.append((c0, c1, subj, cents, self.question, len(self.out) > before))
         firsts = [e for e in cents if id(e) not in self.objects]
         if firsts:
             return self._group_right(cents, cents.index(firsts[0]))

@@ -1,0 +1,137 @@
+"""The paraphrase family: claims recognised by meaning, on the clauses no listed-word family read.
+
+Each such clause (the language names taken out) is scored with the local sentence embedder against example
+wordings (rules.meaning.Meaning, nearest example per label):
+
+    level:<criterion>:+ / -     the table's own wordings of a criterion (its levels as sentences, better / worse /
+                                best / worst phrases) and a few everyday ones from rules/lexicon/check.yaml
+    item:<language>:<kind>:<i>  an article line (pro, con, best-for), its parts, and its listed rewordings
+
+Then the verdict is judged as the listed-word families judge it. A level label gives the criterion; the direction
+comes from the clause's own words (rules/lexicon/check.yaml positive / negative) or else from the label. An article
+line supports the clause for its own language, unless the clause turns it round: a negation in scope, a privative
+("lacks") the line does not have itself, or the opposite of one of its words ("dynamically" for "statically"). A
+line of another language is "unsupported" (the article says it of someone else), never "supported".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...knowledge import Table
+from ..meaning import Meaning
+from ..score import _item_evidence
+from ..vocab import _NEGATION, _Ent
+from .words import words
+
+if TYPE_CHECKING:
+    from .walk import _Walk
+
+#: cosine with the nearest example a clause needs (all-MiniLM-L6-v2; set on the issue's examples and tests/test_check.py,
+#: never on the sealed blind batch)
+THRESHOLD = 0.55
+_WORD = re.compile(r"[a-z][a-z\-']*")
+_PARTS = re.compile(r"\s*(?:,|–|—|\(|\)|\bwith\b|\bdue to\b|\bthough\b)\s*")
+
+
+def examples(table: Table) -> dict[str, tuple[str, ...]]:
+    """Labels -> example wordings, from the table and the article lines, plus check.yaml's everyday ones."""
+    w = words()
+    out: dict[str, tuple[str, ...]] = {}
+    for cid, crit in table.criteria.items():
+        half = len(crit.scale) // 2
+        noun = crit.label.lower()
+        for sign in "+-":
+            levels = crit.scale[half:] if sign == "+" else crit.scale[:half]
+            phrases = (*crit.better, *crit.best) if sign == "+" else (*crit.worse, *crit.worst)
+            ex = [*w.examples.get(f"level:{cid}:{sign}", ()), *(f"{noun} is {lvl.lower()}" for lvl in levels),
+                  *(f"has {p}" if p.split()[-1] in crit.nouns else f"is {p}" for p in phrases)]
+            ex += [f"is {adj}" for adj, lvl in crit.adjectives.items() if (crit.rank(lvl) >= half) == (sign == "+")]
+            out[f"level:{cid}:{sign}"] = tuple(dict.fromkeys(ex))
+    for lang in table.languages.values():
+        for kind, items in (("best_for", lang.best_for), ("pro", lang.pros), ("con", lang.cons)):
+            for i, it in enumerate(items):
+                text = it.text.lower()
+                ex = [f"is a good fit for {text}"] if kind == "best_for" else [text]
+                if kind != "best_for":
+                    ex += [p for p in _PARTS.split(text) if len(p.split()) >= 2 and p != text]
+                ex += w.examples.get(text, ())
+                out[f"item:{lang.name}:{kind}:{i}"] = tuple(dict.fromkeys(ex))
+    return out
+
+
+def meaning_for(meaning: Meaning, table: Table) -> Meaning:
+    return meaning.derive(("claims", id(table)), examples(table))
+
+
+def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
+    """The clause with its language names (and their "'s") taken out."""
+    parts, at = [], c0
+    for e in ents:
+        if c0 <= e.start and e.end <= c1:
+            parts.append(lc[at:e.start])
+            at = e.end + (2 if lc.startswith("'s", e.end) else 0)
+    parts.append(lc[at:c1])
+    return re.sub(r"\s+", " ", " ".join(parts)).strip(" .,;:!?\"'*_-")
+
+
+def _direction(tokens: set[str]) -> int:
+    w = words()
+    return (len(tokens & w.positive) > 0) - (len(tokens & w.negative) > 0)
+
+
+def _turned(tokens: set[str], example: str) -> bool:
+    """Does the clause turn the example round by its words: the example says "without" or "not" (the clause's own
+    negations and privatives are read by the walk's scope rules), or the clause has the opposite of one of its words?"""
+    w = words()
+    own = bool(w.privative_rx.search(example)) != bool(_NEGATION.search(example))
+    anti = any(w.antonyms[t] in tokens and t not in tokens for t in set(_WORD.findall(example)) if t in w.antonyms)
+    return own != anti
+
+
+def judge(ck: "_Walk", meaning: Meaning) -> None:
+    """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
+    todo = []
+    for c0, c1, subj, ents, question, framework in ck.pending:
+        bare = _bare(ck.lc, c0, c1, ents)
+        if len(bare.split()) >= 2:
+            todo.append((bare, c0, c1, subj, question, framework))
+    if not todo:
+        return
+    hits = meaning_for(meaning, ck.table).best([t[0] for t in todo], THRESHOLD)
+    table = ck.table
+    for (bare, c0, c1, subj, question, framework), hit in zip(todo, hits):
+        if hit is None:
+            continue
+        ck.question, ck.s0 = question, c0
+        tokens = set(_WORD.findall(bare))
+        lo = max(c0, subj[-1].end)
+        paren = ck.lc.find("(", lo, c1)  # a parenthesis ("(Django, Flask, FastAPI)") is an aside: its commas end no scope
+        neg = ck._negated(lo, paren if paren > 0 else c1)
+        kind, _, rest = hit.label.partition(":")
+        for e in subj:
+            span = (min(e.start, c0) if e.start >= c0 else c0, c1)
+            if e.outside:
+                ck.outside(e, span)
+                continue
+            if kind == "level" and framework:
+                continue
+            if kind == "level":
+                cid, sign = rest.rsplit(":", 1)
+                crit = table.criteria[cid]
+                d = _direction(tokens) or (1 if sign == "+" else -1)
+                ck.level(e, cid, crit.scale[-1] if d > 0 else crit.scale[0], "half", neg, span)
+                continue
+            owner, ikind, idx = rest.rsplit(":", 2)
+            if framework and owner != e.name:
+                continue  # "Django is a Rust framework": the framework family judged it; Python's line adds nothing
+            lang = table.languages[owner]
+            it = {"best_for": lang.best_for, "pro": lang.pros, "con": lang.cons}[ikind][int(idx)]
+            evidence = _item_evidence(lang, ikind, it)
+            if owner != e.name:
+                ck.emit(ikind, "unsupported", f"The article says this of {owner}, not {e.name}: {evidence}", e.name, None, span)
+                continue
+            flip = neg != _turned(tokens, hit.example)
+            ck.emit(ikind, "contradicted" if flip else "supported", evidence, e.name, it.criterion, span,
+                    f"The article lists \"{it.text}\" for {e.name}.")

@@ -1,0 +1,261 @@
+"""The claim checker (rules/check.py, rules/claims/): issue 12.
+
+Tables of (text, expected verdict). The paraphrase family runs on the real local MiniLM model (no fake embedder),
+as the advisor runs it; `lexical` rows run without an embedder, as check() does for callers that pass none.
+The false-claim generator builds every wrong level, every reversed comparison, every wrong superlative, every
+negated pro and con and every pro / con moved to another language from the table itself, in several wordings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stackadvisor import rules
+from stackadvisor.rules.claims import FAMILIES
+from stackadvisor.rules.meaning import Meaning
+
+
+@pytest.fixture(scope="module")
+def table(knowledge):
+    return knowledge.table
+
+
+@pytest.fixture(scope="module")
+def meaning(local_embeddings):
+    from stackadvisor.embeddings import embed_array
+
+    return Meaning(lambda texts: embed_array(local_embeddings, list(texts)), {"none": ["nothing"]})
+
+
+def verdicts(text, table, meaning=None, language=None):
+    return sorted({c.verdict for c in rules.check(text, table, meaning=meaning)
+                   if c.kind != "unchecked" and (language is None or c.language == language)})
+
+
+# ------------------------------------------------------------------------------------------- the issue's table
+
+ISSUE = [
+    ("Rust is a breeze to learn", "Rust", "contradicted"),
+    ("Go handles lots of simultaneous work really well", "Go", "supported"),
+    ("Go does not have built-in concurrency", "Go", "contradicted"),
+    ("Go is dynamically typed", "Go", "contradicted"),
+    ("Python's multithreading is limited by the GIL", "Python", "supported"),
+    ("Go compiles faster than Rust", "Go", "unsupported"),
+    ("Go's concurrency is lower than Python's", "Go", "contradicted"),
+]
+
+
+@pytest.mark.parametrize("text,language,verdict", ISSUE)
+def test_the_issues_examples(text, language, verdict, table, meaning):
+    assert verdicts(text, table, meaning, language) == [verdict]
+
+
+# ------------------------------------------------------------------------------------------- negation and hedges
+
+NEGATION = [
+    ("Rust is not slow.", "supported"),
+    ("Python is not fast.", "supported"),
+    ("Rust is anything but easy to learn.", "supported"),
+    ("Python is anything but slow.", "contradicted"),
+    ("Go is far from slow.", "supported"),
+    ("Go is by no means hard to learn.", "supported"),
+    ("Node.js isn't ideal for CPU-bound tasks.", "supported"),
+    ("Rust does not rely on a garbage collector.", "supported"),
+    ("Go is not faster than Python.", "contradicted"),
+    ("Python is fairly easy to learn.", "supported"),
+    ("Rust is arguably the fastest.", "supported"),
+    ("Go is probably faster than Python.", "supported"),
+    ("Python is arguably faster than Go.", "contradicted"),
+    ("Node.js is somewhat slower than Go.", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,verdict", NEGATION)
+def test_negation_flips_and_hedges_keep(text, verdict, table, meaning):
+    assert verdicts(text, table, meaning) == [verdict]
+
+
+# ------------------------------------------------------------------------------------------- the right column
+
+UNRATED = [
+    "Go compiles faster than Rust.",
+    "Rust has slow compile times.",
+    "Node.js starts up faster than Go.",
+    "Python has the quickest start-up time.",
+    "Go builds faster than Rust: its build times are short.",
+    "Python lets you develop faster than Go.",
+    "Rust uses less memory than Node.js.",
+    "Python is more popular than Rust.",
+    "Go developers get a higher salary than Python developers.",
+]
+
+
+@pytest.mark.parametrize("text", UNRATED)
+def test_what_the_table_does_not_rate_is_unsupported_never_the_nearest_column(text, table, meaning):
+    for m in (None, meaning):
+        got = [c for c in rules.check(text, table, meaning=m) if c.kind != "unchecked"]
+        assert got and {c.verdict for c in got} == {"unsupported"}, got
+        assert all(c.criterion is None for c in got)
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("Go is faster to learn than Rust.", "supported"),  # learning speed: the Learning Curve column
+    ("Rust has slower development due to strict compiler checks.", "supported"),  # the article's con, not unrated
+    ("Python runs slower than Go.", "supported"),  # runtime speed: the Speed column
+])
+def test_learning_speed_and_runtime_speed_have_their_columns(text, verdict, table, meaning):
+    assert verdicts(text, table, meaning) == [verdict]
+
+
+# ------------------------------------------------------------------------------------------- honest counts
+
+def test_one_check_per_claim(table):
+    text = "Node.js is the best fit for real-time applications. Node.js is best for real-time applications."
+    got = [c for c in rules.check(text, table) if c.kind != "unchecked"]
+    assert len(got) == 1 and got[0].verdict == "supported"
+
+
+def test_the_recommendation_is_counted_apart(table):
+    needs = rules.extract_needs("real-time chat app, the team knows JavaScript", table)
+    ranking = rules.score(needs, table)
+    checks = rules.check("Node.js is ideal for real-time applications.", table)
+    checks.append(rules.check_recommendation(ranking.recommendation, needs, ranking, table))
+    t = rules.check_tally(checks)
+    assert t["checked"] == 1 and t["picks"] == 1
+    assert rules.check_summary(checks) == "1 checked (1 supported); pick consistent with the ranking"
+
+
+@pytest.mark.parametrize("text,summary", [
+    ("Which matters more to you, speed or ease of learning?", "No factual claims to check"),
+    ("", "No factual claims to check"),
+    ("Go is fast. Rust is slow.", "2 checked (1 supported, 1 contradicted)"),
+    ("Go was created at Google in 2009.", "No factual claims to check, 1 not checkable"),
+])
+def test_summary_says_what_was_and_was_not_checked(text, summary, table):
+    assert rules.check_summary(rules.check(text, table)) == summary
+
+
+@pytest.mark.parametrize("text,unchecked", [
+    ("Go was created at Google in 2009.", 1),
+    ("Go is fast. Rust has a cute crab mascot called Ferris.", 1),
+    ("Go is fast.", 0),
+    ("I recommend Go for your team.", 0),  # the pick, not a fact claim
+    ("Is Rust hard to learn?", 0),  # a question claims nothing
+    ("## Go vs Rust", 0),  # a heading
+])
+def test_every_statement_about_a_language_is_checked_or_listed(text, unchecked, table):
+    got = [c for c in rules.check(text, table) if c.kind == "unchecked"]
+    assert len(got) == unchecked, got
+    assert all(c.verdict == "unsupported" and c.evidence.startswith("Not checked") for c in got)
+
+
+def test_families_are_one_ordered_list():
+    names = [f.name for f in FAMILIES]
+    assert names[0] == "outside-table"
+    assert {"comparison", "superlative", "level", "pro/con", "best-for", "framework"} <= set(names)
+
+
+def test_lexical_only_still_works_without_an_embedder(table):
+    assert verdicts("Python is faster than Go.", table) == ["contradicted"]
+    assert verdicts("Rust has the steepest learning curve.", table) == ["supported"]
+
+
+@pytest.mark.parametrize("n", [1000, 2000, 4000, 8000])
+def test_long_inputs_of_repeated_names_and_whitespace_are_read(n, table):
+    for unit in ("Go ", "C#\n", " \u00a0\u2003\u3000", "# Go\n", "Go is fast. "):
+        text = (unit * (n // len(unit) + 1))[:n]
+        rules.check(text, table)  # linear time: bench/check.py measures it; no timing assert here
+
+
+# ------------------------------------------------------------------------------------------- generated claims
+
+
+def _verb(phrase: str, crit) -> str:  # noqa: ANN001
+    last = phrase.split()[-1]
+    if last in ("ecosystem", "curve"):
+        return f"has a {phrase}"
+    if last in crit.nouns or last in ("libraries", "packages"):
+        return f"has {phrase}"
+    return f"is {phrase}"
+
+
+def generated(table) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:  # noqa: ANN001
+    """(false claims, true claims), each as (text, language) from the table and the article's lines."""
+    false, true = [], []
+    names = list(table.languages)
+    for cid, crit in table.criteria.items():
+        label = crit.label.lower()
+        ranks = {n: table.rank(n, cid) for n in names}
+        for n in names:
+            cell = table.languages[n].cells[cid]
+            for level in crit.scale:
+                for form in (f"{n}'s {label} is {level}.", f"{n} has {level} {label}.", f"The {label} of {n} is {level}."):
+                    (true if level == crit.scale[ranks[n]] or level == cell else false).append((form, n))
+        for a in names:
+            for b in names:
+                if a == b:
+                    continue
+                for p in crit.better[:3]:
+                    (true if ranks[a] > ranks[b] else false).append((f"{a} {_verb(p, crit)} than {b}.", a))
+                for p in crit.worse[:3]:
+                    (true if ranks[a] < ranks[b] else false).append((f"{a} {_verb(p, crit)} than {b}.", a))
+        top, bottom = max(ranks.values()), min(ranks.values())
+        for n in names:
+            for p in crit.best[:3]:
+                (true if ranks[n] == top else false).append((f"{n} {_verb('the ' + p, crit).replace('a the', 'the')} of the four.", n))
+            for p in crit.worst[:3]:
+                (true if ranks[n] == bottom else false).append((f"{n} {_verb('the ' + p, crit).replace('a the', 'the')} of the four.", n))
+    for n, lang in table.languages.items():
+        for kind, items in (("pro", lang.pros), ("con", lang.cons)):
+            for it in items:
+                line = it.text.rstrip(".")
+                true.append((f"{n}: {line}.", n))
+                true.append((f"A {kind} of {n}: {line}.", n))
+                false.append((f"{n} does not have {line[0].lower() + line[1:]}.", n))
+                if kind == "pro":  # "lacks" a con is no natural claim ("Python lacks limited multithreading")
+                    false.append((f"{n} lacks {line[0].lower() + line[1:]}.", n))
+                false.append((f"{n}: not {line[0].lower() + line[1:]}.", n))
+                for m, other in table.languages.items():
+                    if m == n or _also_true(table, it, m, n):
+                        continue
+                    false.append((f"{m}: {line}.", m))
+                    false.append((f"A {kind} of {m}: {line}.", m))
+    return false, true
+
+
+def _also_true(table, it, m: str, n: str) -> bool:  # noqa: ANN001
+    """A line moved to another language is not false when the table rates that language as well on its criterion,
+    or the other language has a line of the same topic ("Growing ecosystem" is true of Go too)."""
+    if it.criterion and table.rank(m, it.criterion) is not None:
+        rn, rm = table.rank(n, it.criterion), table.rank(m, it.criterion)
+        if (rm >= rn) if it in table.languages[n].pros else (rm <= rn):
+            return True
+    other = table.languages[m]
+    return any(o.text == it.text or (it.use_case and o.use_case == it.use_case) or (it.constraint and o.constraint == it.constraint)
+               for o in (*other.pros, *other.cons, *other.best_for))
+
+
+def test_the_generator_makes_enough_claims(table):
+    false, true = generated(table)
+    assert len(false) >= 500 and len(true) >= 150, (len(false), len(true))
+
+
+def _supported(text, lang, table, meaning, frameworks=False):
+    """The supported checks for `lang`. A framework named in the line ("Extensive libraries (Django, Flask, FastAPI)")
+    is a claim of its own (Django is Python's), true whatever the sentence says of the line: left out of the false ones."""
+    return [c for c in rules.check(text, table, meaning=meaning)
+            if c.verdict == "supported" and c.language == lang and (frameworks or c.kind != "framework")]
+
+
+@pytest.mark.parametrize("by_meaning", [False, True])
+def test_no_false_claim_is_supported(by_meaning, table, meaning):
+    false, _ = generated(table)
+    bad = [(text, [c.evidence for c in got]) for text, lang in false if (got := _supported(text, lang, table, meaning if by_meaning else None))]
+    assert not bad, f"{len(bad)} of {len(false)} false claims supported: {bad[:10]}"
+
+
+@pytest.mark.parametrize("by_meaning", [False, True])
+def test_every_true_counterpart_is_supported(by_meaning, table, meaning):
+    _, true = generated(table)
+    bad = [text for text, lang in true if not _supported(text, lang, table, meaning if by_meaning else None, frameworks=True)]
+    assert not bad, f"{len(bad)} of {len(true)} true claims not supported: {bad[:15]}"
