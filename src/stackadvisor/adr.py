@@ -140,7 +140,9 @@ def decision_record(conversation: Any, *, advisor: Any = None, date: str | None 
         raise InputError(f"No pick to record: {ranking.reason}")
     rob = robustness(needs, table, ranking)
     date = date or _dt.date.today().isoformat()
-    return _build(knowledge, turns, needs, ranking, rob, date=date, title=title, status=status, decision_makers=decision_makers)
+    checker = getattr(chat.advisor, "check", None) or (lambda text: check(text, table))
+    return _build(knowledge, turns, needs, ranking, rob, date=date, title=title, status=status, decision_makers=decision_makers,
+                  checker=checker)
 
 
 def _as_chat(conversation: Any, advisor: Any) -> Any:
@@ -160,27 +162,40 @@ def _as_chat(conversation: Any, advisor: Any) -> Any:
 
 
 class _Doc:
-    """The record as blocks: the record's own text (checked as claims) and the user's quoted words (checked apart)."""
+    """The record as blocks: the record's own text (checked as claims) and the user's quoted words (checked apart).
+
+    A conditional block ("If the weight of speed rises above 0.73, the pick becomes Go.") carries a fallback that
+    names no language: the claim checker reads such a sentence as a claim about the language, and where it
+    judges one contradicted, the record says the same thing without it (`settle`)."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, bool]] = []
+        self.blocks: list[list[Any]] = []  # [text, quoted, fallback, tight]
 
-    def add(self, text: str, quoted: bool = False) -> None:
-        self.blocks.append((text, quoted))
+    def add(self, text: str, quoted: bool = False, fallback: str | None = None, tight: bool = False) -> None:
+        self.blocks.append([text, quoted, fallback, tight])
+
+    def _join(self, blocks: list[list[Any]]) -> str:
+        out = ""
+        for i, (text, _q, _f, tight) in enumerate(blocks):
+            out += ("" if i == 0 else "\n" if tight and blocks[i - 1][3] else "\n\n") + text
+        return out
 
     def own(self) -> str:
-        return "\n\n".join(t for t, q in self.blocks if not q)
-
-    def quoted(self) -> str:
-        return "\n\n".join(t for t, q in self.blocks if q)
+        return self._join([b for b in self.blocks if not b[1]])
 
     def markdown(self) -> str:
-        return "\n\n".join(t for t, _ in self.blocks) + "\n"
+        return self._join(self.blocks) + "\n"
+
+    def settle(self, checker: Any) -> None:
+        for b in self.blocks:
+            if b[2] is not None and any(c.verdict == "contradicted" and not c.question for c in checker(b[0])):
+                b[0], b[2] = b[2], None
 
 
 def _build(knowledge: Knowledge, turns: list[str], needs: Needs, ranking: Ranking, rob: Robustness | None, *, date: str,
-           title: str | None, status: str, decision_makers: str) -> DecisionRecord:
+           title: str | None, status: str, decision_makers: str, checker: Any = None) -> DecisionRecord:
     table = knowledge.table
+    checker = checker or (lambda text: check(text, table))
     pick = ranking.recommendation
     assert pick is not None
     cites = Citations([], knowledge)
@@ -200,7 +215,7 @@ def _build(knowledge: Knowledge, turns: list[str], needs: Needs, ranking: Rankin
     doc.add("## Context and Problem Statement")
     doc.add(f"Which backend language should we build on: {_join(list(table.languages))}? The comparison article "
             f"\"{knowledge.title}\" is the source for every option below {cites.section('intro')}. What we said when deciding:")
-    quotes, quote_checks = _quotes(turns, table)
+    quotes, quote_checks = _quotes(turns, table, checker)
     for q in quotes:
         doc.add(q, quoted=True)
     corrections = [c for c in quote_checks if c.verdict == "contradicted" and c.correction]
@@ -232,11 +247,14 @@ def _build(knowledge: Knowledge, turns: list[str], needs: Needs, ranking: Rankin
     doc.add("### Consequences")
     doc.add("\n".join(_consequences(table, lang, needs, ranking, cites)))
     doc.add("### How firm the decision is")
-    doc.add("\n\n".join(_firmness(rob, ranking, table)))
+    for text, fallback in _firmness(rob, ranking, table):
+        doc.add(text, fallback=fallback)
     if rob is not None and rob.tornado:
         doc.add(_tornado_table(rob, table))
     doc.add("### Confirmation")
-    doc.add("\n".join(_revisit(rob, ranking, table)))
+    doc.add("Revisit this record when one of these becomes true:")
+    for text, fallback in _revisit(rob, ranking, table):
+        doc.add(text, fallback=fallback, tight=True)
 
     # -- pros and cons of every option
     doc.add("## Pros and Cons of the Options")
@@ -255,9 +273,10 @@ def _build(knowledge: Knowledge, turns: list[str], needs: Needs, ranking: Rankin
     more.append(f"* Re-create this record: `stackadvisor adr conversation.txt` with the {len(turns)} turn{'s' if len(turns) != 1 else ''} quoted above, one per line.")
     more.append(f"* Table version {table.digest()}; scores from stackadvisor's rules layer, claims checked against the table.")
     doc.add("\n".join(more))
-    doc.add("Sources:\n\n" + "\n".join(f"* [{i}] {knowledge.table.source if not p.source else p.source}, section \"{p.title}\""
+    doc.add("Sources:\n\n" + "\n".join(f"* [{i}] {p.source or table.source}, {_where(p, knowledge)}"
                                         for i, p in enumerate(cites.sources[:len(cites.order)], start=1)))
-    own_checks = check(doc.own(), table)
+    doc.settle(checker)
+    own_checks = checker(doc.own())
     own_checks = [c for c in own_checks if not c.question]
     return DecisionRecord(title, doc.markdown(), pick, needs, ranking, rob, own_checks, quote_checks, date)
 
@@ -275,7 +294,17 @@ def _md_text(s: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(s).split()))
 
 
-def _quotes(turns: list[str], table: Table) -> tuple[list[str], list[Check]]:
+def _where(p: Any, knowledge: Knowledge) -> str:
+    """Where a cited passage sits: "the Go section (heading 3)", or "section \"Performance Comparison\"". A language
+    section is named by its language, not its heading, whose slogan ("Simplicity Meets Performance") is no claim."""
+    sec = next((s for s in knowledge.sections if s.title == p.title), None)
+    if sec is not None and len(sec.languages) == 1:
+        num = re.match(r"(\d+)\.", sec.title)
+        return f"the {sec.languages[0]} section" + (f" (heading {num.group(1)})" if num else "")
+    return f"section \"{p.title}\""
+
+
+def _quotes(turns: list[str], table: Table, checker: Any) -> tuple[list[str], list[Check]]:
     out, checks = [], []
     prev: Needs | None = None
     for i, t in enumerate(turns, start=1):
@@ -285,7 +314,7 @@ def _quotes(turns: list[str], table: Table) -> tuple[list[str], list[Check]]:
         text = " ".join(t.split())
         if len(text) > 600:
             text = text[:600].rsplit(" ", 1)[0] + " ..."
-        checks += [c for c in check(text, table) if not c.question]
+        checks += [c for c in checker(text) if not c.question]
         line = f"> Turn {i}: \"{_md_text(text)}\""
         if read:
             line += f"\n>\n> Read as: {_md_text('; '.join(read))}."
@@ -396,21 +425,24 @@ def _consequences(table: Table, lang: Language, needs: Needs, ranking: Ranking, 
     return lines
 
 
-def _firmness(rob: Robustness | None, ranking: Ranking, table: Table) -> list[str]:
+def _firmness(rob: Robustness | None, ranking: Ranking, table: Table) -> list[tuple[str, str | None]]:
+    """The firmness paragraphs, each with a fallback (see _Doc.add) for the conditional ones."""
     if rob is None:
-        return ["Only one language was in the running, so there is nothing to weigh it against."]
-    level = {"firm": "firm", "fairly firm": "fairly firm", "fragile": "fragile"}[rob.level]
-    out = [f"The pick is {level}: {rob.summary} A plausible weighting is one of {rob.samples} random variations of the weights "
-           f"we gave, centred on them; the share is how often each language comes out on top."]
+        return [("Only one language was in the running, so there is nothing to weigh it against.", None)]
+    out: list[tuple[str, str | None]] = [(
+        f"The pick is {rob.level}: {rob.summary} A plausible weighting is one of {rob.samples} random variations of the weights "
+        f"we gave, centred on them; the share is how often each language comes out on top.", None)]
     if rob.fragile and rob.questions:
-        q = rob.questions[0]
-        opts = "; ".join(f"if {o['answer'][:1].lower() + o['answer'][1:]}, {o['pick']}" for o in q.options)
-        out.append(f"To settle it, answer this: {q.question} ({opts}.)")
-        if len(rob.questions) > 1:
-            q2 = rob.questions[1]
-            opts2 = "; ".join(f"if {o['answer'][:1].lower() + o['answer'][1:]}, {o['pick']}" for o in q2.options)
-            out.append(f"And if that does not settle it: {q2.question} ({opts2}.)")
+        for lead, q in zip(("To settle it, answer this:", "And if that does not settle it:"), rob.questions):
+            a, b = q.options
+            out.append((f"{lead} {q.question} Answer {_crit_words(table, a['criterion'])} and the pick is {a['pick']}; "
+                        f"answer {_crit_words(table, b['criterion'])} and it is {b['pick']}.",
+                        f"{lead} {q.question} The two answers lead to different picks."))
     return out
+
+
+def _crit_words(table: Table, cid: str) -> str:
+    return table.criteria[cid].measures
 
 
 def _tornado_table(rob: Robustness, table: Table) -> str:
@@ -426,23 +458,27 @@ def _tornado_table(rob: Robustness, table: Table) -> str:
     return "Weight bounds per criterion (the others held where we put them; weights run from 0 to 1):\n\n" + "\n".join(rows)
 
 
-def _revisit(rob: Robustness | None, ranking: Ranking, table: Table) -> list[str]:
-    out = ["Revisit this record when one of these becomes true:", ""]
-    triggers = []
+def _revisit(rob: Robustness | None, ranking: Ranking, table: Table) -> list[tuple[str, str | None]]:
+    """When to revisit the record: the tornado's bounds as triggers, each with a fallback (see _Doc.add)."""
+    out: list[tuple[str, str | None]] = []
     if rob is not None:
         for s in rob.tornado:
-            crit = table.criteria[s.criterion]
+            m = table.criteria[s.criterion].measures
+            said = f" (we said {s.weight:.1f})" if s.stated else ""
             if s.flips_when_stated and s.above:
-                triggers.append(f"* {crit.measures[:1].upper() + crit.measures[1:]} starts to matter at all: then {s.above} fits better.")
-            elif s.above and s.high < 1.0:
-                triggers.append(f"* {crit.measures[:1].upper() + crit.measures[1:]} comes to weigh more than {s.high:.2f}"
-                                f"{' (we said ' + format(s.weight, '.1f') + ')' if s.stated else ''}: then {s.above} fits better.")
+                out.append((f"* If {m} becomes a need at any weight, the pick becomes {s.above}.",
+                            f"* If {m} becomes a need at any weight, the pick changes (see the weight bounds above)."))
+                continue
+            if s.above and s.high < 1.0:
+                out.append((f"* If the weight of {m} rises above {s.high:.2f}{said}, the pick becomes {s.above}.",
+                            f"* If the weight of {m} rises above {s.high:.2f}{said}, the pick changes (see the weight bounds above)."))
             if s.below and s.low > 0:
-                triggers.append(f"* {crit.measures[:1].upper() + crit.measures[1:]} comes to weigh less than {s.low:.2f} (we said {s.weight:.1f}): then {s.below} fits better.")
-    if not triggers and ranking.flip:
-        triggers.append(f"* {ranking.flip.change}.")
-    triggers.append("* The use case, the team's skills or a hard constraint changes: the drivers above are what this pick rests on.")
-    return out + triggers
+                out.append((f"* If the weight of {m} falls below {s.low:.2f}{said}, the pick becomes {s.below}.",
+                            f"* If the weight of {m} falls below {s.low:.2f}{said}, the pick changes (see the weight bounds above)."))
+    if not out and ranking.flip:
+        out.append((f"* {ranking.flip.change[:1].upper() + ranking.flip.change[1:]}.", "* A shift of priorities changes the pick."))
+    out.append(("* The use case, the team's skills or a hard constraint changes: the drivers above are what this pick rests on.", None))
+    return out
 
 
 def _option_lines(table: Table, lang: Language, needs: Needs, s: Any, cites: Citations) -> list[str]:
