@@ -242,3 +242,14 @@ def test_html_renders_in_chromium(records, tmp_path):
         finally:
             browser.close()
     assert (OUT / "adr-balanced.png").stat().st_size > 20_000
+
+
+def test_chat_command_writes_the_record(built_home, tmp_path, monkeypatch, capsys):
+    from stackadvisor.cli import main
+
+    path = tmp_path / "adr.md"
+    lines = iter([*CONVERSATIONS["fintech"], f"/adr {path}", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["chat", "--home", str(built_home)]) == 0
+    assert "decision record for Rust" in capsys.readouterr().err
+    assert path.read_text().startswith("---\nstatus: proposed\n") and "# Use Rust for the backend" in path.read_text()
