@@ -38,6 +38,9 @@ TOPIC_THRESHOLD = 0.45
 TOPIC_MARGIN = 0.04
 #: A clause longer than this many characters is not scored by meaning (long clauses blur every topic together).
 TOPIC_MAX_CHARS = 240
+#: The weight of a criterion a use case implies (real-time -> concurrency): below a stated need (0.6), so it
+#: separates languages the use case alone leaves level (after "Not Node.js.") without outvoting what was said.
+IMPLIED_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         found = _by_meaning(lc, v, meaning)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
+    needs = _implied(needs, state.needs, table)
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
@@ -375,6 +379,24 @@ def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:
             dropped.discard(tid)
     return replace(needs, priorities={c: w for c, w in pri.items() if c in table.criteria}, use_cases=frozenset(uc),
                    constraints=frozenset(cons), dropped=frozenset(dropped - set(pri) - uc - cons))
+
+
+def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
+    """Criteria the conversation's use cases imply (rules/lexicon/topics.yaml `implies`), at IMPLIED_WEIGHT,
+    unless the user stated or dropped them; re-derived every turn, so they leave with the use case."""
+    implies = lexicon.mapping("topics", "implies")
+    pri = dict(needs.priorities)
+    for cid in before.implied:  # last turn's implied weights, unless this turn stated the criterion itself
+        if pri.get(cid) == before.priorities.get(cid):
+            pri.pop(cid, None)
+    implied = set()
+    for uc in sorted(needs.use_cases):
+        for label in implies.get(f"use_case:{uc}", ()):
+            kind, _, cid = label.partition(":")
+            if kind == "criterion" and cid in table.criteria and cid not in pri and cid not in needs.dropped:
+                pri[cid] = IMPLIED_WEIGHT
+                implied.add(cid)
+    return replace(needs, priorities=pri, implied=frozenset(implied))
 
 
 # ------------------------------------------------------------------------------------------- what-if weights

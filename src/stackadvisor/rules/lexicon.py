@@ -33,7 +33,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
                "ease_word": "pairs"},
     "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "contractions": "pairs"},
-    "topics": {"examples": "examples"},
+    "topics": {"examples": "examples", "implies": "mapping"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -457,6 +457,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", langs, criteria, True)
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
             return Intent("compare", langs, criteria)
+        if not asks and (project or cur.priorities):
+            # "Rewrite the backend in Go for increased efficiency": a proposal with needs, not a question about Go
+            return Intent("recommend", langs, criteria, True)
         return Intent("fact", langs, criteria)
     # no table language named
     if rec_cue or project or voiced:

@@ -23,6 +23,7 @@ class Needs:
     mentioned: tuple[str, ...] = ()  # table languages named, in order of mention
     outside: tuple[str, ...] = ()  # technologies named that the table does not cover ("Java", "PHP")
     dropped: frozenset[str] = frozenset()  # criterion / use case / constraint ids the user explicitly said no longer matter
+    implied: frozenset[str] = frozenset()  # criterion ids in priorities only because a use case implies them (not said)
 
     @property
     def empty(self) -> bool:
