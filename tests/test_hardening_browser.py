@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 
 from attacks import CANARY, CHAT, EVIL_HOST
-from test_browser import ARGS, CHROMIUM, Tab  # noqa: F401 - the module skips (or fails in CI) without Chromium
+from test_browser import ARGS, CHROMIUM, DONE_COUNT, Tab  # noqa: F401 - the module skips (or fails in CI) without Chromium
 from test_hardening_faults import serving
 from test_web import ThreadServer, running
 
@@ -80,15 +80,15 @@ def tab(browser: Any, app: ThreadServer) -> Iterator[Tab]:
 
 
 def ask(tab: Tab, question: str, timeout: float = 20) -> float:
-    """Send a question and wait for the whole answer (badge and sources); the seconds it took. Polls on a timer,
+    """Send a question and wait for the whole answer (its verification badge); the seconds it took. Polls on a timer,
     not on animation frames (those stall in a headless tab while the chat streams)."""
     page = tab.page
-    before = page.evaluate("() => document.querySelector('#chat').innerText.split('Sources (').length")
+    before = page.evaluate(DONE_COUNT)  # answers finished so far (each ends with its verification badge)
     page.fill("#question textarea", question)
     started = time.perf_counter()
     page.press("#question textarea", "Enter")
     try:
-        page.wait_for_function(f"() => document.querySelector('#chat').innerText.split('Sources (').length > {before} || "
+        page.wait_for_function(f"() => ({DONE_COUNT})() > {before} || "
                                "document.querySelector('#chat').innerText.includes('Ask me about')", polling=100, timeout=timeout * 1000)
     except Exception as exc:  # noqa: BLE001 - re-raised with the page's state
         raise AssertionError(f"no complete answer: {exc}\nchat: {page.inner_text('#chat')[-1500:]!r}\nerrors: {tab.errors}") from None
@@ -113,13 +113,20 @@ def assert_inert(tab: Tab) -> None:
 # ------------------------------------------------------------------------------------------ 1. empty input
 
 
-def test_empty_and_emoji_messages_get_a_prompt(tab: Tab, endpoint: ScriptedServer) -> None:
+def test_empty_messages_do_nothing_and_emoji_get_a_prompt(tab: Tab, endpoint: ScriptedServer) -> None:
+    """Issue 13: an empty send (spaces, zero-width characters) does nothing: no bubble, no canned reply, no LLM call.
+    A message with characters but no words (emoji) gets the prompt, without reaching the LLM either."""
     script(endpoint, ("text", "I recommend COBOL."))
-    for text in ("   ", "🙂🚀🔥", "\u200b\u200b"):
+    for text in ("   ", "\u200b\u200b", "\n\t"):
         tab.page.fill("#question textarea", text)
         tab.page.press("#question textarea", "Enter")
-        tab.page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Ask me about choosing')", polling=100,
-                                   timeout=10_000)
+    tab.page.fill("#question textarea", "🙂🚀🔥")
+    tab.page.press("#question textarea", "Enter")
+    tab.page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Ask me about choosing')", polling=100,
+                               timeout=10_000)
+    users = tab.page.locator("#chat [data-testid='user']")
+    assert users.count() == 1 and "🙂" in users.first.inner_text(), "the empty sends added no bubble (events run in order)"
+    assert tab.page.locator("#chat [data-testid='bot']").filter(has_text="Ask me about choosing").count() == 1
     assert endpoint.requests == [], "an empty message must not reach the LLM"
     assert "COBOL" not in tab.page.inner_text("#chat") and not tab.errors
 
@@ -231,7 +238,7 @@ def test_four_tabs_at_once_keep_their_own_conversations(browser: Any, app: Threa
             t.page.fill("#question textarea", questions[k])
             t.page.press("#question textarea", "Enter")
         for k, t in tabs.items():
-            t.page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Sources (')", polling=100, timeout=30_000)
+            t.page.wait_for_function(f"() => ({DONE_COUNT})() > 0", polling=100, timeout=30_000)
         for k, t in tabs.items():
             chat = t.page.inner_text("#chat")
             assert f"Pick: {picks[k]}" in chat, (k, chat[:300])

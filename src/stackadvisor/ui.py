@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -58,6 +60,9 @@ EXCERPT = 320
 
 CSS = """
 #side { gap: 8px; }
+#backend h1 { font-size: 1.5em; margin: 0 0 4px 0; }
+#backend p { margin: 0; }
+#pick h2 { font-size: 1.25em; margin: 0; }
 .sa-scorecard { display: flex; flex-direction: column; gap: 10px; font-size: 0.92em; }
 .sa-row { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
 .sa-row.sa-top { border-color: var(--color-accent); box-shadow: 0 0 0 1px var(--color-accent); }
@@ -65,13 +70,48 @@ CSS = """
 .sa-bar { display: flex; height: 12px; margin: 4px 0; background: var(--background-fill-secondary); border-radius: 4px; overflow: hidden; }
 .sa-neg { display: flex; height: 6px; background: transparent; }
 .sa-seg { height: 100%; }
+.sa-seg.sa-penalty, .sa-legend .sa-penalty { background: repeating-linear-gradient(135deg, #b91c1c 0 3px, #fca5a5 3px 6px) !important; }
 .sa-breakdown { margin: 2px 0 0 0; padding-left: 1.1em; color: var(--body-text-color-subdued); }
 .sa-breakdown li { margin: 0; }
-.sa-legend { font-size: 0.85em; color: var(--body-text-color-subdued); }
-.sa-legend span { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 8px; border-radius: 2px; }
+.sa-legend { font-size: 0.8rem; line-height: 1.6; color: var(--body-text-color); display: flex; flex-wrap: wrap; gap: 2px 10px; }
+.sa-legend > span { white-space: nowrap; }
+.sa-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; border-radius: 2px; vertical-align: -1px;
+               outline: 1px solid var(--body-text-color-subdued); outline-offset: -1px; }
+/* Tables: never break a word; a table wider than the message scrolls sideways instead of squeezing its cells. */
+#chat table, #table table { display: block; max-width: 100%; overflow-x: auto; word-break: normal !important; overflow-wrap: normal !important; }
+#chat th, #chat td, #table th, #table td { word-break: normal !important; overflow-wrap: normal !important; hyphens: manual; }
+#chat th, #table th { white-space: nowrap; }
+/* The metadata (verification badge, sources, steps) and hints: readable contrast. */
+#chat .thought-group .duration, #chat .thought-group .title { color: var(--body-text-color) !important; }
+/* Gradio nests a focusable icon button in the role=button header of a collapsible message: hide it, draw the arrow here. */
+#chat .thought-group .title .arrow > button { display: none !important; }
+#chat .thought-group .title .arrow { display: inline-flex; align-items: center; justify-content: center; width: 1.1em; }
+#chat .thought-group .title .arrow::before { content: "▾"; font-size: 1.1em; line-height: 1; color: var(--body-text-color); }
+#stale { border-left: 4px solid #b45309; padding: 4px 10px; background: var(--background-fill-secondary); }
+#input-note:empty { display: none; }
+#input-note p { color: var(--error-text-color, #b91c1c); font-weight: 600; margin: 0; }
+#examples { flex-wrap: wrap; gap: 6px; }
+#examples button { flex: 0 1 auto !important; min-width: 0 !important; width: auto !important; white-space: normal; text-align: left; font-weight: normal; }
+#sa-sources { display: none !important; }
+#chat a.sa-cite, #chat a[href^="#sa-src-"] { font-weight: 600; text-decoration: underline; cursor: pointer; }
+dialog#sa-card { max-width: min(640px, 94vw); max-height: 80vh; overflow: auto; border: 1px solid var(--border-color-primary); border-radius: 10px;
+                 padding: 14px 16px; background: var(--background-fill-primary); color: var(--body-text-color); }
+dialog#sa-card::backdrop { background: rgba(0, 0, 0, 0.35); }
+dialog#sa-card h2 { font-size: 1.05em; margin: 0 24px 4px 0; }
+dialog#sa-card .sa-card-where { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 0 0 8px 0; }
+dialog#sa-card .sa-card-text { white-space: pre-wrap; line-height: 1.5; margin: 0; }
+dialog#sa-card mark { background: #fde68a; color: #111827; padding: 0 2px; border-radius: 2px; }
+dialog#sa-card .sa-card-close { position: sticky; float: right; top: 0; margin: -4px -6px 0 8px; padding: 2px 10px; border-radius: 6px;
+                                border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); color: var(--body-text-color); }
+@media (max-width: 640px) {
+  #chat { height: max(260px, calc(100dvh - 540px)) !important; }
+  dialog#sa-card { max-width: 100vw; width: 100vw; margin: auto 0 0 0; max-height: 70vh; border-radius: 12px 12px 0 0; }
+}
 """
-PALETTE = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d", "#7c3aed"]
-KIND_COLOURS = {"use_case": "#0d9488", "constraint": "#ea580c", "skill": "#4f46e5", "excluded": "#dc2626"}
+# Legend colours: the Okabe-Ito palette (told apart with the common colour-vision deficiencies too); penalties are striped.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#6B4C9A", "#8C564B"]  # criteria (a 5th, 6th for larger tables)
+KIND_COLOURS = {"use_case": "#56B4E9", "constraint": "#F0E442", "skill": "#D55E00", "excluded": "#7F7F7F"}
+PENALTY = "#b91c1c"
 
 
 # ------------------------------------------------------------------------------------------ inert text (markup.inert)
@@ -90,9 +130,24 @@ class Session:
 
     chat: Any
     messages: list[dict[str, Any]] = field(default_factory=list)
+    turn: int = 0  # answers given so far: numbers the source cards of each answer (#sa-src-<turn>-<n>)
+    cards: list[str] = field(default_factory=list)  # the source cards (HTML) of the recent answers
+    answered: Any = None  # the Needs and pick the last answer was written for (the panel is stale when they differ)
+    opened: bool = False  # the detailed controls were unfolded once for this conversation
+
+
+MAX_CARD_TURNS = 30  # answers whose source cards stay openable
 
 
 # ------------------------------------------------------------------------------------------ rendering
+
+
+def mode_label(backend: str) -> str:
+    """What writes the answers, as a mode (not a health status)."""
+    backend = str(backend or "offline")
+    if backend == "offline" or backend.startswith("offline"):
+        return "offline writer (no LLM)"
+    return f"{backend} (LLM)"
 
 
 def badge(reply: Any) -> str:
@@ -123,35 +178,124 @@ def checks_markdown(reply: Any) -> str:
     return "\n".join(lines)
 
 
-def sources_markdown(reply: Any) -> str:
+# ---- citations: [n] in an answer is reply.sources[n-1]; only the cited ones are listed, with the same numbers
+
+_CITE = re.compile(r"\[(\d{1,3})\](?![(\[])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*\"'(\[])|\n+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9.+#-]*[a-z0-9+#]|[a-z0-9]")
+_STOP = frozenset("the a an and or of to in on for with is are be it its as at by from that this which what your you we our can "
+                  "has have not but more most than".split())
+_TRAILING_SOURCES = re.compile(r"\n+\*\*Sources\*\*\n(?:\[\d+\][^\n]*(?:\n|$))+\s*$")
+
+
+def cited_numbers(answer: str, n_sources: int) -> list[int]:
+    """The source numbers the answer cites, in order of first citation (numbers without a source are ignored)."""
+    seen: list[int] = []
+    for m in _CITE.finditer(answer or ""):
+        n = int(m.group(1))
+        if 1 <= n <= n_sources and n not in seen:
+            seen.append(n)
+    return seen
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def cited_sentence(passage: str, answer: str, n: int) -> tuple[int, int]:
+    """The (start, end) span of the passage sentence that best supports the answer's sentences citing [n]."""
+    claims = [s for s in _SENTENCE.split(answer or "") if f"[{n}]" in s]
+    want = set().union(*(_words(_CITE.sub(" ", c)) for c in claims)) if claims else set()
+    best, span, pos = -1.0, (0, 0), 0
+    for piece in _SENTENCE.split(passage):
+        start = passage.find(piece, pos)
+        if start < 0 or not piece.strip():
+            continue
+        pos = start + len(piece)
+        words = _words(piece)
+        score = len(words & want) / (1 + 0.02 * len(words)) if words else 0.0
+        if score > best:
+            best, span = score, (start, start + len(piece))
+    return span
+
+
+def _title_attr(text: str) -> str:
+    return " ".join(str(text).replace('"', "'").replace("\\", "/").replace("[", "(").replace("]", ")").split())[:120]
+
+
+def _where(s: Any) -> str:
+    return s.title or s.section
+
+
+def link_citations(markdown: str, turn: int, reply: Any, cited: list[int]) -> str:
+    """Each [n] made a link that opens source card n of this answer (the link's title previews the source)."""
+    valid = set(cited)
+
+    def sub(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n not in valid:
+            return m.group(0)
+        return f'[\\[{n}\\]](#sa-src-{turn}-{n} "Source {n}: {html.escape(_title_attr(_where(reply.sources[n - 1])), quote=False)}")'
+
+    return _CITE.sub(sub, markdown)
+
+
+def answer_markdown(reply: Any, turn: int, cited: list[int]) -> str:
+    """The answer as shown: inert text, citations as links, without the answer's own trailing source list (the
+    Sources section below lists the same numbers, with the passages)."""
+    text = _TRAILING_SOURCES.sub("", reply.answer) if cited else reply.answer
+    return link_citations(inert(text), turn, reply, cited)
+
+
+def sources_markdown(reply: Any, turn: int = 0, cited: list[int] | None = None) -> str:
+    cited = cited_numbers(reply.answer, len(reply.sources)) if cited is None else cited
     lines = []
-    for i, s in enumerate(reply.sources, start=1):
+    for n in cited:
+        s = reply.sources[n - 1]
         text = " ".join(s.text.split())
         excerpt = text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")
-        where = s.title or s.section
         origin = f" ({s.kb})" if s.kb and s.kb != "builtin" else ""
-        lines.append(f"**[{i}] {inert(where)}**{inert(origin)}: {inert(excerpt)}")
-    return "\n\n".join(lines) or "No passages were needed for this answer."
+        lines.append(f"**[\\[{n}\\]](#sa-src-{turn}-{n}) {inert(_where(s))}**{inert(origin)}: {inert(excerpt)}")
+    return "\n\n".join(lines) or "No passages were cited in this answer."
 
 
-def reply_messages(reply: Any) -> list[dict[str, Any]]:
-    """The assistant's answer, then its verification badge and its sources as collapsed sections."""
+def source_cards(reply: Any, turn: int, cited: list[int]) -> str:
+    """The card each citation opens: source number, title, section, the whole passage with the cited sentence marked."""
+    cards = []
+    for n in cited:
+        s = reply.sources[n - 1]
+        text = s.text.strip()
+        a, b = cited_sentence(text, reply.answer, n)
+        body = f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}" if b > a else esc(text)
+        where = [f"Section: {esc(s.section)}"]
+        if s.source:
+            where.append(esc(s.source))
+        if s.kb and s.kb != "builtin":
+            where.append(f"knowledge base {esc(s.kb)}")
+        cards.append(f'<article class="sa-card" id="sa-src-{turn}-{n}" data-n="{n}"><h2>[{n}] {esc(_where(s))}</h2>'
+                     f'<p class="sa-card-where">{" · ".join(where)}</p><p class="sa-card-text">{body}</p></article>')
+    return "".join(cards)
+
+
+def reply_messages(reply: Any, turn: int = 0, cited: list[int] | None = None) -> list[dict[str, Any]]:
+    """The assistant's answer, then its verification badge and its (cited) sources as collapsed sections."""
+    cited = cited_numbers(reply.answer, len(reply.sources)) if cited is None else cited
     title = badge(reply)
     if reply.recommendation:
         title = f"Pick: {reply.recommendation} · {title}"
     notices = "".join(f"\n\n*Note: {inert(n)}*" for n in reply.notices)
-    out = [{"role": "assistant", "content": inert(reply.answer) + notices}]
+    out = [{"role": "assistant", "content": answer_markdown(reply, turn, cited) + notices}]
     if reply.question:
         out.append({"role": "assistant", "content": checks_markdown(reply),
-                    "metadata": {"title": title, "log": f"backend {reply.backend}", "status": "done", "id": "checks"}})
-        if reply.sources:
-            out.append({"role": "assistant", "content": sources_markdown(reply),
-                        "metadata": {"title": f"Sources ({len(reply.sources)})", "status": "done", "id": "sources"}})
+                    "metadata": {"title": title, "log": f"answers: {mode_label(reply.backend)}", "status": "done", "id": f"checks-{turn}"}})
+        if cited:
+            out.append({"role": "assistant", "content": sources_markdown(reply, turn, cited),
+                        "metadata": {"title": f"Sources ({len(cited)})", "status": "done", "id": f"sources-{turn}"}})
     return out
 
 
 def scorecard_html(scores: tuple[Any, ...], recommendation: str | None, table: Any) -> str:
-    """A bar per language: positive contributions stacked (one colour per criterion), penalties below in red."""
+    """A bar per language: positive contributions stacked (one colour per criterion), penalties below, striped."""
     if not scores:
         return '<div class="sa-scorecard" id="sa-scorecard"><p>Ask a question, or set what matters below, to see the ranking.</p></div>'
     colour = {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(table.criteria)}
@@ -164,23 +308,25 @@ def scorecard_html(scores: tuple[Any, ...], recommendation: str | None, table: A
             f' title="{esc(c.label)} (+{c.points:.2f})"></span>'
             for c in s.breakdown if c.points > 0)
         neg = sum(-c.points for c in s.breakdown if c.points < 0)
-        neg_bar = (f'<div class="sa-neg"><span class="sa-seg" style="width:{100 * neg / worst:.1f}%;background:#dc2626" '
+        neg_bar = (f'<div class="sa-neg"><span class="sa-seg sa-penalty" style="width:{100 * neg / worst:.1f}%" '
                    f'title="penalties (-{neg:.2f})"></span></div>') if neg else ""
         items = "".join(f"<li>{esc(c.label)}: <b>{c.points:+.2f}</b></li>" for c in sorted(s.breakdown, key=lambda c: -abs(c.points)))
         cls = "sa-row sa-top" if s.language == recommendation else "sa-row"
         rows.append(f'<div class="{cls}" data-language="{esc(s.language)}" data-rank="{rank}">'
                     f'<div class="sa-head"><span class="sa-lang">{rank}. {esc(s.language)}</span><span class="sa-total">{s.total:.2f}</span></div>'
                     f'<div class="sa-bar">{segs}</div>{neg_bar}<ul class="sa-breakdown">{items}</ul></div>')
-    legend = "".join(f'<span style="background:{colour[cid]}"></span>{esc(c.label)}' for cid, c in table.criteria.items())
-    legend += "".join(f'<span style="background:{KIND_COLOURS[k]}"></span>{label}'
+    legend = "".join(f'<span><i style="background:{colour[cid]}"></i>{esc(c.label)}</span>' for cid, c in table.criteria.items())
+    legend += "".join(f'<span><i style="background:{KIND_COLOURS[k]}"></i>{label}</span>'
                       for k, label in (("use_case", "use case"), ("constraint", "constraint"), ("skill", "team skill")))
-    return f'<div class="sa-scorecard" id="sa-scorecard"><div class="sa-legend">{legend}</div>{"".join(rows)}</div>'
+    legend += '<span><i class="sa-penalty"></i>penalty</span>'
+    return (f'<div class="sa-scorecard" id="sa-scorecard"><div class="sa-legend" aria-label="Legend">{legend}</div>'
+            f'{"".join(rows)}</div>')
 
 
-def pick_markdown(recommendation: str | None, backend: str) -> str:
+def pick_markdown(recommendation: str | None, backend: str) -> str:  # noqa: ARG001 - the mode is shown in the header
     if recommendation:
-        return f"### Pick: {inert(recommendation)}\n<sub>ranked by the rules layer from the comparison table · backend {inert(backend)}</sub>"
-    return f"### No pick yet\n<sub>say what you are building and what matters · backend {inert(backend)}</sub>"
+        return f"## Pick: {inert(recommendation)}\n<sub>ranked by the rules layer from the comparison table</sub>"
+    return "## No pick yet\n<sub>say what you are building and what matters</sub>"
 
 
 def flip_markdown(flip: str | None, recommendation: str | None) -> str:
@@ -189,6 +335,99 @@ def flip_markdown(flip: str | None, recommendation: str | None) -> str:
     if recommendation:
         return f"**What would change the pick:** no single shift of priorities overturns {inert(recommendation)}."
     return ""
+
+
+def needs_summary(needs: Any, table: Any) -> str:
+    """The needs in one line, so the folded controls need not be opened to see what was read."""
+    if needs is None:
+        return "*Nothing read yet: describe your project, or open **What matters** to set priorities yourself.*"
+    parts = [f"{table.criteria[c].label} {w:.2f}" for c, w in sorted(needs.priorities.items(), key=lambda kv: -kv[1]) if c in table.criteria]
+    parts += [table.use_cases[u].label for u in sorted(needs.use_cases) if u in table.use_cases]
+    parts += [table.constraints[c].label for c in sorted(needs.constraints) if c in table.constraints]
+    parts += [f"team knows {n}" for n in sorted(needs.skills)]
+    parts += [f"not {n}" for n in sorted(needs.excluded)]
+    return ("**What matters now:** " + inert(" · ".join(parts))) if parts else "*No needs set yet.*"
+
+
+def _key(needs: Any) -> tuple:
+    if needs is None:
+        return ((), (), (), (), ())
+    return (tuple(sorted((k, round(v, 3)) for k, v in needs.priorities.items() if v > 0)), tuple(sorted(needs.use_cases)),
+            tuple(sorted(needs.constraints)), tuple(sorted(needs.skills)), tuple(sorted(needs.excluded)))
+
+
+def _visible_text(text: str) -> bool:
+    """Whether a message has anything but whitespace and invisible characters (an empty send does nothing)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp") for ch in text)
+
+
+AGAIN_QUESTION = "Which backend do you recommend now?"
+
+# Runs once in the page: citation links open their source card in a dialog (focus moves into it, Escape or Close
+# returns it to the link); the notices under the input are live regions.
+JS = r"""
+() => {
+  if (window.__stackadvisor) return;
+  window.__stackadvisor = true;
+  let dlg = null, opener = null;
+  function dialog() {
+    if (dlg && dlg.isConnected) return dlg;
+    dlg = document.createElement('dialog');
+    dlg.id = 'sa-card';
+    dlg.setAttribute('aria-labelledby', 'sa-card-title');
+    dlg.innerHTML = '<button type="button" class="sa-card-close">Close</button><div class="sa-card-body"></div>';
+    dlg.querySelector('.sa-card-close').addEventListener('click', () => dlg.close());
+    dlg.addEventListener('click', (e) => { if (e.target === dlg) dlg.close(); });
+    dlg.addEventListener('close', () => { if (opener && opener.isConnected) opener.focus(); });
+    document.body.appendChild(dlg);  // the theme's variables (and .dark) live on body
+    return dlg;
+  }
+  function open(id, link, tries = 0) {
+    const card = document.getElementById(id);
+    if (!card) {  // the cards arrive with the answer's last update: wait a few frames for them
+      if (tries < 60) requestAnimationFrame(() => open(id, link, tries + 1));
+      return;
+    }
+    const d = dialog();
+    const body = d.querySelector('.sa-card-body');
+    body.innerHTML = card.innerHTML;  // built and escaped on the server (ui.source_cards)
+    const h = body.querySelector('h2');
+    if (h) h.id = 'sa-card-title';
+    d.dataset.card = id;
+    opener = link;
+    if (!d.open) d.showModal();
+    const mark = body.querySelector('mark');
+    if (mark) mark.scrollIntoView({block: 'nearest'});
+    d.querySelector('.sa-card-close').focus();
+  }
+  document.addEventListener('click', (e) => {
+    const a = e.target && e.target.closest ? e.target.closest('a[href^="#sa-src-"]') : null;
+    if (!a) return;
+    e.preventDefault();
+    e.stopPropagation();
+    open(a.getAttribute('href').slice(1), a);
+  }, true);
+  function fix() {
+    document.querySelectorAll('#chat a[href^="#sa-src-"]:not([data-sa])').forEach((a) => {
+      a.dataset.sa = '1';
+      a.removeAttribute('target');
+      a.setAttribute('aria-haspopup', 'dialog');
+      a.setAttribute('aria-label', (a.getAttribute('title') || 'Source').replace(/^Source (\d+):/, 'Source $1, open the passage:'));
+    });
+    document.querySelectorAll('#chat table:not([tabindex]), #table table:not([tabindex])').forEach((t) => {
+      t.setAttribute('tabindex', '0');  // a table wider than the screen scrolls sideways: reachable by keyboard too
+    });
+    for (const id of ['input-note', 'stale']) {
+      const el = document.getElementById(id);
+      if (el && !el.hasAttribute('aria-live')) el.setAttribute('aria-live', 'polite');
+    }
+  }
+  let queued = false;
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); } })
+    .observe(document.body, {childList: true, subtree: true});
+  fix();
+}
+"""
 
 
 # ------------------------------------------------------------------------------------------ the Blocks
@@ -209,65 +448,74 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         measures = ", ".join(c.measures or c.label.lower() for _, c in criteria)
         return [{"role": "assistant", "content": inert(
             f"Tell me what you are building and what matters most ({measures}), and whether your team already knows one of "
-            f"{', '.join(langs[:-1])} or {langs[-1]}. I'll recommend one, show the scorecard on the right, and check every claim "
-            "against the article's comparison table.")}]
+            f"{', '.join(langs[:-1])} or {langs[-1]}. I'll recommend one, show a scorecard of all {len(langs)} with the reasons "
+            "for each score, and check every claim against the article's comparison table.")}]
 
     with gr.Blocks(title="stackadvisor", analytics_enabled=False, fill_width=True) as demo:
         session = gr.State(None, time_to_live=SESSION_TTL)
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
-                gr.Markdown(f"## stackadvisor\nChoose a backend language ({inert(', '.join(langs))}), grounded in one comparison article; "
-                            f"every claim is checked against its table. Backend: **{inert(advisor.backend)}**", elem_id="backend")
-                chatbot = gr.Chatbot(welcome(), elem_id="chat", height=560, sanitize_html=True, render_markdown=True, allow_tags=False,
-                                     latex_delimiters=[], show_label=False, buttons=["copy"], feedback_options=None)
+            with gr.Column(scale=3, min_width=300):
+                gr.Markdown(f"# stackadvisor\nChoose a backend language ({inert(', '.join(langs))}), grounded in one comparison article; "
+                            f"every claim is checked against its table. Answers: **{inert(mode_label(advisor.backend))}**", elem_id="backend")
+                chatbot = gr.Chatbot(welcome(), elem_id="chat", height="max(320px, calc(100vh - 470px))", sanitize_html=True,
+                                     render_markdown=True, allow_tags=False, latex_delimiters=[], show_label=False, label="Conversation",
+                                     buttons=["copy"], feedback_options=None)
+                stale = gr.Markdown("", elem_id="stale", visible=False)
+                again = gr.Button("Answer again with these priorities", elem_id="answer-again", size="sm", visible=False)
                 with gr.Row():
-                    question = gr.Textbox(elem_id="question", show_label=False, scale=5, lines=1, max_lines=6, autofocus=True,
-                                          max_length=limit,
-                                          placeholder="e.g. A real-time chat app, and the team knows React: which backend?")
+                    question = gr.Textbox(elem_id="question", show_label=False, label="Your question", scale=5, lines=1, max_lines=6,
+                                          autofocus=True, placeholder="e.g. A real-time chat app, and the team knows React: which backend?")
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=80)
+                note = gr.Markdown("", elem_id="input-note")
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes=["sa-example"])
+                                       for q in EXAMPLES]
                 with gr.Row():
                     new = gr.Button("New conversation", elem_id="new-chat", size="sm")
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="Example questions", elem_id="examples")
-            with gr.Column(scale=2, min_width=320, elem_id="side"):
+            with gr.Column(scale=2, min_width=300, elem_id="side"):
                 pick = gr.Markdown(pick_markdown(None, advisor.backend), elem_id="pick")
                 scorecard = gr.HTML(scorecard_html((), None, table), elem_id="scorecard", js_on_load=None)
                 flip = gr.Markdown("", elem_id="flip")
-                with gr.Accordion("What matters: inferred from the conversation; adjust to re-rank", open=True, elem_id="needs"):
+                summary = gr.Markdown(needs_summary(None, table), elem_id="needs-summary")
+                with gr.Accordion("What matters: inferred from the conversation; adjust to re-rank", open=False, elem_id="needs") as needs_box:
                     sliders = [gr.Slider(0, 1, value=0, step=0.05, label=c.label, elem_id=f"w-{cid}",
                                          info=c.measures if c.measures and c.measures != c.label.lower() else None)
                                for cid, c in criteria]
-                    use_cases = gr.CheckboxGroup(uc_choices, value=[], label="Use cases", elem_id="use-cases")
-                    constraints = gr.CheckboxGroup(con_choices, value=[], label="Constraints", elem_id="constraints")
-                    skills = gr.CheckboxGroup(langs, value=[], label="The team already knows", elem_id="skills")
-                    excluded = gr.CheckboxGroup(langs, value=[], label="Ruled out", elem_id="excluded")
+                    with gr.Accordion("Use cases, constraints, team skills, ruled out", open=False, elem_id="more-needs"):
+                        use_cases = gr.CheckboxGroup(uc_choices, value=[], label="Use cases", elem_id="use-cases")
+                        constraints = gr.CheckboxGroup(con_choices, value=[], label="Constraints", elem_id="constraints")
+                        skills = gr.CheckboxGroup(langs, value=[], label="The team already knows", elem_id="skills")
+                        excluded = gr.CheckboxGroup(langs, value=[], label="Ruled out", elem_id="excluded")
                 with gr.Accordion("Comparison table", open=False, elem_id="table"):
                     gr.Markdown(inert(table_markdown(table)))
+                cards = gr.HTML("", elem_id="sa-sources")
 
         controls = [*sliders, use_cases, constraints, skills, excluded]
-        side = [pick, *controls, scorecard, flip]
+        side = [pick, *controls, scorecard, flip, summary]
         keep_side = [gr.skip()] * len(side)
+        hide = gr.update(visible=False)
 
         def side_for(needs: Needs | None, scores: tuple, recommendation: str | None, flip_text: str | None, backend: str) -> list[Any]:
+            shown = needs
             needs = needs or Needs()
             return [pick_markdown(recommendation, backend),
                     *[float(needs.priorities.get(cid, 0.0)) for cid, _ in criteria],
                     sorted(needs.use_cases & set(table.use_cases)), sorted(needs.constraints & set(table.constraints)),
                     [n for n in langs if n in needs.skills], [n for n in langs if n in needs.excluded],
-                    scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation)]
+                    scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation), needs_summary(shown, table)]
 
-        def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
-            state = state or Session(advisor.chat(), welcome())
-            text = text if isinstance(text, str) else ""
-            shown = text if len(text) <= limit else text[:300] + f"… ({len(text):,} characters)"
-            messages = [*state.messages, {"role": "user", "content": inert(shown) or "…"}, {"role": "assistant", "content": ""}]
-            yield (messages, "", state, *keep_side)
+        # outputs: chatbot, question, session, note, stale, again, cards, needs_box, *side
+        def answer(text: str, shown: str, state: Session, clear_box: bool) -> Iterator[tuple[Any, ...]]:
+            messages = [*state.messages, {"role": "user", "content": inert(shown)}, {"role": "assistant", "content": ""}]
+            yield (messages, "" if clear_box else gr.skip(), state, "", hide, hide, gr.skip(), gr.skip(), *keep_side)
+            skip8 = (gr.skip(),) * 5
             buf, reply = "", None
             try:
                 for item in state.chat.stream(text):
                     if isinstance(item, str):
                         buf += item
                         messages[-1] = {"role": "assistant", "content": inert(buf)}
-                        yield (messages, gr.skip(), state, *keep_side)
+                        yield (messages, gr.skip(), state, *skip8, *keep_side)
                     else:
                         reply = item
             except StackAdvisorError as exc:
@@ -277,14 +525,48 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 messages[-1] = {"role": "assistant", "content": "⚠ Something went wrong while answering. Try again; if it persists, check the server log."}
             if reply is None:
                 state.messages = messages[-2 * MAX_TURNS_SHOWN:]
-                yield (messages, gr.skip(), state, *keep_side)
+                yield (messages, gr.skip(), state, *skip8, *keep_side)
                 return
-            messages = [*messages[:-1], *reply_messages(reply)]
+            state.turn += 1
+            turn = state.turn
+            cited = cited_numbers(reply.answer, len(reply.sources))
+            messages = [*messages[:-1], *reply_messages(reply, turn, cited)]
             state.messages = messages[-4 * MAX_TURNS_SHOWN:]
+            state.cards = [*state.cards, source_cards(reply, turn, cited)][-MAX_CARD_TURNS:]
+            cards_html = "".join(state.cards)
             if reply.question:
-                yield (messages, gr.skip(), state, *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend))
+                state.answered = (_key(reply.needs), reply.recommendation)
+                unfold = gr.skip()
+                if not state.opened and _key(reply.needs) != _key(None):
+                    state.opened, unfold = True, gr.update(open=True)
+                yield (messages, gr.skip(), state, gr.skip(), hide, hide, cards_html, unfold,
+                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend))
             else:
-                yield (messages, gr.skip(), state, *keep_side)
+                yield (messages, gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), cards_html, gr.skip(), *keep_side)
+
+        def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
+            text = text if isinstance(text, str) else ""
+            if not _visible_text(text):  # an empty send does nothing
+                yield tuple(gr.skip() for _ in outs)
+                return
+            if len(text) > limit:  # refused with a clear notice; the text stays in the box to be shortened
+                yield (gr.skip(), gr.skip(), gr.skip(),
+                       f"⚠ That message is {len(text):,} characters; the limit is {limit:,}. Shorten it to the question itself and send it again.",
+                       *[gr.skip()] * (len(outs) - 4))
+                return
+            state = state or Session(advisor.chat(), welcome())
+            yield from answer(text, text, state, clear_box=True)
+
+        def respond_again(state: Session | None) -> Iterator[tuple[Any, ...]]:
+            if state is None:
+                yield tuple(gr.skip() for _ in outs)
+                return
+            yield from answer(AGAIN_QUESTION, f"↻ {AGAIN_QUESTION} (answer again with the priorities set in the panel)", state, clear_box=False)
+
+        def example(q: str):  # noqa: ANN202
+            def run(state: Session | None) -> Iterator[tuple[Any, ...]]:
+                yield from respond(q, state)
+            return run
 
         def adjust(*values: Any) -> tuple[Any, ...]:
             *weights, ucs, cons, known, out, state = values
@@ -299,12 +581,24 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             state.chat.needs = needs  # the next question starts from what the user set here
             ranking = rules.score(needs, table)
             flip_text = ranking.flip.change if ranking.flip else None
+            stale_note, again_btn = hide, hide
+            if state.answered is not None and _key(needs) != state.answered[0]:
+                before, now = state.answered[1], ranking.recommendation
+                if before and now and before != now:
+                    what = f"it recommends {inert(before)}; with these priorities the pick is **{inert(now)}**"
+                elif now:
+                    what = f"the pick is still {inert(now)}, but the reasons have changed"
+                else:
+                    what = "with these priorities there is no pick"
+                stale_note = gr.update(value=f"⚠ **The answer above is out of date:** it was written before you changed the priorities ({what}).",
+                                       visible=True)
+                again_btn = gr.update(visible=True)
             return (pick_markdown(ranking.recommendation, advisor.backend), scorecard_html(ranking.scores, ranking.recommendation, table),
-                    flip_markdown(flip_text, ranking.recommendation), state)
+                    flip_markdown(flip_text, ranking.recommendation), needs_summary(needs, table), state, stale_note, again_btn)
 
-        def reset(state: Session | None) -> tuple[Any, ...]:
+        def reset(state: Session | None) -> tuple[Any, ...]:  # noqa: ARG001 - "New conversation" and the chat's Clear alike
             fresh = Session(advisor.chat(), welcome())
-            return (fresh.messages, "", fresh, *side_for(None, (), None, None, advisor.backend))
+            return (fresh.messages, "", fresh, "", hide, hide, "", gr.skip(), *side_for(None, (), None, None, advisor.backend))
 
         def ask_api(question: str) -> dict:
             """One question, no memory: the Reply as JSON (same as POST /api/ask)."""
@@ -313,19 +607,23 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             except StackAdvisorError as exc:
                 raise gr.Error(str(exc)) from None
 
-        outs = [chatbot, question, session, *side]
-        answer = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden", "trigger_mode": "once"}
-        question.submit(respond, [question, session], outs, api_name="chat", **answer)
-        send.click(respond, [question, session], outs, api_name="chat_click", api_visibility="private", **answer)
-        rerank_out = [pick, scorecard, flip, session]
+        outs = [chatbot, question, session, note, stale, again, cards, needs_box, *side]
+        answer_opts = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden", "trigger_mode": "once"}
+        question.submit(respond, [question, session], outs, api_name="chat", **answer_opts)
+        send.click(respond, [question, session], outs, api_name="chat_click", api_visibility="private", **answer_opts)
+        again.click(respond_again, [session], outs, api_name="answer_again", api_visibility="private", **answer_opts)
+        for q, b in zip(EXAMPLES, example_buttons):
+            b.click(example(q), [session], outs, api_visibility="private", **answer_opts)
+        rerank_out = [pick, scorecard, flip, summary, session, stale, again]
         for s in sliders:  # input: drag, keys and the number box; always_last keeps a drag to one pending call
             s.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
-                      concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
+                    concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
         for group in (use_cases, constraints, skills, excluded):
             group.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
                         concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
         gr.api(_rerank_api(advisor), api_name="rerank")
         new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden")
+        chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")  # the trash icon: a new conversation too
         gr.api(ask_api, api_name="ask", concurrency_limit=concurrency, concurrency_id="answer")
     return demo
 
@@ -343,11 +641,28 @@ def _rerank_api(advisor: Any):  # noqa: ANN202
     return rerank
 
 
+def theme() -> Any:
+    """Gradio's Soft theme with text and controls at WCAG AA contrast (4.5:1 for small text) in light and dark."""
+    base = gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    return base.set(
+        body_text_color_subdued="*neutral_600", body_text_color_subdued_dark="*neutral_300",
+        block_label_text_color="*primary_700", block_title_text_color="*primary_700",
+        block_info_text_color="*neutral_600", block_info_text_color_dark="*neutral_300",
+        button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
+        button_primary_background_fill_dark="*primary_600", button_primary_background_fill_hover_dark="*primary_700",
+        link_text_color="*primary_700", link_text_color_dark="*primary_300",
+        link_text_color_visited="*primary_700", link_text_color_visited_dark="*primary_300",
+        link_text_color_hover="*primary_800", link_text_color_hover_dark="*primary_200",
+        checkbox_label_background_fill_selected="*primary_600", checkbox_label_background_fill_selected_dark="*primary_600",
+        checkbox_label_text_color_selected_dark="white",
+    )
+
+
 def mount(app: Any, advisor: Any, settings: Any) -> Any:
     """Mount the UI at "/" on the FastAPI app: queue limits, no share link, no analytics, no SSR, no run history."""
     demo = build(advisor, concurrency=settings.concurrency)
     demo.state_session_capacity = MAX_SESSIONS
     demo.queue(max_size=settings.queue, default_concurrency_limit=settings.concurrency)
-    theme = gr.themes.Soft(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     return gr.mount_gradio_app(app, demo, path="/", footer_links=["api"], run_history=False, ssr_mode=False, mcp_server=False,
-                               pwa=False, enable_monitoring=False, max_file_size=1024, show_error=False, theme=theme, css=CSS, server_name="127.0.0.1")
+                               pwa=False, enable_monitoring=False, max_file_size=1024, show_error=False, theme=theme(), css=CSS, js=JS,
+                               server_name="127.0.0.1")
