@@ -13,7 +13,7 @@ from ..knowledge import Table
 from .claims import FAMILIES, paraphrase
 from .claims.markdown import _Tables, _heading_scopes
 from .claims.walk import _Walk
-from .claims.words import words
+from .claims.words import statement
 from .meaning import Meaning
 from .score import CLOSE, _clean_rival, _conflicts, _item_evidence
 from .types import Check, Needs, Ranking
@@ -48,6 +48,7 @@ def check(text: str, table: Table, meaning: Meaning | None = None) -> list[Check
                     chars[i] = " "
         clean = "".join(chars)
     ck.headings = _heading_scopes(text, v)
+    ck.titles = paraphrase.titles(table)
     ck.run(clean)
     if meaning is not None and getattr(ck, "pending", None):
         paraphrase.judge(ck, meaning)
@@ -72,9 +73,8 @@ def _unread(ck: _Checker, checks: list[Check], by_meaning: bool) -> list[Check]:
     """The statements about a table language that no claim family read, each as an "unchecked" Check."""
     out = []
     spans = [c.span for c in checks]
-    not_claim = words().not_claim_rx
     for s0, s1, e in getattr(ck, "sentences", ()):
-        if any(a < s1 and s0 < b for a, b in spans) or not_claim.search(ck.lc, s0, s1):
+        if any(a < s1 and s0 < b for a, b in spans) or not statement(ck.lc[s0:s1], ck.titles):
             continue
         claim = ck.claim_text(s0, s1).rstrip(".!")
         line = ck.text[s0:s1].lstrip()

@@ -37,7 +37,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),
     Family("level (verbs)", ("level", "best_for", "con"), (table.handles, table.quantity)),
     Family("best-for", ("best_for", "pro", "con"), (article.topic, article.item_bag)),
-    Family("framework", ("framework",), (article.framework,)),
+    Family("framework", ("framework",), (article.framework, article.no_framework)),
 )
 
 __all__ = ["FAMILIES", "Family"]

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ..score import _item_evidence
-from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _key, _lc, _stem, _tokenise, _words_rx
+from ..vocab import _INTENSIFIER, _Ent, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _key, _lc, _stem, _tokenise, _words_rx
 from .clause import Clause
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bo
     """Judge one article line the clause quotes (exactly or in other words) for the clause's subject."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     subj = ck._subject(cents, a, carry, after=after)
+    owners = {n for n, _, _ in entries}
+    if not subj and len(owners) == 1 and all(a <= e.start and e.end <= b for e in cents) and not ck._negated(c0, a, listed=True):
+        subj = [_Ent(a, a, owners.pop())]  # the line said with no subject ("Con named in the article: Less expressive than
+        # Python or Rust"): it is the article's line of its one owner, and the languages in it are its objects
     if not subj or not entries:
         return
     neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= a else c0, a, listed=True)
@@ -165,3 +169,21 @@ def framework(ck: "_Walk", c: Clause) -> None:
             ck.emit("framework", "supported", evidence, e.name, None, sp)
         else:
             ck.emit("framework", "contradicted", evidence, e.name, None, sp, f"The article names {fw} for {_join(owners)}.")
+
+
+_NO_FW = re.compile(r"\bno\s+(?:web\s+|backend\s+)?frameworks?\b")
+
+
+def no_framework(ck: "_Walk", c: Clause) -> None:
+    """"The article names no frameworks for Go": true when the language's section lists none."""
+    m = _NO_FW.search(c.lc, c.c0, c.c1)
+    if m is None or not c.free(*m.span()):
+        return
+    e = next((x for x in c.cents if x.start > m.end() and not x.outside), None) or (c.carry[-1] if c.carry else None)
+    if e is None or e.outside:
+        return
+    lang = ck.table.languages[e.name]
+    evidence = f"{lang.section}: frameworks: {', '.join(lang.frameworks) if lang.frameworks else 'none named'}"
+    ck.emit("framework", "contradicted" if lang.frameworks else "supported", evidence, e.name, None,
+            (min(m.start(), e.start), max(m.end(), e.end)) if e.start >= c.c0 else m.span(), f"The article names {_join(lang.frameworks)} for {e.name}.")
+    c.used.append(m.span())

@@ -23,7 +23,7 @@ from ...knowledge import Table
 from ..meaning import Meaning
 from ..score import _item_evidence
 from ..vocab import _NEGATION, _Ent
-from .words import words
+from .words import statement, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -61,6 +61,11 @@ def examples(table: Table) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def titles(table: Table) -> tuple[str, ...]:
+    """The article's section titles as a citation quotes them ("go (golang): simplicity meets performance")."""
+    return tuple(re.sub(r"^\s*\d+[.)]\s*", "", lang.section).lower().replace("\u2019", "'") for lang in table.languages.values() if lang.section)
+
+
 def meaning_for(meaning: Meaning, table: Table) -> Meaning:
     return meaning.derive(("claims", id(table)), examples(table))
 
@@ -94,8 +99,10 @@ def judge(ck: "_Walk", meaning: Meaning) -> None:
     """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
     todo = []
     for c0, c1, subj, ents, question, framework in ck.pending:
+        if len(subj) != 1 or any(e.name != subj[0].name for e in ents):
+            continue  # one language at a time: a list or a comparison is for the listed-word families
         bare = _bare(ck.lc, c0, c1, ents)
-        if len(bare.split()) >= 2:
+        if len(bare.split()) >= 2 and statement(ck.lc[c0:c1], ck.titles):
             todo.append((bare, c0, c1, subj, question, framework))
     if not todo:
         return

@@ -25,6 +25,7 @@ _NEG_BREAK_HARD = re.compile(
 _NEG_BREAK_SOFT = re.compile(r",|\s(?:and|or|plus|as\s+well\s+as)\s", re.I)
 _NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+$")
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
+_PRONOUN = re.compile(r"[\s\"'*_\-]*(?:it|its|it's|they|their)\b")
 _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
 
 
@@ -50,16 +51,21 @@ class _Walk(_Judge):
         heads = self.headings  # disjoint, in order
         head_starts = [a for a, _, _ in heads]
         plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent]]] = []
+        prev: _Ent | None = None  # the one table language the sentence before was about ("Go is fast. It is ...")
         for s0, s1 in _sentences(lc):
             k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
             under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
-            i = bisect_left(ent_starts, s0)
-            if (i == len(ents) or ents[i].start >= s1) and under is None:
+            i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, s1)
+            head = under or (prev if _PRONOUN.match(lc, s0) else None)
+            named = [e for e in ents[i:j] if not e.outside]
+            if i < j:
+                prev = named[0] if named and all(e.name == named[0].name for e in named) and len(named) == j - i else None
+            if i == j and head is None:
                 continue
             question = _is_question(lc[s0:s1])
-            plan.append((question, s0, self._clauses(lc, s0, s1, ents), [under] if under else []))
-            if i < len(ents) and ents[i].start < s1 and not question and any(not e.outside for e in ents[i:bisect_left(ent_starts, s1)]):
-                self.sentences.append((s0, s1, next(e for e in ents[i:] if not e.outside)))
+            plan.append((question, s0, self._clauses(lc, s0, s1, ents), [head] if head else []))
+            if named and not question:
+                self.sentences.append((s0, s1, named[0]))
         bounds = [c for _, _, cl, _ in plan for c in cl]
         self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,

@@ -1,0 +1,148 @@
+"""Claim checking: rules.check() on 4,000-character answers, against the checker as it was before issue 12.
+
+    ours       rules.check(text, table, meaning=...) as the advisor runs it (listed words + the paraphrase family on
+               the local MiniLM model, its clause cache emptied before every call), and without an embedder
+    baseline   the claim checker of commit BASE_COMMIT (rules/check.py before issue 12: listed words only), loaded
+               from git into the same process, on the same texts
+
+The texts are the offline advisor's own answers to the eval questions, joined until each is 4,000 characters.
+Targets: ours p95 under 50 ms (absolute), and time linear in input length: crafted worst cases (every language name
+with every separator, runs of every Unicode space, headings, tables) at 1k, 2k, 4k and 8k characters, the 8k
+time at most 12x the 1k time (linear is 8x; quadratic would be 64x).
+
+    python -m bench.check [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, log, make_home, ms, pct, questions, result, row
+
+TARGET_MS = 50.0
+GROWTH = 12.0
+BASE_COMMIT = "a50f714"
+BASELINE = f"rules/check.py at {BASE_COMMIT} (before issue 12, listed words only), same texts"
+SHORT = f"check() at {BASE_COMMIT}"
+SIZES = (1000, 2000, 4000, 8000)
+UNITS = ([" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\r\n"]
+         + [f"{n}{sep}" for n in ("Go", "Python", "Rust", "Node.js", "C#", "Java") for sep in (" ", "\t", "\u00a0", "/", "-", "'s ", " is ", ", ", "\n")]
+         + ["Go is fast. ", "- Go\n", "| Go | Fast |\n", "**Go** ", "# Go\n", "Go vs Rust ", "Rust is not slow, and "])
+
+
+def baseline_check() -> Any:
+    """check() of BASE_COMMIT, imported as stackadvisor.rules._check_before (None when git or the old code is unavailable)."""
+    try:
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASE_COMMIT}:src/stackadvisor/rules/check.py"], capture_output=True,
+                             text=True, check=True, timeout=30).stdout
+        import stackadvisor.rules as pkg
+
+        spec = importlib.util.spec_from_loader("stackadvisor.rules._check_before", loader=None)
+        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        mod.__package__ = pkg.__name__
+        sys.modules[spec.name] = mod  # type: ignore[union-attr]
+        exec(compile(src, f"{BASE_COMMIT}:rules/check.py", "exec"), mod.__dict__)  # noqa: S102 - our own code from git
+        return mod.check
+    except Exception as exc:  # noqa: BLE001
+        log(f"check bench: no baseline ({type(exc).__name__}: {exc})")
+        return None
+
+
+def answers(advisor: Any, qs: list[str], size: int = 4000) -> list[str]:
+    """The advisor's answers, joined into texts of `size` characters (each a different mix)."""
+    pieces = [advisor.ask(q).answer for q in qs]
+    out, cur = [], ""
+    for i in range(len(pieces) * 2):
+        cur += pieces[i % len(pieces)] + "\n\n"
+        if len(cur) >= size:
+            out.append(cur[:size])
+            cur = pieces[(i * 7) % len(pieces)][: size // 8]
+    return out
+
+
+def _time(fn: Any) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def run(home: Path | None = None, quick: bool = False, rounds: int | None = None, limit: int | None = None) -> dict[str, Any]:
+    from stackadvisor import Advisor, rules
+    from stackadvisor.rules.claims import paraphrase
+
+    home = Path(home) if home else make_home()
+    rounds = rounds or (1 if quick else 3)
+    advisor = Advisor(home=home, llm="offline")
+    advisor.warm()
+    table, meaning = advisor.table, advisor.meaning()
+    texts = answers(advisor, questions(limit or (8 if quick else 40)))
+    old = baseline_check()
+    claims = paraphrase.meaning_for(meaning, table) if meaning is not None else None
+    for t in texts[:2]:  # warm: vocabularies, the example embeddings
+        rules.check(t, table, meaning=meaning)
+        if old:
+            old(t, table)
+
+    def ours_meaning(t: str) -> float:
+        if claims is not None:
+            claims._cache.clear()  # uncached: every clause embedded anew
+        return _time(lambda: rules.check(t, table, meaning=meaning))
+
+    with_m, lexical, before = [], [], []
+    for _ in range(rounds):
+        for t in texts:
+            with_m.append(ours_meaning(t))
+            lexical.append(_time(lambda t=t: rules.check(t, table)))
+            if old:
+                before.append(_time(lambda t=t: old(t, table)))
+    growth = {}
+    for n in SIZES:
+        worst, unit = 0.0, ""
+        for u in UNITS[: 8 if quick else None]:
+            text = (u * (n // len(u) + 1))[:n]
+            dt = min(_time(lambda text=text: rules.check(text, table, meaning=meaning)) for _ in range(1 if quick else 2))
+            if dt > worst:
+                worst, unit = dt, u
+        growth[n] = (worst, unit)
+    b95 = pct(before, 95) if before else float("nan")
+    m95, l95 = pct(with_m, 95), pct(lexical, 95)
+    g = growth[SIZES[-1]][0] / max(growth[SIZES[0]][0], 1e-9)
+    rows = [
+        row("check() p95, 4,000-char answer, with the embedder (uncached)", ms(m95), ms(b95), round(m95 / b95, 2) if before else float("nan"),
+            f"< {TARGET_MS:g} ms", ms(m95) < TARGET_MS, "ms", SHORT),
+        row("check() p95, 4,000-char answer, listed words only", ms(l95), ms(b95), round(l95 / b95, 2) if before else float("nan"),
+            f"< {TARGET_MS:g} ms", ms(l95) < TARGET_MS, "ms", SHORT),
+        row("check() p50, 4,000-char answer, with the embedder", ms(pct(with_m, 50)), ms(pct(before, 50)) if before else float("nan"),
+            round(pct(with_m, 50) / pct(before, 50), 2) if before else float("nan"), "info", None, "ms", SHORT),
+    ]
+    for n in SIZES:
+        rows.append(row(f"worst crafted input, {n:,} chars", ms(growth[n][0]), ms(growth[SIZES[0]][0]),
+                        round(growth[n][0] / max(growth[SIZES[0]][0], 1e-9), 2), "info", None, "ms", "the 1k worst case",
+                        note=f"worst: {growth[n][1]!r}"))
+    rows.append(row("growth 1k -> 8k (linear = 8x)", round(g, 2), 8.0, round(g / 8.0, 2), f"<= {GROWTH:g}x", g <= GROWTH, "x", "linear"))
+    return result("check", "Claim checking", BASELINE, rows, texts=len(texts), rounds=rounds,
+                  samples={"with_meaning_ms": [ms(x) for x in with_m], "lexical_ms": [ms(x) for x in lexical], "before_ms": [ms(x) for x in before]},
+                  growth_ms={n: ms(v[0]) for n, v in growth.items()})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    res = run(quick=args.quick)
+    for r in res["rows"]:
+        mark = {True: "ok", False: "MISSED", None: ""}[r["ok"]]
+        log(f"{r['metric']:62s} {r['ours']:>9} {r['unit']:3s} baseline {r['baseline']:>9} ratio {r['ratio']:>6}  {r['target']:12s} {mark} {r['note']}")
+    log(json.dumps({k: v for k, v in res.items() if k not in ("samples", "rows")}, indent=2))
+    return 0 if res["ok"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
