@@ -334,6 +334,8 @@ _VAGUE = re.compile(r"\b(?:best|better|choose|choosing|pick|recommend|suggest|de
 _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = re.compile(r"\b(?:listed|lists?|mentions?|mentioned|named|names|article|table|per\s+the|according\s+to|best[\s\-]for)\b", re.I)
+#: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
+_PROPOSAL = re.compile(r"\b(?:rewrit(?:e|ing)|migrat(?:e|ing)|port(?:ing)?|switch(?:ing)?|mov(?:e|ing)|replac(?:e|ing))\b[^.!?]{0,40}\b(?:in|to|with)\b", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 
 
@@ -457,7 +459,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", langs, criteria, True)
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
             return Intent("compare", langs, criteria)
-        if not asks and (project or cur.priorities):
+        if not asks and (project or voiced or _PROPOSAL.search(lc)):
             # "Rewrite the backend in Go for increased efficiency": a proposal with needs, not a question about Go
             return Intent("recommend", langs, criteria, True)
         return Intent("fact", langs, criteria)

@@ -649,7 +649,10 @@ def _build_vocab(table: Table) -> _Vocab:
 _GO_STOP_AFTER = re.compile(
     r"(?:-to\b|\s+(?:ahead|on|back|away|to|through|over|out|home|get|check|see|figure|find|try|read|look|take|make|do|build|"
     r"write|fish|team|go|live|wild|forth|off)\b)", re.I)
-_QUESTION_HEAD = re.compile(r"(?:^|[.!?:]\s*)(?:is|does|isn't|doesn't|how\s+(?:fast|good|easy|hard|mature|concurrent)\s+is)\s+$")
+_QUESTION_HEAD = re.compile(r"(?:^|[.!?:]\s*)(?:is|does|isn't|doesn't|what's|whats|what\s+is|how\s+(?:fast|good|easy|hard|mature|concurrent)\s+is)\s+$")
+#: Words about a language's qualities: a lower-case ambiguous name right before one is the language ("go advantages").
+_ASPECT_AFTER = re.compile(r"^(?:'s)?\s+(?:pros|cons|advantages|disadvantages|downsides|drawbacks|strengths|weaknesses|frameworks|ecosystem|"
+                           r"performance|speed|concurrency|learning\s+curve|generics|good\s+for|best\s+for|bad\s+at|rating|ratings)\b")
 _CTX_BEFORE = re.compile(
     r"(?:\b(?:vs\.?|versus|in|use|using|or|and|than|like|learn|learning|pick|picking|choose|choosing|between|about|of|prefer|"
     r"recommend|adopt|adopting|know|knows|love|hate|nor|both|either|(?:switch|switching|migrate|migrating|move|moving|port|porting|rewrite|rewriting)\s+(?:to|in))"
@@ -697,6 +700,8 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
             return False
         return True
     before = lc[max(0, s - 40):s]
+    if _ASPECT_AFTER.match(after):
+        return True
     if _QUESTION_HEAD.search(before) and not _GO_STOP_AFTER.match(after):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     return bool(_CTX_BEFORE.search(before) or ctx_after.match(after))
