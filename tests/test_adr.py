@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from stackadvisor import rules
 from stackadvisor.adr import decision_record, parse_conversation, read_conversation
 from stackadvisor.errors import InputError
 
@@ -67,7 +66,7 @@ def test_record_has_the_madr_layout(records, name):
 def test_record_content(records, name, knowledge):
     rec, table = records[name], knowledge.table
     md = rec.markdown
-    for i, turn in enumerate(CONVERSATIONS[name], start=1):  # context: every turn quoted
+    for i, _turn in enumerate(CONVERSATIONS[name], start=1):  # context: every turn quoted
         assert f"> Turn {i}: " in md
     options = md[md.index("## Considered Options"):md.index("## Decision Outcome")]
     for lang in table.languages:  # all four options, with their scores and the table cells behind them
@@ -220,9 +219,9 @@ def test_html_renders_in_chromium(records, tmp_path):
                 rec.write(page_file)
                 page = browser.new_page(viewport={"width": 1000, "height": 1200})
                 requests: list[str] = []
-                page.on("request", lambda r: requests.append(r.url))
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
                 errors: list[str] = []
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
                 page.goto(page_file.as_uri())
                 assert page.title() == f"Use {rec.pick} for the backend"
                 assert page.locator("h1").inner_text() == f"Use {rec.pick} for the backend"

@@ -12,9 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from stackadvisor import decision
+from stackadvisor import decision, rules
 from stackadvisor import knowledge as kn
-from stackadvisor import rules
 
 BALANCED = "We're building a REST API; speed and ease of learning matter equally. Which backend?"
 FINTECH = "Which backend for a fintech platform where speed matters?"
@@ -180,7 +179,7 @@ def test_tornado_bounds(table):
         for s in rob.tornado:
             base = {**needs.priorities}
 
-            def pick_at(w: float, cid: str = s.criterion) -> str | None:
+            def pick_at(w: float, cid: str = s.criterion, needs=needs, base=base, intent=intent) -> str | None:
                 return rules.score(replace(needs, priorities={**base, cid: w}), table, intent).recommendation
 
             if s.flips_when_stated:
