@@ -17,14 +17,16 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from stackadvisor import llm
 from stackadvisor.config import Settings
 from stackadvisor.errors import ConfigError, MissingDependencyError
+
 try:
     from tests.llama_server import LlamaServer, free_port, llama_server  # noqa: F401 - the fixture
 except ImportError:  # plain `pytest`: tests/ is on sys.path, the repository root may not be
@@ -368,8 +370,9 @@ def test_an_endpoint_dripping_a_chunk_every_2s_cannot_outlast_the_timeout(script
 
 def test_a_dripping_endpoint_is_cut_at_the_deadline_after_its_first_sentences(scripted, advisor_for, offline_advisor) -> None:
     server = scripted(("drip", 2.0, ["Node.js fits real-time chat [1].\n", *["Its "] * 100]))
+    advisor = advisor_for(server.base_url, timeout=5).warm()
     t0 = time.monotonic()
-    streamed, reply = _stream(advisor_for(server.base_url, timeout=5), CHAT_Q)
+    streamed, reply = _stream(advisor, CHAT_Q)
     assert time.monotonic() - t0 < 5 + 5
     assert streamed == reply.answer and reply.backend == "openai:smollm2"
     assert "Node.js fits real-time chat [1]." in reply.answer and "stopped mid-answer (timed out); the offline answer follows" in reply.answer

@@ -9,7 +9,8 @@ so a citation [n] in the generated text points at reply.sources[n-1].
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .compose import Composed, Context
@@ -32,7 +33,7 @@ def quote(text: str, limit: int | None = None) -> str:
     return text
 
 
-def system(ctx: "Context") -> str:
+def system(ctx: Context) -> str:
     """The rules and the comparison table (the same for every question, so a server's prompt cache keeps
     them), then the one rule that depends on the rules layer's pick."""
     table = ctx.table
@@ -57,7 +58,7 @@ def system(ctx: "Context") -> str:
     )
 
 
-def scorecard(ctx: "Context") -> str:
+def scorecard(ctx: Context) -> str:
     ranking = ctx.ranking
     if not ranking.recommendation:
         return ""  # the model would echo "No pick: ..." as its answer
@@ -67,7 +68,7 @@ def scorecard(ctx: "Context") -> str:
     return "\n".join(lines)
 
 
-def needs_line(ctx: "Context") -> str:
+def needs_line(ctx: Context) -> str:
     needs, table = ctx.needs, ctx.table
     bits = []
     if needs.priorities:
@@ -85,9 +86,10 @@ def needs_line(ctx: "Context") -> str:
     return "; ".join(bits)
 
 
-def passages(offline: "Composed", budget: int = PASSAGE_CHARS) -> tuple[str, int]:
+def passages(offline: Composed, budget: int = PASSAGE_CHARS) -> tuple[str, int]:
     """The passages as numbered <passage n=...> blocks (offline answer's source order) and how many fit."""
-    blocks, used = [], 0
+    blocks: list[str] = []
+    used = 0
     for n, p in enumerate(offline.sources, start=1):
         text = quote(p.text, PASSAGE_MAX)
         if blocks and used + len(text) > budget:
@@ -98,7 +100,7 @@ def passages(offline: "Composed", budget: int = PASSAGE_CHARS) -> tuple[str, int
     return "\n".join(blocks), len(blocks)
 
 
-def answer(ctx: "Context", offline: "Composed", question: str, budget: int = PASSAGE_CHARS) -> tuple[Messages, int]:
+def answer(ctx: Context, offline: Composed, question: str, budget: int = PASSAGE_CHARS) -> tuple[Messages, int]:
     """The messages for one answer, and the number of passages given (citations above it are invalid)."""
     body, count = passages(offline, budget)
     card = scorecard(ctx)

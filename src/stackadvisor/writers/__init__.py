@@ -20,8 +20,9 @@ register(kind, "module:factory", usage); a backend's module (and its SDK) is imp
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from .base import MARK, Condensed, Failure, Verify, Writer, WriterResult, scrub
@@ -56,7 +57,7 @@ def backends() -> tuple[str, ...]:
     return tuple(b.usage for b in _REGISTRY.values())
 
 
-def get_writer(settings: "Settings") -> Writer:
+def get_writer(settings: Settings) -> Writer:
     """The writer settings.llm names. An unknown name raises ConfigError listing the valid ones; a backend
     whose key or SDK is missing raises its own error saying what to do."""
     spec = (settings.llm or "offline").strip()
@@ -67,13 +68,13 @@ def get_writer(settings: "Settings") -> Writer:
     return backend.load()(settings, arg.strip())
 
 
-def answer_writer(writer: Writer, settings: "Settings") -> Writer:
+def answer_writer(writer: Writer, settings: Settings) -> Writer:
     """The writer that answers: `writer` itself when it cannot fail, else `writer` falling back to the offline one."""
     if not writer.can_fail:
         return writer
-    from .fallback import FallbackWriter
-
     from dataclasses import replace
+
+    from .fallback import FallbackWriter
 
     return FallbackWriter(writer, get_writer(replace(settings, llm="offline")))
 

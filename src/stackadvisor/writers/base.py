@@ -14,8 +14,9 @@ comparison table. Imports nothing heavy: the offline start-up path loads this mo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..compose import Composed, Context
@@ -43,7 +44,7 @@ class Condensed:
 
     question: str
     started: float  # time.monotonic() when the turn's first LLM call began: the turn's deadline counts from here
-    failure: "Failure | None" = None
+    failure: Failure | None = None
     rewritten: bool = False
 
 
@@ -92,7 +93,7 @@ class Writer:
         """text safe for a notice or a log line: none of this writer's secrets, one short line."""
         return scrub(text, self._secrets())
 
-    def stream(self, ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
+    def stream(self, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
         """The answer's text pieces as they are written, then one WriterResult whose text is exactly what was
         streamed (plus any final safety pass). Raises Failure when it could not answer at all."""
         raise NotImplementedError

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator
 
-from .. import prompts
 from ..config import Settings
+from ..prompts import Messages
 from .model import LLMWriter
 
 
@@ -29,7 +29,7 @@ class CallInfo:
     timeout: float  # seconds the call may take
 
 
-FunctionDef = Callable[[prompts.Messages, CallInfo], "str | Iterable[str]"]
+FunctionDef = Callable[[Messages, CallInfo], "str | Iterable[str]"]
 
 
 class FunctionWriter(LLMWriter):
@@ -43,19 +43,19 @@ class FunctionWriter(LLMWriter):
         self.function = function
         self.name = f"function:{name or getattr(function, '__name__', 'model')}"
         self.delay = delay  # seconds before each piece: a slow model
-        self.calls: list[prompts.Messages] = []
+        self.calls: list[Messages] = []
 
     @property
     def where(self) -> str:
         return f"The LLM {self.name}"
 
     @classmethod
-    def scripted(cls, *replies: "str | Iterable[str] | BaseException", **kwargs: object) -> "FunctionWriter":
+    def scripted(cls, *replies: str | Iterable[str] | BaseException, **kwargs: object) -> FunctionWriter:
         """A model that answers each call with the next reply (the last one repeats); an exception is raised."""
         if not replies:
             raise ValueError("give at least one reply")
 
-        def script(messages: prompts.Messages, info: CallInfo) -> "str | Iterable[str]":
+        def script(messages: Messages, info: CallInfo) -> str | Iterable[str]:
             reply = replies[min(info.call, len(replies) - 1)]
             if isinstance(reply, BaseException):
                 raise reply
@@ -68,7 +68,7 @@ class FunctionWriter(LLMWriter):
         """Each call's messages joined, in call order."""
         return ["\n".join(content for _, content in messages) for messages in self.calls]
 
-    def _open(self, messages: prompts.Messages, max_tokens: int, timeout: float) -> Iterator[str]:
+    def _open(self, messages: Messages, max_tokens: int, timeout: float) -> Iterator[str]:
         info = CallInfo(len(self.calls), max_tokens, timeout)
         self.calls.append(list(messages))
         out = self.function(list(messages), info)

@@ -14,7 +14,8 @@ fallback_on takes an exception type, a tuple of them, a callable `exc -> bool`, 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence, Union
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .base import Condensed, Failure, Verify, Writer, WriterResult
 
@@ -24,7 +25,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("stackadvisor.writers")
 
 ExceptionHandler = Callable[[Exception], bool]
-FallbackOn = Union[type[Exception], tuple[type[Exception], ...], ExceptionHandler, Sequence[Union[type[Exception], ExceptionHandler]]]
+FallbackOn = type[Exception] | tuple[type[Exception], ...] | ExceptionHandler | Sequence[type[Exception] | ExceptionHandler]
+
+
+def _is_instance(kind: type[BaseException]) -> ExceptionHandler:
+    def handler(exc: Exception) -> bool:
+        return isinstance(exc, kind)
+
+    return handler
 
 
 def _handlers(fallback_on: FallbackOn) -> list[ExceptionHandler]:
@@ -32,7 +40,7 @@ def _handlers(fallback_on: FallbackOn) -> list[ExceptionHandler]:
     handlers: list[ExceptionHandler] = []
     for item in items:
         if isinstance(item, type) and issubclass(item, BaseException):
-            handlers.append(lambda exc, kind=item: isinstance(exc, kind))
+            handlers.append(_is_instance(item))
         elif callable(item):
             handlers.append(item)
         else:
@@ -94,7 +102,7 @@ class FallbackWriter(Writer):
     def should_fallback(self, exc: Exception) -> bool:
         return any(handler(exc) for handler in self._should_fallback)
 
-    def stream(self, ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
+    def stream(self, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
         notices: list[str] = []
         for i, writer in enumerate(self.writers):
             last = i == len(self.writers) - 1

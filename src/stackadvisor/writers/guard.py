@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from .. import prompts
 from ..markup import defang
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .model import LLMWriter
 
 
-def guarded_stream(writer: "LLMWriter", ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
+def guarded_stream(writer: LLMWriter, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
     """The writer's generated answer: text pieces as they pass the check, then the WriterResult."""
     condensed: Condensed | None = getattr(ctx, "condensed", None)
     started = condensed.started if condensed else time.monotonic()
@@ -132,7 +133,7 @@ class Problem:
 class Guard:
     """Checks generated sentences against the rules layer and writes the corrections."""
 
-    def __init__(self, ctx: "Context", offline: "Composed", verify: Verify, given: int) -> None:
+    def __init__(self, ctx: Context, offline: Composed, verify: Verify, given: int) -> None:
         self.ctx = ctx
         self.table = ctx.table
         self.verify = verify
@@ -243,7 +244,7 @@ class Guard:
                 out.append(Problem("claim", uncite(fix) or f"The table says: {c.evidence}", fix, f"{subject}: {line}"))
         return out[:1] if out and not any(p.correction for p in out) else [p for p in out if p.correction][:2]
 
-    def correction_for(self, c: "Check") -> str:
+    def correction_for(self, c: Check) -> str:
         """The table's true statement for a contradicted claim, itself checked, with its citation."""
         from .. import rules
         from ..compose import cell_sentence
@@ -280,7 +281,7 @@ class Guard:
         what = "; ".join(dict.fromkeys(p.claim for p in problems))
         return f"{lead}*(removed: {short(what, 120)}, which the comparison table does not support)*{trail}"
 
-    def final_pass(self, text: str, checks: list["Check"]) -> tuple[str, list["Check"]]:
+    def final_pass(self, text: str, checks: list[Check]) -> tuple[str, list[Check]]:
         """The last guard: a contradicted claim the sentence checks missed is corrected in the final text."""
         bad = [c for c in checks if c not in self.base and (
             (c.verdict == "contradicted" and c.kind != "recommendation") or (c.kind == "outside" and c.verdict != "supported" and c.language))]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import prompts
 from ..config import Settings
@@ -34,6 +35,8 @@ def smollm2_path() -> Path:
 
 class LocalWriter(LLMWriter):
     """local (SmolLM2-135M-Instruct) or local:/path/to/model.gguf; one generation at a time per model."""
+
+    in_process = True
 
     def __init__(self, settings: Settings, path: str | None = None) -> None:
         super().__init__(settings)
@@ -65,6 +68,8 @@ class LocalWriter(LLMWriter):
         if not self._lock.acquire(timeout=max(0.0, timeout)):
             raise Failure("timed out waiting for the local model", False)
         try:
+            if time.monotonic() > deadline:  # the caller gave up while this waited: do not start a generation nobody reads
+                raise Failure("timed out waiting for the local model", False)
             model = self._get()
             chunks = model.create_chat_completion(messages=[{"role": r, "content": c} for r, c in messages], stream=True,
                                                   max_tokens=max_tokens, temperature=0.0)

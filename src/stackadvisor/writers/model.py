@@ -9,12 +9,16 @@ a notice or a log line.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
 import queue
 import re
 import threading
 import time
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .. import prompts
 from ..config import Settings
@@ -39,6 +43,7 @@ class LLMWriter(Writer):
     condense_tokens = 48
     attempts = 2  # one retry
     backoff = 0.4  # seconds before the retry (or the server's Retry-After, capped)
+    in_process = False  # the model runs in this process (local:): exit waits briefly for an abandoned generation
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -82,7 +87,7 @@ class LLMWriter(Writer):
             if remaining <= 0.05:
                 break
             earlier, got = emitted, ""
-            stream = bounded(lambda: self._open(messages, max_tokens, remaining), deadline, self.name)
+            stream = bounded(functools.partial(self._open, messages, max_tokens, remaining), deadline, self.name, self.in_process)
             try:
                 for piece in stream:
                     if not piece:
@@ -135,7 +140,7 @@ class LLMWriter(Writer):
             return Condensed(question, started)
         return Condensed(standalone, started, rewritten=True)
 
-    def draft(self, ctx: "Context", offline: "Composed") -> str:
+    def draft(self, ctx: Context, offline: Composed) -> str:
         """The unguarded first draft for this context (what the guard checks; benchmarks compare the two)."""
         from ..markup import defang
         from .sentences import tidy
@@ -144,17 +149,19 @@ class LLMWriter(Writer):
         messages, _ = prompts.answer(ctx, offline, question.question if question else ctx.question)
         return defang(self.redact(tidy("".join(self.generate(messages, time.monotonic() + self.timeout)), 10**6)))[0]
 
-    def stream(self, ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
+    def stream(self, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
         """The guarded generated answer (guard.guarded_stream); raises Failure when nothing could be shown."""
         from .guard import guarded_stream
 
         return guarded_stream(self, ctx, offline, verify)
 
 
-def bounded(open_stream: Callable[[], Iterator[str]], deadline: float, name: str = "llm") -> Iterator[str]:
+def bounded(open_stream: Callable[[], Iterator[str]], deadline: float, name: str = "llm",
+            join_at_exit: bool = False) -> Generator[str, None, None]:
     """The pieces of a blocking stream, none after `deadline`. The stream is opened and read in a daemon thread
     that hands pieces over a queue; at the deadline (or when the caller stops early) the reader is told to stop,
-    and it closes the stream at its next piece or its own socket timeout, so no work outlives the call by long."""
+    and it closes the stream at its next piece or its own socket timeout, so no work outlives the call by long.
+    join_at_exit: interpreter exit waits (EXIT_GRACE at most) for this reader to stop, for in-process models."""
     handoff: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
     stop = threading.Event()
 
@@ -177,8 +184,11 @@ def bounded(open_stream: Callable[[], Iterator[str]], deadline: float, name: str
                 except Exception:  # noqa: BLE001
                     pass
 
-    def pieces() -> Iterator[str]:
-        threading.Thread(target=read, name=f"{name}-reader", daemon=True).start()
+    def pieces() -> Generator[str, None, None]:
+        reader = threading.Thread(target=read, name=f"{name}-reader", daemon=True)
+        if join_at_exit:
+            _readers.add(reader)
+        reader.start()
         try:
             while True:
                 remaining = deadline - time.monotonic()
@@ -198,6 +208,19 @@ def bounded(open_stream: Callable[[], Iterator[str]], deadline: float, name: str
             stop.set()
 
     return pieces()
+
+
+_readers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+EXIT_GRACE = 5.0  # seconds, at most, that interpreter exit waits for abandoned readers
+
+
+@atexit.register
+def _join_readers() -> None:
+    """At exit, give abandoned readers a moment to see their stop flag: a reader inside llama.cpp's C code
+    (local:) must not be running when the interpreter frees the model under it."""
+    end = time.monotonic() + EXIT_GRACE
+    for reader in list(_readers):
+        reader.join(max(0.0, end - time.monotonic()))
 
 
 def classify(exc: BaseException) -> Failure:

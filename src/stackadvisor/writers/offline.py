@@ -4,7 +4,8 @@ and imports nothing beyond what the advisor already has, so an offline `stackadv
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .base import Verify, Writer, WriterResult
 
@@ -23,14 +24,14 @@ class OfflineWriter(Writer):
     can_fail = False
     answer_name = "the offline answer"
 
-    def __init__(self, settings: "Settings | None" = None, arg: str = "") -> None:
+    def __init__(self, settings: Settings | None = None, arg: str = "") -> None:
         self.settings = settings  # "offline:anything" reads as offline: the text after the colon is ignored
 
     @property
     def where(self) -> str:
         return "The offline writer"
 
-    def stream(self, ctx: "Context", offline: "Composed", verify: Verify) -> Iterator["str | WriterResult"]:
+    def stream(self, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
         yield from pieces(offline.text)
         yield WriterResult(offline.text, list(offline.sources), [], 0, self.name, verify(offline.text, ctx))
 

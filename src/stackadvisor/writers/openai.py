@@ -4,7 +4,7 @@ ChatOpenAI (LCEL: model | parser). Registered as "openai:<model>"; the SDK is im
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from .. import prompts

@@ -4,7 +4,8 @@ recommendations a sentence makes, where a checked claim sits in the text."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..rules import Check
@@ -50,7 +51,7 @@ def resolve_language(name: str, table: Any) -> str | None:
     return None
 
 
-def sentences(pieces: Iterator[str]) -> Iterator[str]:
+def sentences(pieces: Iterator[str]) -> Generator[str, None, None]:
     """Whole sentences (or lines) from streamed text pieces; the rest at the end."""
     buf = ""
     try:
@@ -99,14 +100,14 @@ def clean_condensed(text: str) -> str:
     return text
 
 
-def within(c: "Check", text: str, lo: int, hi: int) -> bool:
+def within(c: Check, text: str, lo: int, hi: int) -> bool:
     start, end = c.span
     if (start, end) != (0, 0):
         return start < hi and end > lo
     return bool(c.claim) and c.claim.lower() in text[lo:hi].lower()
 
 
-def sentence_bounds(text: str, c: "Check") -> tuple[int, int]:
+def sentence_bounds(text: str, c: Check) -> tuple[int, int]:
     start, end = c.span
     if (start, end) == (0, 0):
         at = text.lower().find(c.claim.lower()) if c.claim else -1
