@@ -611,3 +611,141 @@ def test_ui_events_are_rate_limited_too(limited: Any) -> None:
     for t in threads:
         t.join(120)
     assert 429 in codes, f"no 429 after {len(codes)} UI event submissions"
+
+
+# ------------------------------------------------------------------------------------------ issue 16: round two
+
+
+def test_history_replayed_is_bounded_by_a_character_budget(served: Served, reference: Advisor) -> None:
+    """Issue 16 S2: one /v1 request with 20 user turns of 3,980 characters cost 101 s (each turn read like a question).
+    The history read is now the newest turns within STACKADVISOR_HISTORY_CHARS (12,000): a need stated before them
+    (the team knows Rust) is not read, and the request costs what a few questions do."""
+    long_turns = [("Go " * 1333)[: 3980 - i] for i in range(19)]  # distinct, so no cache helps; the repeated-name shape of S1
+    messages = [{"role": "user", "content": "The team knows Rust."}, {"role": "assistant", "content": "Noted."}]
+    for text in long_turns:
+        messages += [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]
+    messages.append({"role": "user", "content": "Which backend should we pick?"})
+    body = json.dumps({"model": "stackadvisor", "messages": messages})
+    assert 75_000 < len(body) < 1024 * 1024
+    with client(served, "budget", timeout=120) as c:
+        started = time.perf_counter()
+        status, _, extra = v1(c, messages)
+        elapsed = time.perf_counter() - started
+        assert status == 200, extra
+        assert "Rust" not in extra["needs"]["skills"], "a turn beyond the history budget was read"
+        short = [{"role": "user", "content": "The team knows Rust."}, {"role": "assistant", "content": "Noted."},
+                 {"role": "user", "content": "Which backend should we pick?"}]
+        assert "Rust" in v1(c, short)[2]["needs"]["skills"], "within the budget the history is read as before"
+        r = c.post("/api/ask", json={"question": "Which backend should we pick?",
+                                     "history": [["The team knows Rust.", "Noted."], *([t, "ok"] for t in long_turns)]})
+        assert r.status_code == 200 and "Rust" not in r.json()["needs"]["skills"]
+    assert elapsed < 30, f"{elapsed:.1f} s for one request at the budget"  # only a hang (or the old 100 s) reaches this
+
+
+CROSS_SITE = [("text/plain", b'{"question": "Is Go fast?"}'), ("application/x-www-form-urlencoded", b'{"question": "Is Go fast?"}'),
+              ("multipart/form-data; boundary=x", b'--x\r\n\r\n{"question": "Is Go fast?"}\r\n--x--'), (None, b'{"question": "Is Go fast?"}')]
+
+
+@pytest.mark.parametrize("content_type, body", CROSS_SITE, ids=["text-plain", "form", "multipart", "no-content-type"])
+def test_a_body_a_cross_site_form_can_send_is_415(served: Served, content_type: str | None, body: bytes) -> None:
+    """Issue 16 (minor): a text/plain body was accepted, so a page on another site could start work without a preflight."""
+    headers = {"content-type": content_type} if content_type else {}
+    with client(served, "cors") as c:
+        for path in ("/api/ask", "/v1/chat/completions"):
+            payload = body if path == "/api/ask" else body.replace(b'"question": "Is Go fast?"', b'"messages": [{"role": "user", "content": "Is Go fast?"}]')
+            r = c.post(path, content=payload, headers=headers)
+            assert r.status_code == 415 and "application/json" in r.json()["error"]["message"], (path, r.status_code, r.text[:200])
+        assert c.post("/api/ask", content=b'{"question": "Is Go fast?"}', headers={"content-type": "application/json; charset=utf-8"}).status_code == 200
+
+
+V1_REFUSED = [({"n": 2}, '"n" must be 1'), ({"n": 0}, '"n" must be 1'), ({"tools": [{"type": "function", "function": {"name": "f"}}]}, '"tools"'),
+              ({"functions": [{"name": "f"}]}, '"functions"'), ({"tool_choice": "required"}, '"tool_choice"'),
+              ({"response_format": {"type": "json_object"}}, '"response_format"'), ({"response_format": {"type": "json_schema"}}, '"response_format"'),
+              ({"logprobs": True}, '"logprobs"'), ({"top_logprobs": 5}, '"logprobs"'), ({"model": "gpt-4o"}, "Unknown model"),
+              ({"model": 7}, "Unknown model")]
+
+
+def test_v1_refuses_what_it_would_silently_ignore_and_reads_roles_in_any_case(served: Served, reference: Advisor) -> None:
+    """Issue 16 (minor): n>1, tools, response_format, logprobs and unknown models were silently ignored; "User" was not a user."""
+    question = [{"role": "user", "content": CHAT}]
+    with client(served, "v1-options") as c:
+        for extra, words in V1_REFUSED:
+            r = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": question, **extra})
+            assert r.status_code == 400 and words in r.json()["error"]["message"], (extra, r.status_code, r.text[:200])
+        for harmless in ({"n": 1}, {"tools": []}, {"response_format": {"type": "text"}}, {"logprobs": False}, {"model": "StackAdvisor"}, {}):
+            r = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": question, **harmless})
+            assert r.status_code == 200, (harmless, r.text[:200])
+        expected = reference.invoke({"question": "What are its cons?", "history": [(CHAT, "Node.js.")]}).answer
+        for user, assistant in (("User", "Assistant"), ("USER", "ASSISTANT"), (" user ", "assistant")):
+            status, text, _ = v1(c, [{"role": user, "content": CHAT}, {"role": assistant, "content": "Node.js."},
+                                     {"role": user, "content": "What are its cons?"}])
+            assert status == 200 and text == expected, (user, assistant)
+
+
+GRADIO_BAD = [("/gradio_api/call/v2/ask", {"data": ["hi"]}), ("/gradio_api/call/v2/nope", {"x": 1}), ("/gradio_api/call/nope", {"data": ["hi"]}),
+              ("/gradio_api/api/nope", {"data": ["hi"]}), ("/gradio_api/run/nope/", {"data": ["hi"]}),
+              ("/gradio_api/queue/join", {"data": ["hi", None], "fn_index": 999, "session_hash": "abc"}),
+              ("/gradio_api/queue/join", {"data": ["hi", None], "fn_index": -1, "session_hash": "abc"}),
+              ("/gradio_api/queue/join", {"data": ["hi", None], "fn_index": "0", "session_hash": "abc"}),
+              ("/gradio_api/queue/join", {"data": ["hi", None], "fn_index": True, "session_hash": "abc"})]
+
+
+@pytest.mark.parametrize("path, body", GRADIO_BAD, ids=[f"{p.rsplit('/', 2)[-2]}-{p.rsplit('/', 1)[-1] or 'slash'}-{i}" for i, (p, _) in enumerate(GRADIO_BAD)])
+def test_malformed_ui_api_calls_are_a_clear_400_not_a_500(served: Served, path: str, body: dict) -> None:
+    """Issue 16 (minor): /gradio_api/call/v2/ask and queue/join with fn_index 999 or -1 were unhandled 500s (or a reset)."""
+    with client(served, "gradio-bad") as c:
+        r = c.post(path, json=body)
+        assert r.status_code == 400, (r.status_code, r.text[:300])
+        message = r.json()["error"]["message"]
+        assert "fn_index" in message or "API page" in message, message
+        assert "Traceback" not in r.text
+        assert c.get("/healthz").status_code == 200
+
+
+def test_ui_direct_api_calls_take_the_rate_limit(limited: Any) -> None:
+    """Issue 16 M1: at 20/minute, 100 of 100 calls to /gradio_api/api/ask returned 200 (with or without the slash)."""
+    for path in ("/gradio_api/api/ask", "/gradio_api/api/ask/", "/gradio_api/run/ask", "/gradio_api/api/rerank"):
+        data = [""] if "ask" in path else [{}, [], []]
+        with http_client(base_url=limited.url, timeout=30) as c:  # a fresh address (a fresh bucket) per route
+            codes = [c.post(path, json={"data": data}).status_code for _ in range(30)]
+        assert codes.count(429) >= 5 and codes.count(200) >= 5, (path, codes)
+
+
+def test_oversized_headers_are_431_and_the_server_keeps_serving(served: Served) -> None:
+    """Issue 16 (minor): 100 KB of headers were accepted (each such connection held one of uvicorn's places)."""
+    for size in (20_000, 100_000, 1_000_000):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\n\r\n")
+            reply = b""
+            with contextlib.suppress(OSError):
+                while chunk := sock.recv(65536):
+                    reply += chunk
+        assert reply.startswith(b"HTTP/1.1 431") and b"limit is 16,384 bytes" in reply, (size, reply[:200])
+    assert httpx.get(served.url + "/healthz", headers={"X-Ok": "a" * 4000}, timeout=10).status_code == 200, "ordinary headers pass"
+
+
+def test_idle_and_trickling_connections_are_closed(served: Served) -> None:
+    """Issue 16 (minor): a connection that never sent a request (or trickled its headers) was never closed."""
+    def closed_after(send_trickle: bool) -> float:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", served.port), timeout=60) as sock:
+            if send_trickle:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+            while time.monotonic() - started < 60:
+                if send_trickle:
+                    try:
+                        sock.sendall(b"X")  # one byte of a header every second: never a complete request
+                    except OSError:
+                        return time.monotonic() - started
+                    sock.settimeout(1.0)
+                try:
+                    if sock.recv(1024) == b"":
+                        return time.monotonic() - started
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return time.monotonic() - started
+        return 60.0
+
+    idle, trickle = closed_after(False), closed_after(True)
+    assert idle < 40 and trickle < 40, f"idle connection closed after {idle:.0f} s, trickling one after {trickle:.0f} s"

@@ -25,7 +25,15 @@ the password as their API key.
 | queue           | STACKADVISOR_QUEUE             | 64             |
 | rate_limit      | STACKADVISOR_RATE_LIMIT        | 120/minute     |
 | max_body_bytes  | STACKADVISOR_MAX_BODY_BYTES    | 1048576        |
+| history_chars   | STACKADVISOR_HISTORY_CHARS     | 12000          |
 | trusted_proxies | STACKADVISOR_TRUSTED_PROXIES   | none           |
+
+Bounded work per request: the history a request replays is its last `history_turns` turns and, of those, the newest
+whose user messages total at most `history_chars` characters (reading a user turn costs what reading a question
+does, so a body at the size limit costs a few questions, not hundreds). A request whose client disconnects stops at
+the advisor's next piece of output (an LLM answer between sentences); the worker slot is free when it does.
+Gradio's direct calls (/gradio_api/api/NAME, /gradio_api/run/NAME) bypass its queue, so they take the API's rate
+limit and a slot of the same pool as /v1 and /api.
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ class WebSettings:
     max_message_chars: int = 20_000  # any one message of a history (the question has max_input_chars)
     max_messages: int = 500
     history_turns: int = 20  # (user, assistant) pairs passed on; older turns only set needs
+    history_chars: int = 12_000  # characters of user messages replayed, newest first; older turns are dropped
     ui: bool = True
     trusted_proxies: str = ""  # comma-separated addresses/CIDRs whose X-Forwarded-For is believed (serve only)
 
@@ -92,7 +101,7 @@ class WebSettings:
         if given:
             raise ConfigError(f"Unknown web setting(s): {', '.join(sorted(given))}. Valid: {', '.join(f.name for f in fields(cls))}.")
         try:
-            for name in ("concurrency", "queue", "max_body_bytes", "max_message_chars", "max_messages", "history_turns"):
+            for name in ("concurrency", "queue", "max_body_bytes", "max_message_chars", "max_messages", "history_turns", "history_chars"):
                 if name in values:
                     values[name] = int(values[name])
                     if values[name] < (0 if name == "queue" else 1):
@@ -163,6 +172,10 @@ class Busy(Exception):
     """The advisor's queue is full."""
 
 
+class UnsupportedMedia(InputError):
+    """A JSON route got a body that does not say it is JSON (415)."""
+
+
 # ------------------------------------------------------------------------------------------ the guard
 
 
@@ -220,19 +233,54 @@ def _is_traversal(path: str, raw: bytes) -> bool:
             or "file=" in low or "/." in low.replace("/.well-known", ""))
 
 
+def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and b"json" in v.lower() for k, v in headers)
+
+
+async def _buffered(receive: Callable) -> tuple[bytes, Callable]:
+    """Read a request body whole (the caller bounds its size) and a receive that hands it on once, then waits as before."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> dict:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+def _busy_response() -> JSONResponse:
+    return error_response(503, "The advisor is busy; try again in a few seconds.", "busy", headers={"Retry-After": "2"})
+
+
 class Guard:
     """The ASGI middleware in front of everything (see the module docstring)."""
 
     API_PREFIXES = ("/v1/", "/api/")
-    UI_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")  # UI event submissions: 4x the API rate
+    UI_EVENTS = ("/gradio_api/queue/join", "/gradio_api/call/")  # UI event submissions (through Gradio's queue): 4x the API rate
+    DIRECT_CALLS = ("/gradio_api/api/", "/gradio_api/run/")  # a function run outside Gradio's queue: the API's rate and a pool slot
     OPEN_PATHS = ("/healthz",)
     UI_MAX_BODY = 64 * 1024
     AUTH_FAILURES_PER_MINUTE = 30  # then 429 for that address, right credentials or not, until it refills
     BLOCKED = ("/gradio_api/upload", "/upload", "/gradio_api/mcp")  # the UI takes no files and serves no MCP
 
-    def __init__(self, app: Callable, settings: WebSettings) -> None:
+    def __init__(self, app: Callable, settings: WebSettings, service: "Service | None" = None,
+                 fn_ids: Callable[[], set[int]] | None = None) -> None:
         self.app = app
         self.settings = settings
+        self.service = service  # direct Gradio calls hold one of its slots
+        self.fn_ids = fn_ids  # the UI's event handler ids: queue/join with another fn_index is a 400, not a KeyError
         burst, per_second = settings.rate()
         self.limiter = RateLimiter(burst, per_second)
         self.ui_limiter = RateLimiter(4 * burst, 4 * per_second)
@@ -263,7 +311,11 @@ class Guard:
                     return
                 await refusal(scope, receive, send_logged)
                 return
-            await self.app(scope, self._bounded(receive, self._limit(path)), send_logged)
+            bounded = self._bounded(receive, self._limit(path))
+            if scope["type"] == "http" and scope.get("method") == "POST" and path.startswith("/gradio_api/"):
+                await self._gradio(scope, bounded, send_logged, path)
+                return
+            await self.app(scope, bounded, send_logged)
         except _TooLarge:
             if status[0] == 0:
                 await self._too_large(path)(scope, receive, send_logged)
@@ -296,7 +348,7 @@ class Guard:
             if too_big:
                 return self._too_large(path)
         limiter = None
-        if path.startswith(self.API_PREFIXES):
+        if path.startswith(self.API_PREFIXES) or (path.startswith(self.DIRECT_CALLS) and scope.get("method") == "POST"):
             limiter = self.limiter
         elif path.startswith(self.UI_EVENTS) and scope.get("method") == "POST":
             limiter = self.ui_limiter
@@ -304,6 +356,74 @@ class Guard:
             wait = limiter.allow(self._client_key(scope, headers))
             if wait:
                 return self._rate_limited(wait, "Too many requests from this client")
+        return None
+
+    async def _gradio(self, scope: dict, receive: Callable, send: Callable, path: str) -> None:
+        """A POST to Gradio's API. Direct calls take a pool slot (503 busy when none is free or queued); queue/join's
+        fn_index must name one of the UI's handlers; Gradio's unhandled errors on bad input (a plain-text 500 from
+        its error middleware: unknown fields in call/v2, an unknown api name) become a 400 naming the API page."""
+        if path.rstrip("/") == "/gradio_api/queue/join" and self.fn_ids is not None:
+            body, receive = await _buffered(receive)
+            refusal = self._check_fn_index(body)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        started = rewritten = False
+
+        async def clean_send(message: dict) -> None:
+            nonlocal started, rewritten
+            if rewritten:
+                return
+            if message["type"] == "http.response.start":
+                if message["status"] >= 500 and not _is_json(message.get("headers") or []):
+                    rewritten = True
+                    await self._bad_ui_request()(scope, receive, send)
+                    return
+                started = True
+            await send(message)
+
+        direct = path.startswith(self.DIRECT_CALLS) and self.service is not None
+        if direct:
+            try:
+                self.service.admit()  # type: ignore[union-attr]
+            except Busy:
+                await _busy_response()(scope, receive, send)
+                return
+        try:
+            if direct:
+                async with self.service.limiter:  # type: ignore[union-attr]
+                    await self.app(scope, receive, clean_send)
+            else:
+                await self.app(scope, receive, clean_send)
+        except _TooLarge:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Gradio re-raises what its error middleware already answered
+            if started:
+                raise
+            log.warning("UI request refused: %s %s", printable(path), printable(type(exc).__name__))
+            if not rewritten:
+                await self._bad_ui_request()(scope, receive, send)
+        finally:
+            if direct:
+                self.service.release()  # type: ignore[union-attr]
+
+    @staticmethod
+    def _bad_ui_request() -> JSONResponse:
+        return error_response(400, "This request to the UI's API could not be processed: check the endpoint name and its fields "
+                                   "against the API page (the \"Use via API\" link at the foot of the UI).", "invalid_request_error")
+
+    def _check_fn_index(self, body: bytes) -> JSONResponse | None:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None  # Gradio answers a malformed body itself (422)
+        if not isinstance(data, dict) or "fn_index" not in data:
+            return None
+        index = data["fn_index"]
+        known = self.fn_ids() if self.fn_ids is not None else set()
+        if isinstance(index, bool) or not isinstance(index, int) or index not in known:
+            return error_response(400, f"Unknown fn_index {printable(repr(index), 40)}: this UI has event handlers {min(known, default=0)}-"
+                                       f"{max(known, default=0)}. Use the UI, or the named endpoints on its API page.", "invalid_request_error")
         return None
 
     @staticmethod
@@ -394,6 +514,36 @@ class Service:
             return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
         finally:
             self.release()
+
+    async def collect(self, make: Callable[[], Iterator[Any]], request: Request) -> Any:
+        """The last item of a blocking generator run in the pool (after admit()), or None when the client went away
+        first: a disconnect closes the generator at its next item (an LLM answer stops between sentences), so an
+        abandoned request gives its slot back instead of running to the end."""
+        last = None
+
+        async with anyio.create_task_group() as tg:
+            async def watch() -> None:
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(watch)
+            async for item in self.iterate(make):
+                last = item
+            tg.cancel_scope.cancel()
+        return last
+
+    def notices(self) -> list[str]:
+        """What every answer should say about the index right now: user kbs left out because they are damaged."""
+        retriever = getattr(self.advisor, "_retriever", None)
+        return [redact(m) for m in (getattr(retriever, "damaged", None) or {}).values()]
+
+    def public(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A reply's dict as web users get it: the index notices added."""
+        extra = [n for n in self.notices() if n not in (data.get("notices") or [])]
+        if extra:
+            data["notices"] = [*(data.get("notices") or []), *extra]
+        return data
 
     async def iterate(self, make: Callable[[], Iterator[Any]]) -> AsyncIterator[Any]:
         """Items of a blocking generator, produced in the pool and handed to the event loop (after admit())."""
@@ -512,14 +662,14 @@ def parse_messages(messages: Any, settings: WebSettings, max_question: int) -> t
     for i, m in enumerate(messages):
         if not isinstance(m, dict) or not isinstance(m.get("role"), str):
             raise InputError(f"messages[{i}] must be an object with a string \"role\".")
-        role = m["role"]
+        role = m["role"].strip().lower()  # "User", "ASSISTANT": the role, whatever its case
         text = _text(m.get("content"), f"messages[{i}]")
         limit = max_question if i == len(messages) - 1 else settings.max_message_chars
         if len(text) > limit:
             raise InputError(f"messages[{i}] is {len(text):,} characters; the limit is {limit:,}. Shorten it and try again.")
         if role in ("user", "assistant"):
             turns.append((role, text))
-    if not turns or turns[-1][0] != "user" or messages[-1].get("role") != "user":
+    if not turns or turns[-1][0] != "user" or str(messages[-1].get("role")).strip().lower() != "user":
         raise InputError("The last message must be the user's question (role \"user\").")
     question = turns[-1][1]
     pairs: list[tuple[str, str]] = []
@@ -534,7 +684,21 @@ def parse_messages(messages: Any, settings: WebSettings, max_question: int) -> t
             pending = None
     if pending is not None:
         pairs.append((pending, ""))
-    return question, pairs[-settings.history_turns:]
+    return question, within_budget(pairs[-settings.history_turns:], settings.history_chars)
+
+
+def within_budget(pairs: list[tuple[str, str]], chars: int) -> list[tuple[str, str]]:
+    """The newest turns whose user messages total at most `chars` characters (the newest one always: an over-long
+    turn is then refused by the advisor with its limit). Reading a user turn costs what reading a question does, so
+    this bounds what one request can make the server read, whatever the body holds."""
+    kept: list[tuple[str, str]] = []
+    total = 0
+    for user, assistant in reversed(pairs):
+        total += len(user)
+        if kept and total > chars:
+            break
+        kept.append((user, assistant))
+    return kept[::-1]
 
 
 def parse_history(history: Any, settings: WebSettings) -> list[tuple[str, str]]:
@@ -551,10 +715,17 @@ def parse_history(history: Any, settings: WebSettings) -> list[tuple[str, str]]:
         if max(len(turn[0]), len(turn[1])) > settings.max_message_chars:
             raise InputError(f"history[{i}] is longer than {settings.max_message_chars:,} characters; shorten it and try again.")
         pairs.append((turn[0], turn[1]))
-    return pairs[-settings.history_turns:]
+    return within_budget(pairs[-settings.history_turns:], settings.history_chars)
+
+
+JSON_TYPES = re.compile(r"^\s*application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.I)
 
 
 async def read_json(request: Request) -> dict[str, Any]:
+    """The JSON object a route was sent. A body that does not say it is JSON (text/plain, a form, no Content-Type) is
+    415: a page on another site can send those without a CORS preflight, so they must never start any work."""
+    if not JSON_TYPES.match(request.headers.get("content-type", "")):
+        raise UnsupportedMedia('Send the body as JSON with "Content-Type: application/json".')
     body = await request.body()
     try:
         data = json.loads(body)
@@ -563,6 +734,27 @@ async def read_json(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("The request body must be a JSON object.")
     return data
+
+
+def check_options(data: dict[str, Any]) -> None:
+    """Refuse, clearly, what /v1/chat/completions would otherwise silently ignore: another model, several choices,
+    tools, structured output, log-probabilities. Harmless defaults (n=1, tools=[], response_format text) pass."""
+    model = data.get("model")
+    if model is not None and (not isinstance(model, str) or model.strip().lower() != MODEL):
+        raise InputError(f'Unknown model {printable(model, 60)!r}: this server has one model, "{MODEL}" (GET /v1/models lists it).')
+    n = data.get("n")
+    if n is not None and (isinstance(n, bool) or n != 1):
+        raise InputError('"n" must be 1: the advisor gives one answer per question (send the request again for another).')
+    for key, what in (("tools", "tools (function calling)"), ("functions", "functions (function calling)")):
+        if data.get(key) not in (None, []):
+            raise InputError(f'"{key}" is not supported: the advisor answers in text and calls no {what}. Leave it out.')
+    if data.get("tool_choice") not in (None, "none", "auto"):
+        raise InputError('"tool_choice" is not supported: the advisor calls no tools. Leave it out.')
+    fmt = data.get("response_format")
+    if fmt is not None and not (isinstance(fmt, dict) and fmt.get("type") == "text"):
+        raise InputError('"response_format" is not supported: answers are markdown text, with the checks and sources in the "stackadvisor" field.')
+    if data.get("logprobs") not in (None, False) or data.get("top_logprobs") not in (None, 0):
+        raise InputError('"logprobs" is not supported: the advisor does not expose token probabilities. Leave it out.')
 
 
 def extra_of(reply: Any) -> dict[str, Any]:
@@ -586,6 +778,7 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
     elif advisor_kw:
         raise ConfigError(f"Pass either an advisor or its settings ({', '.join(sorted(advisor_kw))}), not both.")
     service = Service(advisor, web)
+    offline = str(getattr(advisor, "backend", "offline")) == "offline"
     max_question = int(getattr(getattr(advisor, "settings", None), "max_input_chars", 4000))
 
     @contextlib.asynccontextmanager
@@ -601,17 +794,29 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
     async def _input_error(request: Request, exc: InputError) -> JSONResponse:
         return error_response(400, str(exc), "invalid_request_error")
 
+    @app.exception_handler(UnsupportedMedia)
+    async def _unsupported_media(request: Request, exc: UnsupportedMedia) -> JSONResponse:
+        return error_response(415, str(exc), "unsupported_media_type")
+
     @app.exception_handler(Busy)
     async def _busy(request: Request, exc: Busy) -> JSONResponse:
-        return error_response(503, "The advisor is busy; try again in a few seconds.", "busy", headers={"Retry-After": "2"})
+        return _busy_response()
+
+    async def answer(payload: dict[str, Any], request: Request) -> Any:
+        """The Reply for one question (after admit()). Offline it is bounded CPU work (the history budget); with an
+        LLM it is the advisor's stream, collected, so a client that disconnects stops the LLM call at once."""
+        if offline:
+            return await service.call(lambda: advisor.invoke(payload))
+        return await service.collect(lambda: advisor.stream(payload), request)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         reachable = await anyio.to_thread.run_sync(service.backend_reachable)
         ok = service.index_ready and reachable
+        damaged = service.notices()  # user kbs left out of answers: still answering (200), but say so
         body = {
-            "status": "ok" if ok else ("starting" if not service.index_ready and service.index_error is None else "degraded"),
-            "index": {"ready": service.index_ready, "error": service.index_error},
+            "status": "ok" if ok and not damaged else ("starting" if not service.index_ready and service.index_error is None else "degraded"),
+            "index": {"ready": service.index_ready, "error": service.index_error, "damaged": damaged},
             "backend": {"name": advisor.backend, "reachable": reachable},
             "load": {"in_flight": service.in_flight, "capacity": service.capacity},
             "version": package_version(),
@@ -633,14 +838,17 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
         history = parse_history(data.get("history"), web)
         service.admit()
         try:
-            reply = await service.call(lambda: advisor.invoke({"question": question, "history": history}))
+            reply = await answer({"question": question, "history": history}, request)
         except Exception as exc:  # noqa: BLE001 - the edge
             return _failure(exc)
-        return JSONResponse(reply.to_dict())
+        if reply is None:  # the client went away
+            return error_response(400, "The client disconnected before the answer.", "client_disconnected")
+        return JSONResponse(service.public(reply.to_dict()))
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Any:
         data = await read_json(request)
+        check_options(data)
         question, history = parse_messages(data.get("messages"), web, max_question)
         stream = data.get("stream") is True
         service.admit()
@@ -649,23 +857,27 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
         created = int(time.time())
         if not stream:
             try:
-                reply = await service.call(lambda: advisor.invoke(payload))
+                reply = await answer(payload, request)
             except Exception as exc:  # noqa: BLE001 - the edge
                 return _failure(exc)
+            if reply is None:  # the client went away
+                return error_response(400, "The client disconnected before the answer.", "client_disconnected")
             return {
                 "id": cid, "object": "chat.completion", "created": created, "model": MODEL,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.answer}, "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                MODEL: extra_of(reply),
+                MODEL: service.public(extra_of(reply)),
             }
-        return StreamingResponse(_sse(service.iterate(lambda: advisor.stream(payload)), cid, created),
+        return StreamingResponse(_sse(service.iterate(lambda: advisor.stream(payload)), cid, created, service.public),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     if web.ui:
         from .ui import mount
 
         mount(app, advisor, web)
-    app.add_middleware(Guard, settings=web)
+    blocks = next((r.app.get_blocks() for r in app.routes if hasattr(getattr(r, "app", None), "get_blocks")), None)
+    fn_ids = (lambda: set(blocks.fns)) if blocks is not None else None
+    app.add_middleware(Guard, settings=web, service=service, fn_ids=fn_ids)
     return app
 
 
@@ -676,7 +888,8 @@ def _failure(exc: BaseException) -> JSONResponse:
     return error_response(status, message, type_)
 
 
-async def _sse(items: AsyncIterator[Any], cid: str, created: int) -> AsyncIterator[bytes]:
+async def _sse(items: AsyncIterator[Any], cid: str, created: int,
+               public: Callable[[dict[str, Any]], dict[str, Any]] = lambda d: d) -> AsyncIterator[bytes]:
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
         body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
@@ -690,7 +903,7 @@ async def _sse(items: AsyncIterator[Any], cid: str, created: int) -> AsyncIterat
                 sent.append(item)
                 yield chunk({"content": item})
             else:
-                extra = extra_of(item)
+                extra = public(extra_of(item))
                 if "".join(sent) != item.answer:  # the checker rewrote the streamed text: the final answer wins
                     extra["answer"] = item.answer
                 yield chunk({}, "stop", **{MODEL: extra})
@@ -700,6 +913,78 @@ async def _sse(items: AsyncIterator[Any], cid: str, created: int) -> AsyncIterat
             log.error("stream failed: %s", printable(redact(f"{type(exc).__name__}: {exc}"), 500))
         yield b"data: " + json.dumps(error_body(message, type_)).encode() + b"\n\n"
     yield b"data: [DONE]\n\n"
+
+
+MAX_HEADER_BYTES = 16 * 1024  # request line + headers of one request (h11's default; browsers send ~1-2 KB)
+HEADER_TIMEOUT = 10.0  # seconds a connection may take to send a request's line and headers, the first one included
+
+
+def http_protocol() -> Any:
+    """uvicorn's httptools protocol with two limits it lacks: a connection that has not sent a complete request line
+    and headers within HEADER_TIMEOUT seconds of opening (or of a request's first byte) is closed, so idle or
+    trickling half-open connections do not hold one of limit_concurrency's places; a request whose line and headers
+    exceed MAX_HEADER_BYTES is answered 431 and closed. Without httptools: h11, whose incomplete-event limit bounds the
+    headers the same way (the idle timeout then is uvicorn's keep-alive only)."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return "h11"
+
+    class BoundedHttpTools(HttpToolsProtocol):  # type: ignore[misc, valid-type]
+        _header_timer: Any = None
+        _header_bytes = 0
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(HEADER_TIMEOUT, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._header_bytes = 0
+            self._arm()
+
+        def _count(self, n: int) -> bool:
+            self._header_bytes += n
+            if self._header_bytes <= MAX_HEADER_BYTES:
+                return True
+            if not self.transport.is_closing():
+                body = json.dumps(error_body(f"Request headers too large: the limit is {MAX_HEADER_BYTES:,} bytes.", "request_too_large")).encode()
+                self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+                                     b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body))
+                self.transport.close()
+            return False
+
+        def on_url(self, url: bytes) -> None:
+            if self._count(len(url)):
+                super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            if self._count(len(name) + len(value) + 4):
+                super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+    return BoundedHttpTools
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
@@ -717,7 +1002,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
     proxies = [p.strip() for p in web.trusted_proxies.split(",") if p.strip()]
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
                 proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
-                limit_concurrency=max(64, 4 * (web.concurrency + web.queue)), timeout_keep_alive=5)
+                limit_concurrency=max(64, 4 * (web.concurrency + web.queue)), timeout_keep_alive=5,
+                http=http_protocol(), h11_max_incomplete_event_size=MAX_HEADER_BYTES)
 
 
 __all__ = ["Guard", "RateLimiter", "Service", "WebSettings", "create_app", "parse_messages", "redact", "serve"]
