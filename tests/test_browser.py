@@ -293,22 +293,30 @@ def test_a_control_change_marks_the_answer_stale_and_answers_again(tab: Tab, tmp
     page = tab.page
     tab.ask(CHAT_Q)
     expect(page.locator("#stale")).to_be_hidden()
-    tab.set_slider("w-speed", "End")  # the panel now picks Rust; the answer above still recommends Node.js
-    expect(page.locator("#pick")).to_contain_text("Pick: Rust", timeout=5_000)
+    tab.set_slider("w-speed", "End")  # the panel's pick moves off Node.js; the answer above still recommends Node.js
+    expect(page.locator("#pick")).not_to_contain_text("Pick: Node.js", timeout=5_000)
+    now = re.search(r"Pick: (\S+)", page.inner_text("#pick")).group(1)
     expect(page.locator("#stale")).to_be_visible(timeout=5_000)
     expect(page.locator("#stale")).to_contain_text("out of date", timeout=5_000)
-    expect(page.locator("#stale")).to_contain_text("Rust")
+    expect(page.locator("#stale")).to_contain_text(f"the pick is {now}")
     again = page.locator("#answer-again")
     expect(again).to_be_visible()
     tab.shot(tmp_path, "stale")
     done = page.evaluate(DONE_COUNT)
     again.click()
     page.wait_for_function(f"(n) => ({DONE_COUNT})() > n", arg=done, timeout=20_000)
-    assert "Pick: Rust" in page.locator("#chat .thought-group").filter(has_text="Pick: ").last.inner_text()
+    assert f"Pick: {now}" in page.locator("#chat .thought-group").filter(has_text="Pick: ").last.inner_text(), "answered with the panel's needs"
     expect(page.locator("#stale")).to_be_hidden(timeout=5_000)
     expect(again).to_be_hidden()
-    expect(page.locator("#pick")).to_contain_text("Pick: Rust")
-    tab.set_slider("w-speed", "Home")  # back to what the last answer was written for... a different need: stale again
+    expect(page.locator("#pick")).to_contain_text(f"Pick: {now}")
+    # the new answer's steps say what changed: the pick before -> after, and the need that moved it
+    page.get_by_text("How this answer was reached").last.click()
+    changed = page.locator("#chat .thought-group").filter(has_text="What changed since the last answer").last
+    changed.locator(".title").last.click()
+    expect(changed).to_contain_text(f"Pick: Node.js → {now}", timeout=5_000)
+    expect(changed).to_contain_text("Speed")
+    tab.shot(tmp_path, "answered-again")
+    tab.set_slider("w-speed", "Home")  # a different need than the last answer's again: stale again
     expect(page.locator("#stale")).to_be_visible(timeout=5_000)
     assert not tab.errors
 
@@ -500,7 +508,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, server: Thread
             if state == "answer":
                 t.ask(CHAT_Q)
                 page.get_by_text("Sources (").last.click()
+                page.get_by_text("How this answer was reached").last.click()  # the reasoning steps, unfolded
                 page.locator("#chat a[href^='#sa-src-']").first.wait_for(timeout=5_000)
+                page.get_by_text("Ranking by the rules layer").last.wait_for(timeout=5_000)
             t.shot(tmp_path, f"axe-{name}-{state}")
             result = axe.run(page).response
             found[state] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}"

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 import gradio as gr
@@ -264,7 +264,7 @@ def source_cards(reply: Any, turn: int, cited: list[int]) -> str:
     cards = []
     for n in cited:
         s = reply.sources[n - 1]
-        text = s.text.strip()
+        text = re.sub(r"\*\*|__", "", s.text.strip())  # the passage as read: markdown emphasis markers dropped
         a, b = cited_sentence(text, reply.answer, n)
         body = f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}" if b > a else esc(text)
         where = [f"Section: {esc(s.section)}"]
@@ -277,8 +277,10 @@ def source_cards(reply: Any, turn: int, cited: list[int]) -> str:
     return "".join(cards)
 
 
-def reply_messages(reply: Any, turn: int = 0, cited: list[int] | None = None) -> list[dict[str, Any]]:
-    """The assistant's answer, then its verification badge and its (cited) sources as collapsed sections."""
+def reply_messages(reply: Any, turn: int = 0, cited: list[int] | None = None, table: Any = None,
+                   previous: Any = None) -> list[dict[str, Any]]:
+    """The assistant's answer, then its verification badge, its (cited) sources and (given the table) the reasoning
+    steps, each a collapsed section."""
     cited = cited_numbers(reply.answer, len(reply.sources)) if cited is None else cited
     title = badge(reply)
     if reply.recommendation:
@@ -291,6 +293,56 @@ def reply_messages(reply: Any, turn: int = 0, cited: list[int] | None = None) ->
         if cited:
             out.append({"role": "assistant", "content": sources_markdown(reply, turn, cited),
                         "metadata": {"title": f"Sources ({len(cited)})", "status": "done", "id": f"sources-{turn}"}})
+        if table is not None:
+            out.extend(steps_messages(reply, turn, table, previous))
+    return out
+
+
+def _needs_parts(needs: Any, table: Any) -> dict[str, str]:
+    """Each need as (key -> words), so two sets of needs can be compared item by item."""
+    if needs is None:
+        return {}
+    out = {f"w:{c}": f"{table.criteria[c].label} {w:.2f}" for c, w in needs.priorities.items() if c in table.criteria and w > 0}
+    out.update({f"u:{u}": f"use case {table.use_cases[u].label}" for u in needs.use_cases if u in table.use_cases})
+    out.update({f"c:{c}": f"constraint {table.constraints[c].label}" for c in needs.constraints if c in table.constraints})
+    out.update({f"s:{n}": f"team knows {n}" for n in needs.skills})
+    out.update({f"x:{n}": f"{n} ruled out" for n in needs.excluded})
+    return out
+
+
+def what_changed(before: Any, after: Any, pick_before: str | None, pick_after: str | None, table: Any) -> str:
+    """Before -> after: the pick, and the needs that moved (added, removed, re-weighted)."""
+    a, b = _needs_parts(before, table), _needs_parts(after, table)
+    moved = [f"+ {b[k]}" for k in b if k not in a] + [f"− {a[k]}" for k in a if k not in b]
+    moved += [f"{a[k]} → {b[k].rsplit(' ', 1)[-1]}" for k in b if k in a and a[k] != b[k]]
+    pick = (f"Pick: {inert(pick_before or 'none')} → **{inert(pick_after or 'none')}**" if pick_before != pick_after
+            else f"Pick unchanged: {inert(pick_after or 'none')}")
+    return pick + ("\n\n" + "\n".join(f"- {inert(m)}" for m in moved) if moved else "\n\nNo need changed.")
+
+
+def steps_messages(reply: Any, turn: int, table: Any, previous: Any = None) -> list[dict[str, Any]]:
+    """How the answer was reached, as collapsible steps: the needs read, the ranking, the claims checked, and (after a
+    follow-up or a control change) what changed since the last answer. `previous` is (needs, pick) of that answer."""
+    table_needs = reply.needs
+    parent = f"steps-{turn}"
+    read = [f"- {inert(v)}" for v in _needs_parts(table_needs, table).values()]
+    kind = getattr(reply.intent, "kind", "")
+    need_text = "\n".join(read) if read else "- nothing specific yet"
+    need_text += f"\n\nQuestion read as: *{inert(kind)}*" if kind else ""
+    rank = []
+    for i, sc in enumerate(reply.scores[:4], start=1):
+        top = ", ".join(f"{c.label} {c.points:+.2f}" for c in sorted(sc.breakdown, key=lambda c: -abs(c.points))[:3])
+        rank.append(f"{i}. **{inert(sc.language)}** {sc.total:.2f}" + (f": {inert(top)}" if top else ""))
+    checks = [f"- {inert(c.verdict)}: {inert(c.claim)}" + (f" → {inert(c.correction)}" if c.correction else "") for c in reply.checks[:12]]
+    out = [{"role": "assistant", "content": "", "metadata": {"title": "How this answer was reached", "id": parent, "status": "done"}},
+           {"role": "assistant", "content": need_text, "metadata": {"title": "Needs read from the conversation", "parent_id": parent}},
+           {"role": "assistant", "content": "\n".join(rank) or "No ranking: the question asks for none.",
+            "metadata": {"title": "Ranking by the rules layer", "parent_id": parent}},
+           {"role": "assistant", "content": "\n".join(checks) or "No claim to check.",
+            "metadata": {"title": f"Claims checked: {badge(reply)}", "parent_id": parent}}]
+    if previous is not None:
+        out.append({"role": "assistant", "content": what_changed(previous[0], table_needs, previous[1], reply.recommendation, table),
+                    "metadata": {"title": "What changed since the last answer", "parent_id": parent}})
     return out
 
 
@@ -447,9 +499,9 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         """The first message of every conversation (it also makes the browser load the chat renderer up front)."""
         measures = ", ".join(c.measures or c.label.lower() for _, c in criteria)
         return [{"role": "assistant", "content": inert(
-            f"Tell me what you are building and what matters most ({measures}), and whether your team already knows one of "
-            f"{', '.join(langs[:-1])} or {langs[-1]}. I'll recommend one, show a scorecard of all {len(langs)} with the reasons "
-            "for each score, and check every claim against the article's comparison table.")}]
+            f"Tell me what you are building, what matters most ({measures}) and which of {', '.join(langs[:-1])} or {langs[-1]} "
+            f"your team knows. I'll recommend one, score all {len(langs)} with the reasons, and check every claim against the "
+            "article's comparison table.")}]
 
     with gr.Blocks(title="stackadvisor", analytics_enabled=False, fill_width=True) as demo:
         session = gr.State(None, time_to_live=SESSION_TTL)
@@ -464,7 +516,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 again = gr.Button("Answer again with these priorities", elem_id="answer-again", size="sm", visible=False)
                 with gr.Row():
                     question = gr.Textbox(elem_id="question", show_label=False, label="Your question", scale=5, lines=1, max_lines=6,
-                                          autofocus=True, placeholder="e.g. A real-time chat app, and the team knows React: which backend?")
+                                          autofocus=True, placeholder="Describe your project, or ask a question")
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=80)
                 note = gr.Markdown("", elem_id="input-note")
                 with gr.Row(elem_id="examples"):
@@ -530,12 +582,13 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             state.turn += 1
             turn = state.turn
             cited = cited_numbers(reply.answer, len(reply.sources))
-            messages = [*messages[:-1], *reply_messages(reply, turn, cited)]
+            previous = state.answered[2:] if state.answered is not None and reply.question else None
+            messages = [*messages[:-1], *reply_messages(reply, turn, cited, table, previous)]
             state.messages = messages[-4 * MAX_TURNS_SHOWN:]
             state.cards = [*state.cards, source_cards(reply, turn, cited)][-MAX_CARD_TURNS:]
             cards_html = "".join(state.cards)
             if reply.question:
-                state.answered = (_key(reply.needs), reply.recommendation)
+                state.answered = (_key(reply.needs), reply.recommendation, reply.needs, reply.recommendation)
                 unfold = gr.skip()
                 if not state.opened and _key(reply.needs) != _key(None):
                     state.opened, unfold = True, gr.update(open=True)
@@ -578,6 +631,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 skills=frozenset(known or ()) & set(langs), excluded=frozenset(out or ()) & set(langs),
                 mentioned=previous.mentioned, outside=previous.outside,
             )
+            implied = getattr(previous, "implied", None)
+            if implied:  # a weight a use case implied and the user left as it was stays implied (it leaves with the use case)
+                needs = replace(needs, implied=frozenset(c for c in implied if c in needs.priorities
+                                                         and abs(needs.priorities[c] - previous.priorities.get(c, -1.0)) < 1e-9))
             state.chat.needs = needs  # the next question starts from what the user set here
             ranking = rules.score(needs, table)
             flip_text = ranking.flip.change if ranking.flip else None
