@@ -9,6 +9,9 @@ point, and holds check_recommendation (the advisor's own pick, judged against th
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import accumulate
+
 from ..knowledge import Table
 from .claims import FAMILIES, paraphrase
 from .claims.markdown import _Tables, _heading_scopes
@@ -72,9 +75,12 @@ def _merge(checks: list[Check]) -> list[Check]:
 def _unread(ck: _Checker, checks: list[Check], by_meaning: bool) -> list[Check]:
     """The statements about a table language that no claim family read, each as an "unchecked" Check."""
     out = []
-    spans = [c.span for c in checks]
+    spans = sorted(c.span for c in checks)
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))  # reach[k]: the furthest end of the first k + 1 spans
     for s0, s1, e in getattr(ck, "sentences", ()):
-        if any(a < s1 and s0 < b for a, b in spans) or not statement(ck.lc[s0:s1], ck.titles):
+        k = bisect_left(starts, s1)  # spans starting before the sentence ends; one of them reaching into it covers it
+        if (k and reach[k - 1] > s0) or not statement(ck.lc[s0:s1], ck.titles):
             continue
         claim = ck.claim_text(s0, s1).rstrip(".!")
         line = ck.text[s0:s1].lstrip()

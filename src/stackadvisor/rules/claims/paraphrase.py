@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ...knowledge import Table
 from ..meaning import Meaning
 from ..score import _item_evidence
-from ..vocab import _NEGATION, _Ent
+from ..vocab import _ITEM_STOP, _NEGATION, _Ent, _stem
 from .words import statement, words
 
 if TYPE_CHECKING:
@@ -66,6 +66,18 @@ def titles(table: Table) -> tuple[str, ...]:
     return tuple(re.sub(r"^\s*\d+[.)]\s*", "", lang.section).lower().replace("\u2019", "'") for lang in table.languages.values() if lang.section)
 
 
+_CONTENT: dict[int, tuple[Table, frozenset[str]]] = {}
+
+
+def _content(table: Table) -> frozenset[str]:
+    """The content words (stemmed) of every example: a clause sharing none of them is not worth embedding."""
+    hit = _CONTENT.get(id(table))
+    if hit is None or hit[0] is not table:
+        words_ = {_stem(w) for ex in examples(table).values() for x in ex for w in _WORD.findall(x) if w not in _ITEM_STOP}
+        hit = _CONTENT[id(table)] = (table, frozenset(words_))
+    return hit[1]
+
+
 def meaning_for(meaning: Meaning, table: Table) -> Meaning:
     return meaning.derive(("claims", id(table)), examples(table))
 
@@ -98,11 +110,14 @@ def _turned(tokens: set[str], example: str) -> bool:
 def judge(ck: "_Walk", meaning: Meaning) -> None:
     """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
     todo = []
+    content = _content(ck.table)
     for c0, c1, subj, ents, question, framework in ck.pending:
         if len(subj) != 1 or any(e.name != subj[0].name for e in ents):
             continue  # one language at a time: a list or a comparison is for the listed-word families
+        if framework and not ck._negated(c0, c1):
+            continue  # the framework family read it; only a negated line ("does not have extensive libraries (Django, ...)") is left
         bare = _bare(ck.lc, c0, c1, ents)
-        if len(bare.split()) >= 2 and statement(ck.lc[c0:c1], ck.titles):
+        if statement(bare, ck.titles) and statement(ck.lc[c0:c1], ck.titles) and not content.isdisjoint(map(_stem, _WORD.findall(bare))):
             todo.append((bare, c0, c1, subj, question, framework))
     if not todo:
         return

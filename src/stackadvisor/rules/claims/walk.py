@@ -44,6 +44,7 @@ class _Walk(_Judge):
         self.pending, self.sentences = [], []
         lc = as_not(_lc(_rephrase(clean)))  # claims are judged on the rephrased text ("anything but" read as "not") and quoted from the original
         self.lc = lc
+        self._privs = [m.start() for m in words().privative_rx.finditer(lc)]  # where privatives start (bisected by _negated)
         ents = _entities(clean, v, lc)
         if not ents:
             return
@@ -150,7 +151,13 @@ class _Walk(_Judge):
         in scope ("lacks", "without"; rules/lexicon/check.yaml) negates too, and a negated privative does not
         ("Go does not lack built-in concurrency")."""
         neg = any(self._scoped(m, lo, hi, listed) for m in _NEGATION.finditer(self.lc, lo, hi))
-        priv = any(self._scoped(m, lo, hi, listed, bare=True) for m in words().privative_rx.finditer(self.lc, lo, hi))
+        privs = self._privs
+        k = bisect_left(privs, lo)
+        priv = False
+        while k < len(privs) and privs[k] < hi and not priv:
+            m = words().privative_rx.match(self.lc, privs[k], hi)
+            priv = m is not None and self._scoped(m, lo, hi, listed, bare=True)
+            k += 1
         return neg != priv
 
     def _scoped(self, m: re.Match, lo: int, hi: int, listed: bool, bare: bool = False) -> bool:
