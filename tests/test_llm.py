@@ -324,7 +324,7 @@ def test_slow_endpoint_times_out_within_the_deadline(scripted, advisor_for) -> N
     reply = advisor.ask(CHAT_Q)
     elapsed = time.monotonic() - t0
     assert reply.backend == "offline" and "timed out" in reply.notices[0]
-    assert elapsed < 2 + 2
+    assert elapsed < 2 + 5  # generous: catches a hang (the endpoint answers after 8 s), not a slow box
 
 
 def test_stream_cut_is_retried_without_repeating_what_was_shown(scripted, advisor_for) -> None:
