@@ -75,6 +75,14 @@ EXAMPLES = {
           stackadvisor adr turns.txt --out docs/adr/0001-backend-language.md
           stackadvisor adr turns.json --html --out adr.html   # one self-contained page, charts included
           stackadvisor chat   then /adr docs/adr/0001-backend-language.md   # from a chat session""",
+    "feedback": """\
+        the likes and dislikes given under the web UI's answers (with their comments), stored in
+        <home>/feedback.sqlite3
+
+        examples:
+          stackadvisor feedback                      # the latest 20, newest first
+          stackadvisor feedback list --dislikes --limit 50
+          stackadvisor feedback export -o feedback.jsonl    # every rating, oldest first, one JSON object a line""",
     "eval": """\
         examples:
           stackadvisor eval                        # offline backend, built-in cases, report in evals/reports/latest
@@ -144,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", metavar="FILE", help="your own comparison table (YAML or CSV) layered over the built-in one")
     p.add_argument("--home", metavar="DIR", help="data folder for the index (env STACKADVISOR_HOME)")
 
+    p = add("feedback", "List or export the feedback (likes, dislikes, comments) given in the web UI.")
+    p.add_argument("action", nargs="?", choices=["list", "export"], default="list", help="list (default) or export as JSON Lines")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="list: how many, newest first (default 20; 0 for all)")
+    p.add_argument("--likes", action="store_true", help="only likes")
+    p.add_argument("--dislikes", action="store_true", help="only dislikes")
+    p.add_argument("--out", "-o", metavar="FILE", help="export: write here (default: stdout)")
+    p.add_argument("--json", action="store_true", help="list: print JSON")
+    p.add_argument("--home", metavar="DIR", help="data folder (env STACKADVISOR_HOME)")
     p = add("eval", "Run the evaluation suite and write a report.")
     p.add_argument("--cases", metavar="PATH", help="a YAML file or folder of cases (default: the built-in evals/)")
     p.add_argument("--report", metavar="DIR", help="where to write results.json, report.html, summary.md")
@@ -366,7 +382,40 @@ def _emit_record(record: Any, path: str | None, html: bool = False) -> int:
     return 1 if bad else 0
 
 
-COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval, "adr": cmd_adr}
+def cmd_feedback(args: argparse.Namespace, out: Out) -> int:
+    from .config import Settings
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(Settings.load(home=args.home).home)
+    rating = 1 if args.likes and not args.dislikes else -1 if args.dislikes and not args.likes else None
+    if args.action == "export":
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                n = store.export_jsonl(fh, rating=rating)
+            print(f"{n} rating{'s' if n != 1 else ''} written to {args.out}", file=sys.stderr)
+        else:
+            store.export_jsonl(sys.stdout, rating=rating)
+        return 0
+    rows = store.rows(limit=args.limit or None, rating=rating)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    c = store.counts()
+    out.line(f"{c['likes']} like{'s' if c['likes'] != 1 else ''}, {c['dislikes']} dislike{'s' if c['dislikes'] != 1 else ''}, "
+             f"{c['comments']} with a comment  ({store.path})")
+    import time as _time
+
+    for r in rows:
+        when = _time.strftime("%Y-%m-%d %H:%M", _time.localtime(r["created"]))
+        thumb = "+1 like   " if r["rating"] > 0 else "-1 dislike"
+        out.line(f"#{r['id']:<5} {when}  {thumb}  pick {r['pick'] or '-'}  · {' '.join(r['question'].split())[:90]}")
+        if r["comment"]:
+            out.line(f"        comment: {' '.join(r['comment'].split())[:300]}")
+    return 0
+
+
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "check": cmd_check, "ingest": cmd_ingest, "serve": cmd_serve, "eval": cmd_eval, "adr": cmd_adr,
+            "feedback": cmd_feedback}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
@@ -23,6 +24,7 @@ import gradio as gr
 from . import rules
 from .compose import table_markdown
 from .errors import StackAdvisorError
+from .feedback import FeedbackStore
 from .markup import inert  # (one sanitiser for the UI and the LLM writers)
 from .rules import Needs
 
@@ -134,6 +136,10 @@ class Session:
     cards: list[str] = field(default_factory=list)  # the source cards (HTML) of the recent answers
     answered: Any = None  # the Needs and pick the last answer was written for (the panel is stale when they differ)
     opened: bool = False  # the detailed controls were unfolded once for this conversation
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # names the conversation in the feedback store
+    answers: dict[int, tuple[int, str, str, str | None, str]] = field(default_factory=dict)  # message index -> (turn, q, a, pick, backend)
+    rated: dict[int, int] = field(default_factory=dict)  # turn -> its feedback row id
+    last_rated: int | None = None  # the row a comment goes to
 
 
 MAX_CARD_TURNS = 30  # answers whose source cards stay openable
@@ -511,7 +517,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                             f"every claim is checked against its table. Answers: **{inert(mode_label(advisor.backend))}**", elem_id="backend")
                 chatbot = gr.Chatbot(welcome(), elem_id="chat", height="max(320px, calc(100vh - 470px))", sanitize_html=True,
                                      render_markdown=True, allow_tags=False, latex_delimiters=[], show_label=False, label="Conversation",
-                                     buttons=["copy"], feedback_options=None)
+                                     buttons=["copy"], feedback_options=("Like", "Dislike"))
                 stale = gr.Markdown("", elem_id="stale", visible=False)
                 again = gr.Button("Answer again with these priorities", elem_id="answer-again", size="sm", visible=False)
                 with gr.Row():
@@ -519,6 +525,11 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                                           autofocus=True, placeholder="Describe your project, or ask a question")
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=80)
                 note = gr.Markdown("", elem_id="input-note")
+                with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+                    comment = gr.Textbox(elem_id="feedback-comment", label="Thanks! Add a comment (optional)", scale=5, lines=1,
+                                         max_lines=4, placeholder="What was good or wrong about this answer?")
+                    comment_send = gr.Button("Send comment", elem_id="feedback-send", size="sm", scale=1, min_width=80)
+                feedback_note = gr.Markdown("", elem_id="feedback-note")
                 with gr.Row(elem_id="examples"):
                     example_buttons = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes=["sa-example"])
                                        for q in EXAMPLES]
@@ -583,8 +594,16 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             turn = state.turn
             cited = cited_numbers(reply.answer, len(reply.sources))
             previous = state.answered[2:] if state.answered is not None and reply.question else None
+            first = len(messages) - 1
             messages = [*messages[:-1], *reply_messages(reply, turn, cited, table, previous)]
-            state.messages = messages[-4 * MAX_TURNS_SHOWN:]
+            if reply.question:  # the thumbs under any of this answer's messages rate this answer
+                info = (turn, reply.question, reply.answer, reply.recommendation, str(reply.backend))
+                state.answers.update({i: info for i in range(first, len(messages))})
+            if len(messages) > 4 * MAX_TURNS_SHOWN:
+                cut = len(messages) - 4 * MAX_TURNS_SHOWN
+                messages = messages[cut:]
+                state.answers = {i - cut: v for i, v in state.answers.items() if i >= cut}
+            state.messages = messages
             state.cards = [*state.cards, source_cards(reply, turn, cited)][-MAX_CARD_TURNS:]
             cards_html = "".join(state.cards)
             if reply.question:
@@ -657,6 +676,41 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             fresh = Session(advisor.chat(), welcome())
             return (fresh.messages, "", fresh, "", hide, hide, "", gr.skip(), *side_for(None, (), None, None, advisor.backend))
 
+        store = FeedbackStore(advisor.settings.home)
+
+        def on_like(state: Session | None, data: gr.LikeData) -> tuple[Any, ...]:
+            index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+            info = state.answers.get(int(index)) if state is not None and isinstance(index, int) else None
+            if info is None:  # the welcome or a prompt: nothing to rate
+                return (state, gr.update(visible=False), "")
+            turn, q, a, pick_, backend = info
+            try:
+                if data.liked in (True, False):
+                    state.last_rated = store.rate(bool(data.liked), question=q, answer=a, pick=pick_, backend=backend, session=state.id,
+                                                  turn=turn, id=state.rated.get(turn))
+                    state.rated[turn] = state.last_rated
+                else:  # the same thumb clicked again: the rating is withdrawn
+                    if turn in state.rated:
+                        store.remove(state.rated.pop(turn))
+                    state.last_rated = None
+                    return (state, gr.update(visible=False), "Rating withdrawn.")
+            except Exception as exc:  # noqa: BLE001 - feedback must never break the chat
+                log.warning("feedback not stored: %s", type(exc).__name__)
+                return (state, gr.update(visible=False), "⚠ Your rating could not be stored.")
+            return (state, gr.update(visible=True), "")
+
+        def on_comment(text: str | None, state: Session | None) -> tuple[Any, ...]:
+            text = (text if isinstance(text, str) else "").strip()
+            if state is None or state.last_rated is None:
+                return ("", gr.update(visible=False), "")
+            if text:
+                try:
+                    store.comment(state.last_rated, text)
+                except Exception as exc:  # noqa: BLE001
+                    log.warning("feedback comment not stored: %s", type(exc).__name__)
+                    return (gr.skip(), gr.skip(), "⚠ Your comment could not be stored.")
+            return ("", gr.update(visible=False), "Thanks, your feedback was saved.")
+
         def ask_api(question: str) -> dict:
             """One question, no memory: the Reply as JSON (same as POST /api/ask)."""
             try:
@@ -681,6 +735,9 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         gr.api(_rerank_api(advisor), api_name="rerank")
         new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden")
         chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")  # the trash icon: a new conversation too
+        chatbot.like(on_like, [session], [session, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
+        for trigger in (comment.submit, comment_send.click):
+            trigger(on_comment, [comment, session], [comment, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
         gr.api(ask_api, api_name="ask", concurrency_limit=concurrency, concurrency_id="answer")
     return demo
 
