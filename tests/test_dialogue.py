@@ -146,3 +146,11 @@ def test_every_lexicon_file_validates():
 def test_a_malformed_lexicon_names_the_file_and_key():
     with pytest.raises(lexicon.LexiconError, match=r"needs\.yaml:drop"):
         lexicon._validate("needs", {"strong": ["a"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]}})
+
+
+@pytest.mark.timeout(20)  # a hang guard, not a timing: the quadratic reader took minutes on these (issue 16 S1)
+@pytest.mark.parametrize("unit", ["Go ", "Python\t", "C#\u00a0", "Node.js/", "Go's ", "Rust is ", "not Go, "])
+def test_reading_repeated_names_is_linear(table, meaning, unit):
+    text = (unit * (16_000 // len(unit)))[:16_000]
+    reading = read_turn(text, table, State(), meaning)
+    assert reading.intent.kind  # it finishes, and reads something

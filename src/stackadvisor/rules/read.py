@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from . import lexicon
 from ..knowledge import Table
@@ -39,6 +40,72 @@ _LOOK = 80  # characters before a mention that its cues are read from (a mention
 _DROP_NOUN = re.compile(r"\s+of\b")
 
 
+def _clause_start(clause_starts: tuple[list[int], list[tuple[int, int]]], pos: int, default: int) -> int:
+    """The start of the clause holding `pos` (clauses sorted, disjoint), else `default`: a bisect, not a scan."""
+    starts, clauses = clause_starts
+    i = bisect_right(starts, pos) - 1
+    return clauses[i][0] if i >= 0 and pos < clauses[i][1] else default
+
+
+_MARK = "\x00"  # stands for the first character of a mention while the cue patterns run
+
+
+def _unanchored(rx: re.Pattern) -> re.Pattern:
+    """A cue pattern written against the text before a mention (`...$`), made to end at a marked mention instead,
+    so it runs once over a sentence (backtracking exactly as `$` did) rather than once per mention."""
+    at = rx.pattern.rindex("$")
+    return re.compile(rx.pattern[:at] + f"(?={_MARK})" + rx.pattern[at + 1:], rx.flags)
+
+
+class _MentionCues:
+    """The cues of one sentence, each pattern run once over it with the mentions marked (linear), then looked up
+    per mention: a mention is cued when a cue match ends where it starts and begins inside its window (the
+    clause, at most _LOOK characters back). A sentence of a thousand mentions costs one pass per pattern."""
+
+    def __init__(self, lc: str, s0: int, s1: int, marks: list[int]) -> None:
+        self.lc = lc
+        chars = list(lc[s0:s1])
+        for p in marks:
+            if s0 <= p < s1:
+                chars[p - s0] = _MARK
+        text = "".join(chars)
+        self._excl = {m.end() + s0: m.start() + s0 for m in _EXCL_AT.finditer(text)}
+        self._unexcl = {m.end() + s0: m.start() + s0 for m in _UNEXCL_AT.finditer(text)}
+        self._skill = {m.end() + s0: m.start() + s0 for m in _SKILL_AT.finditer(text)}
+        self._neg = [m.span() for m in _SKILL_NEG_WORD.finditer(lc, s0, s1)]
+        self._neg_starts = [a for a, _ in self._neg]
+
+    @staticmethod
+    def _at(ends: dict[int, int], pos: int, lo: int) -> bool:
+        start = ends.get(pos)
+        return start is not None and start >= lo
+
+    def excluded(self, pos: int, lo: int) -> bool:
+        return self._at(self._excl, pos, lo)
+
+    def unexcluded(self, pos: int, lo: int) -> bool:
+        return self._at(self._unexcl, pos, lo)
+
+    def skilled(self, pos: int, lo: int) -> bool:
+        return self._at(self._skill, pos, lo)
+
+    def negated(self, pos: int, lo: int) -> bool:
+        """A negation in the 40 characters before `pos` with no , . ; between it and the mention."""
+        i = bisect_left(self._neg_starts, max(lo, pos - 40))
+        for a, b in self._neg[i:]:
+            if a >= pos:
+                break
+            if b <= pos and not any(ch in ",.;" for ch in self.lc[b:pos]):
+                return True
+        return False
+
+
+def _inside(ents: list, starts: list[int], pos: int) -> bool:
+    """Whether `pos` falls inside one of the (sorted, disjoint) mentions."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and ents[i].start <= pos < ents[i].end
+
+
 def _drop_cue(clause: str) -> bool:
     """A cue that a need no longer counts; a cue word used as a noun ("every last drop of performance") is none."""
     return any(not _DROP_NOUN.match(clause, m.end()) for m in _DROP_RX.finditer(clause))
@@ -69,6 +136,8 @@ _EXCL_POST = re.compile(
     r"a\s+no[\s\-]?go|banned|forbidden|not\s+possible|excluded|not\s+on\s+the\s+table)\b|^\s+(?:isn't|aren't)\s+(?:an\s+option|allowed|possible)\b", re.I)
 _UNEXCL_POST = re.compile(r"^\s+(?:is|are)\s+(?:(?:actually|now|also)\s+)?(?:fine|ok|okay|allowed|back\s+on\s+the\s+table|an\s+option(?:\s+again)?|possible)\b", re.I)
 _UNEXCL_PRE = re.compile(r"\b(?:reconsider|include|allow|bring\s+back)\s+$", re.I)
+_EXCL_AT, _UNEXCL_AT, _SKILL_AT = _unanchored(_EXCL_PRE), _unanchored(_UNEXCL_PRE), _unanchored(_SKILL_PRE)
+_SKILL_NEG_WORD = re.compile(_SKILL_NEG.pattern.removesuffix(r"[^,.;]*$"), re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor|&|/|as\s+well\s+as|and\s+also|or\s+even))\s*(?:(?:the|even)\s+)?$", re.I)
 
 
@@ -132,6 +201,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     mentioned, outside = list(prev.mentioned), list(prev.outside)
     turn_pri: dict[str, float] = {}
     ents = _entities(text, v, lc)
+    ent_starts = [e.start for e in ents]
     for e in ents:
         if e.outside:
             if e.name not in outside:
@@ -143,6 +213,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         sentence = lc[s0:s1]
         question = _is_question(sentence)
         clauses = _clauses(lc, s0, s1)
+        clause_starts = ([a for a, _ in clauses], clauses)
+        own_voice = bool(_OWN_VOICE.search(sentence))
         cues = _weights(lc[s0:s1], clauses)
         cues = [(p + s0, w) for p, w in cues]
         carry: float | None = None
@@ -219,44 +291,47 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 pri[hi_c] = turn_pri[hi_c] = 1.0
                 pri[lo_c] = turn_pri[lo_c] = min(pri.get(lo_c, 0.3), 0.3)
         # languages: exclusions, re-inclusions and team skills
-        sent_ents = [e for e in ents if s0 <= e.start < s1 and not e.outside]
+        sent_ents = [e for e in ents[bisect_left(ent_starts, s0):bisect_left(ent_starts, s1)] if not e.outside]
         prev_excl: _Ent | None = None
         prev_skill: _Ent | None = None
+        skill_hits = [m for m in v.skill_rx.finditer(lc, s0, s1)]
+        cues_at = _MentionCues(lc, s0, s1, [e.start for e in sent_ents] + [m.start() for m in skill_hits])
         for e in sent_ents:
-            c0 = next((a for a, b in clauses if a <= e.start < b), s0)
-            before = lc[max(c0, e.start - _LOOK):e.start]  # a bounded window: reading stays linear in the text's length
+            c0 = _clause_start(clause_starts, e.start, s0)
+            lo = max(c0, e.start - _LOOK)  # a mention's cues lie in a bounded window before it
             after = lc[e.end:min(s1, e.end + 60)]
-            if _UNEXCL_POST.match(after) or _UNEXCL_PRE.search(before):
+            if _UNEXCL_POST.match(after) or cues_at.unexcluded(e.start, lo):
                 excl.discard(e.name)
                 continue
-            listed = prev_excl is not None and _LIST_GAP.match(lc[prev_excl.end:e.start])
-            if (_EXCL_PRE.search(before) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after):
+            listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
+            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after):
                 excl.add(e.name)
                 prev_excl = e
                 continue
             prev_excl = None
-            skill_listed = prev_skill is not None and _LIST_GAP.match(lc[prev_skill.end:e.start])
-            cue = _SKILL_PRE.search(before) or (_SKILL_POST.match(after) and _OWN_VOICE.search(sentence))
-            if (cue or skill_listed) and not _SKILL_NEG.search(before[-40:]):
+            skill_listed = prev_skill is not None and e.start - prev_skill.end <= _LOOK and _LIST_GAP.match(lc[prev_skill.end:e.start])
+            cue = cues_at.skilled(e.start, lo) or (_SKILL_POST.match(after) and own_voice)
+            if (cue or skill_listed) and not cues_at.negated(e.start, lo):
                 skills.add(e.name)
                 prev_skill = e
             else:
                 prev_skill = None
         voice = bool(_SKILL_VOICE.search(sentence))
-        for m in v.skill_rx.finditer(lc, s0, s1):
+        framework_talk = bool(_FRAMEWORK_TALK.search(sentence))
+        for m in skill_hits:
             name = v.skill_map.get(_key(m.group(0)))
-            if name is None or any(e.start <= m.start() < e.end for e in ents):
+            if name is None or _inside(ents, ent_starts, m.start()):
                 continue
-            c0 = next((a for a, b in clauses if a <= m.start() < b), s0)
-            before = lc[max(c0, m.start() - _LOOK):m.start()]
-            if _EXCL_PRE.search(before) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
+            c0 = _clause_start(clause_starts, m.start(), s0)
+            lo = max(c0, m.start() - _LOOK)
+            if cues_at.excluded(m.start(), lo) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
                 excl.add(name)  # "anything but JavaScript": a language's own skill word ruled out rules out the language
                 continue
-            if _SKILL_NEG.search(before[-40:]):
+            if cues_at.negated(m.start(), lo):
                 continue
-            if not voice and (question or _FRAMEWORK_TALK.search(sentence)):
+            if not voice and (question or framework_talk):
                 continue
-            if question and not _OWN_VOICE.search(sentence):
+            if question and not own_voice:
                 continue
             skills.add(name)
     for name in excl:

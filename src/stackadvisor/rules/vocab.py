@@ -659,8 +659,23 @@ _CTX_BEFORE = re.compile(
     r"|[,/(])\s*$", re.I)
 
 
+_ENT_MEMO: list[tuple[_Vocab, str, list[_Ent]]] = []  # the last few texts read: a turn is read by several stages
+_ENT_MEMO_SIZE = 8
+
+
 def _entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
-    """Table languages (and outside technologies) named in the text, in order."""
+    """Table languages (and outside technologies) named in the text, in order. The reader, the classifier and the
+    checker each ask for the same turn's mentions; the last few answers are kept (by value, not by id)."""
+    for mv, mt, got in _ENT_MEMO:
+        if mv is v and mt == text:
+            return list(got)
+    got = _find_entities(text, v, lc)
+    _ENT_MEMO.insert(0, (v, text, got))
+    del _ENT_MEMO[_ENT_MEMO_SIZE:]
+    return list(got)
+
+
+def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
     lc = _lc(text) if lc is None else lc
     out: list[_Ent] = []
     ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs|team|code|backend|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang)\b)", re.I)
