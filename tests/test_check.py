@@ -215,7 +215,7 @@ def generated(table) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:  # 
                 if kind == "pro":  # "lacks" a con is no natural claim ("Python lacks limited multithreading")
                     false.append((f"{n} lacks {line[0].lower() + line[1:]}.", n))
                 false.append((f"{n}: not {line[0].lower() + line[1:]}.", n))
-                for m, other in table.languages.items():
+                for m in table.languages:
                     if m == n or _also_true(table, it, m, n):
                         continue
                     false.append((f"{m}: {line}.", m))

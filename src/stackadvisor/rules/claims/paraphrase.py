@@ -20,9 +20,9 @@ import re
 from typing import TYPE_CHECKING
 
 from ...knowledge import Table
-from ..meaning import Meaning
+from ..meaning import Hit, Meaning
 from ..score import _item_evidence
-from ..vocab import _ITEM_STOP, _NEGATION, _Ent, _stem
+from ..vocab import _NEGATION, _Ent
 from .words import statement, words
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 #: cosine with the nearest example a clause needs (all-MiniLM-L6-v2; set on the issue's examples and tests/test_check.py,
 #: never on the sealed blind batch)
 THRESHOLD = 0.55
+LEVEL_MARGIN = 0.05  # a rating this close to another language's line wins over it
 _WORD = re.compile(r"[a-z][a-z\-']*")
 _PARTS = re.compile(r"\s*(?:,|–|—|\(|\)|\bwith\b|\bdue to\b|\bthough\b)\s*")
 
@@ -66,18 +67,6 @@ def titles(table: Table) -> tuple[str, ...]:
     return tuple(re.sub(r"^\s*\d+[.)]\s*", "", lang.section).lower().replace("\u2019", "'") for lang in table.languages.values() if lang.section)
 
 
-_CONTENT: dict[int, tuple[Table, frozenset[str]]] = {}
-
-
-def _content(table: Table) -> frozenset[str]:
-    """The content words (stemmed) of every example: a clause sharing none of them is not worth embedding."""
-    hit = _CONTENT.get(id(table))
-    if hit is None or hit[0] is not table:
-        words_ = {_stem(w) for ex in examples(table).values() for x in ex for w in _WORD.findall(x) if w not in _ITEM_STOP}
-        hit = _CONTENT[id(table)] = (table, frozenset(words_))
-    return hit[1]
-
-
 def meaning_for(meaning: Meaning, table: Table) -> Meaning:
     return meaning.derive(("claims", id(table)), examples(table))
 
@@ -110,22 +99,29 @@ def _turned(tokens: set[str], example: str) -> bool:
 def judge(ck: "_Walk", meaning: Meaning) -> None:
     """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
     todo = []
-    content = _content(ck.table)
     for c0, c1, subj, ents, question, framework in ck.pending:
         if len(subj) != 1 or any(e.name != subj[0].name for e in ents):
             continue  # one language at a time: a list or a comparison is for the listed-word families
         if framework and not ck._negated(c0, c1):
             continue  # the framework family read it; only a negated line ("does not have extensive libraries (Django, ...)") is left
         bare = _bare(ck.lc, c0, c1, ents)
-        if statement(bare, ck.titles) and statement(ck.lc[c0:c1], ck.titles) and not content.isdisjoint(map(_stem, _WORD.findall(bare))):
+        if statement(bare, ck.titles, min_words=2) and statement(ck.lc[c0:c1], ck.titles, min_words=2):
             todo.append((bare, c0, c1, subj, question, framework))
     if not todo:
         return
-    hits = meaning_for(meaning, ck.table).best([t[0] for t in todo], THRESHOLD)
+    m = meaning_for(meaning, ck.table)
+    texts = [t[0] for t in todo]
+    hits = m.best(texts, THRESHOLD)
+    sims = m.similarities(texts)
     table = ck.table
-    for (bare, c0, c1, subj, question, framework), hit in zip(todo, hits):
+    for (bare, c0, c1, subj, question, framework), hit, row in zip(todo, hits, sims):
         if hit is None:
             continue
+        if hit.label.startswith("item:") and not hit.label.startswith(f"item:{subj[0].name}:"):
+            # another language's line: a rating of the criterion scoring as well says it of this language
+            j = max((j for j, lab in enumerate(m.labels) if lab.startswith("level:")), key=lambda j: row[j])
+            if row[j] >= hit.score - LEVEL_MARGIN:
+                hit = Hit(m.labels[j], float(row[j]), hit.score, "")
         ck.question, ck.s0 = question, c0
         tokens = set(_WORD.findall(bare))
         lo = max(c0, subj[-1].end)

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
     from .walk import _Walk
 
 _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
-_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|outperforms?|outperforming|outpaces?|outruns?|outclass(?:es)?|surpass(?:es)?|exceeds?|tops|trumps?|"
+_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|outperforms?|outperforming|outpaces?|outruns?|outclass(?:es)?|outshines?|outdoes|outdo|surpass(?:es)?|exceeds?|tops|trumps?|"
                       r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
 _BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
-                          "outruns", "outclass", "outclasses", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
+                          "outruns", "outclass", "outclasses", "outshine", "outshines", "outdo", "outdoes", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
                           "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
 _B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -40,6 +40,9 @@ def comparison(ck: "_Walk", c: Clause) -> None:
         objs = ck._group_right(cents, objs_i[0])
         if cid is None:
             cid = ck._nearest_criterion(c0, c1, m.start(), tm.start())
+            if cid is None:  # the criterion after the object: "scales better than Python for concurrent connections"
+                cm = v.crit_rx.search(lc, objs[-1].end, c1)
+                cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
             if cid is None:
                 continue
         subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]

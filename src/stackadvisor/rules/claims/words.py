@@ -111,11 +111,11 @@ _CITE = re.compile(r"\[\d+\]|\(\s*[+-]?\d+(?:\.\d+)?\s*\)|\(weight[^)]*\)")
 _NAMEISH = re.compile(r"[a-z][a-z\-']+")
 
 
-def statement(fragment: str, titles: tuple[str, ...] = ()) -> bool:
+def statement(fragment: str, titles: tuple[str, ...] = (), min_words: int = 3) -> bool:
     """Could this lower-cased sentence or clause state a fact about a language? Not a source line ("[2] Performance
     Comparison, Go row (corpus/article.md)") or one quoting a section title of the article (`titles`, lower-cased:
     "go (golang): simplicity meets performance"), not the advisor's pick or scorecard (check.yaml not_claims), not
-    a title of three words or fewer."""
+    a title of fewer than `min_words` words."""
     if _SOURCE.search(fragment) or words().not_claim_rx.search(fragment) or any(t in fragment for t in titles):
         return False
-    return len(_NAMEISH.findall(_CITE.sub(" ", fragment))) >= 3
+    return len(_NAMEISH.findall(_CITE.sub(" ", fragment))) >= min_words
