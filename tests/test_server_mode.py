@@ -18,6 +18,7 @@ def _cli(*args: str, home, chroma_url: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "stackadvisor.cli", *args], capture_output=True, text=True, env=env, timeout=180)
 
 
+@pytest.mark.slow  # three processes against one Chroma server: about 35 s on a loaded 2-core machine
 def test_ingest_in_one_process_ask_from_two_others(chroma_server, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
