@@ -14,12 +14,12 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from test_web import ThreadServer, running
 
 CHROMIUM = "/usr/bin/chromium"

@@ -118,7 +118,6 @@ def test_cli_list_and_export(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true", reason=f"{CHROMIUM} is missing")
 def test_thumbs_and_comment_in_the_ui_survive_a_restart(built_home: Path, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
-
     from test_browser import ARGS, CHAT_Q, Tab
     from test_web import running
 

@@ -10,11 +10,11 @@ stream at a known point. Everything else (guard, advisor, UI, browser) is real.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from attacks import CANARY, CHAT, EVIL_HOST
 from test_browser import ARGS, CHROMIUM, DONE_COUNT, Tab  # noqa: F401 - the module skips (or fails in CI) without Chromium
 from test_hardening_faults import serving
@@ -195,8 +195,9 @@ FAULTS = [
 @pytest.mark.parametrize("name, steps, notice", FAULTS, ids=[f[0] for f in FAULTS])
 def test_llm_faults_fall_back_in_the_ui_without_hanging(browser: Any, built_home: Path, endpoint: ScriptedServer, name: str,
                                                         steps: tuple | None, notice: str) -> None:
-    from stackadvisor import Advisor
     from test_web import free_port
+
+    from stackadvisor import Advisor
 
     base_url = f"http://127.0.0.1:{free_port()}/v1" if steps is None else endpoint.base_url
     if steps is not None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 FILE = "feedback.sqlite3"
 MAX_TEXT = 20_000  # characters kept of a question or an answer
@@ -73,6 +74,7 @@ class FeedbackStore:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now, now, _bounded(session, 100), int(turn), value, _bounded(comment, MAX_COMMENT), _bounded(question, MAX_TEXT),
                  _bounded(answer, MAX_TEXT), pick, _bounded(backend, 200)))
+            assert cur.lastrowid is not None
             return int(cur.lastrowid)
 
     def comment(self, id: int, comment: str) -> bool:  # noqa: A002
