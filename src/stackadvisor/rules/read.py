@@ -411,6 +411,11 @@ _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 _ABOUT_SOURCE = re.compile(r"\b(?:listed|lists?|mentions?|mentioned|named|names|article|table|per\s+the|according\s+to|best[\s\-]for)\b", re.I)
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = re.compile(r"\b(?:rewrit(?:e|ing)|migrat(?:e|ing)|port(?:ing)?|switch(?:ing)?|mov(?:e|ing)|replac(?:e|ing))\b[^.!?]{0,40}\b(?:in|to|with)\b", re.I)
+#: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
+_HOWTO = re.compile(r"\bhow\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?:fix|install|write|configure|set\s+up|setup|debug|resolve|solve|"
+                    r"import|run|compile|upgrade|update|deploy|containeri[sz]e|dockeri[sz]e|package)\b", re.I)
+#: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
+_ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 
 
@@ -444,7 +449,7 @@ def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str,
 def _hosting_question(lc: str, cur: Needs) -> bool:
     """A question about where or how to host, deploy or pay for a service ("Where should I host my Go service?",
     "Which cloud is cheapest?"), and not also about which language to use: the article covers none of that."""
-    if "?" not in lc and not _QWORD.match(lc):
+    if "?" not in lc and not _QWORD.match(lc) and not _ASKING.search(lc):
         return False
     for s0, s1 in _sentences(lc):
         sent = lc[s0:s1]
@@ -500,7 +505,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
-    if _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
+    # a how-to about a tool is not ours (one weighing two table languages still is)
+    if (_HOWTO.search(lc) and not rec_cue and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
@@ -514,7 +520,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
-        if (project or voiced or cur.priorities) and not chosen:
+        if (project or voiced or cur.priorities) and not chosen and not (sup and asks):
             return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
     if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
