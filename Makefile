@@ -30,7 +30,7 @@ $(VENV)/.installed-%: pyproject.toml requirements.lock
 
 install: $(call stamp,$(TEST_EXTRAS))  ## create .venv and install stackadvisor with everything the tests need (dev,local)
 
-install-run: $(call stamp,$(EXTRAS))
+install-run: $(call stamp,$(EXTRAS))  ## install what running needs (EXTRAS=local adds the local LLM) without serving
 
 index: install-run  ## build the built-in index (a no-op when it is up to date)
 	$(BIN)/stackadvisor ingest
