@@ -20,7 +20,7 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 .PHONY: install install-run index run test test-fast lint eval bench clean help
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # .venv/.installed-<extras>: the package with those extras, pinned by requirements.lock (`base` = no extras).
 $(VENV)/.installed-%: pyproject.toml requirements.lock
