@@ -95,14 +95,17 @@ def run(home: Path | None = None, quick: bool = False, rounds: int | None = None
             claims._cache.clear()  # uncached: every clause embedded anew
         return _time(lambda: rules.check(t, table, meaning=meaning))
 
-    with_m, lexical, before = [], [], []
+    with_m, cached, lexical, before = [], [], [], []
     for _ in range(rounds):
         for t in texts:
             with_m.append(ours_meaning(t))
+            cached.append(_time(lambda t=t: rules.check(t, table, meaning=meaning)))  # clause embeddings kept, as in serve
             lexical.append(_time(lambda t=t: rules.check(t, table)))
             if old:
                 before.append(_time(lambda t=t: old(t, table)))
     growth = {}
+    for u in UNITS[:3]:  # warm the crafted path
+        rules.check(u * 100, table, meaning=meaning)
     for n in SIZES:
         worst, unit = 0.0, ""
         for u in UNITS[: 8 if quick else None]:
@@ -117,6 +120,8 @@ def run(home: Path | None = None, quick: bool = False, rounds: int | None = None
     rows = [
         row("check() p95, 4,000-char answer, with the embedder (uncached)", ms(m95), ms(b95), round(m95 / b95, 2) if before else float("nan"),
             f"< {TARGET_MS:g} ms", ms(m95) < TARGET_MS, "ms", SHORT),
+        row("check() p95, 4,000-char answer, with the embedder (clause cache warm)", ms(pct(cached, 95)), ms(b95),
+            round(pct(cached, 95) / b95, 2) if before else float("nan"), f"< {TARGET_MS:g} ms", ms(pct(cached, 95)) < TARGET_MS, "ms", SHORT),
         row("check() p95, 4,000-char answer, listed words only", ms(l95), ms(b95), round(l95 / b95, 2) if before else float("nan"),
             f"< {TARGET_MS:g} ms", ms(l95) < TARGET_MS, "ms", SHORT),
         row("check() p50, 4,000-char answer, with the embedder", ms(pct(with_m, 50)), ms(pct(before, 50)) if before else float("nan"),
@@ -128,7 +133,7 @@ def run(home: Path | None = None, quick: bool = False, rounds: int | None = None
                         note=f"worst: {growth[n][1]!r}"))
     rows.append(row("growth 1k -> 8k (linear = 8x)", round(g, 2), 8.0, round(g / 8.0, 2), f"<= {GROWTH:g}x", g <= GROWTH, "x", "linear"))
     return result("check", "Claim checking", BASELINE, rows, texts=len(texts), rounds=rounds,
-                  samples={"with_meaning_ms": [ms(x) for x in with_m], "lexical_ms": [ms(x) for x in lexical], "before_ms": [ms(x) for x in before]},
+                  samples={"with_meaning_ms": [ms(x) for x in with_m], "cached_ms": [ms(x) for x in cached], "lexical_ms": [ms(x) for x in lexical], "before_ms": [ms(x) for x in before]},
                   growth_ms={n: ms(v[0]) for n, v in growth.items()})
 
 

@@ -102,6 +102,8 @@ def judge(ck: "_Walk", meaning: Meaning) -> None:
     for c0, c1, subj, ents, question, framework in ck.pending:
         if len(subj) != 1 or any(e.name != subj[0].name for e in ents):
             continue  # one language at a time: a list or a comparison is for the listed-word families
+        if ck.text[c0:c1].lstrip().startswith(("#", "**", "__")):
+            continue  # a heading ("**Trade-offs of Go**"): a title, not a claim
         if framework and not ck._negated(c0, c1):
             continue  # the framework family read it; only a negated line ("does not have extensive libraries (Django, ...)") is left
         bare = _bare(ck.lc, c0, c1, ents)
