@@ -13,6 +13,14 @@ from stackadvisor.config import Settings
 ISOLATED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: `make test-fast` (-m "not llm ...") must really skip them
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses the real llama.cpp server (the llama_server fixture) is an llm test, marker or not."""
+    for item in items:
+        if "llama_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.llm)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """STACKADVISOR_HOME -> a fresh tmp dir; OPENAI_* and every other STACKADVISOR_* variable removed."""
