@@ -72,14 +72,15 @@ def meaning_for(meaning: Meaning, table: Table) -> Meaning:
 
 
 def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
-    """The clause with its language names (and their "'s") taken out."""
+    """The clause with its language names (and their "'s") and its hedges taken out."""
     parts, at = [], c0
     for e in ents:
         if c0 <= e.start and e.end <= c1:
             parts.append(lc[at:e.start])
             at = e.end + (2 if lc.startswith("'s", e.end) else 0)
     parts.append(lc[at:c1])
-    return re.sub(r"\s+", " ", " ".join(parts)).strip(" .,;:!?\"'*_-")
+    text = words().hedge_rx.sub(" ", " ".join(parts))  # hedges keep the verdict: "arguably", "fairly" are read past
+    return re.sub(r"\s+", " ", text).strip(" .,;:!?\"'*_-")
 
 
 def _direction(tokens: set[str]) -> int:

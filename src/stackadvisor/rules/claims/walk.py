@@ -25,6 +25,7 @@ _NEG_BREAK_HARD = re.compile(
 _NEG_BREAK_SOFT = re.compile(r",|\s(?:and|or|plus|as\s+well\s+as)\s", re.I)
 _NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+$")
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
+_NO_HITS: dict = {}
 _PRONOUN = re.compile(r"[\s\"'*_\-]*(?:it|its|it's|they|their)\b")
 _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
 
@@ -71,11 +72,11 @@ class _Walk(_Judge):
         self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                    *(rx for rxs in v.level_rx.values() for rx in rxs)]
-        self.hits: list[dict[int, list[re.Match]]] = [{} for _ in bounds]
+        self.hits: dict[int, dict[int, list[re.Match]]] = {}  # clause index -> finder id -> matches (only clauses with any)
         for fam in finders:
             for ci, found in enumerate(fam.scan(lc, bounds)):
                 if found:
-                    self.hits[ci][id(fam)] = found
+                    self.hits.setdefault(ci, {})[id(fam)] = found
         ci = 0
         for question, s0, clauses, head in plan:
             self.question, self.s0 = question, s0
@@ -187,7 +188,7 @@ class _Walk(_Judge):
 
     def _clause(self, c0: int, c1: int, cents: list[_Ent], carry: list[_Ent], ci: int) -> list[_Ent]:
         """Run every claim family on one clause, in order; return the subject the next clause inherits."""
-        c = Clause(self.lc, self.v, cents, carry, c0, c1, self.hits[ci])
+        c = Clause(self.lc, self.v, cents, carry, c0, c1, self.hits.get(ci, _NO_HITS))
         self.objects: set[int] = set()
         self.cmp_subject: list[_Ent] = []
         before = len(self.out)
