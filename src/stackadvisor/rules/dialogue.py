@@ -201,12 +201,23 @@ def _speller(table) -> _Speller:  # noqa: ANN001
     return sp
 
 
+#: Speed words about people or tools, not about the running program: "developing with Python is faster" is
+#: development speed (a wish to deliver fast), "Go compiles faster" is compile time, which the table does not rate.
+_DEV_SPEED = re.compile(r"\b(?P<verb>develop(?:ing|ment)?|build(?:ing)?|writ(?:e|ing)|ship(?:ping)?|iterat(?:e|ing)|prototyp(?:e|ing)|"
+                        r"cod(?:e|ing))\b(?P<gap>(?:\s+[\w.#+']+){0,4}?\s+)(?P<adj>faster|quicker|fast|quick)\b", re.I)
+_BUILD_SPEED = re.compile(r"\b(?:compil(?:e|es|ed|ing)|build\s+times?|start(?:s|ing)?\s*up|boot(?:s|ing)?)\b(?:\s+[\w']+){0,2}?\s+"
+                          r"(?P<adj>faster|quicker|fast|quickly|slower|slow|slowly)\b", re.I)
+
+
 def normalise(text: str, table) -> str:  # noqa: ANN001
     """The turn as the readers should see it: contractions written without the apostrophe restored ("dont"),
     possessives of language names ("pythons"), and one-letter typos of the readers' own vocabulary ("learnig",
-    "concurency") corrected. Words of the embedder's English vocabulary are never changed."""
+    "concurency") corrected; speed words about development or compiling no longer read as runtime speed.
+    Words of the embedder's English vocabulary are never changed."""
     sp = _speller(table)
-    return _WORD.sub(lambda m: sp.fix(m.group(0)), text)
+    text = _WORD.sub(lambda m: sp.fix(m.group(0)), text)
+    text = _DEV_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()] + "rapid development", text)
+    return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)
 
 
 # ------------------------------------------------------------------------------------------- the reader
@@ -234,9 +245,11 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
             needs = replace(needs, excluded=needs.excluded - {follow.target})
             turn = replace(turn, excluded=turn.excluded - {follow.target})
     if meaning is not None:
-        found = _by_meaning(lc, v, meaning)
+        read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
+        found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
+    needs = _drop_namesakes(needs, state.needs, table)
     needs = _implied(needs, state.needs, table)
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
@@ -320,7 +333,7 @@ def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
     """(sentence index, start, end) of the clauses in which the lexicon found no need: the ones left to meaning."""
     out = []
     for si, (s0, s1) in enumerate(_sentences(lc)):
-        for c0, c1 in _clauses(lc, s0, s1):
+        for c0, c1 in (part for a, b in _clauses(lc, s0, s1) for part in _parts(lc, a, b)):
             clause = lc[c0:c1].strip()
             if len(clause) < 8 or len(clause) > TOPIC_MAX_CHARS or len(clause.split()) < 3:
                 continue
@@ -330,16 +343,44 @@ def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
     return out
 
 
-def _by_meaning(lc: str, v, meaning: Meaning) -> dict[str, bool]:  # noqa: ANN001
+_CONJ = re.compile(r"\s+(?:and|but|so|because|while|although|though)\s+", re.I)
+
+
+def _parts(lc: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A clause cut at its conjunctions: "the team has never used either and we ship in 6 weeks" is two statements,
+    and the negation of the first says nothing of the second."""
+    out, start = [], a
+    for m in _CONJ.finditer(lc, a, b):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, b))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _neutral(lc: str, a: int, b: int, ents) -> str:  # noqa: ANN001
+    """A clause with its language names replaced by "it": "the team found Rust too hard" is scored as the
+    experience it states, not as a sentence about Rust (names pull every clause towards the language's topics)."""
+    out, at = [], a
+    for e in ents:
+        if a <= e.start and e.end <= b:
+            out.append(lc[at:e.start])
+            out.append("it")
+            at = e.end
+    out.append(lc[at:b])
+    return "".join(out).strip()
+
+
+def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -> dict[str, bool]:  # noqa: ANN001
     """Needs the lexicon missed, recognised by their nearest example utterance ("a live feed of scores pushed to
     browsers" -> real-time): label -> True when the need is asked for, False when the turn says it does not apply.
 
     Polarity policy, in one place: a "not:" label or a negation in the clause makes it a drop; within one sentence
     a drop of a topic beats a positive reading of it ("Traffic is tiny, maybe 10 users" is one statement)."""
-    spans = _unread_clauses(lc, v)
+    spans = [(si, a, b) for si, a, b in _unread_clauses(lc, v)  # a clause the lexicon read as a skill or an exclusion is read
+             if not any(a <= e.start < b and e.name in read_names for e in ents)]
     if not spans:
         return {}
-    clauses = [lc[a:b].strip() for _, a, b in spans]
+    clauses = [_neutral(lc, a, b, ents) for _, a, b in spans]
     found: dict[tuple[int, str], bool] = {}
     for (sent, _, _), clause, hit in zip(spans, clauses, meaning.best(clauses, TOPIC_THRESHOLD, TOPIC_MARGIN)):
         if hit is None or hit.label == "none":
@@ -379,6 +420,19 @@ def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:
             dropped.discard(tid)
     return replace(needs, priorities={c: w for c, w in pri.items() if c in table.criteria}, use_cases=frozenset(uc),
                    constraints=frozenset(cons), dropped=frozenset(dropped - set(pri) - uc - cons))
+
+
+def _drop_namesakes(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
+    """A criterion dropped this turn takes the use cases named after it along ("ignore performance" also drops
+    high-performance backends): the user dropped the word, whichever of its meanings the earlier turn read."""
+    gone = {cid for cid in before.priorities if cid not in needs.priorities and cid in needs.dropped}
+    if not gone:
+        return needs
+    words = {w for cid in gone for w in (*table.criteria[cid].nouns, table.criteria[cid].label.lower())}
+    drop = {u for u in needs.use_cases if any(w in u.replace("-", " ") or w in table.use_cases[u].label.lower() for w in words)}
+    if not drop:
+        return needs
+    return replace(needs, use_cases=needs.use_cases - drop, dropped=needs.dropped | drop)
 
 
 def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
