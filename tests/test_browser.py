@@ -95,6 +95,8 @@ class Tab:
     def open_needs(self, more: bool = False) -> None:
         """Unfold the detailed controls ("What matters"; with more=True also the use cases, constraints and skills)."""
         for sel in ("#needs", "#more-needs") if more else ("#needs",):
+            if self.page.locator(f"{sel} > button.label-wrap").count() == 0:
+                continue  # a UI without that fold (before issue 13)
             box = self.page.locator(f"{sel} > button.label-wrap").first
             if "open" not in (box.get_attribute("class") or ""):
                 box.click()
@@ -509,9 +511,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, server: Thread
             if state == "answer":
                 t.ask(CHAT_Q)
                 page.get_by_text("Sources (").last.click()
-                page.get_by_text("How this answer was reached").last.click()  # the reasoning steps, unfolded
-                page.locator("#chat a[href^='#sa-src-']").first.wait_for(timeout=5_000)
-                page.get_by_text("Ranking by the rules layer").last.wait_for(timeout=5_000)
+                if page.get_by_text("How this answer was reached").count():  # the reasoning steps, unfolded
+                    page.get_by_text("How this answer was reached").last.click()
+                    page.get_by_text("Ranking by the rules layer").last.wait_for(timeout=5_000)
             t.shot(tmp_path, f"axe-{name}-{state}")
             result = axe.run(page).response
             found[state] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}"
@@ -519,3 +521,19 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, server: Thread
         assert found == {"first": [], "answer": []}, found
     finally:
         t.close()
+
+
+def test_a_clarifying_question_offers_replies_to_click(tab: Tab, tmp_path: Path) -> None:
+    page = tab.page
+    tab.ask("Which backend should we pick?")  # too vague to pick: the advisor asks what we build and what matters
+    options = page.locator("#chat button.option")
+    expect(options.first).to_be_visible(timeout=5_000)
+    labels = options.all_inner_texts()
+    assert "Speed matters most" in labels and any("real-time chat" in x for x in labels), labels
+    tab.shot(tmp_path, "suggested-replies")
+    done = page.evaluate(DONE_COUNT)
+    options.filter(has_text="Speed matters most").click()  # a click sends it as the next message
+    page.wait_for_function(f"(n) => ({DONE_COUNT})() > n", arg=done, timeout=20_000)
+    assert page.locator("#chat [data-testid='user']").last.inner_text().strip() == "Speed matters most"
+    expect(page.locator("#pick")).to_contain_text("Pick: Rust", timeout=5_000)
+    assert not tab.errors

@@ -420,6 +420,22 @@ def _visible_text(text: str) -> bool:
 
 
 AGAIN_QUESTION = "Which backend do you recommend now?"
+# Replies offered as buttons under a clarifying question (the advisor needs a project, a priority or a team skill).
+SUGGESTED_REPLIES = [
+    ("use_cases", "We're building a real-time chat app"),
+    ("use_cases", "We're building a data-heavy REST API"),
+    ("priorities", "Speed matters most"),
+    ("priorities", "Ease of learning matters most"),
+    ("skills", "Our team knows Python"),
+]
+
+
+def suggested_replies(reply: Any) -> list[dict[str, str]]:
+    """Clickable replies when the answer asks the user for more (a vague question): only for what is still missing."""
+    if getattr(reply.intent, "kind", "") != "vague" or not reply.question:
+        return []
+    needs = reply.needs
+    return [{"label": text, "value": text} for what, text in SUGGESTED_REPLIES if not getattr(needs, what, None)]
 
 # Runs once in the page: citation links open their source card in a dialog (focus moves into it, Escape or Close
 # returns it to the link); the notices under the input are live regions.
@@ -596,6 +612,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             previous = state.answered[2:] if state.answered is not None and reply.question else None
             first = len(messages) - 1
             messages = [*messages[:-1], *reply_messages(reply, turn, cited, table, previous)]
+            options = suggested_replies(reply)
+            if options:  # Gradio shows the options of the conversation's last top-level message (nested steps fold into theirs)
+                last = max(i for i, m in enumerate(messages) if not (m.get("metadata") or {}).get("parent_id"))
+                messages[last] = {**messages[last], "options": options}
             if reply.question:  # the thumbs under any of this answer's messages rate this answer
                 info = (turn, reply.question, reply.answer, reply.recommendation, str(reply.backend))
                 state.answers.update({i: info for i in range(first, len(messages))})
@@ -639,6 +659,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             def run(state: Session | None) -> Iterator[tuple[Any, ...]]:
                 yield from respond(q, state)
             return run
+
+        def on_option(state: Session | None, data: gr.SelectData) -> Iterator[tuple[Any, ...]]:
+            value = data.value.get("value") if isinstance(data.value, dict) else data.value
+            yield from respond(value if isinstance(value, str) else "", state)
 
         def adjust(*values: Any) -> tuple[Any, ...]:
             *weights, ucs, cons, known, out, state = values
@@ -735,6 +759,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         gr.api(_rerank_api(advisor), api_name="rerank")
         new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden")
         chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")  # the trash icon: a new conversation too
+        chatbot.option_select(on_option, [session], outs, api_visibility="private", **answer_opts)
         chatbot.like(on_like, [session], [session, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
         for trigger in (comment.submit, comment_send.click):
             trigger(on_comment, [comment, session], [comment, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
