@@ -121,7 +121,7 @@ def _cues() -> _Cues:
     return _CUES
 
 
-_PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|the\s+pick|that\s+one|this\s+one|your\s+pick|the\s+recommendation|them|they)\b", re.I)
+_PRONOUN = lexicon.pattern("dialogue", "pronoun")
 _ANOTHER = re.compile(r"\b(?:the\s+)?(?:runner[\s\-]*up|second\s+(?:choice|best|option)|other\s+one|alternative)\b", re.I)
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
@@ -203,10 +203,8 @@ def _speller(table) -> _Speller:  # noqa: ANN001
 
 #: Speed words about people or tools, not about the running program: "developing with Python is faster" is
 #: development speed (a wish to deliver fast), "Go compiles faster" is compile time, which the table does not rate.
-_DEV_SPEED = re.compile(r"\b(?P<verb>develop(?:ing|ment)?|build(?:ing)?|writ(?:e|ing)|ship(?:ping)?|iterat(?:e|ing)|prototyp(?:e|ing)|"
-                        r"cod(?:e|ing))\b(?P<gap>(?:\s+[\w.#+']+){0,4}?\s+)(?P<adj>faster|quicker|fast|quick)\b", re.I)
-_BUILD_SPEED = re.compile(r"\b(?:compil(?:e|es|ed|ing)|build\s+times?|start(?:s|ing)?\s*up|boot(?:s|ing)?)\b(?:\s+[\w']+){0,2}?\s+"
-                          r"(?P<adj>faster|quicker|fast|quickly|slower|slow|slowly)\b", re.I)
+_DEV_SPEED = lexicon.pattern("dialogue", "dev_speed")
+_BUILD_SPEED = lexicon.pattern("dialogue", "build_speed")
 
 
 def normalise(text: str, table) -> str:  # noqa: ANN001
@@ -343,7 +341,7 @@ def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
     return out
 
 
-_CONJ = re.compile(r"\s+(?:and|but|so|because|while|although|though)\s+", re.I)
+_CONJ = lexicon.pattern("dialogue", "conj")
 
 
 def _parts(lc: str, a: int, b: int) -> list[tuple[int, int]]:

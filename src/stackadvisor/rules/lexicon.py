@@ -17,11 +17,13 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import re
+
 import yaml
 
 from ..errors import StackAdvisorError
 
-Kind = Literal["phrases", "words", "mapping", "pairs", "examples"]
+Kind = Literal["phrases", "words", "mapping", "pairs", "examples", "patterns"]
 
 #: file -> key -> kind. phrases: a list of lower-case phrases; words: a list of single words (no case rule,
 #: for names); mapping: phrase -> list of phrases; pairs: phrase -> phrase; examples: label -> example utterances.
@@ -34,6 +36,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                "ease_word": "pairs"},
     "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "contractions": "pairs"},
     "topics": {"examples": "examples", "implies": "mapping"},
+    "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }
@@ -61,6 +64,32 @@ def _list(value: Any, where: str, lower: bool = True) -> tuple[str, ...]:
     return out
 
 
+_FLAGS = {"i": re.I, "m": re.M}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _patterns(value: Any, where: str) -> dict[str, tuple[str, int]]:
+    """name -> (pattern, flags), each checked to compile (placeholders {name} filled with a stand-in)."""
+    if not isinstance(value, dict) or not value:
+        raise LexiconError(f"{where}: expected a mapping of name -> {{pattern, flags}}.")
+    out = {}
+    for key, spec in value.items():
+        at = f"{where}.{key}"
+        if not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str) or set(spec) - {"pattern", "flags"}:
+            raise LexiconError(f"{at}: expected {{pattern: <regex>, flags: i}}.")
+        flags = 0
+        for ch in str(spec.get("flags", "")):
+            if ch not in _FLAGS:
+                raise LexiconError(f"{at}: unknown flag {ch!r}; use {', '.join(_FLAGS)}.")
+            flags |= _FLAGS[ch]
+        try:
+            re.compile(_PLACEHOLDER.sub("x", spec["pattern"]), flags)
+        except re.error as exc:
+            raise LexiconError(f"{at}: the pattern does not compile ({exc}).") from None
+        out[key] = (spec["pattern"], flags)
+    return out
+
+
 def _validate(name: str, data: Any) -> dict[str, Any]:
     where = f"rules/lexicon/{name}.yaml"
     schema = SCHEMA[name]
@@ -74,6 +103,8 @@ def _validate(name: str, data: Any) -> dict[str, Any]:
         at, value = f"{where}:{key}", data[key]
         if kind in ("phrases", "words"):
             out[key] = _list(value, at, lower=kind == "phrases")
+        elif kind == "patterns":
+            out[key] = _patterns(value, at)
         elif kind in ("mapping", "examples", "pairs"):
             if not isinstance(value, dict) or not value:
                 raise LexiconError(f"{at}: expected a non-empty mapping.")
@@ -111,3 +142,12 @@ def english_words() -> frozenset[str]:
     "corrected" as a typo ("leaning" stays "leaning"; "learnig" may become "learning")."""
     text = resources.files("stackadvisor").joinpath("_model", "vocab.txt").read_text(encoding="utf-8")
     return frozenset(w for w in text.split() if w.isalpha() and w.islower())
+
+
+def pattern(module: str, name: str, **fill: str) -> re.Pattern:
+    """The compiled pattern `name` of rules/lexicon/patterns.yaml's `module` section; {placeholders} are filled
+    with `fill` (already regex text, such as an alternation built from a word list)."""
+    text, flags = load("patterns")[module][name]
+    if fill:
+        text = _PLACEHOLDER.sub(lambda m: fill[m.group(1)], text)
+    return re.compile(text, flags)

@@ -110,38 +110,24 @@ def _drop_cue(clause: str) -> bool:
     """A cue that a need no longer counts; a cue word used as a noun ("every last drop of performance") is none."""
     return any(not _DROP_NOUN.match(clause, m.end()) for m in _DROP_RX.finditer(clause))
 
-_NEED_CLAUSE = re.compile(r"[,;:.!?]|(?<!anything)(?<!everything)(?<!\ball)(?<!\bnothing)\s(?:but|however|though|although|whereas|while|as\s+long\s+as|so\s+long\s+as|and\s+now|instead)\s", re.I)
-_NEAR_NEG = re.compile(r"(?:\b(?:not|no|never|without|isn't|aren't|don't|doesn't|won't|hardly|nothing)\b|n't\b)(?!\s+(?:only|just)\b)(?:\s+(?:a|an|the|any|really|very|so|too|that|much|particularly|need|needs|very|be|being|quite|do|doing|have|having|"
-    r"build|building|include|including|offer|offering|support|supporting|more|longer|plan\s+on|planning\s+on|use|using|going\s+to\s+(?:do|have|build|need))\b)*\s*$", re.I)
-_SKILL_PRE = re.compile(
-    r"(?:\b(?:know|knows|knew|knowing|experience\s+(?:with|in)|experienced\s+(?:with|in)|familiar\s+with|background\s+in|"
-    r"proficient\s+(?:in|with)|comfortable\s+(?:with|in)|fluent\s+in|expertise\s+in|skilled\s+in|good\s+at|works?\s+in|"
-    r"worked\s+(?:in|with)|writes?|wrote|written\s+in|codes?\s+in|programs?\s+in|(?<!should\s)(?<!could\s)(?<!would\s)(?<!shall\s)(?<!must\s)(?<!might\s)(?<!can\s)(?<!will\s)(?<!do\s)(?:we|i|team)\s+(?:already\s+)?(?:use|uses|used)|"
-    r"(?:we're|we\s+are|i'm|i\s+am|team\s+is|team's|shop\s+is)(?:\s+(?:all|mostly|an?|mainly|big|heavy|only))*|"
-    r"(?:stack|codebase|backend)\s+is(?:\s+(?:in|all|mostly))?|(?:devs|developers|engineers|people|folks)\s+(?:in|with|who\s+know))"
-    r"(?:\s+(?:some|a\s+lot\s+of|lots\s+of|mostly|only|mainly|well|already|plenty\s+of|modern|the|a\s+little|a\s+bit\s+of))*\s*$)", re.I)
-_SKILL_POST = re.compile(r"^(?:\s*'s)?\s+(?:shop|team|developers?|devs|engineers|programmers|people|folks|background|experience|expertise|codebase|house|skills|monolith|stack|veterans|experts|people)\b", re.I)
-_SKILL_NEG = re.compile(r"\b(?:don't|doesn't|do\s+not|does\s+not|no\s+one|nobody|never|not|no|none\s+of\s+us|zero|without)\b[^,.;]*$", re.I)
-_SKILL_VOICE = re.compile(r"\b(?:we|we're|our|us|i|i'm|my|team|know|knows|experience|familiar|background|shop|developers|devs|engineers|built|use|using)\b", re.I)
-_OWN_VOICE = re.compile(r"\b(?:we|we're|our|us|i'm|team|know|knows|experience|familiar|background)\b", re.I)
+_NEED_CLAUSE = lexicon.pattern("read", "need_clause")
+_NEAR_NEG = lexicon.pattern("read", "near_neg")
+_SKILL_PRE = lexicon.pattern("read", "skill_pre")
+_SKILL_POST = lexicon.pattern("read", "skill_post")
+_SKILL_NEG = lexicon.pattern("read", "skill_neg")
+_SKILL_VOICE = lexicon.pattern("read", "skill_voice")
+_OWN_VOICE = lexicon.pattern("read", "own_voice")
 _FRAMEWORK_TALK = re.compile(r"\b(?:framework|frameworks|library|libraries|is\s+an?)\b", re.I)
-_EXCL_PRE = re.compile(
-    r"(?:\b(?:not|no|anything\s+but|anything\s+except|everything\s+but|but\s+not|without|except|excluding|exclude|avoid|"
-    r"rule\s+out|ruled\s+out|rules\s+out|forget(?:\s+about)?|drop|skip|ditch|no\s+more|hate|besides|other\s+than|apart\s+from|"
-    r"(?:can't|cannot|can\s+not|won't|don't\s+want\s+to|do\s+not\s+want\s+to|mustn't|shouldn't|not\s+allowed\s+to|aren't\s+allowed\s+to|"
-    r"can't\s+use|don't|do\s+not|won't|never)\s+(?:use|do|go\s+with|pick|choose|touch|have|want|consider|run)|don't\s+want|do\s+not\s+want)"
-    r")\s+(?:(?:the|any|using|with|of|about)\s+)?$", re.I)
-_EXCL_POST = re.compile(
-    r"^(?:\s*'s)?\s+(?:is|are)\s+(?:(?:totally|completely|definitely|also)\s+)?(?:out|not\s+an\s+option|not\s+allowed|off\s+the\s+table|ruled\s+out|"
-    r"a\s+no[\s\-]?go|banned|forbidden|not\s+possible|excluded|not\s+on\s+the\s+table)\b|^\s+(?:isn't|aren't)\s+(?:an\s+option|allowed|possible)\b", re.I)
-_UNEXCL_POST = re.compile(r"^\s+(?:is|are)\s+(?:(?:actually|now|also)\s+)?(?:fine|ok|okay|allowed|back\s+on\s+the\s+table|an\s+option(?:\s+again)?|possible)\b", re.I)
+_EXCL_PRE = lexicon.pattern("read", "excl_pre")
+_EXCL_POST = lexicon.pattern("read", "excl_post")
+_UNEXCL_POST = lexicon.pattern("read", "unexcl_post")
 _UNEXCL_PRE = re.compile(r"\b(?:reconsider|include|allow|bring\s+back)\s+$", re.I)
 _EXCL_AT, _UNEXCL_AT, _SKILL_AT = _unanchored(_EXCL_PRE), _unanchored(_UNEXCL_PRE), _unanchored(_SKILL_PRE)
 _SKILL_NEG_WORD = re.compile(_SKILL_NEG.pattern.removesuffix(r"[^,.;]*$"), re.I)
-_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|or|nor|&|/|as\s+well\s+as|and\s+also|or\s+even))\s*(?:(?:the|even)\s+)?$", re.I)
+_LIST_GAP = lexicon.pattern("read", "list_gap")
 
 
-_NEED_VERB = re.compile(r"\b(?:is|are|matters?|needs?|must|should|has|have|counts?|was|were|'s)\b|'s\b", re.I)
+_NEED_VERB = lexicon.pattern("read", "need_verb")
 _NEED_AND = re.compile(r"\s+and\s+", re.I)
 
 
@@ -164,7 +150,7 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return split
 
 
-_MORE_THAN = re.compile(r"\b(?:(?:matters?|is|are|counts?|weighs?)\s+(?:much\s+|far\s+|a\s+lot\s+|way\s+|even\s+)?(?P<dir>more|less)(?:\s+important)?\s+(?:to\s+us\s+)?than|(?:over|rather\s+than|instead\s+of|before))\b")
+_MORE_THAN = lexicon.pattern("read", "more_than")
 
 
 def _implied_criteria(phrase: str, v: _Vocab) -> list[str]:
@@ -351,27 +337,14 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
 # ============================================================================================ classify
 
 _GREET_WORDS = frozenset(lexicon.phrases("scope", "greet_words"))  # data: rules/lexicon/scope.yaml
-_OVERVIEW = re.compile(
-    r"\b(?:summari[sz]e|summary|overview|tl;?dr|recap|key\s+(?:points|takeaways)|main\s+points|gist|what\s+does\s+the\s+article\s+say|"
-    r"what\s+is\s+the\s+article\s+about|compare\s+(?:all|them\s+all|every|each)|all\s+(?:four|4|three|five|the\s+languages|of\s+them|languages)|"
-    r"each\s+(?:language|of\s+them)|every\s+language|whole\s+article|(?:give|show)\s+(?:me\s+)?the\s+(?:table|comparison))\b", re.I)
-_REC = re.compile(
-    r"\b(?:should\s+(?:i|we|my|our|they|one|the|a)\b|which\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest)|to\s+(?:use|pick|choose))|"
-    r"what\s+(?:\w+\s+){0,2}(?:should|would\s+you|do\s+you\s+(?:recommend|suggest))|recommend|recommendation|suggest|suggestion|advice|advise|"
-    r"best\s+(?:fit|choice|option|pick|bet)|(?:best|right|better)\s+for\s+(?:us|me|our|my|this|the\s+job|a\s+team)|right\s+(?:choice|language|fit|tool|stack|pick|call|option)|good\s+(?:choice|fit|idea)|"
-    r"help\s+(?:me|us)\s+(?:choose|decide|pick)|(?:go|going)\s+with|what\s+(?:to|do\s+i|do\s+we)\s+(?:use|pick|choose)|"
-    r"(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:building|making|creating|developing|starting|planning|writing|designing)|"
-    r"(?:we|i)\s+(?:need|want|plan|have)\s+to\s+(?:build|make|create|develop|write|pick|choose)|(?:we|i)\s+(?:build|are\s+building)|"
-    r"(?:which|what)\s+(?:language|one|stack|backend|option)(?=\s*(?:then|now)?\s*\?)|our\s+(?:project|app|startup|service|product|backend|use\s+case|needs)|my\s+(?:project|app|startup|service|product|backend|use\s+case)|"
-    r"pick\s+(?:one|for)|choose\s+(?:one|for|between))\b", re.I)
-_REC_ONE = re.compile(r"\b(?:which\s+(?:language|one|backend|stack|option)|should|recommend|suggest|good\s+(?:choice|fit|idea)|(?:right|best)\s+(?:choice|pick|call|option|bet)|go\s+with|worth\s+(?:it|using|picking))\b")
+_OVERVIEW = lexicon.pattern("read", "overview")
+_REC = lexicon.pattern("read", "rec")
+_REC_ONE = lexicon.pattern("read", "rec_one")
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
 #: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
 CAREER_TOPICS = lexicon.phrases("scope", "career_topics")  # data: rules/lexicon/scope.yaml
 _CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
-_CAREER_LANG_ASK = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack)\b|\b(?:which|what)\s+(?:backend|one)\b"
-    r"|\b(?:should|would|could)\s+(?:i|we|our|the)\s+(?:\w+\s+){0,2}?(?:use|pick|choose|go\s+with|write|build)\b|\brecommend\b")
+_CAREER_LANG_ASK = lexicon.pattern("read", "career_lang_ask")
 
 
 def _off_topic_word(lc: str, v: "_Vocab") -> bool:
@@ -382,38 +355,25 @@ def _off_topic_word(lc: str, v: "_Vocab") -> bool:
         return False
     shields = [m.span() for rx in (v.skill_rx, v.need_rx) for m in rx.finditer(lc)]
     return any(not any(a <= x and y <= b for a, b in shields) for x, y in found)
-_OFF_TOPIC_Q = re.compile(
-    r"\b(?:which|what|best|recommend\s+an?)\s+(?:\w+\s+){0,2}?(?:cloud\s+providers?|providers?|hosts?|hosting|databases?|db|frontend|front-end|"
-    r"ui|css|editors?|ides?|laptops?|operating\s+systems?|os|salary|salaries|framework\s+for\s+(?:the\s+|my\s+|our\s+)?(?:ui|frontend))\b")
+_OFF_TOPIC_Q = lexicon.pattern("read", "off_topic_q")
 #: Cloud and hosting vendors: the article compares languages, not where to run them.
 HOSTING_VENDORS = lexicon.phrases("scope", "hosting_vendors")  # data: rules/lexicon/scope.yaml
 _VENDOR = _words_rx(HOSTING_VENDORS)
-_HOSTING_Q = re.compile(
-    r"\bwhere\s+(?:\w+\s+){0,3}?(?:host|hosted|hosting|deploy|deployed|deploying|run|put)\b"
-    r"|\bhow\s+(?:\w+\s+){0,3}?(?:host|deploy)\b"
-    r"|\b(?:should|can|could|do|shall)\s+(?:i|we)\s+(?:\w+\s+)?(?:host|deploy)\s+(?:it\s+|this\s+|them\s+)?(?:on|to|in|with|at)\b"
-    r"|\b(?:which|what)(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:(?!for\b|about\b|with\b|in\b|on\b|to\b|language|languages\b|backend\b|stack\b)\w+\s+){0,2}?"
-    r"(?:clouds?|cloud\s+(?:providers?|platforms?|services?|vendors?|hosts?)|hosts?|hosting|providers?|vendors?|regions?|"
-    r"servers?\s+(?:providers?|plans?)|paas|vps|serverless\s+platforms?|(?:deployment|deploy)\s+(?:targets?|options?|platforms?))\b(?![\s\-]*native)"
-    rf"|\b(?:{_VENDOR})\s+(?:or|vs\.?|versus)\s+(?:{_VENDOR})\b"
-    r"|\b(?:which|what|how\s+much)\b(?:[^.?!]|\.(?=\w))*\b(?:cheapest|cheaper|pricing|price|prices|cost|costs|costly|expensive|billing|free\s+tier)\b")
-_LANG_ASK = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:language|languages|stack|backend|one)\b"
-    r"|\b(?:should|would|could)\s+(?:i|we)\s+(?:use|pick|choose|go\s+with|write|build)\b|\brecommend\b")
-_IN_SCOPE = re.compile(r"\b(?:backend|back-end|server|server-side|language|languages|api|apis|service|services|runtime)\b")
-_ALT_GAP = re.compile(r"^\s*(?:,|/|or|vs\.?|versus|,\s*or|and)\s*$")
-_BEST_FOR = re.compile(r"\b(?:best|ideal|better|right|good|great|suited|use)\s+(?:\w+\s+)?for\b", re.I)
-_NEED_VOICE = re.compile(r"\b(?:we|us|our|i|my|me|team|need|needs|want|matters?|important|care|priority|critical|crucial|essential|must)\b", re.I)
-_COMPARE = re.compile(r"\b(?:vs\.?|versus|compare|compared|comparison|differences?|differ|than|or|against|between)\b", re.I)
-_VAGUE = re.compile(r"\b(?:best|better|choose|choosing|pick|recommend|suggest|decide|which|language|languages|stack|backend|help|option|options|should|use)\b", re.I)
+_HOSTING_Q = lexicon.pattern("read", "hosting_q", vendor=_VENDOR)
+_LANG_ASK = lexicon.pattern("read", "lang_ask")
+_IN_SCOPE = lexicon.pattern("read", "in_scope")
+_ALT_GAP = lexicon.pattern("read", "alt_gap")
+_BEST_FOR = lexicon.pattern("read", "best_for")
+_NEED_VOICE = lexicon.pattern("read", "need_voice")
+_COMPARE = lexicon.pattern("read", "compare")
+_VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
-_ABOUT_SOURCE = re.compile(r"\b(?:listed|lists?|mentions?|mentioned|named|names|article|table|per\s+the|according\s+to|best[\s\-]for)\b", re.I)
+_ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
-_PROPOSAL = re.compile(r"\b(?:rewrit(?:e|ing)|migrat(?:e|ing)|port(?:ing)?|switch(?:ing)?|mov(?:e|ing)|replac(?:e|ing))\b[^.!?]{0,40}\b(?:in|to|with)\b", re.I)
+_PROPOSAL = lexicon.pattern("read", "proposal")
 #: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
-_HOWTO = re.compile(r"\bhow\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?:fix|install|write|configure|set\s+up|setup|debug|resolve|solve|"
-                    r"import|run|compile|upgrade|update|deploy|containeri[sz]e|dockeri[sz]e|package)\b", re.I)
+_HOWTO = lexicon.pattern("read", "howto")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
 _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
