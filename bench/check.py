@@ -6,7 +6,8 @@
                from git into the same process, on the same texts
 
 The texts are the offline advisor's own answers to the eval questions, joined until each is 4,000 characters.
-Targets: ours p95 under 50 ms (absolute), and time linear in input length: crafted worst cases (every language name
+Targets: ours p95 under 50 ms (absolute; wall clock, and process CPU time, which the other jobs of a shared
+machine do not inflate), and time linear in input length: crafted worst cases (every language name
 with every separator, runs of every Unicode space, headings, tables) at 1k, 2k, 4k and 8k characters, the 8k
 time at most 12x the 1k time (linear is 8x; quadratic would be 64x).
 
@@ -67,10 +68,15 @@ def answers(advisor: Any, qs: list[str], size: int = 4000) -> list[str]:
     return out
 
 
+_CPU: list[float] = []  # the CPU time of each _time() call, in order (the machine's other load does not count in it)
+
+
 def _time(fn: Any) -> float:
-    t = time.perf_counter()
+    c, t = time.process_time(), time.perf_counter()
     fn()
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    _CPU.append(time.process_time() - c)
+    return wall
 
 
 def run(home: Path | None = None, quick: bool = False, rounds: int | None = None, limit: int | None = None) -> dict[str, Any]:
@@ -95,14 +101,16 @@ def run(home: Path | None = None, quick: bool = False, rounds: int | None = None
             claims._cache.clear()  # uncached: every clause embedded anew
         return _time(lambda: rules.check(t, table, meaning=meaning))
 
-    with_m, cached, lexical, before = [], [], [], []
+    with_m, cached, lexical, before, cpu_m, cpu_before = [], [], [], [], [], []
     for _ in range(rounds):
         for t in texts:
             with_m.append(ours_meaning(t))
+            cpu_m.append(_CPU[-1])
             cached.append(_time(lambda t=t: rules.check(t, table, meaning=meaning)))  # clause embeddings kept, as in serve
             lexical.append(_time(lambda t=t: rules.check(t, table)))
             if old:
                 before.append(_time(lambda t=t: old(t, table)))
+                cpu_before.append(_CPU[-1])
     growth = {}
     for u in UNITS[:3]:  # warm the crafted path
         rules.check(u * 100, table, meaning=meaning)
@@ -124,6 +132,9 @@ def run(home: Path | None = None, quick: bool = False, rounds: int | None = None
             round(pct(cached, 95) / b95, 2) if before else float("nan"), f"< {TARGET_MS:g} ms", ms(pct(cached, 95)) < TARGET_MS, "ms", SHORT),
         row("check() p95, 4,000-char answer, listed words only", ms(l95), ms(b95), round(l95 / b95, 2) if before else float("nan"),
             f"< {TARGET_MS:g} ms", ms(l95) < TARGET_MS, "ms", SHORT),
+        row("check() CPU p95, 4,000-char answer, with the embedder (uncached)", ms(pct(cpu_m, 95)), ms(pct(cpu_before, 95)) if before else float("nan"),
+            round(pct(cpu_m, 95) / pct(cpu_before, 95), 2) if before else float("nan"), f"< {TARGET_MS:g} ms", ms(pct(cpu_m, 95)) < TARGET_MS, "ms", SHORT,
+            note="process CPU time (all threads): what the other jobs on a shared machine do not add"),
         row("check() p50, 4,000-char answer, with the embedder", ms(pct(with_m, 50)), ms(pct(before, 50)) if before else float("nan"),
             round(pct(with_m, 50) / pct(before, 50), 2) if before else float("nan"), "info", None, "ms", SHORT),
     ]
