@@ -406,3 +406,228 @@ def test_sigkill_during_the_first_ingest_leaves_no_half_index(built_home: Path, 
     with pytest.raises(IndexError_, match="stackadvisor ingest PATH --kb team"):
         Advisor(home=home, kb="team").ask(CHAT)
     assert_grounded(Advisor(home=home).ask(CHAT))  # the built-in index is untouched
+
+
+# ------------------------------------------------------------------------------------------ issue 16: round two
+
+
+class DripServer:
+    """An OpenAI-compatible endpoint that streams one short sentence every `every` seconds, `count` times (30 s in
+    all by default), and records when each stream ended and whether the client hung up first. A fake, because no
+    real model can be made to answer this slowly on demand; a real HTTP server on 127.0.0.1 all the same."""
+
+    def __init__(self, every: float = 0.5, count: int = 60) -> None:
+        import http.server
+
+        self.every, self.count = every, count
+        self.ended: list[tuple[float, bool]] = []  # (time.monotonic() when the stream stopped, whether the client hung up)
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                body = b'{"object": "list", "data": [{"id": "drip", "object": "model"}]}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                hung_up = False
+                try:
+                    for i in range(owner.count):  # a different sentence each time (the guard stops a model repeating one line)
+                        text = f"Node.js fits real-time chat, point {i + 1} [1]. "
+                        chunk = {"id": "d", "object": "chat.completion.chunk", "created": 0, "model": "drip",
+                                 "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
+                        data = b"data: " + json.dumps(chunk).encode() + b"\n\n"
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                        self.wfile.flush()
+                        time.sleep(owner.every)
+                    done = b"data: [DONE]\n\n"
+                    self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(done), done))
+                    self.wfile.flush()
+                except OSError:
+                    hung_up = True
+                owner.ended.append((time.monotonic(), hung_up))
+                self.close_connection = True
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, address: None
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _in_flight(url: str) -> int:
+    return httpx.get(url + "/healthz", timeout=5).json()["load"]["in_flight"]
+
+
+def _hang_up(url: str, route: str) -> None:
+    """Start a question on route, then go away: a read timeout (plain routes) or closing the stream after two events."""
+    body = {"model": "stackadvisor", "messages": [{"role": "user", "content": CHAT}], "stream": route == "stream"}
+    with http_client(base_url=url, timeout=httpx.Timeout(30, read=1.5)) as c:
+        if route == "stream":
+            with c.stream("POST", "/v1/chat/completions", json=body) as r:
+                events = 0
+                for line in r.iter_lines():
+                    events += line.startswith("data: ")
+                    if events >= 2:
+                        break  # leaving the block closes the connection
+            return
+        with contextlib.suppress(httpx.ReadTimeout):
+            if route == "api":
+                c.post("/api/ask", json={"question": CHAT})
+            else:
+                c.post("/v1/chat/completions", json=body)
+        # the timeout closed the connection
+
+
+@pytest.mark.slow
+def test_a_request_whose_client_went_away_gives_its_worker_back(built_home: Path) -> None:
+    """Issue 16 S2: four requests dropped after 2 s kept all four worker slots busy for minutes. With an LLM that
+    takes 30 s to answer, a client that hangs up frees its slot (and the LLM call stops) at the next sentence."""
+    drip = DripServer()
+    try:
+        advisor = Advisor(llm="openai:drip", base_url=drip.base_url, home=built_home, timeout=120).warm()
+        with serving(advisor, concurrency=1) as url:
+            for route in ("api", "v1", "stream"):
+                drip.ended.clear()
+                _hang_up(url, route)
+                gone = time.monotonic()
+                while _in_flight(url) and time.monotonic() - gone < 40:
+                    time.sleep(0.05)
+                freed = time.monotonic() - gone
+                assert freed < 10, f"{route}: the worker was busy {freed:.1f} s after the client left (the answer takes 30 s)"
+                print(f"{route}: worker free {freed:.2f} s after the client left")
+            drip.count = 2  # a short answer: the freed worker answers the next question
+            r = httpx.post(url + "/api/ask", json={"question": CHAT}, timeout=60)
+            assert r.status_code == 200 and r.json()["recommendation"] == "Node.js"
+    finally:
+        drip.close()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="writers/openai.py (LangChain's stream) is not closed when its reader stops: the reader thread reads "
+                                       "the endpoint's stream to its end after the answer was abandoned (or cut short by the guard)")
+def test_an_abandoned_answer_closes_its_llm_stream(built_home: Path) -> None:
+    """The other half of S2: once the advisor's stream is closed (client gone), the LLM connection should close too.
+    Measured: the endpoint kept streaming for the full 28 s, to a reader thread nobody listened to."""
+    drip = DripServer()
+    try:
+        advisor = Advisor(llm="openai:drip", base_url=drip.base_url, home=built_home, timeout=120).warm()
+        items = advisor.stream(CHAT)
+        next(items), next(items)
+        items.close()
+        closed = time.monotonic()
+        while not drip.ended and time.monotonic() - closed < 15:
+            time.sleep(0.05)
+        assert drip.ended and drip.ended[0][1] and drip.ended[0][0] - closed < 10, drip.ended
+    finally:
+        drip.close()
+
+
+def test_ui_direct_api_calls_take_a_worker_slot_like_every_route(built_home: Path) -> None:
+    """Issue 16 M1: ten crafted /gradio_api/api/ask calls ran at once, past the concurrency cap (Gradio's direct route
+    skips its queue). A wrapper holds each answer at a gate (the only way to see how many run at once)."""
+    gate = threading.Event()
+    lock = threading.Lock()
+    running_now = [0, 0]  # (now, peak)
+
+    class Held(Advisor):
+        def ask(self, question, history=None):  # noqa: ANN001, ANN201
+            with lock:
+                running_now[0] += 1
+                running_now[1] = max(running_now[1], running_now[0])
+            try:
+                gate.wait(30)
+                return super().ask(question, history)
+            finally:
+                with lock:
+                    running_now[0] -= 1
+
+    with running(built_home, advisor=Held(home=built_home), concurrency=2, queue=1) as srv:
+        results: list[tuple[int, float]] = []
+        start = threading.Barrier(8)
+
+        def call(i: int) -> None:
+            path = "/gradio_api/api/ask" if i % 2 else "/gradio_api/api/ask/"
+            with http_client(base_url=srv.url, timeout=60) as c:
+                start.wait(10)
+                t0 = time.perf_counter()
+                r = c.post(path, json={"data": [CHAT]})
+                results.append((r.status_code, time.perf_counter() - t0))
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while sum(1 for code, _ in results if code == 503) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        peak_while_held = running_now[1]
+        gate.set()
+        for t in threads:
+            t.join(60)
+    codes = sorted(code for code, _ in results)
+    assert peak_while_held <= 2, f"{peak_while_held} direct calls ran at once with concurrency 2"
+    assert codes.count(200) == 3 and codes.count(503) == 5, codes
+
+
+def _kb_home(built_home: Path, tmp_path: Path, local_embeddings: Any, notes: int) -> tuple[Path, Path]:
+    from stackadvisor.ingest import ingest_paths
+
+    home = copy_home(built_home, tmp_path / "home")
+    docs = tmp_path / "docs"
+    (docs / "payments").mkdir(parents=True)
+    for i in range(notes):
+        (docs / "payments" / f"note-{i:04d}.md").write_text(
+            f"# Payments note {i}\n\nThe payments team measured p99 latency for service {i} and chose Go (marker{i}).\n", encoding="utf-8")
+    store = Store(Settings(home=home))
+    try:
+        ingest_paths([docs], "team", store, local_embeddings)
+    finally:
+        store.close()
+    return home, docs
+
+
+def test_kb_sources_over_http_show_no_server_paths(built_home: Path, tmp_path: Path, local_embeddings: Any) -> None:
+    """Issue 16 (minor): absolute server paths of knowledge-base files were shown to web users."""
+    home, docs = _kb_home(built_home, tmp_path, local_embeddings, 3)
+    with running(home, kb="team") as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        r = c.post("/api/ask", json={"question": "What did the payments team measure for service 1?"})
+        assert r.status_code == 200
+        team = [s for s in r.json()["sources"] if s["kb"] == "team"]
+        assert team and all(s["source"].startswith("docs/payments/note-") for s in team), [s["source"] for s in team]
+        assert all(s["section"].startswith("team:") for s in team)
+        v = c.post("/v1/chat/completions", json={"model": "stackadvisor", "messages": [{"role": "user", "content": "What did the payments team measure for service 1?"}]})
+        for body in (r.text, v.text):
+            assert str(tmp_path) not in body and str(docs) not in body
+
+
+@pytest.mark.slow
+def test_damaged_user_kb_over_http_still_answers_builtin_questions(built_home: Path, tmp_path: Path, local_embeddings: Any) -> None:
+    """Issue 16 M5: with the team kb's HNSW files overwritten, `serve --kb team` answered every question 503."""
+    from test_ingest import N_HNSW, _damage_hnsw
+
+    home, _ = _kb_home(built_home, tmp_path, local_embeddings, N_HNSW)
+    assert _damage_hnsw(home, "team") >= 4
+    with running(home, kb="team") as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        r = c.post("/api/ask", json={"question": CHAT})
+        assert r.status_code == 200, r.text[:300]
+        assert r.json()["recommendation"] == "Node.js" and all(s["kb"] == "builtin" for s in r.json()["sources"])
+        assert any("'team' is damaged" in n and "stackadvisor ingest" in n for n in r.json()["notices"]), r.json()["notices"]
+        health = c.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "degraded" and health.json()["index"]["damaged"]

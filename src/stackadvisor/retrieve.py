@@ -118,7 +118,25 @@ def _criteria_matcher(knowledge: Knowledge) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
 
 
-def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float) -> Passage:
+def display_source(source: str, roots: Sequence[str] = ()) -> str:
+    """A user file as shown in answers and sources: its path from the folder it was ingested from ("docs/guide.md"),
+    else its name; never the server's absolute path."""
+    from pathlib import PurePath
+
+    path = PurePath(source)
+    if not path.is_absolute():
+        return source
+    for root in sorted(roots, key=len, reverse=True):
+        base = PurePath(root)
+        if path == base:
+            return path.name
+        if base in path.parents:
+            return str(PurePath(base.name) / path.relative_to(base))
+    return path.name
+
+
+def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: float, boost: float,
+             roots: Sequence[str] = ()) -> Passage:
     langs = tuple(x for x in str(meta.get("languages", "")).split(",") if x)
     section = str(meta.get("section", ""))
     if kb != BUILTIN and not section.startswith(f"{kb}:"):
@@ -132,7 +150,7 @@ def _passage(kb: str, id_: str, text: str, meta: dict[str, Any], similarity: flo
         text=text,
         score=similarity + boost,
         languages=langs,
-        source=str(meta.get("source", "")),
+        source=str(meta.get("source", "")) if kb == BUILTIN else display_source(str(meta.get("source", "")), roots),
         kb=kb if kb != BUILTIN else str(meta.get("kb") or kb),
         kind=str(meta.get("kind", "")),
         similarity=similarity,
@@ -152,6 +170,7 @@ class Retriever:
         self._topics: list[tuple[re.Pattern[str], frozenset[str]]] = []
         self._criteria: re.Pattern[str] | None = None
         self.damaged: dict[str, str] = {}  # user kb -> why it was left out of the last search (its index cannot be read)
+        self._roots: dict[str, tuple[list[str], float]] = {}  # user kb -> (the folders it was ingested from, when read)
         if knowledge is not None:
             from .ingest import builtin_kb
             from .knowledge import slug
@@ -172,6 +191,23 @@ class Retriever:
         for kb in self.kbs:
             self._hits_or_skip(kb, vector, 1)
         return self
+
+    def _roots_of(self, kb: str, meta: dict[str, Any]) -> list[str]:
+        """The recorded folders of a user kb, read again when a source is under none of them (a re-ingest)."""
+        if kb == BUILTIN:
+            return []
+        import time
+
+        source = str(meta.get("source", ""))
+        roots, read = self._roots.get(kb, ([], -1e9))
+        stale = not any(source == r or source.startswith(r.rstrip("/") + "/") for r in roots) and time.monotonic() - read > 10
+        if stale:
+            try:
+                roots = self.store.roots(self._key(kb))
+            except Exception:  # noqa: BLE001 - display only: the file name then
+                roots = []
+            self._roots[kb] = (roots, time.monotonic())
+        return roots
 
     def _hits_or_skip(self, kb: str, vector: Any, n: int) -> list[Any]:
         """A user kb whose index is damaged is left out (logged, and named in `damaged`) rather than failing every
@@ -232,7 +268,7 @@ class Retriever:
             for hit in self._hits_or_skip(kb, vector, k * CANDIDATES_PER_RESULT):
                 langs = [x for x in str(hit.metadata.get("languages", "")).split(",") if x]
                 boost = self._boost(langs, named, topical) if cells or hit.metadata.get("kind") != "row" else 0.0
-                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, boost)
+                p = _passage(kb, hit.id, hit.text, hit.metadata, hit.score, boost, self._roots_of(kb, hit.metadata))
                 key = str(hit.metadata.get("hash") or f"{kb}:{hit.id}")  # the same text from two kbs counts once
                 if key not in seen or seen[key].score < p.score:
                     seen[key] = p

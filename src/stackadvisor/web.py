@@ -531,7 +531,7 @@ class Service:
             async for item in self.iterate(make):
                 last = item
             tg.cancel_scope.cancel()
-        return last
+        return None if isinstance(last, str) else last  # the text pieces come first, the Reply last
 
     def notices(self) -> list[str]:
         """What every answer should say about the index right now: user kbs left out because they are damaged."""
