@@ -631,3 +631,25 @@ def test_damaged_user_kb_over_http_still_answers_builtin_questions(built_home: P
         assert any("'team' is damaged" in n and "stackadvisor ingest" in n for n in r.json()["notices"]), r.json()["notices"]
         health = c.get("/healthz")
         assert health.status_code == 200 and health.json()["status"] == "degraded" and health.json()["index"]["damaged"]
+
+
+def test_llm_backed_answers_keep_their_error_status(built_home: Path) -> None:
+    """With an LLM the plain routes collect the advisor's stream (so a disconnect stops it): an error raised there
+    keeps its status (400 here) instead of surfacing as a 500 from the task group that watches the client. The
+    advisor is wrapped to raise on demand."""
+    from stackadvisor.errors import InputError
+
+    drip = DripServer(count=2)
+
+    class Refusing(Advisor):
+        def stream(self, input, config=None, **kw):  # noqa: A002, ANN001, ANN201
+            raise InputError("refused on purpose")
+            yield  # a generator, like the real one
+
+    try:
+        with serving(Refusing(llm="openai:drip", base_url=drip.base_url, home=built_home, timeout=30)) as url:
+            for path, body in (("/api/ask", {"question": CHAT}), ("/v1/chat/completions", {"messages": [{"role": "user", "content": CHAT}]})):
+                r = httpx.post(url + path, json=body, timeout=30)
+                assert r.status_code == 400 and r.json()["error"]["message"] == "refused on purpose", (path, r.status_code, r.text[:200])
+    finally:
+        drip.close()

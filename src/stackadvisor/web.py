@@ -519,7 +519,7 @@ class Service:
         """The last item of a blocking generator run in the pool (after admit()), or None when the client went away
         first: a disconnect closes the generator at its next item (an LLM answer stops between sentences), so an
         abandoned request gives its slot back instead of running to the end."""
-        last = None
+        last = error = None
 
         async with anyio.create_task_group() as tg:
             async def watch() -> None:
@@ -528,9 +528,14 @@ class Service:
                 tg.cancel_scope.cancel()
 
             tg.start_soon(watch)
-            async for item in self.iterate(make):
-                last = item
+            try:
+                async for item in self.iterate(make):
+                    last = item
+            except Exception as exc:  # noqa: BLE001 - raised as itself below, not inside the task group's ExceptionGroup
+                error = exc
             tg.cancel_scope.cancel()
+        if error is not None:
+            raise error
         return None if isinstance(last, str) else last  # the text pieces come first, the Reply last
 
     def notices(self) -> list[str]:
