@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..score import _item_evidence
 from ..vocab import _INTENSIFIER, _Ent, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _key, _lc, _stem, _tokenise, _words_rx
 from .clause import Clause
+from .words import words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -27,6 +28,7 @@ def _topic_cue_rx() -> tuple[re.Pattern, re.Pattern]:
 
 
 _POS_CUE, _NEG_CUE = _topic_cue_rx()
+_LAST_WORD = re.compile(r"([a-z][a-z\-]*)\s+(?:an?\s+|the\s+)?$")
 
 
 def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bool = False) -> None:
@@ -127,6 +129,9 @@ def topic(ck: "_Walk", c: Clause) -> None:
         polarity = -1 if cue is nm else 1
         if ck._negated(max(c0, cue.start() - 12), cue.start()) and not re.match(r"not\b|no\b", cue.group("cue")):
             polarity = -polarity
+        before = _LAST_WORD.search(lc, max(c0, cue.start() - 24), cue.start())
+        if polarity > 0 and before and before.group(1) in words().negative:  # "a poor choice for", "a bad fit for"
+            polarity = -1
         if kind == "criterion" and cue.group("list"):
             continue
         subj = ck._subject(cents, cue.start(), carry, after=False)

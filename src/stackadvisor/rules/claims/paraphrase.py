@@ -83,9 +83,18 @@ def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,;:!?\"'*_-")
 
 
+_PREFIX = re.compile(r"(?:un|im|in|non-?)(?P<rest>[a-z\-]{4,})$")
+
+
 def _direction(tokens: set[str]) -> int:
+    """+1 / -1 from the clause's direction words; a negative prefix turns a positive word ("immature", "unfriendly")."""
     w = words()
-    return (len(tokens & w.positive) > 0) - (len(tokens & w.negative) > 0)
+    pos, neg = tokens & w.positive, tokens & w.negative
+    for t in tokens - pos - neg:
+        m = _PREFIX.match(t)
+        if m and m.group("rest") in w.positive:
+            neg = neg | {t}
+    return (len(pos) > 0) - (len(neg) > 0)
 
 
 def _turned(tokens: set[str], example: str) -> bool:
