@@ -541,3 +541,39 @@ def test_cli_ingest_reports_a_damaged_kb_it_cannot_rebuild(built_home, local_emb
     finally:
         store.close()
     assert len(results) == 1 and results[0].refused and "stackadvisor ingest PATH --kb team" in results[0].refused[0][1]
+
+
+def test_a_second_concurrent_ingest_of_the_same_kb_embeds_nothing_again(isolated_home, local_embeddings, tmp_path):
+    """Issue 16 (minor): a second ingest of the same kb, started while the first held the writer lock, re-embedded
+    everything after waiting. Two real ingests, each with its own Store (the file lock is what orders them)."""
+    import threading
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(300):
+        (docs / f"n{i:03d}.md").write_text(f"# Note {i}\n\nThe payments team chose Go for service {i}.\n")
+    first_embedder, second_embedder = Counting(local_embeddings), Counting(local_embeddings)
+    stores = [Store(Settings(home=isolated_home)), Store(Settings(home=isolated_home))]
+    results: dict[str, object] = {}
+    locked = threading.Event()
+    real_begin = stores[0].begin_build
+
+    def begin_and_signal(kb):  # the first ingest has the writer lock: now start the second one
+        build = real_begin(kb)
+        locked.set()
+        return build
+
+    stores[0].begin_build = begin_and_signal  # type: ignore[method-assign]
+
+    def first() -> None:
+        results["first"] = ingest_paths([docs], "team", stores[0], first_embedder)
+
+    t = threading.Thread(target=first)
+    t.start()
+    assert locked.wait(120)
+    results["second"] = ingest_paths([docs], "team", stores[1], second_embedder)
+    t.join(300)
+    for s in stores:
+        s.close()
+    assert first_embedder.texts == 300 and results["first"].added == 300
+    assert second_embedder.texts == 0 and results["second"].skipped == 300 and results["second"].added == 0, results["second"]

@@ -585,6 +585,11 @@ def _under(source: str, roots: list[Path]) -> bool:
     return any(s == r or r in s.parents for r in roots)
 
 
+def _live_name(store: Store, kb: str) -> str | None:
+    coll = store.live(kb)
+    return None if coll is None else str(coll.name)
+
+
 def ingest_paths(
     paths: Sequence[str | Path],
     kb: str,
@@ -592,6 +597,7 @@ def ingest_paths(
     embeddings: Embeddings,
     progress: Progress | None = None,
     knowledge: Knowledge | None = None,
+    _replanned: bool = False,
 ) -> IngestResult:
     """Index user files into kb: new files added, changed ones replaced, deleted ones removed, the rest skipped
     (by file content hash). Bad files are refused with a reason; the rest still go in. One blue/green commit."""
@@ -617,6 +623,7 @@ def ingest_paths(
         log.warning("knowledge base %r is damaged (%s): rebuilding it from %d path(s)", kb, damaged[:300], len(paths))
     files, roots = _scan(paths, result)
 
+    planned_from = _live_name(store, kb)
     got = {"ids": [], "metadatas": []} if damaged else store.get_all(kb)
     by_source: dict[str, list[str]] = {}
     hash_of: dict[str, str] = {}
@@ -656,6 +663,11 @@ def ingest_paths(
     total = len(to_parse)
     recorded_roots = [] if damaged else store.roots(kb)
     with store.begin_build(kb) as build:
+        if not _replanned and not damaged and _live_name(store, kb) != planned_from:
+            # Another ingest of this kb committed while this one waited for the writer lock: plan again against it
+            # (its files are then unchanged) instead of embedding everything a second time.
+            build.abort()
+            return ingest_paths(paths, kb, store, embeddings, progress, knowledge, _replanned=True)
         build.roots = list(dict.fromkeys([*(r for r in recorded_roots if Path(r).exists()), *map(str, roots)]))
         keep_ids = [cid for f, _, parse in plan if not parse for cid in by_source.get(str(f), [])]
         keep_ids += [cid for s, ids in by_source.items() if s not in current and s not in gone for cid in ids]
