@@ -341,6 +341,7 @@ def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
     return out
 
 
+_PART_WORDS = 4  # words each side of a conjunction needs before the clause is cut there
 _CONJ = lexicon.pattern("dialogue", "conj")
 
 
@@ -349,8 +350,9 @@ def _parts(lc: str, a: int, b: int) -> list[tuple[int, int]]:
     and the negation of the first says nothing of the second."""
     out, start = [], a
     for m in _CONJ.finditer(lc, a, b):
-        out.append((start, m.start()))
-        start = m.end()
+        if len(lc[start:m.start()].split()) >= _PART_WORDS and len(lc[m.end():b].split()) >= _PART_WORDS:
+            out.append((start, m.start()))  # only where both sides are statements of their own ("...front end and the back end" is one)
+            start = m.end()
     out.append((start, b))
     return [(x, y) for x, y in out if y > x]
 
@@ -375,7 +377,8 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     Polarity policy, in one place: a "not:" label or a negation in the clause makes it a drop; within one sentence
     a drop of a topic beats a positive reading of it ("Traffic is tiny, maybe 10 users" is one statement)."""
     spans = [(si, a, b) for si, a, b in _unread_clauses(lc, v)  # a clause the lexicon read as a skill or an exclusion is read
-             if not any(a <= e.start < b and e.name in read_names for e in ents)]
+             if not any(a <= e.start < b and e.name in read_names for e in ents)
+             and not (read_names and v.skill_rx.search(lc, a, b) is not None)]
     if not spans:
         return {}
     clauses = [_neutral(lc, a, b, ents) for _, a, b in spans]

@@ -376,6 +376,7 @@ _PROPOSAL = lexicon.pattern("read", "proposal")
 _HOWTO = lexicon.pattern("read", "howto")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
 _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
+_OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 
 
@@ -476,7 +477,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if asks and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints) and not cur.skills \
             and not _NEED_VOICE_OWN.search(lc):
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
-    if outside and not langs:
+    if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
@@ -488,7 +489,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
     if len(focus) >= 2:
-        if rec_cue or project:
+        choice = asks and bool(alternatives) and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))
+        if rec_cue or project or choice:  # "rust or node for my first backend?" asks for a pick between the two
             return Intent("recommend", langs, criteria, True, candidates=alternatives)
         return Intent("compare", langs, criteria)
     if langs and not focus:
