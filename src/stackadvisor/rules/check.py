@@ -60,14 +60,12 @@ def check(text: str, table: Table, meaning: Meaning | None = None) -> list[Check
 
 
 def _merge(checks: list[Check]) -> list[Check]:
-    """One Check per claim: the same verdict on the same evidence (a cell pair, or one article line) for the same
-    language is one claim said twice."""
+    """One Check per claim: the same verdict on the same evidence for the same language(s) is one claim said twice.
+    ("Go is less expressive than Rust and Python" stays two claims: one per pair, as comparisons on the table are.)"""
     seen: set[tuple] = set()
     out = []
     for c in checks:
-        line = c.kind in ("pro", "con", "best_for")  # an article line is one claim, whichever languages it names
-        key = (c.kind if c.kind in ("outside", "framework") else "", c.language, None if line else c.other, c.criterion, c.verdict,
-               c.evidence, c.question)
+        key = (c.kind if c.kind in ("outside", "framework") else "", c.language, c.other, c.criterion, c.verdict, c.evidence, c.question)
         if key in seen:
             continue
         seen.add(key)
