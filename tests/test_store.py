@@ -240,3 +240,39 @@ def test_server_mode_builds_and_queries(chroma_server, isolated_home, local_embe
     hits = store.query("builtin", local_embeddings.embed_query("What is Rust's learning curve?"), k=2)
     assert {"row:rust", "rust:0"} & {h.id for h in hits}
     assert not (isolated_home / "index" / "chroma").exists()  # nothing written locally but the lock
+
+
+def _orphan_segment_dirs(home: Path) -> list[str]:
+    """Folders of home/index/chroma that no segment in Chroma's own sqlite tables names (left by deleted collections)."""
+    import sqlite3
+
+    root = home / "index" / "chroma"
+    db = sqlite3.connect(root / "chroma.sqlite3")
+    try:
+        segments = {row[0] for row in db.execute("select id from segments")}
+    finally:
+        db.close()
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in segments)
+
+
+def test_replaced_aborted_and_killed_builds_leave_no_segment_folders(store, isolated_home, local_embeddings):
+    """Issue 16 (minor): killed builds (and every replaced collection) left their HNSW segment folders behind: Chroma
+    deletes the collection's rows but not its folder, so a re-ingested kb grew the data home by one folder each time."""
+    for _ in range(3):  # three rebuilds: two replaced collections
+        with store.begin_build("t") as build:
+            _add(build, local_embeddings)
+            build.commit()
+    with store.begin_build("t") as build:  # an aborted one
+        _add(build, local_embeddings)
+        build.abort()
+    with store.begin_build("t") as build:  # and one left as a killed process leaves it: a collection nobody points at
+        _add(build, local_embeddings)
+        killed = build.name
+        build.done = True
+        build._lock.__exit__(None, None, None)
+    with store.begin_build("t") as build:  # the next writer cleans up
+        _add(build, local_embeddings)
+        build.commit()
+    assert killed not in _sa_collections(store)
+    assert _orphan_segment_dirs(isolated_home) == []
+    assert sorted(store.get_all("t")["ids"]) == sorted(DOCS)

@@ -42,6 +42,7 @@ LOCK_FILE = "index.lock"
 LOCK_TIMEOUT = 120.0
 REMOTE_ORPHAN_AGE = 6 * 3600.0
 _KB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")  # Chroma names a segment's folder by its UUID
 # Only these mean "damaged": anything else (locked, full disk, version mismatch) must never move an index aside.
 # The last two are Chroma 1.x reading a collection whose HNSW segment files were overwritten (one collection damaged).
 _CORRUPT_HINTS = ("malformed", "not a database", "corrupt", "no such table", "hnsw segment reader", "error deserializing")
@@ -474,6 +475,30 @@ class Store:
                 self._counts.pop(name, None)
         return removed
 
+    def sweep_segment_folders(self) -> list[str]:
+        """Delete the segment folders of home/index/chroma that no segment in Chroma's sqlite names: Chroma deletes a
+        collection's rows but leaves its HNSW folder, so every replaced, aborted or killed build would leave one.
+        Embedded index only, with the writer lock held; anything unexpected (another schema) deletes nothing."""
+        import shutil
+        import sqlite3
+
+        if self.remote or not self.path.is_dir():
+            return []
+        try:
+            db = sqlite3.connect(f"file:{self.path / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=5)
+            try:
+                named = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return []
+        removed = []
+        for folder in self.path.iterdir():
+            if folder.is_dir() and _SEGMENT_DIR.match(folder.name) and folder.name not in named:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return removed
+
     def begin_build(self, kb: str) -> Build:
         """Start writing a new collection for kb. Holds the writer lock until commit() or abort()."""
         check_kb(kb)
@@ -481,6 +506,7 @@ class Store:
         cm.__enter__()
         try:
             self.cleanup()
+            self.sweep_segment_folders()
             name = f"{PREFIX}{kb}-{_short(self.embedder)}-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
             coll = self._call(
                 "create a collection",
@@ -625,6 +651,7 @@ class Build:
         try:
             if old:
                 self.store._delete_collection(old)
+                self.store.sweep_segment_folders()
         finally:
             self._lock.__exit__(None, None, None)
         return count
