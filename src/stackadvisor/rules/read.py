@@ -489,7 +489,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
     if len(focus) >= 2:
-        choice = asks and bool(alternatives) and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))
+        choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
+            and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
         if rec_cue or project or choice:  # "rust or node for my first backend?" asks for a pick between the two
             return Intent("recommend", langs, criteria, True, candidates=alternatives)
         return Intent("compare", langs, criteria)
