@@ -398,7 +398,8 @@ def test_contrast_and_legend_colours(tab: Tab, tmp_path: Path) -> None:
     page = tab.page
     tab.ask(CHAT_Q)
     tab.open_needs(more=True)
-    swatches = page.eval_on_selector_all("#sa-scorecard .sa-legend i:not(.sa-penalty)", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    swatches = page.eval_on_selector_all("#sa-scorecard .sa-legend i:not(.sa-penalty), #sa-scorecard .sa-legend > span[style]",
+                                         "els => els.map(e => getComputedStyle(e).backgroundColor)")  # (the old legend: span swatches)
     assert len(swatches) >= 7
     colours = [tuple(float(v) for v in re.findall(r"[\d.]+", c)[:3]) for c in swatches]
     labs = [_lab(c) for c in colours]
