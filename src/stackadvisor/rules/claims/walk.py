@@ -188,6 +188,10 @@ class _Walk(_Judge):
 
     def _clause(self, c0: int, c1: int, cents: list[_Ent], carry: list[_Ent], ci: int) -> list[_Ent]:
         """Run every claim family on one clause, in order; return the subject the next clause inherits."""
+        if ci not in self.hits and not self.has_beat and (
+                (not carry and all(e.outside for e in cents)) or len(self.lc[c0:c1].split()) < len(cents) + 2):
+            # no phrase any family reads, and only languages the table does not cover or too few words for a claim ("Rust")
+            return self._group_right(cents, 0) if cents else []
         c = Clause(self.lc, self.v, cents, carry, c0, c1, self.hits.get(ci, _NO_HITS))
         self.objects: set[int] = set()
         self.cmp_subject: list[_Ent] = []
