@@ -97,6 +97,7 @@ def test_ingest_builtin_is_a_no_op_when_up_to_date(built_home):
     assert p.returncode == 0 and "up to date" in p.stdout
 
 
+@pytest.mark.slow  # three CLI processes, one of them an ingest
 def test_ingest_user_files_then_ask_from_that_kb(tmp_path, built_home):
     import shutil
 

@@ -129,7 +129,7 @@ def test_token_sorted_windows_keep_input_order(local_embeddings, monkeypatch):
     """Texts are tokenised and sorted by token count per SORT_WINDOW; window edges never change a vector or its row."""
     import stackadvisor.embeddings as emb_mod
 
-    texts = [("word " * ((i * 37) % 300)) + f"item {i}" for i in range(23)] + ["", "Go"]
+    texts = [("word " * ((i * 37) % 64)) + f"item {i}" for i in range(23)] + ["", "Go"]  # 2 to ~70 tokens: windows sort them
     whole = local_embeddings.embed_array(texts)
     monkeypatch.setattr(emb_mod, "SORT_WINDOW", 5)
     windowed = local_embeddings.embed_array(texts)

@@ -724,6 +724,7 @@ def test_oversized_headers_are_431_and_the_server_keeps_serving(served: Served) 
     assert httpx.get(served.url + "/healthz", headers={"X-Ok": "a" * 4000}, timeout=10).status_code == 200, "ordinary headers pass"
 
 
+@pytest.mark.slow  # waits out the server's idle and header timeouts
 def test_idle_and_trickling_connections_are_closed(served: Served) -> None:
     """Issue 16 (minor): a connection that never sent a request (or trickled its headers) was never closed."""
     def closed_after(send_trickle: bool) -> float:
