@@ -116,6 +116,11 @@ class Reply:
         raise KeyError(language)
 
     @property
+    def check_summary(self) -> str:
+        """"7 checked (6 supported), 1 not checkable; pick consistent with the ranking" / "No factual claims to check"."""
+        return rules.check_summary(self.checks)
+
+    @property
     def contradicted(self) -> list[Check]:
         return [c for c in self.checks if c.verdict == "contradicted"]
 
@@ -317,7 +322,7 @@ class AdvisorCore:
 
     def verify(self, text: str, ctx: Context) -> list[Check]:
         """check() on an answer, plus the recommendation it makes against the rules' ranking."""
-        checks = [c for c in rules.check(text, self.table) if not getattr(c, "question", False)]
+        checks = [c for c in rules.check(text, self.table, meaning=self.meaning()) if not getattr(c, "question", False)]
         if ctx.ranking.recommendation:
             checks.append(rules.check_recommendation(ctx.ranking.recommendation, ctx.needs, ctx.ranking, self.table))
         return checks
@@ -358,7 +363,7 @@ class AdvisorCore:
 
     def check(self, text: str) -> list[Check]:
         """The claims in any text about the languages, each with verdict and evidence."""
-        return rules.check(text, self.table)
+        return rules.check(text, self.table, meaning=self.meaning())
 
     def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Reply:  # noqa: A002
         question, history = _unpack(input)
