@@ -253,8 +253,12 @@ class AdvisorCore:
             from .rules.meaning import Meaning
 
             emb = self.retriever().embeddings
-            self._meaning = Meaning(lambda texts: embed_array(emb, list(texts)), topic_examples(self.table)) \
-                if "minilm" in model_id_of(emb).lower() else False
+            model = model_id_of(emb)
+            if "minilm" not in model.lower():
+                self._meaning = False
+            else:
+                self._meaning = Meaning(lambda texts: embed_array(emb, list(texts)), topic_examples(self.table),
+                                        vectors=_ExampleVectors(Path(self.settings.home) / "cache", model))
         return self._meaning or None
 
     # -------------------------------------------------------------------------------- the chain
@@ -508,3 +512,40 @@ def _pick_said(assistant: object, knowledge: knowledge_mod.Knowledge) -> str | N
 
     named = detect_languages(assistant.strip().splitlines()[0][:200], knowledge)
     return named[0] if len(named) == 1 else None
+
+
+class _ExampleVectors:
+    """Example utterances' vectors kept in the data home between starts (keyed by the model and every example),
+    so a cold `stackadvisor ask` reads them instead of embedding a few hundred sentences."""
+
+    def __init__(self, folder: Path, model: str) -> None:
+        self.folder, self.model = folder, model
+
+    def _path(self, texts: Any) -> Path:
+        import hashlib
+        import json
+
+        key = hashlib.sha256(json.dumps([self.model, list(texts)]).encode()).hexdigest()[:20]
+        return self.folder / f"examples-{key}.npy"
+
+    def load(self, texts: Any) -> Any:
+        import numpy as np
+
+        try:
+            return np.load(self._path(texts), allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+
+    def save(self, texts: Any, matrix: Any) -> None:
+        import os
+
+        import numpy as np
+
+        path = self._path(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+            np.save(tmp, matrix, allow_pickle=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: embed them again next time

@@ -65,6 +65,7 @@ def _list(value: Any, where: str, lower: bool = True) -> tuple[str, ...]:
 
 
 _FLAGS = {"i": re.I, "m": re.M}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -121,7 +122,7 @@ def load(name: str) -> dict[str, Any]:
     if name not in SCHEMA:
         raise LexiconError(f"There is no lexicon file {name!r}; the files are {', '.join(sorted(SCHEMA))}.")
     text = resources.files(__package__).joinpath("lexicon", f"{name}.yaml").read_text(encoding="utf-8")
-    return _validate(name, yaml.safe_load(text))
+    return _validate(name, yaml.load(text, Loader=_LOADER))  # noqa: S506 - a safe loader (libyaml's when present)
 
 
 def phrases(name: str, key: str) -> tuple[str, ...]:

@@ -15,10 +15,19 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 Embed = Callable[[list[str]], np.ndarray]
+
+
+class VectorStore(Protocol):
+    """Where the caller keeps example vectors between starts (the advisor: its data home's cache folder)."""
+
+    def load(self, texts: Sequence[str]) -> np.ndarray | None: ...
+
+    def save(self, texts: Sequence[str], matrix: np.ndarray) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,8 @@ class Hit:
 class Meaning:
     """Nearest-example classification of short texts (clauses) into labels."""
 
-    def __init__(self, embed: Embed, examples: Mapping[str, Sequence[str]], cache_size: int = 4096) -> None:
+    def __init__(self, embed: Embed, examples: Mapping[str, Sequence[str]], cache_size: int = 4096,
+                 vectors: VectorStore | None = None) -> None:
         self._embed = embed
         self.labels: tuple[str, ...] = tuple(examples)
         self._examples: list[str] = [e for lab in self.labels for e in examples[lab]]
@@ -42,12 +52,27 @@ class Meaning:
             self._spans.append((at, at + len(examples[lab])))
             at += len(examples[lab])
         self._matrix: np.ndarray | None = None
+        self._vectors = vectors
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_size = cache_size
 
+    @property
+    def examples(self) -> list[str]:
+        return list(self._examples)
+
+    def examples_matrix(self) -> np.ndarray:
+        """The examples' vectors (embedded on first use); the caller may keep them and pass them back as `matrix`."""
+        return self._examples_matrix()
+
     def _examples_matrix(self) -> np.ndarray:
         if self._matrix is None:
-            self._matrix = np.asarray(self._embed(self._examples), dtype=np.float32) if self._examples else np.zeros((0, 1), np.float32)
+            kept = self._vectors.load(self._examples) if self._vectors is not None else None
+            if kept is not None and kept.shape[0] == len(self._examples):
+                self._matrix = np.asarray(kept, dtype=np.float32)
+            else:
+                self._matrix = np.asarray(self._embed(self._examples), dtype=np.float32) if self._examples else np.zeros((0, 1), np.float32)
+                if self._vectors is not None and self._examples:
+                    self._vectors.save(self._examples, self._matrix)
         return self._matrix
 
     def _rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -98,7 +123,7 @@ class Meaning:
         if key not in derived:
             if len(derived) >= 16:
                 derived.clear()
-            derived[key] = Meaning(self._embed, examples, self._cache_size)
+            derived[key] = Meaning(self._embed, examples, self._cache_size, self._vectors)
         return derived[key]
 
     def above(self, texts: Sequence[str], threshold: float) -> list[list[tuple[str, float]]]:
