@@ -5,7 +5,13 @@
 
 Everything shown is inert: user and model text is HTML-escaped, markdown images and non-http links are
 removed before rendering (no remote fetches), the Chatbot sanitizes HTML as a second layer, and the HTML
-built here (the scorecard) escapes every value. Each browser tab has its own Session in gr.State.
+built here (the scorecard, the source cards) escapes every value. Each browser tab has its own Session in gr.State.
+
+Issue 13: Clear (the trash icon) and "New conversation" reset the same way; a control change marks the answer
+above out of date and offers "Answer again with these priorities"; each answer carries its verification badge,
+its cited sources (only those, numbered as in the text) and its reasoning steps as collapsible messages; [n] in an
+answer opens source card n (the passage, its section, the cited sentence marked: JS below); a clarifying question
+offers clickable replies; the thumbs under an answer store feedback (feedback.py); the theme meets WCAG AA.
 """
 
 from __future__ import annotations
@@ -95,7 +101,7 @@ CSS = """
 #examples { flex-wrap: wrap; gap: 6px; }
 #examples button { flex: 0 1 auto !important; min-width: 0 !important; width: auto !important; white-space: normal; text-align: left; font-weight: normal; }
 #sa-sources { display: none !important; }
-#chat a.sa-cite, #chat a[href^="#sa-src-"] { font-weight: 600; text-decoration: underline; cursor: pointer; }
+#chat a[href^="#sa-src-"] { font-weight: 600; text-decoration: underline; cursor: pointer; }
 dialog#sa-card { max-width: min(640px, 94vw); max-height: 80vh; overflow: auto; border: 1px solid var(--border-color-primary); border-radius: 10px;
                  padding: 14px 16px; background: var(--background-fill-primary); color: var(--body-text-color); }
 dialog#sa-card::backdrop { background: rgba(0, 0, 0, 0.35); }
@@ -113,7 +119,6 @@ dialog#sa-card .sa-card-close { position: sticky; float: right; top: 0; margin: 
 # Legend colours: the Okabe-Ito palette (told apart with the common colour-vision deficiencies too); penalties are striped.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#6B4C9A", "#8C564B"]  # criteria (a 5th, 6th for larger tables)
 KIND_COLOURS = {"use_case": "#56B4E9", "constraint": "#F0E442", "skill": "#D55E00", "excluded": "#7F7F7F"}
-PENALTY = "#b91c1c"
 
 
 # ------------------------------------------------------------------------------------------ inert text (markup.inert)
