@@ -37,6 +37,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "contractions": "pairs"},
     "topics": {"examples": "examples", "implies": "mapping"},
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
+    "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
+              "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -1,61 +1,12 @@
-"""The claim checker's vocabulary (rules/lexicon/check.yaml), validated and compiled once.
-
-rules/lexicon.py's SCHEMA does not list check.yaml yet, so this module validates it itself with the same rules
-(non-empty lower-case phrases, no duplicates, no unknown or missing keys); registering "check" there would let
-`lexicon.load("check")` replace `_load_yaml`.
-"""
+"""The claim checker's vocabulary (rules/lexicon/check.yaml), validated by rules/lexicon.py and compiled once."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
-from ...errors import StackAdvisorError
-
-_SCHEMA = {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
-           "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping"}
-
-
-class CheckLexiconError(StackAdvisorError):
-    """rules/lexicon/check.yaml is malformed (a packaging bug, not a user error)."""
-
-
-def _phrases(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise CheckLexiconError(f"{where}: expected a non-empty list of phrases.")
-    out = []
-    for i, p in enumerate(value):
-        if not isinstance(p, str) or not p.strip() or p != p.strip() or p != p.lower():
-            raise CheckLexiconError(f"{where}[{i}]: {p!r} is not a non-empty lower-case phrase without surrounding spaces.")
-        if p in out:
-            raise CheckLexiconError(f"{where}: {p!r} is listed twice.")
-        out.append(p)
-    return tuple(out)
-
-
-def _load_yaml(name: str = "check") -> dict[str, Any]:
-    where = f"rules/lexicon/{name}.yaml"
-    data = yaml.safe_load(resources.files("stackadvisor.rules").joinpath("lexicon", f"{name}.yaml").read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) != set(_SCHEMA):
-        got = sorted(data) if isinstance(data, dict) else []
-        raise CheckLexiconError(f"{where}: expected the keys {sorted(_SCHEMA)}, got {got}.")
-    out: dict[str, Any] = {}
-    for key, kind in _SCHEMA.items():
-        value, at = data[key], f"{where}:{key}"
-        if kind == "phrases":
-            out[key] = _phrases(value, at)
-        elif not isinstance(value, dict) or not value:
-            raise CheckLexiconError(f"{at}: expected a non-empty mapping.")
-        elif kind == "pairs":
-            out[key] = {k: _phrases([v], f"{at}.{k}")[0] for k, v in value.items()}
-        else:
-            out[key] = {_phrases([k], at)[0]: _phrases(v, f"{at}.{k}") for k, v in value.items()}
-    return out
+from .. import lexicon
 
 
 def _rx(phrases) -> re.Pattern:  # noqa: ANN001
@@ -82,7 +33,7 @@ class Words:
 
 @cache
 def words() -> Words:
-    d = _load_yaml()
+    d = lexicon.load("check")
     unrated = tuple((label, _rx(ps)) for label, ps in d["unrated"].items())
     return Words(
         negator_rx=_rx(d["negators"]),
