@@ -101,8 +101,9 @@ class CaseResult:
 
 def _verdict_of(checks: list[Any], exp: ClaimExpect, text: str) -> tuple[str, list[str]]:
     """The verdict the checker gave the expected claim: all matching checks must agree; "absent" when none matched."""
-    if exp.verdict == "none":
-        return ("none" if not checks else "found"), [f"{c.verdict}: {c.claim}" for c in checks]
+    if exp.verdict == "none":  # no claim judged; a sentence listed as "not checked" is not a claim found
+        judged = [c for c in checks if getattr(c, "kind", "") != "unchecked"]
+        return ("none" if not judged else "found"), [f"{c.verdict}: {c.claim}" for c in judged]
 
     def matches(c: Any) -> bool:
         span = text[c.span[0]: c.span[1]] if getattr(c, "span", None) and c.span[1] > c.span[0] else ""
