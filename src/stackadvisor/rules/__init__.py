@@ -4,8 +4,10 @@
     text ──read.classify───────▶ Intent (what kind of answer the turn wants)
     text ──check.check─────────▶ list[Check]  (claims about the languages, each with verdict and evidence)
 
-One module per stage: `types` (the records), `vocab` (the compiled lexicon of a Table and the text primitives
-every stage shares), `read`, `score`, `check`. Everything here reads the Table (knowledge.py) and nothing else,
+One module per stage: `types` (the records), `lexicon` (the vocabulary files, validated), `vocab` (a Table's
+compiled lexicon) with `finder`, `mentions` and `clean` (text primitives), `read` (needs and intent of a turn),
+`meaning` (recognition by example utterances), `dialogue` (acts over a conversation state), `score`, `check` with
+`claims/` (the claim families). Everything here reads the Table (knowledge.py) and nothing else,
 so a user's own table (new languages, new criteria with their own scales) works without code changes.
 This module is the facade: import from `stackadvisor.rules`.
 """
@@ -16,7 +18,8 @@ from .check import tally as check_tally
 from .read import classify, extract_needs
 from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
-from .vocab import _rephrase, _strip_injection, _vocab  # noqa: F401 - used by tests and the ingest filter
+from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
+from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the ingest filter
 
 __all__ = [
     "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",

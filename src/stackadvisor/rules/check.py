@@ -20,7 +20,9 @@ from .claims.words import statement
 from .meaning import Meaning
 from .score import CLOSE, _clean_rival, _conflicts, _item_evidence
 from .types import Check, Needs, Ranking
-from .vocab import _clean_markdown, _entities, _join, _vocab
+from .clean import _clean_markdown
+from .mentions import _entities
+from .vocab import _join, _vocab
 
 
 class _Checker(_Walk, _Tables):

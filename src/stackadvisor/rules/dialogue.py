@@ -25,7 +25,9 @@ from . import lexicon
 from .meaning import Meaning
 from .read import _clauses, _drop_cue, classify, extract_needs
 from .types import Intent, Needs, Ranking
-from .vocab import _DROP_RX, _NEGATION, _entities, _key, _lc, _sentences, _vocab
+from .finder import _key, _lc
+from .mentions import _entities, _sentences
+from .vocab import _DROP_RX, _NEGATION, _vocab
 
 ActKind = Literal[
     "set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include",

@@ -12,26 +12,10 @@ from .types import (
     Needs,
     OFF_TOPIC,
 )
-from .vocab import (
-    _DROP_RX,
-    _Ent,
-    _QWORD,
-    _STRONG_RX,
-    _TOKEN_RX,
-    _Vocab,
-    _WEAK_KEYS,
-    _alt,
-    _clean_markdown,
-    _entities,
-    _is_question,
-    _key,
-    _lc,
-    _rephrase,
-    _sentences,
-    _strip_injection,
-    _vocab,
-    _words_rx,
-)
+from .clean import _clean_markdown, _strip_injection
+from .finder import _TOKEN_RX, _alt, _key, _lc, _words_rx
+from .mentions import _QWORD, _entities, _is_question, _sentences
+from .vocab import _DROP_RX, _Ent, _STRONG_RX, _Vocab, _WEAK_KEYS, _rephrase, _vocab
 
 
 # ============================================================================================ extract_needs

@@ -12,9 +12,7 @@ from .types import (
     Ranking,
     Score,
 )
-from .vocab import (
-    _join,
-)
+from .vocab import _join
 
 
 BEST_FOR_POINTS = 3.0

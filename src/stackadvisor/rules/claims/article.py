@@ -10,7 +10,8 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ..score import _item_evidence
-from ..vocab import _INTENSIFIER, _Ent, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _key, _lc, _stem, _tokenise, _words_rx
+from ..finder import _key, _lc, _tokenise, _words_rx
+from ..vocab import _Ent, _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _stem
 from .clause import Clause
 from .words import words
 

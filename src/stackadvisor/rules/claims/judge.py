@@ -9,7 +9,9 @@ from __future__ import annotations
 from ...knowledge import Item, Table
 from ..score import _cell_evidence, _item_evidence
 from ..types import Check
-from ..vocab import _WS_RX, _Ent, _Vocab, _clean_markdown, _join, _key
+from ..clean import _clean_markdown
+from ..finder import _WS_RX, _key
+from ..vocab import _Ent, _Vocab, _join
 
 
 class _Judge:

@@ -6,7 +6,10 @@ import re
 from bisect import bisect_right
 
 from ..types import Check
-from ..vocab import _MD_SEP, _MD_TABLE_LINE, _Ent, _Vocab, _entities, _key
+from ..clean import _MD_SEP, _MD_TABLE_LINE
+from ..finder import _key
+from ..mentions import _entities
+from ..vocab import _Ent, _Vocab
 from .judge import _Judge
 
 

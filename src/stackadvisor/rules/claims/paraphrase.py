@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ...knowledge import Table
 from ..meaning import Hit, Meaning
 from ..score import _item_evidence
-from ..vocab import _NEGATION, _Ent
+from ..vocab import _Ent, _NEGATION
 from .words import statement, words
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..vocab import _Ent, _key
+from ..finder import _key
+from ..vocab import _Ent
 from .clause import Clause
 
 if TYPE_CHECKING:

@@ -6,7 +6,9 @@ import re
 from bisect import bisect_left, bisect_right
 
 from ..read import _LIST_GAP
-from ..vocab import _NEGATION, _Ent, _entities, _is_question, _key, _lc, _rephrase, _sentences, _tokenise
+from ..finder import _key, _lc, _tokenise
+from ..mentions import _entities, _is_question, _sentences
+from ..vocab import _Ent, _NEGATION, _rephrase
 from .clause import Clause
 from .judge import _Judge
 from .words import as_not, words

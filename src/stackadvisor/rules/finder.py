@@ -1,0 +1,171 @@
+"""Phrase finders: a compiled alternation gated by first tokens, so a lexicon of thousands of phrases is scanned fast."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+
+
+def _lc(s: str) -> str:
+    """Lower-case without changing the length (so spans stay valid)."""
+    out = s.lower()
+    if len(out) != len(s):
+        out = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in s)
+    return out.replace("\u2019", "'").replace("\u2018", "'")
+
+
+_KEY_RX = re.compile(r"[\s\-]+")
+_WS_RX = re.compile(r"\s+")
+
+
+def _key(s: str) -> str:
+    return _KEY_RX.sub(" ", _lc(s)).strip()
+
+
+def _alt(phrases, extra: dict[str, str] | None = None, joiner: str = r"[\s\-]+") -> str:
+    keys = sorted({_key(p) for p in phrases if p and p.strip()}, key=lambda k: (-len(k), k))
+    parts = []
+    for k in keys:
+        body = joiner.join(re.escape(w) for w in k.split(" "))
+        parts.append(body + ((extra or {}).get(k, "")))
+    return "|".join(parts)
+
+
+_NEVER = re.compile(r"(?!x)x")
+_TOKEN_RX = re.compile(r"[\w#+]+")
+# (lower-cased text, token starts, tokens, token -> indexes) of the last few texts, newest first. More than one:
+# extract_needs alternates between the whole text and each sentence, and a one-entry cache re-tokenised the
+# whole text for every sentence (quadratic: a 4,000-character question took seconds). LRU; replaced, never mutated.
+_TOKS: tuple = ()
+_TOKS_KEEP = 8
+
+
+def _tokens(lc: str) -> tuple[list[int], list[str]]:
+    return _tokenise(lc)[:2]  # type: ignore[return-value]
+
+
+def _tokenise(lc: str) -> tuple:
+    global _TOKS
+    cached = _TOKS
+    for i, entry in enumerate(cached):
+        if entry[0] == lc:  # equal text, same tokens (cheap: length first, then memcmp)
+            if i:  # most recently used first: the whole text, read between every sentence, stays cached
+                _TOKS = (entry, *cached[:i], *cached[i + 1:])
+            return entry[1], entry[2], entry[3]
+    starts, toks = [], []
+    index: dict[str, list[int]] = {}
+    for i, m in enumerate(_TOKEN_RX.finditer(lc)):
+        starts.append(m.start())
+        t = m.group(0)
+        toks.append(t)
+        index.setdefault(t, []).append(i)
+    _TOKS = ((lc, starts, toks, index), *cached[: _TOKS_KEEP - 1])
+    return starts, toks, index
+
+
+def _first_tokens(keys) -> dict[str, list[int]]:
+    first: dict[str, list[int]] = {}
+    for k in keys:
+        m = _TOKEN_RX.search(k)
+        if m and m.start() not in first.setdefault(m.group(0), []):
+            first[m.group(0)].append(m.start())
+    for offs in first.values():
+        offs.sort(reverse=True)
+    return first
+
+
+class _Finder:
+    """finditer()/search() for a family of phrases, tried only where a token can start one of them.
+
+    Much faster than scanning a big alternation at every character; same results as
+    `(?<![\\w#+])(?:alt)(?![\\w#+])` on lower-cased text."""
+
+    __slots__ = ("rx", "first", "gate", "boundary")
+
+    def __init__(self, pattern: str, first: dict[str, list[int]], gate=None, boundary: bool = True) -> None:
+        self.rx = re.compile(pattern) if pattern else _NEVER
+        self.first = first
+        self.gate = gate
+        self.boundary = boundary
+
+    def finditer(self, lc: str, lo: int = 0, hi: int | None = None):
+        if not self.first:
+            return
+        hi = len(lc) if hi is None else hi
+        starts, toks, index = _tokenise(lc)
+        present = self.first.keys() & index.keys()
+        if not present:
+            return
+        i = bisect_left(starts, lo)
+        j = bisect_left(starts, hi, i)
+        if self.gate is not None and not any(toks[k] in self.gate for k in range(i, j)):
+            return
+        last = lo
+        first, rx = self.first, self.rx
+        for k in sorted(k for t in present for k in index[t] if i <= k < j):
+            offs = first[toks[k]]
+            ts = starts[k]
+            for off in offs:
+                pos = ts - off
+                if pos < last:
+                    continue
+                if self.boundary and off and pos > 0 and (lc[pos - 1].isalnum() or lc[pos - 1] in "_#+"):
+                    continue
+                m = rx.match(lc, pos, hi)
+                if m:
+                    yield m
+                    last = m.end()
+                    break
+
+    def search(self, lc: str, lo: int = 0, hi: int | None = None):
+        return next(self.finditer(lc, lo, hi), None)
+
+    def scan(self, lc: str, bounds: list[tuple[int, int]]) -> list[list[re.Match]]:
+        """finditer() over each (start, end) of `bounds` (sorted, disjoint) in one pass over the tokens."""
+        out: list[list[re.Match]] = [[] for _ in bounds]
+        if not self.first or not bounds:
+            return out
+        starts, toks, index = _tokenise(lc)
+        if self.gate is not None and self.gate.isdisjoint(index):
+            return out
+        first, rx, nb = self.first, self.rx, len(bounds)
+        present = first.keys() & index.keys()
+        if not present:
+            return out
+        cand = sorted(k for t in present for k in index[t])
+        bi, last = 0, -1
+        for k in cand:
+            offs = first[toks[k]]
+            ts = starts[k]
+            while bi < nb and bounds[bi][1] <= ts:
+                bi += 1
+            if bi == nb:
+                break
+            c0, c1 = bounds[bi]
+            if ts < c0:
+                continue
+            for off in offs:
+                pos = ts - off
+                if pos < c0 or pos < last:
+                    continue
+                if self.boundary and off and pos > 0 and (lc[pos - 1].isalnum() or lc[pos - 1] in "_#+"):
+                    continue
+                m = rx.match(lc, pos, c1)
+                if m:
+                    out[bi].append(m)
+                    last = m.end()
+                    break
+        return out
+
+
+def _phrase_rx(phrases, extra: dict[str, str] | None = None, joiner: str = r"[\s\-]+") -> _Finder:
+    alt = _alt(phrases, extra, joiner)
+    keys = {_key(p) for p in phrases if p and p.strip()}
+    return _Finder(rf"(?:{alt})(?![\w#+])" if alt else "", _first_tokens(keys))
+
+
+def _words_rx(words) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+

@@ -1,0 +1,115 @@
+"""Language mentions, sentences and questions: where a text names a table language (or one outside the table)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from . import lexicon
+from .finder import _key, _lc
+from .types import AMBIGUOUS_NAMES
+from .vocab import _ABBREV, _Ent, _SENT_RX, _Vocab
+
+
+
+_GO_STOP_AFTER = lexicon.pattern("vocab", "go_stop_after")
+_QUESTION_HEAD = lexicon.pattern("vocab", "question_head")
+#: Words about a language's qualities: a lower-case ambiguous name right before one is the language ("go advantages").
+_ASPECT_AFTER = lexicon.pattern("vocab", "aspect_after")
+_CTX_BEFORE = lexicon.pattern("vocab", "ctx_before")
+
+
+_ENT_MEMO: list[tuple[_Vocab, str, list[_Ent]]] = []  # the last few texts read: a turn is read by several stages
+_ENT_MEMO_SIZE = 8
+
+
+def _entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
+    """Table languages (and outside technologies) named in the text, in order. The reader, the classifier and the
+    checker each ask for the same turn's mentions; the last few answers are kept (by value, not by id)."""
+    for mv, mt, got in _ENT_MEMO:
+        if mv is v and mt == text:
+            return list(got)
+    got = _find_entities(text, v, lc)
+    _ENT_MEMO.insert(0, (v, text, got))
+    del _ENT_MEMO[_ENT_MEMO_SIZE:]
+    return list(got)
+
+
+def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
+    lc = _lc(text) if lc is None else lc
+    out: list[_Ent] = []
+    ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs|team|code|backend|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang)\b)", re.I)
+    for m in v.lang_rx.finditer(lc):
+        k = _key(m.group(0))
+        name = v.alias_lang.get(k)
+        if name is None:
+            continue
+        if k in v.ambiguous and not _ambiguous_ok(text, lc, m.start(), m.end(), v, ctx_after):
+            continue
+        out.append(_Ent(m.start(), m.end(), name, False))
+    named, starts = len(out), [e.start for e in out]  # table-language mentions: in order and disjoint
+    for m in v.outside_rx.finditer(lc):
+        i = bisect_left(starts, m.end(), 0, named)
+        if i and out[i - 1].end > m.start():  # overlaps a table-language mention (bisect: linear in mentions)
+            continue
+        k = _key(m.group(0))
+        if k in AMBIGUOUS_NAMES and not text[m.start()].isupper():
+            continue
+        if k in AMBIGUOUS_NAMES and _GO_STOP_AFTER.match(lc, m.end()):
+            continue
+        out.append(_Ent(m.start(), m.end(), v.outside_map[k], True))
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.Pattern) -> bool:
+    word = text[s:e]
+    after = lc[e:e + 60]
+    if word[:1].isupper():
+        head = lc[max(0, s - 3):s].rstrip(" \t*_\"'(")
+        sentence_start = not head or head[-1] in ".!?:\n-"
+        if sentence_start and _GO_STOP_AFTER.match(after):
+            return False
+        m = re.match(r"\s+(?:with|for)\s+(?:the\s+|a\s+)?", after)
+        if m and re.match(rf"(?:{v.alias_alt})\b", after[m.end():]):
+            return False
+        return True
+    before = lc[max(0, s - 40):s]
+    if _ASPECT_AFTER.match(after):
+        return True
+    if _QUESTION_HEAD.search(before) and not _GO_STOP_AFTER.match(after):
+        return True  # "is node fast", "does go have generics": the subject of a question, not a verb
+    return bool(_CTX_BEFORE.search(before) or ctx_after.match(after))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in _SENT_RX.finditer(text):
+        if m.group(0) == "." and _abbrev_at(text, m.start()):
+            continue
+        end = m.end()
+        if text[start:end].strip():
+            out.append((start, end))
+        start = end
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+_QWORD = lexicon.pattern("vocab", "qword")
+
+
+def _abbrev_at(text: str, dot: int) -> bool:
+    for ab in _ABBREV:
+        a = dot - len(ab)
+        if a >= 0 and text[a:dot].lower() == ab and (a == 0 or not text[a - 1].isalnum()):
+            return True
+    return False
+
+
+def _is_question(sentence: str) -> bool:
+    s = sentence.strip().strip("*_ \"')")
+    return s.endswith("?") or bool(_QWORD.match(s))
+
+
