@@ -539,3 +539,49 @@ def test_a_clarifying_question_offers_replies_to_click(tab: Tab, tmp_path: Path)
     assert page.locator("#chat [data-testid='user']").last.inner_text().strip() == "Speed matters most"
     expect(page.locator("#pick")).to_contain_text("Pick: Rust", timeout=5_000)
     assert not tab.errors
+
+
+def test_stop_while_streaming_keeps_what_was_shown(browser: Any, built_home: Path, tmp_path: Path) -> None:
+    """A slow first answer (each streamed line held back) is stopped midway: the text so far stays, marked stopped, no
+    verification badge follows, the Ask button is back, and the next question is answered as usual."""
+    import threading
+
+    from stackadvisor import Advisor
+
+    release = threading.Event()
+
+    class SlowFirst(Advisor):
+        calls = 0
+
+        def _run(self, *a: Any, **kw: Any):  # noqa: ANN202
+            SlowFirst.calls += 1
+            slow = SlowFirst.calls == 1
+            for item in super()._run(*a, **kw):
+                if slow and isinstance(item, str):
+                    release.wait(0.5)  # a slow model: one line every half second (released at the end of the test)
+                yield item
+
+    with running(built_home, advisor=SlowFirst(home=built_home)) as srv:
+        t = Tab(browser, srv.url + "/")
+        try:
+            page = t.page
+            page.fill("#question textarea", CHAT_Q)
+            page.press("#question textarea", "Enter")
+            stop = page.locator("#stop")
+            expect(stop).to_be_visible(timeout=10_000)
+            expect(page.locator("#send")).to_be_hidden()
+            page.wait_for_function("() => [...document.querySelectorAll('#chat [data-testid=\"bot\"]')].pop().innerText.trim().length > 0",
+                                   timeout=10_000)
+            stop.click()
+            expect(page.locator("#chat")).to_contain_text("(stopped)", timeout=5_000)
+            expect(page.locator("#send")).to_be_visible(timeout=5_000)
+            expect(stop).to_be_hidden()
+            shown = page.locator("#chat [data-testid='bot']").filter(has_text="(stopped)").inner_text()
+            t.ask("Is Python faster than Go?")  # answered as usual
+            assert page.evaluate(DONE_COUNT) == 1, "the stopped answer got no verification badge"
+            assert page.locator("#chat [data-testid='bot']").filter(has_text="(stopped)").inner_text() == shown, "it stopped growing"
+            assert "Python faster than Go" in page.inner_text("#chat") and CHAT_Q in page.inner_text("#chat") and not t.errors
+            t.shot(tmp_path, "stopped")
+        finally:
+            release.set()
+            t.close()

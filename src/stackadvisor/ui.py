@@ -145,6 +145,7 @@ class Session:
     answers: dict[int, tuple[int, str, str, str | None, str]] = field(default_factory=dict)  # message index -> (turn, q, a, pick, backend)
     rated: dict[int, int] = field(default_factory=dict)  # turn -> its feedback row id
     last_rated: int | None = None  # the row a comment goes to
+    stopping: bool = False  # Stop was pressed while an answer is being written
 
 
 MAX_CARD_TURNS = 30  # answers whose source cards stay openable
@@ -545,6 +546,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     question = gr.Textbox(elem_id="question", show_label=False, label="Your question", scale=5, lines=1, max_lines=6,
                                           autofocus=True, placeholder="Describe your project, or ask a question")
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=80)
+                    stop = gr.Button("Stop", elem_id="stop", variant="stop", scale=1, min_width=80, visible=False)
                 note = gr.Markdown("", elem_id="input-note")
                 with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
                     comment = gr.Textbox(elem_id="feedback-comment", label="Thanks! Add a comment (optional)", scale=5, lines=1,
@@ -588,18 +590,28 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     [n for n in langs if n in needs.skills], [n for n in langs if n in needs.excluded],
                     scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation), needs_summary(shown, table)]
 
-        # outputs: chatbot, question, session, note, stale, again, cards, needs_box, *side
+        # outputs: chatbot, question, session, note, stale, again, cards, needs_box, *side, send, stop
+        show_stop = (gr.update(visible=False), gr.update(visible=True))
+        hide_stop = (gr.update(visible=True), gr.update(visible=False))
+        skip_stop = (gr.skip(), gr.skip())
+
         def answer(text: str, shown: str, state: Session, clear_box: bool) -> Iterator[tuple[Any, ...]]:
             messages = [*state.messages, {"role": "user", "content": inert(shown)}, {"role": "assistant", "content": ""}]
-            yield (messages, "" if clear_box else gr.skip(), state, "", hide, hide, gr.skip(), gr.skip(), *keep_side)
+            state.stopping = False
+            yield (messages, "" if clear_box else gr.skip(), state, "", hide, hide, gr.skip(), gr.skip(), *keep_side, *show_stop)
             skip8 = (gr.skip(),) * 5
             buf, reply = "", None
+            stream = state.chat.stream(text)
             try:
-                for item in state.chat.stream(text):
+                for item in stream:
+                    if state.stopping:  # Stop was pressed: end the stream here (an LLM's request is closed with it)
+                        stream.close()
+                        messages[-1] = {"role": "assistant", "content": (inert(buf) + "\n\n*(stopped)*").strip()}
+                        break
                     if isinstance(item, str):
                         buf += item
                         messages[-1] = {"role": "assistant", "content": inert(buf)}
-                        yield (messages, gr.skip(), state, *skip8, *keep_side)
+                        yield (messages, gr.skip(), state, *skip8, *keep_side, *skip_stop)
                     else:
                         reply = item
             except StackAdvisorError as exc:
@@ -608,8 +620,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 log.exception("UI answer failed: %s", type(exc).__name__)
                 messages[-1] = {"role": "assistant", "content": "⚠ Something went wrong while answering. Try again; if it persists, check the server log."}
             if reply is None:
-                state.messages = messages[-2 * MAX_TURNS_SHOWN:]
-                yield (messages, gr.skip(), state, *skip8, *keep_side)
+                state.messages, state.stopping = messages[-2 * MAX_TURNS_SHOWN:], False
+                yield (messages, gr.skip(), state, *skip8, *keep_side, *hide_stop)
                 return
             state.turn += 1
             turn = state.turn
@@ -637,9 +649,9 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 if not state.opened and _key(reply.needs) != _key(None):
                     state.opened, unfold = True, gr.update(open=True)
                 yield (messages, gr.skip(), state, gr.skip(), hide, hide, cards_html, unfold,
-                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend))
+                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend), *hide_stop)
             else:
-                yield (messages, gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), cards_html, gr.skip(), *keep_side)
+                yield (messages, gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), cards_html, gr.skip(), *keep_side, *hide_stop)
 
         def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
             text = text if isinstance(text, str) else ""
@@ -703,7 +715,16 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
 
         def reset(state: Session | None) -> tuple[Any, ...]:  # noqa: ARG001 - "New conversation" and the chat's Clear alike
             fresh = Session(advisor.chat(), welcome())
-            return (fresh.messages, "", fresh, "", hide, hide, "", gr.skip(), *side_for(None, (), None, None, advisor.backend))
+            if state is not None:
+                state.stopping = True  # an answer still being written stops
+            return (fresh.messages, "", fresh, "", hide, hide, "", gr.skip(), *side_for(None, (), None, None, advisor.backend), *hide_stop)
+
+        def on_stop(state: Session | None) -> None:
+            """Stop the answer being written: its stream ends at the next piece, what was shown stays, marked stopped,
+            and the advisor keeps no turn of it. (A flag the streaming loop reads, not Gradio's cancels: those reset
+            the chat to its first value.)"""
+            if state is not None:
+                state.stopping = True
 
         store = FeedbackStore(advisor.settings.home)
 
@@ -747,7 +768,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             except StackAdvisorError as exc:
                 raise gr.Error(str(exc)) from None
 
-        outs = [chatbot, question, session, note, stale, again, cards, needs_box, *side]
+        outs = [chatbot, question, session, note, stale, again, cards, needs_box, *side, send, stop]
         answer_opts = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden", "trigger_mode": "once"}
         question.submit(respond, [question, session], outs, api_name="chat", **answer_opts)
         send.click(respond, [question, session], outs, api_name="chat_click", api_visibility="private", **answer_opts)
@@ -762,9 +783,12 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             group.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
                         concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
         gr.api(_rerank_api(advisor), api_name="rerank")
-        new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden")
-        chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")  # the trash icon: a new conversation too
+        for cleared in (new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden"),
+                        chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")):  # the trash icon too
+            cleared.then(lambda: (gr.update(visible=False), ""), None, [feedback_row, feedback_note], api_visibility="private",
+                         show_progress="hidden")
         chatbot.option_select(on_option, [session], outs, api_visibility="private", **answer_opts)
+        stop.click(on_stop, [session], None, api_visibility="private", show_progress="hidden", queue=False)
         chatbot.like(on_like, [session], [session, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
         for trigger in (comment.submit, comment_send.click):
             trigger(on_comment, [comment, session], [comment, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
