@@ -130,19 +130,18 @@ def _splitters() -> tuple[Any, Any]:
     return headers, recursive
 
 
-def _language_matchers(knowledge: Knowledge | None) -> list[tuple[str, re.Pattern[str]]]:
-    if knowledge is None:
-        return []
-    out = []
-    for lang in knowledge.table.languages.values():
-        words = sorted({lang.name.lower(), *lang.aliases}, key=len, reverse=True)
-        alt = "|".join(re.escape(w) for w in words)
-        out.append((lang.name, re.compile(rf"(?<![\w.]){'(?:' + alt + ')'}(?![\w]|\.\w)", re.IGNORECASE)))
-    return out
+def _language_matchers(knowledge: Knowledge | None) -> Any:
+    """The table whose languages a chunk is tagged with (None: no tags)."""
+    return knowledge.table if knowledge is not None else None
 
 
-def _detect_languages(text: str, matchers: list[tuple[str, re.Pattern[str]]]) -> tuple[str, ...]:
-    return tuple(name for name, rx in matchers if rx.search(text))
+def _detect_languages(text: str, table: Any) -> tuple[str, ...]:
+    """The languages a chunk names (rules.mentions.languages_named: the finder the reader and retrieval use too)."""
+    if not table:
+        return ()
+    from .rules.mentions import languages_named
+
+    return languages_named(text, table)
 
 
 def _meta(**values: Any) -> dict[str, Any]:
@@ -482,7 +481,7 @@ def chunk_document(text: str, fmt: str, source: str, kb: str, file_hash: str, ma
                 continue
             chunk_text = piece if heading == name else f"{heading}\n\n{piece}"
             phrase = find_injection(chunk_text)
-            langs = _detect_languages(chunk_text, matchers or [])
+            langs = _detect_languages(chunk_text, matchers)
             meta = _chunk_meta(
                 slug(heading) or "doc", heading, langs, "doc", chunk_text, source=source, kb=kb,
                 file_hash=file_hash, flagged="injection" if phrase else "", chunk=len(chunks),

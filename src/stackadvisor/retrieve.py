@@ -55,42 +55,11 @@ class Passage:
 
 
 def detect_languages(text: str, knowledge: Knowledge) -> tuple[str, ...]:
-    """Table languages named in text: names and aliases as whole words, case-insensitive, except the aliases
-    that are also plain English words ("go", "node"), which count only where they read as the language."""
-    found = []
-    for lang in knowledge.table.languages.values():
-        for alias in sorted({lang.name.lower(), *lang.aliases}, key=len, reverse=True):
-            if alias in _AMBIGUOUS:
-                hit = _names_ambiguous(alias, text)
-            else:
-                hit = bool(re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w]|\.\w)", text, re.IGNORECASE))
-            if hit:
-                found.append(lang.name)
-                break
-    return tuple(found)
+    """Table languages named in text, in order of first mention (rules.mentions.languages_named: one mention
+    finder for the reader, the checker, retrieval and ingest)."""
+    from .rules.mentions import languages_named
 
-
-_AMBIGUOUS = {"go", "node"}
-_NEIGHBOURS = r"vs\.?|versus|or|and|than|like"
-_BEFORE = rf"(?:{_NEIGHBOURS}|in|use|using|learn|learning|choose|pick|about|is|with|on)"
-_AFTER = rf"(?:{_NEIGHBOURS}|is|has|have|code|developers?|devs?|team|programs?|services?|backends?|apps?|for\s+(?:the\s+)?(?:backend|api|apis))"
-_VERB_GO = re.compile(r"Go\s+(?:with|for\s+it|ahead|to|on|back|through|into|over|away|home)\b")
-
-
-def _names_ambiguous(word: str, text: str) -> bool:
-    """"Go"/"Node" the language: capitalised (not "Go with ..." opening a sentence), "golang", or lowercase
-    beside a word that marks a language ("go vs rust", "use node", "node developers")."""
-    if word == "go" and re.search(r"\bgolang\b", text, re.IGNORECASE):
-        return True
-    lower = re.compile(rf"\b{_BEFORE}\s+{word}\b(?!\.\w)|(?<![\w.]){word}\s*(?:,|/|\s+{_AFTER}\b)", re.IGNORECASE)
-    for m in re.finditer(rf"(?<![\w.]){word}(?![\w]|\.\w)", text, re.IGNORECASE):
-        token = m.group(0)
-        if token[0].isupper():
-            before = text[: m.start()].rstrip()
-            sentence_start = not before or before[-1] in ".!?:"
-            if not (word == "go" and sentence_start and _VERB_GO.match(text, m.start())):
-                return True
-    return bool(lower.search(text))
+    return languages_named(text, knowledge.table)
 
 
 def _topic_matchers(knowledge: Knowledge) -> list[tuple[re.Pattern[str], frozenset[str]]]:

@@ -113,3 +113,11 @@ def _is_question(sentence: str) -> bool:
     return s.endswith("?") or bool(_QWORD.match(s))
 
 
+
+
+def languages_named(text: str, table) -> tuple[str, ...]:  # noqa: ANN001 - knowledge.Table
+    """The table languages a text names, in order of first mention: the one mention finder the reader, the
+    checker, retrieval and ingest share ("Go ahead" is no mention of Go; "golang", "Node" and "go vs rust" are)."""
+    from .vocab import _vocab
+
+    return tuple(dict.fromkeys(e.name for e in _entities(text, _vocab(table)) if not e.outside))
