@@ -26,7 +26,7 @@ from typing import Any
 
 from bench import build_index, env_info, log, make_home
 
-BENCHMARKS = ("answer_latency", "embedding", "cold_start", "server", "memory", "scaling", "ingest")  # the long one last
+BENCHMARKS = ("answer_latency", "check", "embedding", "cold_start", "server", "memory", "scaling", "ingest")  # the long one last
 HERE = Path(__file__).resolve().parent
 
 
