@@ -154,3 +154,14 @@ def test_reading_repeated_names_is_linear(table, meaning, unit):
     text = (unit * (16_000 // len(unit)))[:16_000]
     reading = read_turn(text, table, State(), meaning)
     assert reading.intent.kind  # it finishes, and reads something
+
+
+def test_an_empty_message_in_a_chat_keeps_the_conversation(tmp_path):
+    from stackadvisor.advisor import AdvisorCore
+
+    chat = AdvisorCore(home=tmp_path / "home").chat()
+    first = chat.ask("We're building a real-time chat app.")
+    empty = chat.ask("   ")
+    assert empty.needs == first.needs and isinstance(empty.needs, type(first.needs))
+    assert chat.state.pick == first.recommendation
+    assert chat.ask("why not Rust?").intent.kind in ("why_not", "recommend")

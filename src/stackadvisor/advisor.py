@@ -263,7 +263,7 @@ class AdvisorCore:
 
     # -------------------------------------------------------------------------------- the chain
 
-    def prepare(self, question: str, history: list[tuple[str, str]] | None = None, previous: Needs | None = None,
+    def prepare(self, question: str, history: list[tuple[str, str]] | None = None, previous: State | Needs | None = None,
                 last_languages: tuple[str, ...] = ()) -> Context:
         """Everything before writing: needs, intent, passages, ranking, premise checks."""
         table = self.table
@@ -331,12 +331,12 @@ class AdvisorCore:
             checks.append(rules.check_recommendation(ctx.ranking.recommendation, ctx.needs, ctx.ranking, self.table))
         return checks
 
-    def _run(self, question: object, history: list[tuple[str, str]] | None, previous: Needs | None,
+    def _run(self, question: object, history: list[tuple[str, str]] | None, previous: State | Needs | None,
              last_languages: tuple[str, ...] = ()) -> Iterator[str | Reply]:
         started = time.perf_counter()
         text = clean_question(question, self.settings.max_input_chars)
         if not text:
-            reply = self._empty_reply("", previous)
+            reply = self._empty_reply("", previous.needs if isinstance(previous, State) else previous)
             yield reply.answer
             yield reply
             return

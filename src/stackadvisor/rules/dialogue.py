@@ -164,9 +164,8 @@ class _Speller:
             return word
         hits = {self.deletes.get(lw)} | {w for i in range(len(lw)) if (w := lw[:i] + lw[i + 1:]) in self.known}
         hits |= {self.deletes.get(lw[:i] + lw[i + 1:]) for i in range(len(lw))}
-        hits.discard(None)
-        hits = {h for h in hits if h not in (lw + "s", lw + "es") and lw not in (h + "s", h + "es")}  # a plural is no typo
-        return next(iter(hits)) if len(hits) == 1 else word  # type: ignore[return-value]
+        found = {h for h in hits if h is not None and h not in (lw + "s", lw + "es") and lw not in (h + "s", h + "es")}  # a plural is no typo
+        return next(iter(found)) if len(found) == 1 else word
 
 
 _SPELLERS: dict[int, tuple[object, _Speller]] = {}

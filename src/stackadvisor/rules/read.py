@@ -147,7 +147,7 @@ def _implied_criteria(phrase: str, v: _Vocab) -> list[str]:
     return out
 
 
-def _weights(lc: str, clauses: list[tuple[int, int]]) -> list[tuple[int, float, bool]]:
+def _weights(lc: str, clauses: list[tuple[int, int]]) -> list[tuple[int, float]]:
     """Intensity cues as (position, weight); weight 1.0 strong, 0.3 weak."""
     cues = []
     for m in _STRONG_RX.finditer(lc):
