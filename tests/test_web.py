@@ -694,3 +694,18 @@ def test_two_hundred_turns_are_trimmed(server: ThreadServer, monkeypatch: pytest
         picks.append(r.json()["choices"][0]["message"]["content"])
     assert read == [0, MAX_HISTORY_TURNS, MAX_HISTORY_TURNS]
     assert picks[1] == picks[2], "only the recent turns count"
+
+
+def test_badge_counts_unread_statements_and_the_pick_apart() -> None:
+    from stackadvisor.rules import Check
+    from stackadvisor.ui import badge
+
+    class R:
+        checks = [Check("Go is fast", "supported", "e"), Check("Go is nice", "unsupported", "no reader", kind="unchecked"),
+                  Check("Recommend Go", "supported", "ranking", kind="recommendation")]
+        contradicted: list = []
+        corrected = 0
+
+    text = badge(R())
+    assert "1 of 1 claims supported" in text and "1 not checkable" in text and "pick consistent with the ranking" in text
+    assert "all" not in text  # a sentence about a language went unread: never "all claims supported"

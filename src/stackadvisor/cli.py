@@ -233,10 +233,20 @@ class Out:
 
 
 def _badge(reply: Any) -> str:
-    bad = [c for c in reply.checks if c.verdict == "contradicted"]
-    n = len(reply.checks)
-    state = "all claims supported" if not bad and not reply.corrected else f"{reply.corrected or len(bad)} corrected"
-    return f"✓ checked {n} claim{'s' if n != 1 else ''} against the comparison table: {state} · backend: {reply.backend}"
+    from .rules.check import tally
+
+    t = tally(list(reply.checks))
+    bad, n = reply.corrected or t["contradicted"], t["checked"]
+    if bad:
+        state = f"{bad} corrected"
+    elif t["supported"] == n and not t["not_checkable"]:
+        state = "all claims supported"
+    else:
+        state = f"{t['supported']} supported" + (f", {t['unsupported']} not covered by the table" if t["unsupported"] else "")
+    state += f", {t['not_checkable']} not checkable" if t["not_checkable"] else ""
+    state += ("; pick consistent with the ranking" if t["picks_consistent"] == t["picks"] else "; pick not backed by the ranking") if t["picks"] else ""
+    mark = "⚠" if bad else "✓"
+    return f"{mark} checked {n} claim{'s' if n != 1 else ''} against the comparison table: {state} · backend: {reply.backend}"
 
 
 def cmd_ask(args: argparse.Namespace, out: Out) -> int:

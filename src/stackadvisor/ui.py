@@ -163,16 +163,22 @@ def mode_label(backend: str) -> str:
 
 
 def badge(reply: Any) -> str:
-    n = len(reply.checks)
-    bad = reply.corrected or len(reply.contradicted)
-    supported = sum(1 for c in reply.checks if c.verdict == "supported")
+    """One line on how the answer was checked: fact claims (the pick is judged apart, against the ranking) and the
+    statements about a language no reader could check, so nothing is called fully checked that was not read."""
+    from .rules.check import tally
+
+    t = tally(list(reply.checks))
+    n, bad = t["checked"], reply.corrected or len(reply.contradicted)
+    unread = f", {t['not_checkable']} not checkable" if t["not_checkable"] else ""
+    pick = ("; pick consistent with the ranking" if t["picks_consistent"] == t["picks"] else "; pick not backed by the ranking") if t["picks"] else ""
     if bad:
-        return f"⚠ {bad} corrected ({n} claim{'s' if n != 1 else ''} checked)"
+        return f"⚠ {bad} corrected ({n} claim{'s' if n != 1 else ''} checked{unread}){pick}"
     if n == 0:
-        return "No claims to check"
-    if supported == n:
-        return f"✓ all {n} claim{'s' if n != 1 else ''} supported"
-    return f"✓ {supported} of {n} claims supported, {n - supported} not covered by the table"
+        return f"No factual claims to check{unread}{pick}"
+    if t["supported"] == n and not unread:
+        return f"✓ all {n} claim{'s' if n != 1 else ''} supported{pick}"
+    gap = f", {t['unsupported']} not covered by the table" if t["unsupported"] else ""
+    return f"✓ {t['supported']} of {n} claims supported{gap}{unread}{pick}"
 
 
 def checks_markdown(reply: Any) -> str:
@@ -181,7 +187,9 @@ def checks_markdown(reply: Any) -> str:
     marks = {"supported": "✓", "contradicted": "✗", "unsupported": "?"}
     lines = []
     for c in reply.checks:
-        line = f"- {marks.get(c.verdict, '?')} **{inert(c.verdict)}**: {inert(c.claim)}"
+        verdict = "not checked" if c.kind == "unchecked" else "pick consistent with the ranking" if (
+            c.kind == "recommendation" and c.verdict == "supported") else c.verdict
+        line = f"- {marks.get(c.verdict, '?') if c.kind != 'unchecked' else '·'} **{inert(verdict)}**: {inert(c.claim)}"
         if c.evidence:
             line += f"  \n  evidence: {inert(c.evidence)}"
         if c.correction:
