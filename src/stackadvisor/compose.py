@@ -327,8 +327,9 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
         extra = f"; the article lists as a pro: {skill_pro.text}" if skill_pro else ""
         lines.append(f"- Your team already knows the language{extra} {cites.language(lang)}")
     for cid, _weight in sorted(needs.priorities.items(), key=lambda kv: -kv[1]):
-        if cid in table.criteria and cid in lang.cells:
-            lines.append(f"- You care about {table.criteria[cid].measures}: {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
+        crit = table.criteria.get(cid)
+        if crit is not None and cid in lang.cells and crit.rank(lang.cells[cid]) >= len(crit.scale) // 2:  # a weak cell is a trade-off
+            lines.append(f"- You care about {crit.measures}: {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
     for it in lang.pros:
         if (it.use_case and it.use_case in needs.use_cases) or (it.criterion and it.criterion in needs.priorities):
             lines.append(f"- Pro named in the article: {it.text} {cites.language(lang)}")
@@ -347,8 +348,9 @@ def _tradeoffs(ctx: Context, lang: Language, cites: Citations) -> list[str]:
         lines.append(f"- Con named in the article: {it.text}{flag} {cites.language(lang)}")
     for cid, crit in table.criteria.items():
         level = lang.cells.get(cid)
-        if level is not None and crit.rank(level) < len(crit.scale) // 2 and cid not in needs.priorities:
-            lines.append(f"- {cell_sentence(table, lang.name, cid)} {cites.row(lang.name)}")
+        if level is not None and crit.rank(level) < len(crit.scale) // 2:
+            flag = " (you said this matters)" if cid in needs.priorities else ""
+            lines.append(f"- {cell_sentence(table, lang.name, cid)}{flag} {cites.row(lang.name)}")
     return lines
 
 
@@ -546,7 +548,7 @@ def _why_not(ctx: Context, cites: Citations) -> str:
             lines.append(f"- Against {rival}: {c.label} ({c.points:+.1f}) {cites.language(rlang)}")
     for cid in ctx.needs.priorities:
         if cid in table.criteria:
-            lines.append(f"- {cell_sentence(table, rival, cid)} {cites.row(rival)}; {lower_first(cell_sentence(table, pick, cid))} {cites.row(pick)}")
+            lines.append(f"- {cell_sentence(table, rival, cid)} {cites.row(rival)}; {cell_sentence(table, pick, cid)} {cites.row(pick)}")
     ahead = [table.criteria[cid].measures for cid in table.criteria
              if cid in rlang.cells and cid in table.languages[pick].cells
              and table.criteria[cid].rank(rlang.cells[cid]) > table.criteria[cid].rank(table.languages[pick].cells[cid])]

@@ -360,6 +360,8 @@ _PROPOSAL = lexicon.pattern("read", "proposal")
 _HOWTO = lexicon.pattern("read", "howto")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
 _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
+#: An imperative request for information is a question too ("Tell me about the GIL and Python's concurrency.").
+_INFO_REQUEST = re.compile(r"\s*(?:please\s+)?(?:tell\s+me|explain|describe|show\s+me|give\s+me|list|summari[sz]e|walk\s+me\s+through)\b", re.I)
 _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 
@@ -441,7 +443,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if not lc:
         return Intent("vague")
     project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
-    asks = "?" in lc or bool(_QWORD.match(lc))
+    asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)

@@ -23,6 +23,11 @@ _BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms
                           "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
 _B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+#: "high concurrency scenarios", "in high-concurrency workloads": a level + noun that names a kind of workload, not
+#: a rating of the language.
+_WORKLOAD_AFTER = re.compile(r"\s*[\-\s]?(?:scenarios?|workloads?|situations?|environments?|settings?|systems?|apps?|applications?|"
+                             r"services?|use\s+cases?|loads?|traffic|tasks?|requirements?|projects?|problems?|domains?)\b", re.I)
+_WORKLOAD_BEFORE = re.compile(r"\b(?:in|with|at|during)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 
 
 def comparison(ck: "_Walk", c: Clause) -> None:
@@ -181,6 +186,8 @@ def level(ck: "_Walk", c: Clause) -> None:
                     continue
                 if n == 2 and _B_SKIP_BEFORE.search(lc, max(c0, m.start() - 30), m.start()):
                     continue
+                if n == 2 and (_WORKLOAD_AFTER.match(lc, m.end()) or _WORKLOAD_BEFORE.search(lc, max(c0, m.start() - 12), m.start())):
+                    continue  # "performs well in high concurrency scenarios" describes the workload
                 if n == 2 and m.group("filler") and (_key(m.group("filler")) in v.level_map[cid] or _key(m.group("filler")) in ("and", "or", "to", "but")):
                     continue
                 level = v.level_map[cid][_key(m.group("level"))]
