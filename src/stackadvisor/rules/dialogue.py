@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from . import lexicon
+from .finder import derived
 from .meaning import Meaning
 from .read import _clauses, _drop_cue, classify, extract_needs
 from .types import Intent, Needs, Ranking
@@ -168,13 +169,11 @@ class _Speller:
         return next(iter(found)) if len(found) == 1 else word
 
 
-_SPELLERS: dict[int, tuple[object, _Speller]] = {}
-
-
 def _speller(table) -> _Speller:  # noqa: ANN001
-    got = _SPELLERS.get(id(table))
-    if got is not None and got[0] is table:
-        return got[1]
+    return derived(table, "speller", _build_speller)
+
+
+def _build_speller(table) -> _Speller:  # noqa: ANN001
     words: set[str] = set()
     for crit in table.criteria.values():
         for p in (*crit.keywords, *crit.better, *crit.worse, *crit.best, *crit.worst, crit.label):
@@ -197,9 +196,7 @@ def _speller(table) -> _Speller:  # noqa: ANN001
             for i in range(len(w)):
                 d = w[:i] + w[i + 1:]
                 deletes[d] = w if deletes.get(d, w) == w else None
-    sp = _Speller(lexicon.load("words")["contractions"], frozenset(aliases), known, deletes)
-    _SPELLERS[id(table)] = (table, sp)
-    return sp
+    return _Speller(lexicon.load("words")["contractions"], frozenset(aliases), known, deletes)
 
 
 #: Speed words about people or tools, not about the running program: "developing with Python is faster" is

@@ -169,3 +169,12 @@ def _words_rx(words) -> str:
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
 
 
+
+
+def derived(owner: object, key: str, build):  # noqa: ANN001, ANN201
+    """What `build(owner)` computes from an immutable `owner` (a Table), kept on the owner itself: its lifetime is
+    the owner's, and no cache is keyed by id() (ids are reused once an object is gone)."""
+    store = owner.__dict__.setdefault("_rules_derived", {})
+    if key not in store:
+        store[key] = build(owner)
+    return store[key]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
-from .finder import _Finder, _NEVER, _TOKEN_RX, _WS_RX, _alt, _first_tokens, _key, _lc, _phrase_rx, _words_rx
+from .finder import derived, _Finder, _NEVER, _TOKEN_RX, _WS_RX, _alt, _first_tokens, _key, _lc, _phrase_rx, _words_rx
 from ..knowledge import Item, Table
 from .types import (
     AMBIGUOUS_NAMES,
@@ -134,18 +134,9 @@ class _Vocab:
     qty_map: dict[str, str]  # counted noun -> criterion ("packages" -> ecosystem, as "more packages" is better on it)
 
 
-_CACHE: dict[int, tuple[Table, _Vocab]] = {}
-
-
 def _vocab(table: Table) -> _Vocab:
-    hit = _CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    v = _build_vocab(table)
-    if len(_CACHE) >= 16:
-        _CACHE.clear()
-    _CACHE[id(table)] = (table, v)
-    return v
+    """The table's compiled lexicon, built once per table (kept on the table)."""
+    return derived(table, "vocab", _build_vocab)
 
 
 def _join(names) -> str:

@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...knowledge import Table
+from ..finder import derived
 from ..meaning import Hit, Meaning
 from ..score import _item_evidence
 from ..vocab import _Ent, _NEGATION
@@ -68,7 +69,9 @@ def titles(table: Table) -> tuple[str, ...]:
 
 
 def meaning_for(meaning: Meaning, table: Table) -> Meaning:
-    return meaning.derive(("claims", id(table)), examples(table))
+    """The claim checker's Meaning over this table's wordings (made once per table: the key is a token the table
+    itself keeps, never its id())."""
+    return meaning.derive(("claims", derived(table, "claims-token", lambda _t: object())), derived(table, "claims-examples", examples))
 
 
 def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
