@@ -333,7 +333,7 @@ class AdvisorCore:
 
     def _run(self, question: object, history: list[tuple[str, str]] | None, previous: State | Needs | None,
              last_languages: tuple[str, ...] = ()) -> Iterator[str | Reply]:
-        started = time.perf_counter()
+        started, turn_start = time.perf_counter(), time.monotonic()
         text = clean_question(question, self.settings.max_input_chars)
         if not text:
             reply = self._empty_reply("", previous.needs if isinstance(previous, State) else previous)
@@ -341,6 +341,7 @@ class AdvisorCore:
             yield reply
             return
         ctx = self.prepare(text, history, previous, last_languages)
+        ctx.started = turn_start  # a writer's deadline counts from the turn's start, retrieval included
         offline = compose(ctx)
         result = None
         for item in self._answerer.stream(ctx, offline, self.verify):

@@ -40,6 +40,7 @@ class Context:
     before: Ranking | None = None  # the conversation's last ranking with a pick, when this turn changed the needs
     acts: tuple[Any, ...] = ()  # the turn's dialogue acts (rules.dialogue.Act)
     state: Any = None  # rules.dialogue.State after this turn
+    started: float | None = None  # time.monotonic() when the turn began: an LLM writer's deadline counts from here
     robustness: Any = None  # decision.Robustness of the pick, when there is one
 
     @property

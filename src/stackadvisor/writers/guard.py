@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 def guarded_stream(writer: LLMWriter, ctx: Context, offline: Composed, verify: Verify) -> Iterator[str | WriterResult]:
     """The writer's generated answer: text pieces as they pass the check, then the WriterResult."""
     condensed: Condensed | None = getattr(ctx, "condensed", None)
-    started = condensed.started if condensed else time.monotonic()
-    deadline = started + writer.timeout  # bounds the whole answer: condense, draft and regeneration
+    marks = [t for t in (getattr(ctx, "started", None), condensed.started if condensed else None) if t is not None]
+    started = min(marks) if marks else time.monotonic()
+    deadline = started + writer.timeout  # bounds the whole answer from the turn's start: retrieval, condense, draft, regeneration
     question = condensed.question if condensed else ctx.question
     messages, given = prompts.answer(ctx, offline, question)
     attempts = 1 if condensed and condensed.failure and condensed.failure.retryable else writer.attempts
