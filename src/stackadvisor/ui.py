@@ -12,10 +12,15 @@ above out of date and offers "Answer again with these priorities"; each answer c
 its cited sources (only those, numbered as in the text) and its reasoning steps as collapsible messages; [n] in an
 answer opens source card n (the passage, its section, the cited sentence marked: JS below); a clarifying question
 offers clickable replies; the thumbs under an answer store feedback (feedback.py); the theme meets WCAG AA.
+
+Issue 14: under the pick, "How firm" (decision.robustness: its summary, P(win) per language as bars, the tornado of
+weight ranges as a table); a pick that is not firm offers the trade-off answers that would settle it as clickable
+replies; "Download decision record" is the conversation's ADR (adr.py) as an HTML file, in a data: link (no file route).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import os
@@ -29,6 +34,7 @@ import gradio as gr
 
 from . import rules
 from .compose import table_markdown
+from .decision import robustness
 from .errors import StackAdvisorError
 from .feedback import FeedbackStore
 from .markup import inert  # (one sanitiser for the UI and the LLM writers)
@@ -111,6 +117,30 @@ dialog#sa-card .sa-card-text { white-space: pre-wrap; line-height: 1.5; margin: 
 dialog#sa-card mark { background: #fde68a; color: #111827; padding: 0 2px; border-radius: 2px; }
 dialog#sa-card .sa-card-close { position: sticky; float: right; top: 0; margin: -4px -6px 0 8px; padding: 2px 10px; border-radius: 6px;
                                 border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); color: var(--body-text-color); }
+/* Issue 14: how firm the pick is (P(win) bars and the tornado table). */
+.sa-firmness { font-size: 0.9em; display: flex; flex-direction: column; gap: 6px; }
+.sa-firmness h3 { font-size: 1em; margin: 0; }
+.sa-firmness p { margin: 0; }
+.sa-level { padding: 0 6px; border-radius: 8px; border: 1px solid var(--border-color-primary); }
+.sa-level.sa-fragile { border-color: #b45309; }
+.sa-wins { display: flex; flex-direction: column; gap: 3px; }
+.sa-win { display: grid; grid-template-columns: 5.5em 1fr 5.5em; align-items: center; gap: 6px; }
+.sa-win.sa-top .sa-win-lang { font-weight: 600; }
+.sa-win-pct { text-align: right; font-variant-numeric: tabular-nums; }
+.sa-track { position: relative; display: block; height: 10px; background: var(--background-fill-secondary); border-radius: 4px;
+            outline: 1px solid var(--border-color-primary); overflow: hidden; min-width: 60px; }
+.sa-fill, .sa-hold { position: absolute; top: 0; bottom: 0; left: 0; background: #0072B2; }
+.sa-now { position: absolute; top: -1px; bottom: -1px; width: 2px; margin-left: -1px; background: var(--body-text-color); }
+.sa-tornado { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.sa-tornado caption { text-align: left; font-size: 0.9em; color: var(--body-text-color-subdued); padding-bottom: 2px; }
+.sa-tornado th, .sa-tornado td { padding: 2px 4px; text-align: left; vertical-align: top; border-top: 1px solid var(--border-color-primary); }
+.sa-tornado thead th:nth-child(1) { width: 32%; } .sa-tornado thead th:nth-child(2) { width: 14%; }
+.sa-tornado .sa-tw { font-variant-numeric: tabular-nums; }
+.sa-tr { display: block; font-size: 0.9em; }
+a.sa-adr { display: inline-block; padding: 4px 12px; border-radius: var(--button-small-radius, 6px); font-weight: 600; text-decoration: none;
+           border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color); }
+a.sa-adr:hover { background: var(--button-secondary-background-fill-hover); }
+a.sa-adr::before { content: "⤓ "; }
 @media (max-width: 640px) {
   #chat { height: max(260px, calc(100dvh - 540px)) !important; }
   dialog#sa-card { max-width: 100vw; width: 100vw; margin: auto 0 0 0; max-height: 70vh; border-radius: 12px 12px 0 0; }
@@ -445,11 +475,92 @@ SUGGESTED_REPLIES = [
 
 
 def suggested_replies(reply: Any) -> list[dict[str, str]]:
-    """Clickable replies when the answer asks the user for more (a vague question): only for what is still missing."""
-    if getattr(reply.intent, "kind", "") != "vague" or not reply.question:
+    """Clickable replies when the answer asks the user for more (a vague question): only for what is still missing; after
+    a pick that is not firm, the answers to the trade-off questions that would settle it (issue 14)."""
+    if not reply.question:
         return []
+    if getattr(reply.intent, "kind", "") != "vague":  # a pick that is not firm: the trade-offs that would settle it
+        return tradeoff_replies(getattr(reply, "robustness", None))
     needs = reply.needs
     return [{"label": text, "value": text} for what, text in SUGGESTED_REPLIES if not getattr(needs, what, None)]
+
+
+# ---- issue 14: how firm the pick is, the trade-offs that would settle it, the decision record to download
+
+
+def _share(p: float) -> str:
+    v = 100 * p
+    return "under 1%" if 0 < v < 1 else "over 99%" if 99 < v < 100 else f"{v:.0f}%"
+
+
+def firmness_html(rob: Any) -> str:
+    """"How firm": the summary sentence, P(win) per language as bars, and the tornado as a table of bars (per
+    criterion, the weight range over which the pick holds, the others where they are). Empty without a pick."""
+    if rob is None:
+        return ""
+    level = {"firm": "sa-firm", "fairly firm": "sa-fairly", "fragile": "sa-fragile"}.get(rob.level, "")
+    wins = "".join(
+        f'<div class="sa-win{" sa-top" if lang == rob.pick else ""}" data-language="{esc(lang)}" data-p="{p:.4f}">'
+        f'<span class="sa-win-lang">{esc(lang)}</span><span class="sa-track" role="img" aria-label="{esc(lang)} wins in {_share(p)}">'
+        f'<span class="sa-fill" style="width:{100 * p:.1f}%"></span></span><span class="sa-win-pct">{_share(p)}</span></div>'
+        for lang, p in rob.win.items())
+    rows = []
+    for s in rob.tornado:
+        if s.flips_when_stated:
+            span, text = (0.0, 0.0), f"stating it at all makes {esc(s.above or s.below or 'another language')} the pick"
+        else:
+            span = (s.low, s.high)
+            text = f"{s.low:.2f}–{s.high:.2f}"
+            text += f"; below: {esc(s.below)}" if s.below else ""
+            text += f"; above: {esc(s.above)}" if s.above else ""
+        mark = f'<span class="sa-now" style="left:{100 * min(max(s.weight, 0.0), 1.0):.1f}%"></span>' if s.stated else ""
+        rows.append(f'<tr data-criterion="{esc(s.criterion)}"><th scope="row">{esc(s.label)}</th>'
+                    f'<td class="sa-tw">{f"{s.weight:.2f}" if s.stated else "not set"}</td><td><span class="sa-track" role="img" aria-label="{esc(s.label)}: {text}">'
+                    f'<span class="sa-hold" style="left:{100 * span[0]:.1f}%;width:{100 * (span[1] - span[0]):.1f}%"></span>{mark}</span>'
+                    f'<span class="sa-tr">{text}</span></td></tr>')
+    tornado = ('<table class="sa-tornado"><caption>Weight range over which the pick holds (0 to 1, the others held where they are)'
+               '</caption><thead><tr><th scope="col">Criterion</th><th scope="col">Now</th><th scope="col">Pick holds for</th></tr></thead>'
+               f'<tbody>{"".join(rows)}</tbody></table>') if rows else ""
+    return (f'<div class="sa-firmness" id="sa-firmness" data-level="{esc(rob.level)}" data-pick="{esc(rob.pick)}">'
+            f'<h3>How firm: <span class="sa-level {level}">{esc(rob.level)}</span></h3><p class="sa-firm-summary">{esc(rob.summary)}</p>'
+            f'<div class="sa-wins" aria-label="Share of plausible weightings each language wins">{wins}</div>{tornado}</div>')
+
+
+def firmness_update(rob: Any) -> Any:
+    return gr.update(value=firmness_html(rob), visible=rob is not None)
+
+
+def tradeoff_replies(rob: Any) -> list[dict[str, str]]:
+    """The answers to the trade-off questions that would settle a pick that is not firm, as clickable replies."""
+    if rob is None or rob.level == "firm":
+        return []
+    out: list[dict[str, str]] = []
+    for q in rob.questions:
+        for o in q.options:
+            if o.get("answer") and all(x["value"] != o["answer"] for x in out):
+                out.append({"label": o["answer"], "value": o["answer"]})
+    return out
+
+
+def decision_link(chat: Any, pick_: str | None) -> Any:
+    """The conversation's decision record (adr.py) as a link that downloads it as an HTML file, hidden while there is no
+    pick. The file travels in the link (a data: URL): the app serves no files (web.py refuses every file= path)."""
+    if not pick_:
+        return gr.update(value="", visible=False)
+    try:
+        record = chat.decision_record()
+        text = record.html
+    except StackAdvisorError:
+        return gr.update(value="", visible=False)
+    except Exception as exc:  # noqa: BLE001 - the download must never break the chat
+        log.warning("decision record not built: %s", type(exc).__name__)
+        return gr.update(value="", visible=False)
+    name = f"decision-record-{re.sub(r'[^a-z0-9]+', '-', record.pick.lower()).strip('-') or 'pick'}.html"
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return gr.update(visible=True, value=(
+        f'<a id="adr-download" class="sa-adr" href="data:text/html;charset=utf-8;base64,{data}" download="{esc(name)}" '
+        f'title="The decision record (MADR) of this conversation, as an HTML file">Download decision record</a>'))
+
 
 # Runs once in the page: citation links open their source card in a dialog (focus moves into it, Escape or Close
 # returns it to the link); the notices under the input are live regions.
@@ -568,6 +679,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     new = gr.Button("New conversation", elem_id="new-chat", size="sm")
             with gr.Column(scale=2, min_width=300, elem_id="side"):
                 pick = gr.Markdown(pick_markdown(None, advisor.backend), elem_id="pick")
+                firm = gr.HTML("", elem_id="firmness", visible=False)
+                adr = gr.HTML("", elem_id="adr", visible=False)
                 scorecard = gr.HTML(scorecard_html((), None, table), elem_id="scorecard", js_on_load=None)
                 flip = gr.Markdown("", elem_id="flip")
                 summary = gr.Markdown(needs_summary(None, table), elem_id="needs-summary")
@@ -585,18 +698,20 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 cards = gr.HTML("", elem_id="sa-sources")
 
         controls = [*sliders, use_cases, constraints, skills, excluded]
-        side = [pick, *controls, scorecard, flip, summary]
+        side = [pick, *controls, scorecard, flip, summary, firm, adr]
         keep_side = [gr.skip()] * len(side)
         hide = gr.update(visible=False)
 
-        def side_for(needs: Needs | None, scores: tuple, recommendation: str | None, flip_text: str | None, backend: str) -> list[Any]:
+        def side_for(needs: Needs | None, scores: tuple, recommendation: str | None, flip_text: str | None, backend: str,
+                     rob: Any = None, chat: Any = None) -> list[Any]:
             shown = needs
             needs = needs or Needs()
             return [pick_markdown(recommendation, backend),
                     *[float(needs.priorities.get(cid, 0.0)) for cid, _ in criteria],
                     sorted(needs.use_cases & set(table.use_cases)), sorted(needs.constraints & set(table.constraints)),
                     [n for n in langs if n in needs.skills], [n for n in langs if n in needs.excluded],
-                    scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation), needs_summary(shown, table)]
+                    scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation), needs_summary(shown, table),
+                    firmness_update(rob), decision_link(chat, recommendation)]
 
         # outputs: chatbot, question, session, note, stale, again, cards, needs_box, *side, send, stop
         show_stop = (gr.update(visible=False), gr.update(visible=True))
@@ -657,7 +772,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 if not state.opened and _key(reply.needs) != _key(None):
                     state.opened, unfold = True, gr.update(open=True)
                 yield (messages, gr.skip(), state, gr.skip(), hide, hide, cards_html, unfold,
-                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend), *hide_stop)
+                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend, reply.robustness, state.chat),
+                       *hide_stop)
             else:
                 yield (messages, gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), cards_html, gr.skip(), *keep_side, *hide_stop)
 
@@ -705,6 +821,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                                                          and abs(needs.priorities[c] - previous.priorities.get(c, -1.0)) < 1e-9))
             state.chat.needs = needs  # the next question starts from what the user set here
             ranking = rules.score(needs, table)
+            rob = robustness(needs, table, ranking) if ranking.recommendation else None
             flip_text = ranking.flip.change if ranking.flip else None
             stale_note, again_btn = hide, hide
             if state.answered is not None and _key(needs) != state.answered[0]:
@@ -719,7 +836,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                                        visible=True)
                 again_btn = gr.update(visible=True)
             return (pick_markdown(ranking.recommendation, advisor.backend), scorecard_html(ranking.scores, ranking.recommendation, table),
-                    flip_markdown(flip_text, ranking.recommendation), needs_summary(needs, table), state, stale_note, again_btn)
+                    flip_markdown(flip_text, ranking.recommendation), needs_summary(needs, table), state, stale_note, again_btn,
+                    firmness_update(rob), decision_link(state.chat, ranking.recommendation))
 
         def reset(state: Session | None) -> tuple[Any, ...]:  # noqa: ARG001 - "New conversation" and the chat's Clear alike
             fresh = Session(advisor.chat(), welcome())
@@ -783,7 +901,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         again.click(respond_again, [session], outs, api_name="answer_again", api_visibility="private", **answer_opts)
         for q, b in zip(EXAMPLES, example_buttons):
             b.click(example(q), [session], outs, api_visibility="private", **answer_opts)
-        rerank_out = [pick, scorecard, flip, summary, session, stale, again]
+        rerank_out = [pick, scorecard, flip, summary, session, stale, again, firm, adr]
         for s in sliders:  # input: drag, keys and the number box; always_last keeps a drag to one pending call
             s.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
                     concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
