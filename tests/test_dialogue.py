@@ -165,3 +165,13 @@ def test_an_empty_message_in_a_chat_keeps_the_conversation(tmp_path):
     assert empty.needs == first.needs and isinstance(empty.needs, type(first.needs))
     assert chat.state.pick == first.recommendation
     assert chat.ask("why not Rust?").intent.kind in ("why_not", "recommend")
+
+
+@pytest.mark.parametrize(("answer", "high", "low"), [
+    ("Speed matters more than ease of learning.", "speed", "learning_curve"),
+    ("Ease of learning matters more than speed.", "learning_curve", "speed"),
+])
+def test_a_trade_off_answer_ranks_the_two_needs(table, meaning, answer, high, low):
+    """The answers the robustness questions offer, sent after a balanced first turn, must re-weight as they say."""
+    reading, _ = converse(table, meaning, "We're building a REST API; speed and ease of learning matter equally. Which backend?", answer)
+    assert reading.needs.priorities[high] > reading.needs.priorities[low]

@@ -172,7 +172,7 @@ def test_bounded_stops_a_slow_stream_at_the_deadline() -> None:
     with pytest.raises(Failure, match="timed out"):
         for piece in bounded(slow, time.monotonic() + 1.5):
             got.append(piece)
-    assert got == ["one "] and time.monotonic() - t0 < 1.5 + 5  # generous: catches a hang
+    assert got == ["one "] and time.monotonic() - t0 < 1.5 + 25  # a hang guard
 
 
 def test_a_model_writing_slowly_falls_back_within_the_timeout(advisor_with) -> None:
@@ -181,7 +181,7 @@ def test_a_model_writing_slowly_falls_back_within_the_timeout(advisor_with) -> N
     advisor = advisor_with(writer).warm()
     t0 = time.monotonic()
     reply = advisor.ask(CHAT_Q)
-    assert time.monotonic() - t0 < 2 + 5  # generous: catches a hang, not a slow box
+    assert time.monotonic() - t0 < 2 + 25  # a hang guard, not a timing
     assert reply.backend == "offline" and reply.notices == [f"The LLM {writer.name} did not answer (timed out); this is the offline answer."]
 
 

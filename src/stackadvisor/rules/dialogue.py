@@ -24,7 +24,7 @@ from typing import Literal
 from . import lexicon
 from .finder import derived
 from .meaning import Meaning
-from .read import _clauses, _drop_cue, classify, extract_needs
+from .read import _MORE_THAN, _clauses, _drop_cue, classify, extract_needs
 from .types import Intent, Needs, Ranking
 from .finder import _key, _lc
 from .mentions import _entities, _sentences
@@ -463,8 +463,8 @@ def _shift_weights(lc: str, table, v, needs: Needs, before: Needs, cues: _Cues) 
     clauses = [c for s0, s1 in _sentences(lc) for c in _clauses(lc, s0, s1)]
     for c0, c1 in clauses:
         up, down = cues.raise_.search(lc, c0, c1), cues.lower.search(lc, c0, c1)
-        if not (up or down) or _drop_cue(lc[c0:c1]):
-            continue
+        if not (up or down) or _drop_cue(lc[c0:c1]) or _MORE_THAN.search(lc, c0, c1):
+            continue  # "speed matters more than ease of learning" ranks the two: extract_needs has read it
         for m in v.need_rx.finditer(lc, c0, c1):
             for kind, cid in v.need_map.get(_key(m.group(0)), []):
                 if kind != "criterion" or cid not in table.criteria or cid in needs.dropped:
