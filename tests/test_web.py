@@ -709,3 +709,20 @@ def test_badge_counts_unread_statements_and_the_pick_apart() -> None:
     text = badge(R())
     assert "1 of 1 claims supported" in text and "1 not checkable" in text and "pick consistent with the ranking" in text
     assert "all" not in text  # a sentence about a language went unread: never "all claims supported"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(1e308, 1.0), (float("inf"), 1.0), (-5, 0.0), (0.4, 0.4), ("0.5", 0.5)])
+def test_rerank_weights_are_clamped(value, expected) -> None:
+    from stackadvisor.ui import _weight
+
+    assert _weight("speed", value) == expected
+
+
+@pytest.mark.parametrize("value", ["NaN", float("nan"), "fast", None, True])
+def test_rerank_refuses_weights_that_are_not_numbers(value) -> None:
+    import gradio as gr
+
+    from stackadvisor.ui import _weight
+
+    with pytest.raises(gr.Error, match="between 0 and 1"):
+        _weight("speed", value)

@@ -922,12 +922,26 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
     return demo
 
 
+def _weight(name: str, value: Any) -> float:
+    """A client-sent weight as a number in [0, 1] (1e308 is 1, -5 is 0); anything else a clear error, never an
+    Infinity or NaN score."""
+    import math
+
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        w = math.nan
+    if isinstance(value, bool) or not math.isfinite(w) and not (isinstance(value, (int, float)) and math.isinf(w)):
+        raise gr.Error(f"The weight of {name!r} must be a number between 0 and 1, not {str(value)[:40]!r}.")
+    return min(1.0, max(0.0, w))
+
+
 def _rerank_api(advisor: Any):  # noqa: ANN202
     table = advisor.table
 
     def rerank(priorities: dict, use_cases: list, constraints: list) -> list:
         """Re-rank for given needs without asking anything: [[language, score], ...] best first."""
-        needs = Needs(priorities={k: float(v) for k, v in (priorities or {}).items() if k in table.criteria},
+        needs = Needs(priorities={k: w for k, v in (priorities or {}).items() if k in table.criteria and (w := _weight(k, v)) > 0},
                       use_cases=frozenset(u for u in use_cases or () if u in table.use_cases),
                       constraints=frozenset(c for c in constraints or () if c in table.constraints))
         return [[lang, round(score, 3)] for lang, score in rules.score(needs, table).pairs()]
