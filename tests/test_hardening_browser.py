@@ -123,7 +123,7 @@ def test_empty_messages_do_nothing_and_emoji_get_a_prompt(tab: Tab, endpoint: Sc
     tab.page.fill("#question textarea", "🙂🚀🔥")
     tab.page.press("#question textarea", "Enter")
     tab.page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Ask me about choosing')", polling=100,
-                               timeout=10_000)
+                               timeout=45_000)
     users = tab.page.locator("#chat [data-testid='user']")
     assert users.count() == 1 and "🙂" in users.first.inner_text(), "the empty sends added no bubble (events run in order)"
     assert tab.page.locator("#chat [data-testid='bot']").filter(has_text="Ask me about choosing").count() == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from bisect import bisect_left
 
 
@@ -171,10 +173,21 @@ def _words_rx(words) -> str:
 
 
 
+_DERIVED: dict[int, tuple[weakref.ref, dict[str, object]]] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
 def derived(owner: object, key: str, build):  # noqa: ANN001, ANN201
-    """What `build(owner)` computes from an immutable `owner` (a Table), kept on the owner itself: its lifetime is
-    the owner's, and no cache is keyed by id() (ids are reused once an object is gone)."""
-    store = owner.__dict__.setdefault("_rules_derived", {})
+    """What `build(owner)` computes from an immutable `owner` (a Table), kept while the owner lives: an entry is
+    dropped the moment its owner is collected (a weak reference's callback), so an id reused by a later object can
+    never find it, and nothing is stored on the owner itself (a UI state that deep-copies it stays light)."""
+    oid = id(owner)
+    with _DERIVED_LOCK:
+        entry = _DERIVED.get(oid)
+        if entry is None or entry[0]() is not owner:
+            entry = (weakref.ref(owner, lambda _r, oid=oid: _DERIVED.pop(oid, None)), {})
+            _DERIVED[oid] = entry
+        store = entry[1]
     if key not in store:
         store[key] = build(owner)
     return store[key]
