@@ -120,6 +120,8 @@ def test_empty_messages_do_nothing_and_emoji_get_a_prompt(tab: Tab, endpoint: Sc
     for text in ("   ", "\u200b\u200b", "\n\t"):
         tab.page.fill("#question textarea", text)
         tab.page.press("#question textarea", "Enter")
+        # the send is handled (the box emptied) before the next one: a send while one is pending is dropped by design
+        tab.page.wait_for_function("() => document.querySelector('#question textarea').value === ''", polling=100, timeout=45_000)
     tab.page.fill("#question textarea", "🙂🚀🔥")
     tab.page.press("#question textarea", "Enter")
     tab.page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Ask me about choosing')", polling=100,

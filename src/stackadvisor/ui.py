@@ -779,8 +779,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
 
         def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
             text = text if isinstance(text, str) else ""
-            if not _visible_text(text):  # an empty send does nothing
-                yield tuple(gr.skip() for _ in outs)
+            if not _visible_text(text):  # an empty send adds nothing: no bubble, no reply; only the box is emptied
+                yield tuple("" if i == 1 else gr.skip() for i in range(len(outs)))
                 return
             if len(text) > limit:  # refused with a clear notice; the text stays in the box to be shortened
                 yield (gr.skip(), gr.skip(), gr.skip(),
