@@ -12,6 +12,7 @@
 | k                | STACKADVISOR_K                | 4                                         |
 | timeout          | STACKADVISOR_TIMEOUT          | 30 (seconds, LLM calls)                   |
 | max_input_chars  | STACKADVISOR_MAX_INPUT_CHARS  | 4000                                      |
+| llm_acts         | STACKADVISOR_LLM_ACTS         | off (1: an LLM writer proposes the acts)  |
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Settings:
     k: int = 4
     timeout: float = 30.0
     max_input_chars: int = 4000
+    llm_acts: bool = False  # the configured LLM proposes each turn's dialogue acts (writers/acts.py); off offline
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:
@@ -97,12 +99,17 @@ class Settings:
                     out[name] = _bounded(float(value), low=0, inclusive=False)
                 elif name == "max_input_chars":
                     out[name] = _bounded(int(value), low=10)
+                elif name == "llm_acts":
+                    flag = str(value).strip().lower()  # a bool, or 1/0, true/false, on/off, yes/no
+                    if flag not in ("1", "true", "on", "yes", "0", "false", "off", "no"):
+                        raise ValueError(value)
+                    out[name] = flag in ("1", "true", "on", "yes")
                 else:
                     out[name] = str(value)
             except (TypeError, ValueError):
                 raise ConfigError(
                     f"Invalid value {value!r} for setting {name!r} (env {ENV_PREFIX}{name.upper()}). "
-                    "k takes 1-50, timeout a positive number of seconds, max_input_chars an integer >= 10."
+                    "k takes 1-50, timeout a positive number of seconds, max_input_chars an integer >= 10, llm_acts 1 or 0."
                 ) from None
         return replace(self, **out)
 
