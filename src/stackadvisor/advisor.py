@@ -270,6 +270,10 @@ class AdvisorCore:
         state = previous if isinstance(previous, State) else State(previous or Needs(), topic=tuple(last_languages))
         question = resolve_references(question, last_languages or state.topic, self.knowledge)
         reading = read_turn(question, table, state, self.meaning())
+        if self.settings.llm_acts:  # an LLM writer may add acts the reader missed; offline, or on any failure, the reading stands
+            from .writers.acts import with_proposal
+
+            reading = with_proposal(self._writer, question, table, reading)
         needs, intent = reading.needs, reading.intent
         query = question
         # an LLM writer rewrites a follow-up into a standalone question in one short call (the raw one on failure);
