@@ -175,3 +175,37 @@ def test_a_trade_off_answer_ranks_the_two_needs(table, meaning, answer, high, lo
     """The answers the robustness questions offer, sent after a balanced first turn, must re-weight as they say."""
     reading, _ = converse(table, meaning, "We're building a REST API; speed and ease of learning matter equally. Which backend?", answer)
     assert reading.needs.priorities[high] > reading.needs.priorities[low]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("not node either", ("Node.js",)),
+    ("we'd rather stay away from node", ("Node.js",)),
+    ("anything but go", ("Go",)),
+    ("we can't use go", ("Go",)),
+    ("we run each node of the cluster ourselves", ()),
+    ("We're building a blockchain node.", ()),
+    ("go ahead and pick one", ()),
+])
+def test_a_lower_case_name_set_aside_is_named_and_a_noun_is_not(table, text, named):
+    from stackadvisor.rules.mentions import languages_named
+
+    assert languages_named(text, table) == named
+
+
+def test_exclusions_in_lower_case_re_rank_after_a_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "REST API backend", "not python", "not node either")
+    assert reading.needs.excluded == {"Python", "Node.js"}
+    assert ranking.recommendation in ("Go", "Rust")
+    reading, _ = converse(table, meaning, "live sales dashboard that updates every second", "we'd rather stay away from node, pick something else")
+    assert "Node.js" in reading.needs.excluded
+
+
+def test_a_long_clause_is_read_in_windows_past_its_question_frame(table, meaning):
+    """The whole clause is nearest to a generic "which language" example; its windows carry the topic."""
+    from stackadvisor.rules.dialogue import _windows
+
+    clause = "which backend language is the easiest to pick up for a total beginner"
+    assert _windows(clause)[0] == (clause, clause) and len(_windows(clause)) > 2
+    assert all(scope.endswith(window) for window, scope in _windows(clause))
+    reading, _ = converse(table, meaning, clause + "?")
+    assert "learning_curve" in reading.needs.priorities or reading.intent.kind == "fact"

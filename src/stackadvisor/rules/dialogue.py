@@ -40,7 +40,9 @@ ActKind = Literal[
 TOPIC_THRESHOLD = 0.45
 TOPIC_MARGIN = 0.04
 #: A clause longer than this many characters is not scored by meaning (long clauses blur every topic together).
-TOPIC_MAX_CHARS = 240
+WINDOW_WORDS = 7  # a long clause is also scored as windows of this many words,
+WINDOW_STRIDE = 4  # starting every this many words
+TOPIC_MAX_TEXTS = 48  # texts scored per turn at most (one embedding batch)
 #: The weight of a criterion a use case implies (real-time -> concurrency): below a stated need (0.6), so it
 #: separates languages the use case alone leaves level (after "Not Node.js.") without outvoting what was said.
 IMPLIED_WEIGHT = 0.3
@@ -331,7 +333,7 @@ def _unread_clauses(lc: str, v) -> list[tuple[int, int, int]]:  # noqa: ANN001
     for si, (s0, s1) in enumerate(_sentences(lc)):
         for c0, c1 in (part for a, b in _clauses(lc, s0, s1) for part in _parts(lc, a, b)):
             clause = lc[c0:c1].strip()
-            if len(clause) < 8 or len(clause) > TOPIC_MAX_CHARS or len(clause.split()) < 3:
+            if len(clause) < 8 or len(clause.split()) < 3:
                 continue
             if v.need_rx.search(lc, c0, c1) is not None:
                 continue
@@ -379,17 +381,42 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
              and not (read_names and v.skill_rx.search(lc, a, b) is not None)]
     if not spans:
         return {}
-    clauses = [_neutral(lc, a, b, ents) for _, a, b in spans]
+    texts: list[tuple[int, str, str]] = []  # (sentence, text scored, the clause up to its end: the negation scope)
+    for sent, a, b in spans:
+        clause = _neutral(lc, a, b, ents)
+        for window, upto in _windows(clause):
+            texts.append((sent, window, upto))
+        if len(texts) >= TOPIC_MAX_TEXTS:
+            break
     found: dict[tuple[int, str], bool] = {}
-    for (sent, _, _), clause, hit in zip(spans, clauses, meaning.best(clauses, TOPIC_THRESHOLD, TOPIC_MARGIN)):
+    hits = meaning.best([t for _, t, _ in texts[:TOPIC_MAX_TEXTS]], TOPIC_THRESHOLD, TOPIC_MARGIN)
+    for (sent, _, scope), hit in zip(texts, hits):
         if hit is None or hit.label == "none":
             continue
-        negative = hit.label.startswith("not:") or (_NEGATION.search(clause) is not None) or _DROP_RX.search(clause) is not None
+        negative = hit.label.startswith("not:") or (_NEGATION.search(scope) is not None) or _DROP_RX.search(scope) is not None
         label = hit.label.removeprefix("not:")
         found[(sent, label)] = found.get((sent, label), True) and not negative
     out: dict[str, bool] = {}
     for (_, label), positive in found.items():
         out[label] = out.get(label, True) and positive
+    return out
+
+
+def _windows(clause: str) -> list[tuple[str, str]]:
+    """The texts a clause is scored as: itself, and when it is long, overlapping windows of WINDOW_WORDS words,
+    each with the clause up to the window's end (a negation scopes to the right, to the end of its clause).
+
+    A long clause mixes a question frame with its content ("which backend language is the easiest to pick up for a
+    total beginner" is nearest to the generic "which backend language should I pick"); its windows are not."""
+    words = clause.split()
+    out = [(clause, clause)]
+    if len(words) <= WINDOW_WORDS + 2:
+        return out
+    for i in range(0, len(words) - WINDOW_STRIDE, WINDOW_STRIDE):
+        end = min(i + WINDOW_WORDS, len(words))
+        out.append((" ".join(words[i:end]), " ".join(words[:end])))
+        if end == len(words):
+            break
     return out
 
 

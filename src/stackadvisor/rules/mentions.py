@@ -17,6 +17,10 @@ _QUESTION_HEAD = lexicon.pattern("vocab", "question_head")
 #: Words about a language's qualities: a lower-case ambiguous name right before one is the language ("go advantages").
 _ASPECT_AFTER = lexicon.pattern("vocab", "aspect_after")
 _CTX_BEFORE = lexicon.pattern("vocab", "ctx_before")
+_CTX_EXCLUSION = lexicon.pattern("vocab", "ctx_before_exclusion")
+_DETERMINER = lexicon.pattern("vocab", "noun_name_determiner")
+#: Names that are common nouns too ("node"): in lower case the language unless a determiner comes before.
+_NOUN_NAMES = frozenset(lexicon.phrases("names", "noun_names"))
 
 
 _ENT_MEMO: list[tuple[_Vocab, str, list[_Ent]]] = []  # the last few texts read: a turn is read by several stages
@@ -79,6 +83,10 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True
     if _QUESTION_HEAD.search(before) and not _GO_STOP_AFTER.match(after):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
+    if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after):
+        return True  # "not node either", "anything but go": set aside, so named
+    if _key(word) in _NOUN_NAMES and not _DETERMINER.search(before) and not re.match(r"\s*(?:of|in|on)\b", after):
+        return True  # "we use node", "node or go" -- but not "each node of the cluster"
     return bool(_CTX_BEFORE.search(before) or ctx_after.match(after))
 
 
