@@ -356,6 +356,7 @@ _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
+_OPEN_ALT = lexicon.pattern("read", "open_alternatives")
 #: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
 _HOWTO = lexicon.pattern("read", "howto")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
@@ -477,8 +478,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if len(focus) >= 2:
         choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
-        if rec_cue or project or choice:  # "rust or node for my first backend?" asks for a pick between the two
-            return Intent("recommend", langs, criteria, True, candidates=alternatives)
+        proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
+        if rec_cue or project or choice or proposal:  # "rust or node for my first backend?" asks for a pick between the two
+            among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
+            return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"
         return Intent("compare", langs, criteria)
     if langs and not focus:
         return Intent("recommend", langs, criteria, True)
