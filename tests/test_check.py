@@ -259,3 +259,30 @@ def test_every_true_counterpart_is_supported(by_meaning, table, meaning):
     _, true = generated(table)
     bad = [text for text, lang in true if not _supported(text, lang, table, meaning if by_meaning else None, frameworks=True)]
     assert not bad, f"{len(bad)} of {len(true)} true claims not supported: {bad[:15]}"
+
+
+# ------------------------------------------------------------------ degree words and comparisons with modifiers
+
+@pytest.mark.parametrize(("text", "language", "verdict"), [
+    ("Go is extremely fast.", "Go", "contradicted"),  # Extremely High is Rust's, Go's is Very High
+    ("Rust is extremely fast.", "Rust", "supported"),
+    ("Node.js is moderately fast.", "Node.js", "supported"),  # Moderate
+    ("Go is moderately fast.", "Go", "contradicted"),
+    ("Python is extremely slow.", "Python", "supported"),
+    ("Go is fairly fast.", "Go", "supported"),  # a hedge keeps the verdict; it names no level
+    ("Go is incredibly easy to learn.", "Go", "contradicted"),  # the top of the scale is Python's Very Easy
+])
+def test_a_degree_word_names_a_place_on_the_scale(table, text, language, verdict):
+    assert verdicts(text, table, language=language) == [verdict]
+
+
+@pytest.mark.parametrize(("text", "criterion", "verdict"), [
+    ("Go has a smaller web ecosystem than Node.js.", "ecosystem", "supported"),
+    ("Python has a bigger library ecosystem than Rust.", "ecosystem", "supported"),
+    ("Go out performs Node.js when it comes to speed.", "speed", "supported"),
+    ("Go out-performs Rust.", "speed", "contradicted"),
+    ("Rust is steeper than Go.", "learning_curve", "supported"),
+])
+def test_comparisons_with_words_between_read_the_right_column(table, text, criterion, verdict):
+    got = [c for c in rules.check(text, table) if c.kind == "comparison"]
+    assert [(c.criterion, c.verdict) for c in got] == [(criterion, verdict)]

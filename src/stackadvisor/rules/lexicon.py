@@ -38,7 +38,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "topics": {"examples": "examples", "implies": "mapping"},
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
-              "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping"},
+              "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping",
+              "degree_extreme": "phrases", "degree_moderate": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

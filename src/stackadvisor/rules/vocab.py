@@ -26,7 +26,9 @@ AMBIGUOUS_KEYWORDS: dict[str, str] = {
 _STRONG = lexicon.phrases("needs", "strong")  # data: rules/lexicon/needs.yaml
 _WEAK = lexicon.phrases("needs", "weak")  # data: rules/lexicon/needs.yaml
 _DROP = lexicon.phrases("needs", "drop")  # data: rules/lexicon/needs.yaml
-_PREDICATE_MODS = lexicon.phrases("claims", "predicate_mods")  # data: rules/lexicon/claims.yaml
+#: data: rules/lexicon/claims.yaml, and the checker's degree words (check.yaml), which a predicate may carry too
+_PREDICATE_MODS = tuple(dict.fromkeys((*lexicon.phrases("claims", "predicate_mods"), *lexicon.phrases("check", "degree_extreme"),
+                                      *lexicon.phrases("check", "degree_moderate"))))
 _GENERIC_BETTER = lexicon.phrases("claims", "generic_better")  # data: rules/lexicon/claims.yaml
 _GENERIC_BEST = lexicon.phrases("claims", "generic_best")  # data: rules/lexicon/claims.yaml
 _GENERIC_WORST = lexicon.phrases("claims", "generic_worst")  # data: rules/lexicon/claims.yaml

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING
 from ..finder import _key
 from ..vocab import _Ent
 from .clause import Clause
+from .words import words
 
 if TYPE_CHECKING:
     from .walk import _Walk
 
 _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
-_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|outperforms?|outperforming|outpaces?|outruns?|outclass(?:es)?|outshines?|outdoes|outdo|surpass(?:es)?|exceeds?|tops|trumps?|"
+_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|out[\s\-]?perform(?:s|ing)?|outpaces?|outruns?|outclass(?:es)?|outshines?|outdoes|outdo|surpass(?:es)?|exceeds?|tops|trumps?|"
                       r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
-_BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
+_BEAT_TOKENS = frozenset({"out", "beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
                           "outruns", "outclass", "outclasses", "outshine", "outshines", "outdo", "outdoes", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
                           "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
@@ -45,7 +46,7 @@ def comparison(ck: "_Walk", c: Clause) -> None:
             continue
         objs = ck._group_right(cents, objs_i[0])
         if cid is None:
-            cid = ck._nearest_criterion(c0, c1, m.start(), tm.start())
+            cid = ck._nearest_criterion(c0, c1, m.start(), lc.rfind("than", tm.start(), tm.end()))  # between them: "smaller web ecosystem than"
             if cid is None:  # the criterion after the object: "scales better than Python for concurrent connections"
                 cm = v.crit_rx.search(lc, objs[-1].end, c1)
                 cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
@@ -81,7 +82,7 @@ def beat(ck: "_Walk", c: Clause) -> None:
             cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
             if cid is None:
                 cid = ck._nearest_criterion(c0, c1, m.start(), m.start())
-            if cid is None and m.group("verb").startswith("outperform"):
+            if cid is None and re.sub(r"[\s\-]", "", m.group("verb")).startswith("outperform"):
                 cid = v.crit_map.get("performance")
             subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
             if cid is None or not subj:
@@ -211,10 +212,26 @@ def predicate(ck: "_Walk", c: Clause) -> None:
         subj = ck._subject(cents, m.start(), carry, after=False)
         if not subj:
             continue
+        level, mode = _degree(lc, max(c0, m.start("adj") - 24), m.start("adj"), ck.table.criteria[cid], level, mode)
         neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= m.start() else m.start(), m.start("adj"))
         for e in subj:
             ck.level(e, cid, level, mode, neg, span_of([e], m.start(), m.end()))
         used.append(m.span())
+
+
+def _degree(lc: str, a: int, adj: int, crit, level: str, mode: str) -> tuple[str, str]:  # noqa: ANN001 - knowledge.Criterion
+    """A degree word right before a predicate moves its level: "extremely fast" claims the top of the scale (at least
+    Extremely High), "moderately fast" its middle (exactly Moderate). Without one, the predicate's own level."""
+    w = words()
+    before = lc[a:adj]
+    scale = crit.scale
+    if (m := w.extreme_rx.search(before)) and not before[m.end():].strip():
+        return (scale[-1], "min") if crit.rank(level) >= len(scale) // 2 else (scale[0], "min")
+    if (m := w.moderate_rx.search(before)) and not before[m.end():].strip():
+        middle = [s for s in scale[1:-1] if s.lower().startswith(("moderate", "medium")) or "medium" in s.lower()]
+        if middle:
+            return middle[0], "exact"
+    return level, mode
 
 
 def handles(ck: "_Walk", c: Clause) -> None:

@@ -10,6 +10,7 @@ from ..finder import _key, _lc, _tokenise
 from ..mentions import _entities, _is_question, _sentences
 from ..vocab import _Ent, _NEGATION, _rephrase
 from .clause import Clause
+from .table import _BEAT_TOKENS
 from .judge import _Judge
 from .words import as_not, words
 
@@ -17,9 +18,6 @@ _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|thou
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _VERB_LEFT = re.compile(r"\b(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
-_BEAT_TOKENS = frozenset({"beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
-                          "outruns", "outclass", "outclasses", "outshine", "outshines", "outdo", "outdoes", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
-                          "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _NEG_BREAK_HARD = re.compile(
     r"[;:\u2022\u00b7]|,?\s+(?:and|but|yet|while|whereas|plus)\s+(?:(?:it|its|they|it's|also|still|is|are|has|have)\s+)*?"
     r"(?:is|are|has|have|offers|provides|comes|runs|was|were|remains|gives|boasts|enjoys|suffers|shines|excels|lacks|does|brings|gets|"

@@ -29,6 +29,8 @@ class Words:
     unrated_rx: re.Pattern
     not_claim_rx: re.Pattern
     examples: dict[str, tuple[str, ...]]
+    extreme_rx: re.Pattern  # "extremely fast": the end of the scale
+    moderate_rx: re.Pattern  # "moderately fast": its middle
 
 
 @cache
@@ -46,6 +48,8 @@ def words() -> Words:
         unrated_rx=_rx([p for ps in d["unrated"].values() for p in ps]),
         not_claim_rx=_rx(d["not_claims"]),
         examples=dict(d["examples"]),
+        extreme_rx=_rx(d["degree_extreme"]),
+        moderate_rx=_rx(d["degree_moderate"]),
     )
 
 
