@@ -209,3 +209,13 @@ def test_a_long_clause_is_read_in_windows_past_its_question_frame(table, meaning
     assert all(scope.endswith(window) for window, scope in _windows(clause))
     reading, _ = converse(table, meaning, clause + "?")
     assert "learning_curve" in reading.needs.priorities or reading.intent.kind == "fact"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("can go do generics?", "fact"),
+    ("is go as expressive as python?", "compare"),
+    ("Is Go a good fit for cloud-native apps?", "recommend"),  # a verdict asked, not a fact
+])
+def test_a_property_asked_of_a_named_language_is_a_fact_not_a_need(table, meaning, text, kind):
+    reading, _ = converse(table, meaning, text)
+    assert reading.intent.kind == kind

@@ -81,7 +81,7 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
     before = lc[max(0, s - 40):s]
     if _ASPECT_AFTER.match(after):
         return True
-    if _QUESTION_HEAD.search(before) and not _GO_STOP_AFTER.match(after):
+    if _QUESTION_HEAD.search(before) and (not _GO_STOP_AFTER.match(after) or re.match(r"\s+do\b", after)):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after):
         return True  # "not node either", "anything but go": set aside, so named

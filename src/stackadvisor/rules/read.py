@@ -365,6 +365,8 @@ _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 _INFO_REQUEST = re.compile(r"\s*(?:please\s+)?(?:tell\s+me|explain|describe|show\s+me|give\s+me|list|summari[sz]e|walk\s+me\s+through)\b", re.I)
 _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
+_LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
+_VERDICT_Q = lexicon.pattern("read", "verdict_question")
 
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
@@ -392,6 +394,12 @@ def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str,
             if not e.outside and e.name not in background and e.name not in out:
                 out.append(e.name)
     return tuple(out) if len(out) >= 1 and any(e.outside for e in ents) or len(out) >= 2 else ()
+
+
+def _asks_about(lc: str, ents: list[_Ent]) -> bool:
+    """A question whose subject is a table language: "is go ...", "can rust ...", "how fast is python ..."."""
+    first = next((e for e in ents if not e.outside), None)
+    return first is not None and "?" in lc[first.end:] and _LANG_SUBJECT_Q.search(lc[:first.start]) is not None
 
 
 def _hosting_question(lc: str, cur: Needs) -> bool:
@@ -443,6 +451,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("greeting")
     if not lc:
         return Intent("vague")
+    if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
+        # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
+        # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
+        return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
     project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
     asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
