@@ -18,16 +18,17 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from typing import TYPE_CHECKING, Any
 
 from . import knowledge as knowledge_mod
 from . import rules
 from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
-from .rules import Check, Intent, Needs, Ranking, Score
+from .rules import Check, Intent, Needs, Score
 from .rules.dialogue import State, read_turn
 from .text import ANSI
 from .writers import Writer, answer_writer, get_writer
@@ -35,7 +36,7 @@ from .writers import Writer, answer_writer, get_writer
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable, RunnableConfig
 
-Input = Union[str, dict]
+Input = str | dict
 
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
@@ -236,7 +237,7 @@ class AdvisorCore:
                     self._retriever = open_retriever(self.settings, self.knowledge)
         return self._retriever
 
-    def warm(self) -> "AdvisorCore":
+    def warm(self) -> AdvisorCore:
         """Open (or build) the index and load the embedding model now rather than on the first question."""
         self.retriever().warm()
         meaning = self.meaning()
@@ -366,7 +367,7 @@ class AdvisorCore:
         assert isinstance(reply, Reply)
         return reply
 
-    def chat(self) -> "Chat":
+    def chat(self) -> Chat:
         """A conversation that keeps the user's needs across turns."""
         return Chat(self)
 
@@ -378,7 +379,7 @@ class AdvisorCore:
         question, history = _unpack(input)
         return self.ask(question, history)
 
-    def stream(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[str | Reply]:  # type: ignore[override]  # noqa: A002
+    def stream(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[str | Reply]:  # noqa: A002
         """Yield the answer's text as it is written, then the final Reply (with its checks)."""
         question, history = _unpack(input)
         history, previous = self._read_history(history)
@@ -438,7 +439,8 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    class Advisor(AdvisorCore, Runnable[Input, Reply]):  # noqa: F811 - the class __getattr__ builds
+    # The misc ignore, as at run time: AdvisorCore.stream also yields the answer's text chunks before the Reply.
+    class Advisor(AdvisorCore, Runnable[Input, Reply]):  # type: ignore[misc]  # noqa: F811 - the class __getattr__ builds
         ...
 
 
