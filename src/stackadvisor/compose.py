@@ -520,8 +520,8 @@ def _what_changed(ctx: Context) -> list[str]:
     was, now = ctx.before.recommendation, ctx.ranking.recommendation
     verdict = f"{was} -> {now}" if was != now else f"still {now}"
     old = {s.language: s.total for s in ctx.before.scores}
-    new = ctx.ranking.score_of(now).total if now else 0.0
-    return [f"**What changed:** {verdict} ({'; '.join(moved)}). {now} now scores {new:.1f} (was {old.get(now, 0.0):.1f})."]
+    new, was_score = (ctx.ranking.score_of(now).total, old.get(now, 0.0)) if now else (0.0, 0.0)
+    return [f"**What changed:** {verdict} ({'; '.join(moved)}). {now} now scores {new:.1f} (was {was_score:.1f})."]
 
 
 def _why_not(ctx: Context, cites: Citations) -> str:
