@@ -45,20 +45,14 @@ switches it off).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from .knowledge import Table
 from .rules import Needs, Ranking, score
-
-try:  # the points within which a language with a con against a stated constraint gives way (rules.score's rule)
-    from .rules import CONFLICT_MARGIN as _MARGIN
-except ImportError:  # the facade does not re-export it; score defines it as -CON_POINTS
-    from .rules import CON_POINTS
-
-    _MARGIN = -CON_POINTS
+from .rules.score import CONFLICT_MARGIN as _MARGIN  # the points within which a language with a con against a stated constraint gives way
 
 SAMPLES = 5000
 SEED = 0
