@@ -219,3 +219,32 @@ def test_a_long_clause_is_read_in_windows_past_its_question_frame(table, meaning
 def test_a_property_asked_of_a_named_language_is_a_fact_not_a_need(table, meaning, text, kind):
     reading, _ = converse(table, meaning, text)
     assert reading.intent.kind == kind
+
+
+@pytest.mark.parametrize(("text", "load"), [
+    ("tiny internal app, maybe 10 users", False),
+    ("booking API for a couple hundred users", False),
+    ("it's literally just the 12 of us in the office", False),
+    ("telemetry collector for 200k game clients", True),
+    ("thousands of concurrent users at launch", True),
+    ("10 million requests a day", True),
+    ("we need 2 services and a queue", None),
+])
+def test_an_amount_of_users_states_the_load(text, load):
+    from stackadvisor.rules.dialogue import _load
+
+    assert _load(text.lower()) is load
+
+
+def test_a_small_load_drops_speed_and_concurrency_a_heavy_one_asks_for_concurrency(table, meaning):
+    reading, ranking = converse(table, meaning, "we want a really fast API backend", "Traffic is tiny, maybe 10 users")
+    assert not {"speed", "concurrency"} & set(reading.needs.priorities)
+    assert ranking.recommendation in ("Node.js", "Python")
+    reading, ranking = converse(table, meaning, "telemetry collector for 200k game clients that all report at the same time")
+    assert reading.intent.kind == "recommend" and "concurrency" in reading.needs.priorities
+
+
+def test_a_new_top_priority_displaces_the_old_one(table, meaning):
+    reading, _ = converse(table, meaning, "ease of learning matters most to us", "actually no, speed matters most")
+    assert reading.needs.priorities["speed"] == 1.0
+    assert reading.needs.priorities.get("learning_curve", 0) < 1.0

@@ -246,12 +246,26 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
+    if _REPLACE_PROJECT.search(lc) and not state.needs.empty:
+        # "change of plans, now it's just a REST API": the project is this turn's; the team and exclusions stay
+        kept = replace(Needs(), skills=state.needs.skills, excluded=state.needs.excluded)
+        needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
+                        dropped=turn.dropped | (set(state.needs.priorities) - set(turn.priorities)) | (state.needs.use_cases - turn.use_cases))
+    load = _load(lc)
+    if load is not None:  # "maybe 10 users" says speed and concurrency do not matter; "200k clients at once" that they do
+        if load is False and not _PERF_WORDS.search(lc):  # the amount outweighs a load word it came with ("10 users")
+            needs, turn = (replace(n, priorities={c: w for c, w in n.priorities.items() if c not in _LOAD_CRITERIA}) for n in (needs, turn))
+        needs = _apply(_LOAD_NEEDS[load], needs, state.needs, table)
+        turn = _apply(_LOAD_NEEDS[load], turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
+    needs = _most_displaces(lc, needs, state.needs, turn)
     needs = _drop_namesakes(needs, state.needs, table)
     needs = _implied(needs, state.needs, table)
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
+    if load is not None and not named and intent.kind in ("fact", "vague", "out_of_scope") and "?" not in lc:
+        intent = Intent("recommend", (), intent.criteria, True)  # "telemetry for 200k clients": a project, stated
     if follow is not None:
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))
@@ -477,6 +491,65 @@ def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
                 pri[cid] = IMPLIED_WEIGHT
                 implied.add(cid)
     return replace(needs, priorities=pri, implied=frozenset(implied))
+
+
+# ------------------------------------------------------------------------------------------- load and emphasis
+
+_LOAD_RX = lexicon.pattern("dialogue", "load_quantity")
+_REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
+_MOST_RX = lexicon.pattern("dialogue", "matters_most")
+_PERF_WORDS = lexicon.pattern("dialogue", "performance_words")
+_LOAD_CRITERIA = ("speed", "concurrency")  # the criteria an amount of load speaks for (ids of corpus/comparison.yaml)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "few": 3, "couple": 2, "handful": 5,
+                 "dozen": 12, "dozens": 36, "hundreds": 300, "thousands": 5000, "millions": 3_000_000, "tens": 30}
+_SCALE_WORDS = {"k": 1000, "thousand": 1000, "m": 1_000_000, "million": 1_000_000, "hundred": 100}
+LOW_LOAD = 1000  # at most this many users, clients or requests: a small load
+HIGH_LOAD = 5000  # at least this many: a heavy one
+_LOAD_NEEDS = {False: {"not:criterion:concurrency": False, "not:criterion:speed": False},
+               True: {"criterion:concurrency": True}}
+_LOAD_NEEDS = {k: {lab.removeprefix("not:"): pos for lab, pos in v.items()} for k, v in _LOAD_NEEDS.items()}
+
+
+def _amount(text: str) -> float | None:
+    """ "10" -> 10, "200k" -> 200000, "a couple hundred" -> 200, "thousands of" -> 3000."""
+    n, scale = None, 1.0
+    for tok in re.findall(r"\d[\d,]*(?:\.\d+)?|[a-z]+", text.lower()):
+        if tok[0].isdigit():
+            n = float(tok.replace(",", ""))
+        elif tok in _SCALE_WORDS:
+            scale *= _SCALE_WORDS[tok]
+        elif tok in _NUMBER_WORDS and (n is None or tok != "a"):
+            n = _NUMBER_WORDS[tok]
+    if n is None:
+        return scale if scale > 1 else None
+    return n * scale
+
+
+def _load(lc: str) -> bool | None:
+    """True when the turn states a heavy load ("200k game clients"), False a small one ("maybe 10 users", "just the
+    12 of us"), None when it states no amount of users, clients or requests."""
+    found = None
+    for m in _LOAD_RX.finditer(lc):
+        n = _amount(m.group("num"))
+        if n is None:
+            continue
+        if n >= HIGH_LOAD:
+            return True
+        if n <= LOW_LOAD:
+            found = False
+    return found
+
+
+def _most_displaces(lc: str, needs: Needs, before: Needs, turn: Needs) -> Needs:
+    """One thing matters most: "actually no, speed matters most" after "ease of learning matters most" moves the
+    earlier top priority down to a low weight instead of keeping two at the top."""
+    top = {c for c, w in turn.priorities.items() if w >= 1.0}
+    if not top or not _MOST_RX.search(lc):
+        return needs
+    pri = {c: (0.3 if w >= 1.0 and c not in top and c not in turn.priorities and before.priorities.get(c, 0) >= 1.0 else w)
+           for c, w in needs.priorities.items()}
+    return replace(needs, priorities=pri)
 
 
 # ------------------------------------------------------------------------------------------- what-if weights
