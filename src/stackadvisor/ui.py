@@ -21,24 +21,33 @@ replies; "Download decision record" is the conversation's ADR (adr.py) as an HTM
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import itertools
+import json
 import logging
 import os
 import re
+import threading
+import time
 import unicodedata
 import uuid
+import weakref
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator
+from types import SimpleNamespace
+from typing import Any, Callable, Generator, Iterator
 
 import gradio as gr
 
 from . import rules
+from .advisor import Chat, Reply, clean_question, resolve_references
 from .compose import table_markdown
 from .decision import robustness
 from .errors import StackAdvisorError
 from .feedback import FeedbackStore
-from .markup import inert  # (one sanitiser for the UI and the LLM writers)
+from .markup import inert, sanitize  # (one sanitiser for the UI and the LLM writers)
 from .rules import Needs
+from .rules.dialogue import read_turn
 
 log = logging.getLogger("stackadvisor.web")
 
@@ -141,8 +150,37 @@ a.sa-adr { display: inline-block; padding: 4px 12px; border-radius: var(--button
            border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color); }
 a.sa-adr:hover { background: var(--button-secondary-background-fill-hover); }
 a.sa-adr::before { content: "⤓ "; }
+/* Issue 13: the decision view (languages side by side on the table's criteria, the weights, the pick). */
+.sa-decision { overflow-x: auto; }
+#decision .sa-matrix { width: 100%; border: none; border-collapse: collapse; font-size: 0.85rem; line-height: 1.3; font-variant-numeric: tabular-nums; margin: 0; table-layout: fixed; }
+#decision .sa-matrix caption { text-align: left; padding: 0 0 4px 0; color: var(--body-text-color); caption-side: top; }
+#decision .sa-matrix th, #decision .sa-matrix td { padding: 3px 4px; border-width: 1px 0 0 0; border-style: solid; border-color: var(--border-color-primary);
+                               text-align: left; vertical-align: top; word-break: normal; overflow-wrap: normal; hyphens: manual; background: none; }
+#decision .sa-matrix thead th { border-top: none; font-weight: 600; white-space: nowrap; }
+#decision .sa-matrix thead th:first-child { width: 27%; }
+#decision .sa-matrix tbody th, #decision .sa-matrix tfoot th { font-weight: 600; }
+#decision .sa-weight { display: block; font-weight: normal; font-size: 0.9em; white-space: nowrap; }
+#decision .sa-unset { color: var(--body-text-color-subdued); font-style: italic; }
+#decision .sa-rating { display: block; }
+#decision .sa-dots { display: inline-flex; gap: 2px; vertical-align: middle; }
+#decision .sa-dots i { display: inline-block; width: 6px; height: 6px; border-radius: 50%; box-shadow: inset 0 0 0 1px var(--body-text-color-subdued); }
+#decision .sa-dots i.on { background: var(--body-text-color); box-shadow: none; }
+#decision .sa-pts { font-size: 0.9em; white-space: nowrap; }
+#decision .sa-matrix .sa-pick { background: var(--background-fill-secondary); box-shadow: inset 2px 0 0 var(--color-accent), inset -2px 0 0 var(--color-accent); }
+#decision .sa-pick-tag { display: block; font-size: 0.75em; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
+#decision .sa-matrix tfoot th, #decision .sa-matrix tfoot td { border-top-width: 2px; }
+#decision .sa-rank { font-size: 0.9em; color: var(--body-text-color-subdued); }
+#queue-note:empty { display: none; }
+#queue-note p { margin: 0; font-weight: 600; }
+#new-row { align-items: center; gap: 10px; }
+#kept-note p { margin: 0; font-size: 0.85em; color: var(--body-text-color-subdued); }
+/* Retry and undo are offered under the last answer; the welcome alone has nothing to answer again. */
+#chat:not(:has([data-testid="user"])) .message-buttons button[aria-label="Retry"],
+#chat:not(:has([data-testid="user"])) .message-buttons button[aria-label="Undo"] { display: none; }
 @media (max-width: 640px) {
   #chat { height: max(260px, calc(100dvh - 540px)) !important; }
+  #decision .sa-matrix { font-size: 0.78rem; }
+  #decision .sa-matrix th, #decision .sa-matrix td { padding: 3px 2px; }
   dialog#sa-card { max-width: 100vw; width: 100vw; margin: auto 0 0 0; max-height: 70vh; border-radius: 12px 12px 0 0; }
 }
 """
@@ -161,24 +199,94 @@ def esc(text: object) -> str:
 # ------------------------------------------------------------------------------------------ session
 
 
+class SessionChat(Chat):
+    """A Chat that names the app's advisor instead of holding it. The advisor (its index, embedder and writer) is
+    one object for every tab, kept in a module-level registry; a tab's session state holds only its conversation
+    (history, dialogue state, replies), so copying or serializing a session never touches the advisor."""
+
+    _advisor_key: int = 0
+
+    @property  # type: ignore[override]
+    def advisor(self) -> Any:
+        advisor = _ADVISORS.get(self._advisor_key)
+        if advisor is None:  # the app that made this session is gone
+            raise StackAdvisorError("This conversation belongs to an app that is no longer running: reload the page.")
+        return advisor
+
+    @advisor.setter
+    def advisor(self, advisor: Any) -> None:
+        self._advisor_key = register_advisor(advisor)
+
+
+_ADVISORS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()  # key -> the app's advisor
+_ADVISOR_KEYS = itertools.count(1)
+_REGISTRY_LOCK = threading.Lock()
+
+
+def register_advisor(advisor: Any) -> int:
+    """The registry key of an app's advisor (registered on first use; it leaves the registry with its app)."""
+    with _REGISTRY_LOCK:
+        for key, known in list(_ADVISORS.items()):
+            if known is advisor:
+                return key
+        key = next(_ADVISOR_KEYS)
+        _ADVISORS[key] = advisor
+        return key
+
+
+@dataclass
+class Turn:
+    """One user message of a tab, as much as it takes to rebuild the conversation from it (retry, edit, undo, a reload)."""
+
+    question: str  # the text the advisor read
+    shown: str  # the text of its bubble
+    at: int  # the index of its user message in Session.messages (negative once scrolled off the top)
+    before: dict[str, Any] | None = None  # the needs just before it was read (set by the turns before it or in the panel)
+    kept: bool = False  # the advisor remembered it (answered; not stopped, failed or empty)
+    answer: str = ""  # the answer's text, as the advisor keeps it in its history
+    turn: int = 0  # the answer's number (its source cards are #sa-src-<turn>-<n>)
+    pick: str | None = None
+    backend: str = ""
+    sources: dict[int, dict[str, str]] = field(default_factory=dict)  # the cited sources (n -> passage), for the cards after a reload
+
+    def to_json(self) -> dict[str, Any]:
+        return {"q": self.question, "shown": self.shown, "at": self.at, "before": self.before, "kept": self.kept, "a": self.answer,
+                "turn": self.turn, "pick": self.pick, "backend": self.backend, "sources": {str(n): s for n, s in self.sources.items()}}
+
+
 @dataclass
 class Session:
-    """One browser tab: its conversation with the advisor and what is on screen."""
+    """One browser tab: its conversation with the advisor and what is on screen. Small and plain: the advisor is
+    the app's (SessionChat looks it up), so Gradio's per-session state never holds, copies or pickles it."""
 
-    chat: Any
+    chat: SessionChat
     messages: list[dict[str, Any]] = field(default_factory=list)
     turn: int = 0  # answers given so far: numbers the source cards of each answer (#sa-src-<turn>-<n>)
     cards: list[str] = field(default_factory=list)  # the source cards (HTML) of the recent answers
     answered: Any = None  # the Needs and pick the last answer was written for (the panel is stale when they differ)
-    opened: bool = False  # the detailed controls were unfolded once for this conversation
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # names the conversation in the feedback store
     answers: dict[int, tuple[int, str, str, str | None, str]] = field(default_factory=dict)  # message index -> (turn, q, a, pick, backend)
     rated: dict[int, int] = field(default_factory=dict)  # turn -> its feedback row id
     last_rated: int | None = None  # the row a comment goes to
     stopping: bool = False  # Stop was pressed while an answer is being written
+    closed: bool = False  # replaced by a new conversation: an answer still being written shows nothing more
+    turns: list[Turn] = field(default_factory=list)  # the user messages, oldest first (what retry, edit and a reload replay)
+    panel: dict[str, Any] | None = None  # needs set in the panel since the last message (JSON), None when untouched
+    owner: int = 0  # the answering run that has this tab (0: none); a message sent meanwhile waits in `waiting`
+    waiting: list[str] = field(default_factory=list)  # messages sent while an answer was being written, in order
+    asking: str = ""  # the message being answered, and when it started (a double submit of it is not queued)
+    asked_at: float = 0.0
 
 
 MAX_CARD_TURNS = 30  # answers whose source cards stay openable
+_BUSY = threading.Lock()  # guards Session.owner and Session.waiting (events of one tab run in parallel threads)
+_RUNS = itertools.count(1)  # answering runs, each its own owner token
+DOUBLE_SEND = 2.0  # seconds: the message being answered, sent again this soon, is a double submit
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -336,7 +444,7 @@ def reply_messages(reply: Any, turn: int = 0, cited: list[int] | None = None, ta
     if reply.recommendation:
         title = f"Pick: {reply.recommendation} · {title}"
     notices = "".join(f"\n\n*Note: {inert(n)}*" for n in reply.notices)
-    out = [{"role": "assistant", "content": answer_markdown(reply, turn, cited) + notices}]
+    out: list[dict[str, Any]] = [{"role": "assistant", "content": answer_markdown(reply, turn, cited) + notices}]
     if reply.question:
         out.append({"role": "assistant", "content": checks_markdown(reply),
                     "metadata": {"title": title, "log": f"answers: {mode_label(reply.backend)}", "status": "done", "id": f"checks-{turn}"}})
@@ -562,6 +670,218 @@ def decision_link(chat: Any, pick_: str | None) -> Any:
         f'title="The decision record (MADR) of this conversation, as an HTML file">Download decision record</a>'))
 
 
+# ---- the conversation rebuilt from its user turns (retry, edit, undo, a reload)
+
+
+def needs_json(needs: Needs | None) -> dict[str, Any] | None:
+    """Needs as plain JSON (every field, so a replay starts from exactly these)."""
+    if needs is None:
+        return None
+    return {"priorities": {k: float(v) for k, v in sorted(needs.priorities.items())}, "use_cases": sorted(needs.use_cases),
+            "constraints": sorted(needs.constraints), "skills": sorted(needs.skills), "excluded": sorted(needs.excluded),
+            "mentioned": list(needs.mentioned), "outside": list(needs.outside)[:20], "dropped": sorted(needs.dropped),
+            "implied": sorted(needs.implied)}
+
+
+def needs_from_json(data: Any, table: Any) -> Needs | None:
+    """needs_json read back, keeping only what the table knows (the data may come back from a browser)."""
+    if not isinstance(data, dict):
+        return None
+    langs = set(table.languages)
+
+    def ids(key: str, known: Any) -> frozenset[str]:
+        value = data.get(key)
+        return frozenset(x for x in value if isinstance(x, str) and x in known) if isinstance(value, list) else frozenset()
+
+    raw = data.get("priorities")
+    priorities = {k: min(1.0, max(0.0, float(w))) for k, w in raw.items()
+                  if k in table.criteria and isinstance(w, (int, float)) and not isinstance(w, bool) and w == w and w > 0} if isinstance(raw, dict) else {}
+    known = set(table.criteria) | set(table.use_cases) | set(table.constraints)
+    mentioned = tuple(x for x in data.get("mentioned") or () if isinstance(x, str) and x in langs) if isinstance(data.get("mentioned"), list) else ()
+    outside = tuple(x[:40] for x in data.get("outside") or () if isinstance(x, str))[:20] if isinstance(data.get("outside"), list) else ()
+    return Needs(priorities=priorities, use_cases=ids("use_cases", table.use_cases), constraints=ids("constraints", table.constraints),
+                 skills=ids("skills", langs), excluded=ids("excluded", langs), mentioned=mentioned, outside=outside,
+                 dropped=ids("dropped", known), implied=ids("implied", priorities))
+
+
+def replay(advisor: Any, turns: list[Turn], panel: dict[str, Any] | None = None) -> SessionChat:
+    """A conversation rebuilt from its user turns: each kept turn read again against the state before it (the same
+    reading and ranking the advisor's Chat does, without writing the answer again: its text is the one shown), with
+    the needs each turn started from (so a weight set in the panel between turns is set again at the same point)."""
+    chat = SessionChat(advisor)
+    kept = [i for i, t in enumerate(turns) if t.kept]
+    if len(kept) > chat.MAX_HISTORY:  # the turns a Chat keeps; the needs of the older ones are in the first one's `before`
+        turns = turns[kept[-chat.MAX_HISTORY]:]
+    table, limit = advisor.table, int(advisor.settings.max_input_chars)
+    meaning = advisor.meaning() if any(t.kept for t in turns) else None
+    for t in turns:
+        before = needs_from_json(t.before, table)
+        if before is not None:
+            chat.needs = before
+        if not t.kept:
+            continue
+        try:
+            text = clean_question(t.question, limit)
+        except StackAdvisorError:
+            continue
+        if not text:
+            continue
+        question = resolve_references(text, chat.state.topic, advisor.knowledge)
+        reading = read_turn(question, table, chat.state, meaning)
+        ranking = rules.score(reading.needs, table, reading.intent)
+        reply = Reply(answer=t.answer, recommendation=ranking.recommendation, ranking=ranking.pairs(), sources=[], checks=[], question=question,
+                      scores=ranking.scores, needs=reading.needs, intent=reading.intent, flip=ranking.flip.change if ranking.flip else None,
+                      backend=t.backend or str(advisor.backend), state=chat.state.after(reading.needs, reading.intent, ranking))
+        chat.history.append((reply.question, reply.answer))
+        del chat.history[: -chat.MAX_HISTORY]
+        chat.state = reply.state
+        chat.replies.append(reply)
+        del chat.replies[: -chat.MAX_HISTORY]
+    after = needs_from_json(panel, table)
+    if after is not None:
+        chat.needs = after
+    return chat
+
+
+CLEARED = {"v": 0}  # what the browser keeps after a new conversation (Gradio stores no null: it would keep the old one)
+MAX_SAVED_TURNS = 30  # user turns a browser keeps of its conversation (localStorage has a few MB per site)
+MAX_SAVED_CHARS = 20_000  # characters of one saved message
+MAX_SAVED_BYTES = 400_000  # the saved conversation, as JSON: the page sends it back on load (a request the web guard caps at 1 MB)
+_META_KEYS = ("title", "log", "status", "id", "parent_id")
+
+
+def _safe_text(text: Any, limit: int = MAX_SAVED_CHARS) -> str | None:
+    """Saved text shown again: as it was when it is what this UI renders (inert markdown: no raw HTML, no image, no
+    unsafe link); anything else (a tampered browser copy) shown as plain text."""
+    if not isinstance(text, str):
+        return None
+    text = text[:limit]
+    if "<" in text or sanitize(text, html="escape")[1]:
+        return inert(text)
+    return text
+
+
+def safe_message(m: Any) -> dict[str, Any] | None:
+    """A saved chat message checked before it is shown again: its role, text, metadata and options, nothing else."""
+    if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
+        return None
+    content = _safe_text(m.get("content"))
+    if content is None:
+        return None
+    out: dict[str, Any] = {"role": m["role"], "content": content}
+    meta = m.get("metadata")
+    if isinstance(meta, dict):
+        kept = {k: t for k in _META_KEYS if (t := _safe_text(meta.get(k), 300)) is not None}
+        if kept.get("status") not in (None, "done", "pending"):
+            kept.pop("status")
+        if kept:
+            out["metadata"] = kept
+    options = m.get("options")
+    if isinstance(options, list):
+        opts = [{"label": lab, "value": val} for o in options[:12] if isinstance(o, dict)
+                and (lab := _safe_text(o.get("label"), 300)) and (val := _safe_text(o.get("value"), 300))]
+        if opts:
+            out["options"] = opts
+    return out
+
+
+def _turn_from_json(d: Any) -> Turn | None:
+    if not isinstance(d, dict) or not isinstance(d.get("q"), str) or not isinstance(d.get("at"), int):
+        return None
+    sources: dict[int, dict[str, str]] = {}
+    raw = d.get("sources")
+    if isinstance(raw, dict):
+        for n, src in list(raw.items())[:40]:
+            if str(n).isdigit() and 0 < int(n) <= 100 and isinstance(src, dict):
+                sources[int(n)] = {k: str(src.get(k) or "")[:8000] for k in ("section", "title", "text", "source", "kb")}
+    pick = d.get("pick")
+    return Turn(question=d["q"][:100_000], shown=str(d.get("shown") or d["q"])[:100_000], at=d["at"],
+                before=d.get("before") if isinstance(d.get("before"), dict) else None, kept=d.get("kept") is True,
+                answer=str(d.get("a") or "")[:MAX_SAVED_CHARS], turn=d["turn"] if isinstance(d.get("turn"), int) else 0,
+                pick=pick if isinstance(pick, str) else None, backend=str(d.get("backend") or "")[:80], sources=sources)
+
+
+def snapshot(state: Session, keep: int = MAX_SAVED_TURNS) -> dict[str, Any]:
+    """What the browser keeps of a conversation (gr.BrowserState, in localStorage): the messages on screen and the
+    user turns that rebuild the advisor's state, the last `keep` of them (fewer when they are long)."""
+    turns = state.turns[-keep:]
+    start = 0 if len(state.turns) <= keep or not turns else max(turns[0].at, 0)  # the whole conversation keeps its welcome
+    shifted = [Turn(**{**t.__dict__, "at": t.at - start}).to_json() for t in turns]
+    data = {"v": 1, "id": state.id, "turn": state.turn, "panel": state.panel, "messages": state.messages[start:], "turns": shifted}
+    if len(turns) > 1 and len(json.dumps(data)) > MAX_SAVED_BYTES:  # the oldest turns go first (the page sends it back on load)
+        return snapshot(state, len(turns) // 2)
+    return data
+
+
+def source_shim(t: Turn) -> Any:
+    """A Reply-like object with a saved turn's cited sources, for source_cards() after a reload."""
+    size = max(t.sources, default=0)
+    empty = SimpleNamespace(section="", title="", text="", source="", kb="builtin")
+    sources = [SimpleNamespace(**t.sources[n]) if n in t.sources else empty for n in range(1, size + 1)]
+    return SimpleNamespace(answer=t.answer, sources=sources)
+
+
+# ---- issue 13: the decision view (the four languages side by side on the table's criteria, the weights, the pick)
+
+
+def decision_html(needs: Needs | None, scores: tuple[Any, ...], recommendation: str | None, table: Any) -> str:
+    """The decision at a glance: one column per language (the table's order), one row per criterion with the weight
+    it has now and each language's rating on it (and the points that earns), the rest of the fit (use cases,
+    constraints, team skills, ruled out), the fit score with its rank, and the pick's column marked."""
+    needs = needs or Needs()
+    langs = list(table.languages)
+    by_lang = {s.language: s for s in scores}
+    ranks = {s.language: i for i, s in enumerate(scores, start=1)}
+
+    def points(lang: str, key: str | None = None) -> float | None:
+        """The points a language earns from criterion `key`, or (key None) from everything but the criteria."""
+        s = by_lang.get(lang)
+        if s is None:
+            return None
+        return sum(c.points for c in s.breakdown if (c.kind == "criterion" and c.key == key if key else c.kind != "criterion"))
+
+    def col(lang: str) -> str:
+        return ' class="sa-pick"' if lang == recommendation else ""
+
+    head = "".join(f'<th scope="col" data-language="{esc(n)}"{col(n)}>{esc(n)}'
+                   f'{"<span class=sa-pick-tag>pick</span>" if n == recommendation else ""}</th>' for n in langs)
+    rows = []
+    for cid, c in table.criteria.items():
+        w = needs.priorities.get(cid, 0.0)
+        cells: list[str] = []
+        for n in langs:
+            lang = table.languages[n]
+            level_name = lang.cells.get(cid, "")
+            scale = list(c.scale)
+            level = scale.index(level_name) + 1 if level_name in scale else 0
+            pts = points(n, cid) if w > 0 else None
+            dots = "".join(f'<i class="{"on" if i < level else ""}"></i>' for i in range(len(scale)))
+            extra = f' <span class="sa-pts">{pts:+.1f}</span>' if pts else ""
+            cells.append(f'<td data-language="{esc(n)}" data-level="{level}" title="{esc(lang.cell_text(cid) or level_name)}"{col(n)}>'
+                         f'<span class="sa-rating">{esc(level_name or "–").replace("/", "/<wbr>")}</span><span class="sa-dots" aria-hidden="true">{dots}</span>{extra}</td>')
+        weight = f"weight {w:.2f}" if w > 0 else "not set"
+        rows.append(f'<tr data-criterion="{esc(cid)}"><th scope="row" data-weight="{w:.2f}">{esc(c.label)}'
+                    f'<span class="sa-weight{" sa-unset" if w <= 0 else ""}">{weight}</span></th>{"".join(cells)}</tr>')
+    other = {n: points(n) for n in langs}
+    if any(other.values()):
+        row = "".join(f'<td data-language="{esc(n)}"{col(n)}>'
+                      f'{"ruled out" if n in needs.excluded else f"{other[n]:+.1f}" if other[n] else "–"}</td>' for n in langs)
+        rows.append(f'<tr data-criterion="other"><th scope="row">Use cases, constraints, skills</th>{row}</tr>')
+    foot = ""
+    if scores:
+        fit = "".join(f'<td data-language="{esc(n)}"{col(n)}><b>{by_lang[n].total:.1f}</b> <span class="sa-rank">#{ranks[n]}</span></td>'
+                      if n in by_lang else f"<td{col(n)}>–</td>" for n in langs)
+        foot = f'<tfoot><tr><th scope="row">Fit score</th>{fit}</tr></tfoot>'
+    if recommendation:
+        caption = f"Decision: <b>{esc(recommendation)}</b>, on the table's criteria with the weights set now"
+    else:
+        caption = "Decision: no pick yet. The weights fill in as you say what matters"
+    return (f'<div class="sa-decision" id="sa-decision" data-pick="{esc(recommendation or "")}" tabindex="0" role="region" '
+            f'aria-label="Decision view">'
+            f'<table class="sa-matrix"><caption>{caption}</caption><thead><tr><th scope="col">Criterion</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody>{foot}</table></div>')
+
+
 # Runs once in the page: citation links open their source card in a dialog (focus moves into it, Escape or Close
 # returns it to the link); the notices under the input are live regions.
 JS = r"""
@@ -641,6 +961,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
     con_choices = [(t.label, tid) for tid, t in table.constraints.items()]
     langs = list(table.languages)
     limit = int(advisor.settings.max_input_chars)
+    register_advisor(advisor)
+    # The browser's copy of a conversation is encrypted with this (Gradio does it in the page, so it hides nothing
+    # from the page itself); one per data home, so a restarted server still reads what its browsers kept.
+    secret = hashlib.sha256(f"stackadvisor-ui:{os.path.abspath(str(advisor.settings.home))}".encode()).hexdigest()[:32]
 
     def welcome() -> list[dict[str, Any]]:
         """The first message of every conversation (it also makes the browser load the chat renderer up front)."""
@@ -650,15 +974,19 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             f"your team knows. I'll recommend one, score all {len(langs)} with the reasons, and check every claim against the "
             "article's comparison table.")}]
 
+    def fresh() -> Session:
+        return Session(SessionChat(advisor), welcome())
+
     with gr.Blocks(title="stackadvisor", analytics_enabled=False, fill_width=True) as demo:
         session = gr.State(None, time_to_live=SESSION_TTL)
+        saved = gr.BrowserState(None, storage_key="stackadvisor-conversation", secret=secret)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
                 gr.Markdown(f"# stackadvisor\nChoose a backend language ({inert(', '.join(langs))}), grounded in one comparison article; "
                             f"every claim is checked against its table. Answers: **{inert(mode_label(advisor.backend))}**", elem_id="backend")
-                chatbot = gr.Chatbot(welcome(), elem_id="chat", height="max(320px, calc(100vh - 470px))", sanitize_html=True,
+                chatbot = gr.Chatbot(welcome(), elem_id="chat", height="max(320px, calc(100vh - 470px))", sanitize_html=True,  # type: ignore[arg-type]
                                      render_markdown=True, allow_tags=False, latex_delimiters=[], show_label=False, label="Conversation",
-                                     buttons=["copy"], feedback_options=("Like", "Dislike"))
+                                     buttons=["copy"], feedback_options=("Like", "Dislike"), editable="user")
                 stale = gr.Markdown("", elem_id="stale", visible=False)
                 again = gr.Button("Answer again with these priorities", elem_id="answer-again", size="sm", visible=False)
                 with gr.Row():
@@ -667,6 +995,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=80)
                     stop = gr.Button("Stop", elem_id="stop", variant="stop", scale=1, min_width=80, visible=False)
                 note = gr.Markdown("", elem_id="input-note")
+                queued = gr.Markdown("", elem_id="queue-note")
                 with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
                     comment = gr.Textbox(elem_id="feedback-comment", label="Thanks! Add a comment (optional)", scale=5, lines=1,
                                          max_lines=4, placeholder="What was good or wrong about this answer?")
@@ -675,16 +1004,18 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 with gr.Row(elem_id="examples"):
                     example_buttons = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes=["sa-example"])
                                        for q in EXAMPLES]
-                with gr.Row():
-                    new = gr.Button("New conversation", elem_id="new-chat", size="sm")
+                with gr.Row(elem_id="new-row"):
+                    new = gr.Button("New conversation", elem_id="new-chat", size="sm", scale=0)
+                    gr.Markdown("This conversation is kept in this browser until you start a new one.", elem_id="kept-note")
             with gr.Column(scale=2, min_width=300, elem_id="side"):
                 pick = gr.Markdown(pick_markdown(None, advisor.backend), elem_id="pick")
+                decision = gr.HTML(decision_html(None, (), None, table), elem_id="decision")
                 firm = gr.HTML("", elem_id="firmness", visible=False)
                 adr = gr.HTML("", elem_id="adr", visible=False)
                 scorecard = gr.HTML(scorecard_html((), None, table), elem_id="scorecard", js_on_load=None)
                 flip = gr.Markdown("", elem_id="flip")
                 summary = gr.Markdown(needs_summary(None, table), elem_id="needs-summary")
-                with gr.Accordion("What matters: inferred from the conversation; adjust to re-rank", open=False, elem_id="needs") as needs_box:
+                with gr.Accordion("What matters: inferred from the conversation; adjust to re-rank", open=False, elem_id="needs"):
                     sliders = [gr.Slider(0, 1, value=0, step=0.05, label=c.label, elem_id=f"w-{cid}",
                                          info=c.measures if c.measures and c.measures != c.label.lower() else None)
                                for cid, c in criteria]
@@ -698,9 +1029,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 cards = gr.HTML("", elem_id="sa-sources")
 
         controls = [*sliders, use_cases, constraints, skills, excluded]
-        side = [pick, *controls, scorecard, flip, summary, firm, adr]
+        side = [pick, *controls, scorecard, flip, summary, firm, adr, decision]
         keep_side = [gr.skip()] * len(side)
         hide = gr.update(visible=False)
+        skip = gr.skip()
 
         def side_for(needs: Needs | None, scores: tuple, recommendation: str | None, flip_text: str | None, backend: str,
                      rob: Any = None, chat: Any = None) -> list[Any]:
@@ -711,30 +1043,60 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                     sorted(needs.use_cases & set(table.use_cases)), sorted(needs.constraints & set(table.constraints)),
                     [n for n in langs if n in needs.skills], [n for n in langs if n in needs.excluded],
                     scorecard_html(scores, recommendation, table), flip_markdown(flip_text, recommendation), needs_summary(shown, table),
-                    firmness_update(rob), decision_link(chat, recommendation)]
+                    firmness_update(rob), decision_link(chat, recommendation), decision_html(shown, scores, recommendation, table)]
 
-        # outputs: chatbot, question, session, note, stale, again, cards, needs_box, *side, send, stop
-        show_stop = (gr.update(visible=False), gr.update(visible=True))
-        hide_stop = (gr.update(visible=True), gr.update(visible=False))
-        skip_stop = (gr.skip(), gr.skip())
+        def side_of(chat: SessionChat) -> list[Any]:
+            """The side panel for a conversation's needs now (after a replay): ranked as the last turn asked."""
+            needs = chat.needs
+            last = chat.replies[-1] if chat.replies else None
+            intent = last.intent if last is not None and last.needs == needs else None
+            ranking = rules.score(needs or Needs(), table, intent)
+            rob = robustness(needs, table, ranking) if ranking.recommendation and needs is not None else None
+            return side_for(needs, ranking.scores, ranking.recommendation, ranking.flip.change if ranking.flip else None,
+                            advisor.backend, rob, chat)
 
-        def answer(text: str, shown: str, state: Session, clear_box: bool) -> Iterator[tuple[Any, ...]]:
+        # outputs, by name: emit(chat=..., box=...) skips every output not named
+        outs = [chatbot, question, session, note, stale, again, cards, *side, send, stop, queued, saved]
+        names = ("chat", "box", "state", "note", "stale", "again", "cards")
+        tail = ("send", "stop", "queued", "saved")
+
+        def emit(side_values: list[Any] | None = None, **kw: Any) -> tuple[Any, ...]:
+            unknown = set(kw) - set(names) - set(tail)
+            assert not unknown, unknown
+            return (*(kw.get(n, skip) for n in names), *(side_values or keep_side), *(kw.get(n, skip) for n in tail))
+
+        answering: dict[str, Any] = {"send": gr.update(visible=False), "stop": gr.update(visible=True)}
+        idle: dict[str, Any] = {"send": gr.update(visible=True), "stop": gr.update(visible=False)}
+
+        def waiting_note(state: Session) -> str:
+            if not state.waiting:
+                return ""
+            items = "; ".join(f"“{inert(_clip(t, 80))}”" for t in state.waiting)
+            n = len(state.waiting)
+            return f"Queued ({n} message{'s' if n != 1 else ''}): {items}. {'It is' if n == 1 else 'They are'} sent when the answer being written is finished."
+
+        def answer(text: str, shown: str, state: Session, clear_box: bool) -> Generator[tuple[Any, ...], None, str]:
+            """Ask the advisor and stream its answer into the chat. Returns (through StopIteration) how it ended:
+            "done", "stopped", "failed", or "closed" (a new conversation replaced this one: nothing more is shown)."""
+            record = Turn(question=text, shown=shown, at=len(state.messages), before=needs_json(state.chat.needs))
+            state.panel = None
             messages = [*state.messages, {"role": "user", "content": inert(shown)}, {"role": "assistant", "content": ""}]
-            state.stopping = False
-            yield (messages, "" if clear_box else gr.skip(), state, "", hide, hide, gr.skip(), gr.skip(), *keep_side, *show_stop)
-            skip8 = (gr.skip(),) * 5
-            buf, reply = "", None
-            stream = state.chat.stream(text)
+            state.stopping, state.asking, state.asked_at = False, text, time.monotonic()
+            yield emit(chat=messages, box="" if clear_box else skip, state=state, note="", stale=hide, again=hide,
+                       queued=waiting_note(state), **answering)
+            buf, reply, stopped = "", None, False
+            stream: Any = state.chat.stream(text)
             try:
                 for item in stream:
                     if state.stopping:  # Stop was pressed: end the stream here (an LLM's request is closed with it)
                         stream.close()
+                        stopped = True
                         messages[-1] = {"role": "assistant", "content": (inert(buf) + "\n\n*(stopped)*").strip()}
                         break
                     if isinstance(item, str):
                         buf += item
                         messages[-1] = {"role": "assistant", "content": inert(buf)}
-                        yield (messages, gr.skip(), state, *skip8, *keep_side, *skip_stop)
+                        yield emit(chat=messages)
                     else:
                         reply = item
             except StackAdvisorError as exc:
@@ -742,10 +1104,14 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             except Exception as exc:  # noqa: BLE001 - the edge: a friendly line, the details in the log
                 log.exception("UI answer failed: %s", type(exc).__name__)
                 messages[-1] = {"role": "assistant", "content": "⚠ Something went wrong while answering. Try again; if it persists, check the server log."}
+            if state.closed:
+                return "closed"
             if reply is None:
-                state.messages, state.stopping = messages[-2 * MAX_TURNS_SHOWN:], False
-                yield (messages, gr.skip(), state, *skip8, *keep_side, *hide_stop)
-                return
+                state.turns.append(record)
+                keep_messages(state, messages)
+                state.stopping = False
+                yield emit(chat=state.messages, state=state, saved=snapshot(state), **idle)
+                return "stopped" if stopped else "failed"
             state.turn += 1
             turn = state.turn
             cited = cited_numbers(reply.answer, len(reply.sources))
@@ -756,58 +1122,203 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             if options:  # Gradio shows the options of the conversation's last top-level message (nested steps fold into theirs)
                 last = max(i for i, m in enumerate(messages) if not (m.get("metadata") or {}).get("parent_id"))
                 messages[last] = {**messages[last], "options": options}
+            record.kept, record.answer, record.turn = bool(reply.question), reply.answer, turn
+            record.pick, record.backend = reply.recommendation, str(reply.backend)
+            record.sources = {n: {k: str(getattr(reply.sources[n - 1], k) or "") for k in ("section", "title", "text", "source", "kb")}
+                              for n in cited}
+            state.turns.append(record)
             if reply.question:  # the thumbs under any of this answer's messages rate this answer
                 info = (turn, reply.question, reply.answer, reply.recommendation, str(reply.backend))
                 state.answers.update({i: info for i in range(first, len(messages))})
-            if len(messages) > 4 * MAX_TURNS_SHOWN:
-                cut = len(messages) - 4 * MAX_TURNS_SHOWN
-                messages = messages[cut:]
-                state.answers = {i - cut: v for i, v in state.answers.items() if i >= cut}
-            state.messages = messages
+            keep_messages(state, messages)
             state.cards = [*state.cards, source_cards(reply, turn, cited)][-MAX_CARD_TURNS:]
             cards_html = "".join(state.cards)
             if reply.question:
                 state.answered = (_key(reply.needs), reply.recommendation, reply.needs, reply.recommendation)
-                unfold = gr.skip()
-                if not state.opened and _key(reply.needs) != _key(None):
-                    state.opened, unfold = True, gr.update(open=True)
-                yield (messages, gr.skip(), state, gr.skip(), hide, hide, cards_html, unfold,
-                       *side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend, reply.robustness, state.chat),
-                       *hide_stop)
+                yield emit(side_for(reply.needs, reply.scores, reply.recommendation, reply.flip, reply.backend, reply.robustness, state.chat),
+                           chat=state.messages, state=state, stale=hide, again=hide, cards=cards_html, saved=snapshot(state), **idle)
             else:
-                yield (messages, gr.skip(), state, gr.skip(), gr.skip(), gr.skip(), cards_html, gr.skip(), *keep_side, *hide_stop)
+                yield emit(chat=state.messages, state=state, cards=cards_html, saved=snapshot(state), **idle)
+            return "done"
+
+        def keep_messages(state: Session, messages: list[dict[str, Any]]) -> None:
+            """The messages on screen, the oldest scrolled off past 4 * MAX_TURNS_SHOWN (indices move with them)."""
+            if len(messages) > 4 * MAX_TURNS_SHOWN:
+                cut = len(messages) - 4 * MAX_TURNS_SHOWN
+                messages = messages[cut:]
+                state.answers = {i - cut: v for i, v in state.answers.items() if i >= cut}
+                for t in state.turns:
+                    t.at -= cut
+                state.turns = state.turns[-4 * MAX_TURNS_SHOWN:]
+            state.messages = messages
+
+        def claim(state: Session, text: str | None) -> int:
+            """This event's hold on the tab (a token), or 0 while an answer is being written: then a message waits in
+            state.waiting (answered after it, in order) and anything else (retry, edit, undo) is refused."""
+            with _BUSY:
+                if not state.owner:
+                    state.owner = next(_RUNS)
+                    return state.owner
+                if text is not None and text == state.asking and time.monotonic() - state.asked_at < DOUBLE_SEND:
+                    return -1  # a double submit (Enter and a click on Ask): the message is being answered already
+                if text is not None:
+                    state.waiting.append(text)
+            return 0
+
+        def release(state: Session, token: int) -> None:
+            with _BUSY:
+                if state.owner == token:
+                    state.owner = 0
+
+        def run(state: Session, token: int, first: Callable[[], Generator[tuple[Any, ...], None, str]]) -> Iterator[tuple[Any, ...]]:
+            """One answering run of a tab (it holds `token`): the first answer, then each message sent while it was
+            written, in order. Stop hands the waiting messages back to the box instead."""
+            try:
+                how = yield from first()
+                while how != "closed":
+                    with _BUSY:
+                        if how == "stopped" and state.waiting:
+                            back, state.waiting = state.waiting, []
+                        else:
+                            back = []
+                        following = state.waiting.pop(0) if state.waiting and how != "stopped" else None
+                        if following is None:
+                            state.owner = 0  # (the tab is free before the last yield: a message sent now starts a run of its own)
+                    if back:
+                        yield emit(box="\n\n".join(back), queued="", note="Not sent: you stopped the answer, so the message you queued "
+                                   "is back in the box. Send it when you are ready.")
+                    if following is None:
+                        return
+                    how = yield from answer(following, following, state, clear_box=False)
+            finally:
+                with _BUSY:
+                    if state.owner == token:  # the run ended early (the tab went away, an error): free the tab
+                        state.owner = 0
+                        state.waiting.clear()
+
+        def busy_note(what: str) -> tuple[Any, ...]:
+            return emit(note=f"Not done: an answer is still being written. {what} when it is finished, or press Stop.")
 
         def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
             text = text if isinstance(text, str) else ""
-            if not _visible_text(text):  # an empty send adds nothing: no bubble, no reply; only the box is emptied
-                yield tuple("" if i == 1 else gr.skip() for i in range(len(outs)))
+            if not _visible_text(text):  # an empty send does nothing: no bubble, no reply, and the box is left alone (emptying
+                yield emit()             # it could land after the user typed the next message: sends are not serialized now)
                 return
             if len(text) > limit:  # refused with a clear notice; the text stays in the box to be shortened
-                yield (gr.skip(), gr.skip(), gr.skip(),
-                       f"⚠ That message is {len(text):,} characters; the limit is {limit:,}. Shorten it to the question itself and send it again.",
-                       *[gr.skip()] * (len(outs) - 4))
+                yield emit(note=f"⚠ That message is {len(text):,} characters; the limit is {limit:,}. "
+                                "Shorten it to the question itself and send it again.")
                 return
-            state = state or Session(advisor.chat(), welcome())
-            yield from answer(text, text, state, clear_box=True)
+            state = state or fresh()
+            token = claim(state, text)
+            if token < 0:
+                return
+            if not token:
+                yield emit(box="", note="", queued=waiting_note(state))
+                return
+            yield from run(state, token, lambda: answer(text, text, state, clear_box=True))
 
         def respond_again(state: Session | None) -> Iterator[tuple[Any, ...]]:
             if state is None:
-                yield tuple(gr.skip() for _ in outs)
                 return
-            yield from answer(AGAIN_QUESTION, f"↻ {AGAIN_QUESTION} (answer again with the priorities set in the panel)", state, clear_box=False)
+            shown = f"↻ {AGAIN_QUESTION} (answer again with the priorities set in the panel)"
+            token = claim(state, None)
+            if not token:
+                yield busy_note("Answer again")
+                return
+            yield from run(state, token, lambda: answer(AGAIN_QUESTION, shown, state, clear_box=False))
 
         def example(q: str):  # noqa: ANN202
-            def run(state: Session | None) -> Iterator[tuple[Any, ...]]:
+            def run_example(state: Session | None) -> Iterator[tuple[Any, ...]]:
                 yield from respond(q, state)
-            return run
+            return run_example
 
         def on_option(state: Session | None, data: gr.SelectData) -> Iterator[tuple[Any, ...]]:
             value = data.value.get("value") if isinstance(data.value, dict) else data.value
             yield from respond(value if isinstance(value, str) else "", state)
 
+        # ---- retry, edit, undo: the conversation cut back to before a user message, the advisor's state rebuilt
+        # by replaying the turns kept (replay), then (retry, edit) that message answered again
+
+        def rewind(state: Session, index: int) -> Turn | None:
+            """Cut the conversation back to just before its user message at `index`; the turn that message was."""
+            pos = next((i for i, t in enumerate(state.turns) if t.at == index), None)
+            if pos is None:
+                return None
+            turn = state.turns[pos]
+            kept = state.turns[:pos]
+            state.chat = replay(advisor, kept, turn.before)  # the needs that message was read against, panel changes included
+            state.turns = kept
+            state.panel = turn.before
+            state.messages = state.messages[:index]
+            state.answers = {i: v for i, v in state.answers.items() if i < index}
+            last = state.chat.replies[-1] if state.chat.replies else None
+            state.answered = (_key(last.needs), last.recommendation, last.needs, last.recommendation) if last is not None else None
+            return turn
+
+        def _index(data: Any) -> int | None:
+            index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+            return index if isinstance(index, int) else None
+
+        def on_retry(state: Session | None, data: gr.RetryData) -> Iterator[tuple[Any, ...]]:
+            """The last answer written again: the same message, the conversation as it was before it."""
+            index = _index(data)
+            if state is None or index is None:
+                return
+            token = claim(state, None)
+            if not token:
+                yield busy_note("Retry")
+                return
+            turn = rewind(state, index)
+            if turn is None:  # not a message of this conversation (scrolled off, or a stale page)
+                release(state, token)
+                yield emit(chat=state.messages, note="That message can no longer be answered again.")
+                return
+            yield from run(state, token, lambda: answer(turn.question, turn.shown, state, clear_box=False))
+
+        def on_edit(state: Session | None, data: gr.EditData) -> Iterator[tuple[Any, ...]]:
+            """An earlier question changed: the conversation from that point on is asked again with the new text."""
+            index = _index(data)
+            value = data.value
+            if isinstance(value, list):  # [{"type": "text", "text": ...}] in some versions
+                value = " ".join(str(v.get("text", "")) if isinstance(v, dict) else str(v) for v in value)
+            text = value if isinstance(value, str) else ""
+            if state is None or index is None:
+                return
+            token = claim(state, None)
+            if not token:
+                yield busy_note("Edit the question")
+                return
+            if not _visible_text(text) or len(text) > limit:  # the bubble goes back to what it was
+                release(state, token)
+                why = "an empty message cannot be sent" if not _visible_text(text) else f"it is {len(text):,} characters; the limit is {limit:,}"
+                yield emit(chat=state.messages, note=f"⚠ The question was not changed: {why}.")
+                return
+            if rewind(state, index) is None:
+                release(state, token)
+                yield emit(chat=state.messages, note="That message can no longer be edited.")
+                return
+            yield from run(state, token, lambda: answer(text, text, state, clear_box=False))
+
+        def on_undo(state: Session | None, data: gr.UndoData) -> tuple[Any, ...]:
+            """The last question and its answer taken back; the question goes back into the box."""
+            index = _index(data)
+            if state is None or index is None:
+                return emit()
+            token = claim(state, None)
+            if not token:
+                return busy_note("Undo")
+            try:
+                turn = rewind(state, index)
+            finally:
+                release(state, token)
+            if turn is None:
+                return emit(chat=state.messages, note="That message can no longer be taken back.")
+            return emit(side_of(state.chat), chat=state.messages, box=turn.question, state=state, note="", stale=hide, again=hide,
+                        saved=snapshot(state))
+
         def adjust(*values: Any) -> tuple[Any, ...]:
             *weights, ucs, cons, known, out, state = values
-            state = state or Session(advisor.chat(), welcome())
+            state = state or fresh()
             previous = state.chat.needs or Needs()
             needs = Needs(  # only what the table knows, weights clamped: these values come from the client
                 priorities={cid: min(1.0, float(w)) for (cid, _), w in zip(criteria, weights) if isinstance(w, (int, float)) and w > 0},
@@ -820,6 +1331,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 needs = replace(needs, implied=frozenset(c for c in implied if c in needs.priorities
                                                          and abs(needs.priorities[c] - previous.priorities.get(c, -1.0)) < 1e-9))
             state.chat.needs = needs  # the next question starts from what the user set here
+            state.panel = needs_json(needs)
             ranking = rules.score(needs, table)
             rob = robustness(needs, table, ranking) if ranking.recommendation else None
             flip_text = ranking.flip.change if ranking.flip else None
@@ -837,13 +1349,54 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 again_btn = gr.update(visible=True)
             return (pick_markdown(ranking.recommendation, advisor.backend), scorecard_html(ranking.scores, ranking.recommendation, table),
                     flip_markdown(flip_text, ranking.recommendation), needs_summary(needs, table), state, stale_note, again_btn,
-                    firmness_update(rob), decision_link(state.chat, ranking.recommendation))
+                    firmness_update(rob), decision_link(state.chat, ranking.recommendation),
+                    decision_html(needs, ranking.scores, ranking.recommendation, table), snapshot(state) if state.turns else skip)
 
-        def reset(state: Session | None) -> tuple[Any, ...]:  # noqa: ARG001 - "New conversation" and the chat's Clear alike
-            fresh = Session(advisor.chat(), welcome())
+        def reset(state: Session | None) -> tuple[Any, ...]:  # "New conversation" and the chat's Clear alike
+            new_state = fresh()
             if state is not None:
-                state.stopping = True  # an answer still being written stops
-            return (fresh.messages, "", fresh, "", hide, hide, "", gr.skip(), *side_for(None, (), None, None, advisor.backend), *hide_stop)
+                with _BUSY:
+                    state.stopping = state.closed = True  # an answer still being written stops and shows nothing more
+                    state.waiting.clear()
+            return emit(side_for(None, (), None, None, advisor.backend), chat=new_state.messages, box="", state=new_state, note="",
+                        stale=hide, again=hide, cards="", queued="", saved=CLEARED, **idle)
+
+        def restore(data: Any, state: Session | None) -> tuple[Any, ...]:
+            """On page load: the conversation this browser kept (gr.BrowserState), its messages shown again and the
+            advisor's state rebuilt by replaying its user turns; a new conversation when there is none (or it does
+            not read)."""
+            if state is not None and state.turns:  # this page already has a conversation (sent before the load finished)
+                return emit()
+            restored = None
+            try:
+                restored = restored_session(data) if isinstance(data, dict) and data.get("v") == 1 else None
+            except Exception as exc:  # noqa: BLE001 - a browser's copy that does not read is dropped, never an error page
+                log.warning("saved conversation not restored: %s", type(exc).__name__)
+            if restored is None:
+                return emit(state=fresh(), saved=CLEARED if data not in (None, CLEARED) else skip)
+            return emit(side_of(restored.chat), chat=restored.messages, state=restored, cards="".join(restored.cards))
+
+        def restored_session(data: dict[str, Any]) -> Session | None:
+            messages = [m for m in (safe_message(x) for x in (data.get("messages") or [])[: 4 * MAX_TURNS_SHOWN]) if m is not None]
+            turns = [t for t in (_turn_from_json(x) for x in (data.get("turns") or [])[:MAX_SAVED_TURNS]) if t is not None]
+            turns = [t for t in turns if t.at < 0 or t.at < len(messages) and messages[t.at]["role"] == "user"]  # (< 0: scrolled off)
+            if not turns or not messages:
+                return None
+            panel = data.get("panel") if isinstance(data.get("panel"), dict) else None
+            state = Session(replay(advisor, turns, panel), messages, turns=turns, panel=panel)
+            if isinstance(data.get("id"), str) and re.fullmatch(r"[0-9a-f]{12}", data["id"]):
+                state.id = data["id"]
+            state.turn = max([data["turn"] if isinstance(data.get("turn"), int) else 0, *(t.turn for t in turns)])
+            ends = [t.at for t in turns[1:]] + [len(messages)]
+            for t, end in zip(turns, ends):
+                if t.kept and t.turn:
+                    state.answers.update({i: (t.turn, t.question, t.answer, t.pick, t.backend) for i in range(max(t.at + 1, 0), end)})
+                    if t.sources:
+                        state.cards.append(source_cards(source_shim(t), t.turn, sorted(t.sources)))
+            state.cards = state.cards[-MAX_CARD_TURNS:]
+            last = state.chat.replies[-1] if state.chat.replies else None
+            state.answered = (_key(last.needs), last.recommendation, last.needs, last.recommendation) if last is not None else None
+            return state
 
         def on_stop(state: Session | None) -> None:
             """Stop the answer being written: its stream ends at the next piece, what was shown stays, marked stopped,
@@ -857,7 +1410,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         def on_like(state: Session | None, data: gr.LikeData) -> tuple[Any, ...]:
             index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
             info = state.answers.get(int(index)) if state is not None and isinstance(index, int) else None
-            if info is None:  # the welcome or a prompt: nothing to rate
+            if state is None or info is None:  # the welcome or a prompt: nothing to rate
                 return (state, gr.update(visible=False), "")
             turn, q, a, pick_, backend = info
             try:
@@ -894,26 +1447,32 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             except StackAdvisorError as exc:
                 raise gr.Error(str(exc)) from None
 
-        outs = [chatbot, question, session, note, stale, again, cards, needs_box, *side, send, stop]
-        answer_opts = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden", "trigger_mode": "once"}
+        # trigger_mode "multiple": a message sent while an answer is being written reaches the server, which queues it
+        # (claim); "once" dropped it without a word. The session's owner flag keeps one answer at a time per tab.
+        answer_opts: dict[str, Any] = {"concurrency_limit": concurrency, "concurrency_id": "answer", "show_progress": "hidden",
+                                       "trigger_mode": "multiple"}
         question.submit(respond, [question, session], outs, api_name="chat", **answer_opts)
         send.click(respond, [question, session], outs, api_name="chat_click", api_visibility="private", **answer_opts)
         again.click(respond_again, [session], outs, api_name="answer_again", api_visibility="private", **answer_opts)
         for q, b in zip(EXAMPLES, example_buttons):
             b.click(example(q), [session], outs, api_visibility="private", **answer_opts)
-        rerank_out = [pick, scorecard, flip, summary, session, stale, again, firm, adr]
+        chatbot.option_select(on_option, [session], outs, api_visibility="private", **answer_opts)
+        chatbot.retry(on_retry, [session], outs, api_visibility="private", **answer_opts)
+        chatbot.edit(on_edit, [session], outs, api_visibility="private", **answer_opts)
+        chatbot.undo(on_undo, [session], outs, api_visibility="private", **answer_opts)
+        rerank_out = [pick, scorecard, flip, summary, session, stale, again, firm, adr, decision, saved]
+        rerank_opts: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "rerank", "concurrency_limit": concurrency * 2,
+                                       "show_progress": "hidden", "trigger_mode": "always_last"}
         for s in sliders:  # input: drag, keys and the number box; always_last keeps a drag to one pending call
-            s.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
-                    concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
+            s.input(adjust, [*controls, session], rerank_out, **rerank_opts)
         for group in (use_cases, constraints, skills, excluded):
-            group.input(adjust, [*controls, session], rerank_out, api_visibility="private", concurrency_id="rerank",
-                        concurrency_limit=concurrency * 2, show_progress="hidden", trigger_mode="always_last")
+            group.input(adjust, [*controls, session], rerank_out, **rerank_opts)
         gr.api(_rerank_api(advisor), api_name="rerank")
         for cleared in (new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden"),
                         chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")):  # the trash icon too
             cleared.then(lambda: (gr.update(visible=False), ""), None, [feedback_row, feedback_note], api_visibility="private",
                          show_progress="hidden")
-        chatbot.option_select(on_option, [session], outs, api_visibility="private", **answer_opts)
+        demo.load(restore, [saved, session], outs, api_visibility="private", show_progress="hidden")
         stop.click(on_stop, [session], None, api_visibility="private", show_progress="hidden", queue=False)
         chatbot.like(on_like, [session], [session, feedback_row, feedback_note], api_visibility="private", show_progress="hidden")
         for trigger in (comment.submit, comment_send.click):
