@@ -95,8 +95,8 @@ def parse_conversation(text: str, suffix: str = "") -> list[str]:
                 raise InputError(f"The conversation file is not valid {'JSON' if suffix == '.json' else 'YAML'}: {str(exc).splitlines()[0]}") from None
             data = None
     if data is None:
-        turns = [ln.strip() for ln in text.splitlines()]
-        return [t for t in turns if t and not t.startswith("#")]
+        lines = [ln.strip() for ln in text.splitlines()]
+        return [t for t in lines if t and not t.startswith("#")]
     if isinstance(data, dict):
         data = data.get("messages") or data.get("turns") or data.get("conversation")
     if not isinstance(data, list):

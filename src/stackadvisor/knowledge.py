@@ -518,7 +518,8 @@ def parse_sections(article: str, table: Table) -> tuple[str, tuple[Section, ...]
     lines = article.splitlines()
     title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("# ") else "Article"
     sections: list[Section] = []
-    current_title, buf = "Introduction", []
+    current_title = "Introduction"
+    buf: list[str] = []
     for line in lines[1:]:
         if line.startswith("## "):
             sections.append(_section(current_title, buf, table))
