@@ -9,12 +9,12 @@ evals.py runs and judges them; evals/README.md documents every field.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import StackAdvisorError
-
 
 VERDICTS = ("supported", "contradicted", "unsupported", "unjudged", "none")
 CASE_KEYS = {"id", "category", "tags", "note", "turns", "question", "expect_any", "forbid", "expect_no_pick", "expect_sections",
@@ -74,7 +74,7 @@ class Case:
         return bool(self.claims)
 
     @property
-    def prompt(self) -> str:
+    def prompt(self) -> str | None:  # None: a claim case with a text on every claim and none of its own
         return self.text if self.is_claim else " ⏎ ".join(t.user for t in self.turns)
 
 
@@ -135,8 +135,8 @@ def parse_case(raw: Any, where: str, names: list[str], sections: set[str], defau
     category = str(raw.get("category") or default_category)
     if not category:
         raise EvalError(f"{at}: no category; set 'category:' on the case or at the top of the file.")
-    final = {"expect_any": _langs(raw.get("expect_any"), f"{at}.expect_any", names), "forbid": _langs(raw.get("forbid"), f"{at}.forbid", names),
-             "expect_no_pick": bool(_bool(raw, "expect_no_pick", at))}
+    final_any, final_forbid = _langs(raw.get("expect_any"), f"{at}.expect_any", names), _langs(raw.get("forbid"), f"{at}.forbid", names)
+    final_no_pick = bool(_bool(raw, "expect_no_pick", at))
     turns: list[Turn] = []
     raw_turns = raw.get("turns")
     if raw.get("question") is not None:
@@ -156,7 +156,7 @@ def parse_case(raw: Any, where: str, names: list[str], sections: set[str], defau
         cw = f"{at}.claims[{i}]"
         if not isinstance(c, dict) or set(c) - CLAIM_KEYS or c.get("verdict") not in VERDICTS:
             raise EvalError(f"{cw}: a claim is a mapping with 'verdict' ({', '.join(VERDICTS)}) and optional text, match, language, criterion, kind.")
-        claims.append(ClaimExpect(**{k: (str(v) if v is not None else None) for k, v in c.items()}))
+        claims.append(ClaimExpect(str(c["verdict"]), **{k: (str(v) if v is not None else None) for k, v in c.items() if k != "verdict"}))
     if raw.get("expect_no_claims"):
         claims.append(ClaimExpect("none"))
     text = raw.get("text")
@@ -169,7 +169,7 @@ def parse_case(raw: Any, where: str, names: list[str], sections: set[str], defau
         raise EvalError(f"{at}: give 'question' or 'turns' (an answer case) or 'text' and 'claims' (a claim-checking case).")
     else:
         last = turns[-1]
-        turns[-1] = Turn(last.user, last.expect_any or final["expect_any"], last.forbid or final["forbid"], last.expect_no_pick or final["expect_no_pick"])
+        turns[-1] = Turn(last.user, last.expect_any or final_any, last.forbid or final_forbid, last.expect_no_pick or final_no_pick)
     secs = _strs(raw.get("expect_sections"), f"{at}.expect_sections")
     for s in secs:
         if s not in sections:
@@ -282,11 +282,11 @@ def generate_cases(knowledge: Any, kinds: Iterable[str] = ("cells", "pairs")) ->
                     q = f"Which {_phrase(crit, crit.better[0])}, {a} or {b}?"
                     cases.append(Case(f"gen-pair-q-{tag}", "gen-pair-question", (Turn(q),), secs, tuple(dict.fromkeys(levels)),
                                       tags=("generated", cid), origin="generated"))
-                    claims = []
+                    pair_claims: list[ClaimExpect] = []
                     for x, y, rx, ry in ((a, b, ra, rb), (b, a, rb, ra)):
-                        claims.append(ClaimExpect("supported" if rx > ry else "contradicted", f"{x} {_phrase(crit, crit.better[0])} than {y}", language=x, criterion=cid))
-                        claims.append(ClaimExpect("supported" if rx < ry else "contradicted", f"{x} {_phrase(crit, crit.worse[0])} than {y}", language=x, criterion=cid))
-                    cases.append(Case(f"gen-pair-claim-{tag}", "gen-pair-claim", claims=tuple(claims), tags=("generated", cid), origin="generated"))
+                        pair_claims.append(ClaimExpect("supported" if rx > ry else "contradicted", f"{x} {_phrase(crit, crit.better[0])} than {y}", language=x, criterion=cid))
+                        pair_claims.append(ClaimExpect("supported" if rx < ry else "contradicted", f"{x} {_phrase(crit, crit.worse[0])} than {y}", language=x, criterion=cid))
+                    cases.append(Case(f"gen-pair-claim-{tag}", "gen-pair-claim", claims=tuple(pair_claims), tags=("generated", cid), origin="generated"))
     return cases
 
 

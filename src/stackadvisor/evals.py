@@ -84,7 +84,7 @@ class CaseResult:
     id: str
     category: str
     origin: str
-    prompt: str
+    prompt: str | None  # Case.prompt
     passed: bool = False
     error: str | None = None
     turns: list[TurnResult] = field(default_factory=list)
