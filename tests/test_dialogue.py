@@ -248,3 +248,19 @@ def test_a_new_top_priority_displaces_the_old_one(table, meaning):
     reading, _ = converse(table, meaning, "ease of learning matters most to us", "actually no, speed matters most")
     assert reading.needs.priorities["speed"] == 1.0
     assert reading.needs.priorities.get("learning_curve", 0) < 1.0
+
+
+def test_a_drop_cue_speaks_only_of_its_own_statement(table, meaning):
+    reading, _ = converse(table, meaning, "Rewrite the entire backend in go for removing dependency Node runtime and increased efficiency")
+    assert "speed" not in reading.needs.dropped
+
+
+def test_a_migration_weighs_the_two_languages_it_names(table, meaning):
+    reading, ranking = converse(table, meaning, "Migrate backend from Python (Flask) to Golang (gin). The python runtime does not "
+                                                "support multiple-threading well, and we have observed performance issues.")
+    assert set(reading.intent.candidates) == {"Python", "Go"} and ranking.recommendation == "Go"
+
+
+def test_a_clause_thin_after_its_names_go_is_not_scored(table, meaning):
+    reading, _ = converse(table, meaning, "we may need to have the backend in Go instead of Python")
+    assert "learning_curve" not in reading.needs.priorities

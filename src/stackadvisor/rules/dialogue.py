@@ -399,7 +399,8 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     for sent, a, b in spans:
         clause = _neutral(lc, a, b, ents)
         for window, upto in _windows(clause):
-            texts.append((sent, window, upto))
+            if sum(w not in _THIN for w in re.findall(r"[\w'-]+", window)) >= 2:  # "have the backend in it" says nothing
+                texts.append((sent, window, upto))
         if len(texts) >= TOPIC_MAX_TEXTS:
             break
     found: dict[tuple[int, str], bool] = {}
@@ -496,6 +497,7 @@ def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
 # ------------------------------------------------------------------------------------------- load and emphasis
 
 _LOAD_RX = lexicon.pattern("dialogue", "load_quantity")
+_THIN = frozenset(lexicon.phrases("words", "thin_words"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")

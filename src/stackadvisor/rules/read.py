@@ -94,6 +94,19 @@ def _drop_cue(clause: str) -> bool:
     """A cue that a need no longer counts; a cue word used as a noun ("every last drop of performance") is none."""
     return any(not _DROP_NOUN.match(clause, m.end()) for m in _DROP_RX.finditer(clause))
 
+def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int) -> bool:
+    """Whether a drop cue of the clause speaks of the need at lc[a:b]: no "and" / "plus" joins a new statement
+    between them ("removing the Node runtime and increased efficiency" drops the runtime, not efficiency)."""
+    for m in _DROP_RX.finditer(lc, c0, c1):
+        if _DROP_NOUN.match(lc, m.end()):
+            continue
+        gap = lc[m.end():a] if m.end() <= a else lc[b:m.start()]
+        if not _JOIN_RX.search(gap):
+            return True
+    return False
+
+
+_JOIN_RX = re.compile(r"\b(?:and|plus|as\s+well\s+as|while)\b", re.I)
 _NEED_CLAUSE = lexicon.pattern("read", "need_clause")
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
@@ -202,7 +215,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     carry = max(w for _, w in local) if any(w == 1.0 for _, w in local) else local[0][1]
                 continue
             for m in hits:
-                negated = drop or bool(_NEAR_NEG.search(lc[max(c0, m.start() - 40):m.start()]))
+                negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end())) or bool(_NEAR_NEG.search(lc[max(c0, m.start() - 40):m.start()]))
                 for kind, tid in v.need_map.get(_key(m.group(0)), []):
                     said.append((kind, tid))
                     if negated:
@@ -505,8 +518,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
             return Intent("compare", langs, criteria)
         if not asks and (project or voiced or _PROPOSAL.search(lc)):
-            # "Rewrite the backend in Go for increased efficiency": a proposal with needs, not a question about Go
-            return Intent("recommend", langs, criteria, True)
+            # "Rewrite the backend in Go for increased efficiency": a proposal with needs, not a question about Go;
+            # "migrate from Python to Go" weighs the two it names
+            among = langs if len(langs) >= 2 and _PROPOSAL.search(lc) and not _OPEN_ALT.search(lc) else ()
+            return Intent("recommend", langs, criteria, True, candidates=among)
         return Intent("fact", langs, criteria)
     # no table language named
     if rec_cue or project or voiced:
