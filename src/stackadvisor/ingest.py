@@ -15,12 +15,13 @@ import hashlib
 import logging
 import os
 import re
-import unicodedata
 import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, InputError
 from .store import BUILTIN, IndexCorrupt, KbDamaged, Store, check_kb
@@ -473,7 +474,7 @@ def chunk_document(text: str, fmt: str, source: str, kb: str, file_hash: str, ma
             docs = [(name, text)]
     else:
         docs = [(name, text)]
-    chunks = []
+    chunks: list[Chunk] = []
     for heading, body in docs:
         for piece in recursive.split_text(body):
             piece = piece.strip()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import IndexError_
 from .store import BUILTIN, KbDamaged, Store, missing_message
@@ -264,11 +265,13 @@ class Retriever:
         got = coll.get(ids=[row_id], include=["documents", "metadatas", "embeddings"])
         if not got["ids"]:
             return None
-        emb = np.asarray(got["embeddings"][0], dtype=np.float32)
+        embeddings, metadatas, documents = got["embeddings"], got["metadatas"], got["documents"]
+        assert embeddings is not None and metadatas is not None and documents is not None  # all three are in `include`
+        emb = np.asarray(embeddings[0], dtype=np.float32)
         sim = float(emb @ vector / max(1e-12, float(np.linalg.norm(emb) * np.linalg.norm(vector))))
-        meta = dict(got["metadatas"][0] or {})
+        meta = dict(metadatas[0] or {})
         langs = [x for x in str(meta.get("languages", "")).split(",") if x]
-        return _passage(BUILTIN, row_id, got["documents"][0] or "", meta, sim, self._boost(langs, named, topical))
+        return _passage(BUILTIN, row_id, documents[0] or "", meta, sim, self._boost(langs, named, topical))
 
     def as_langchain(self, k: int = 4) -> BaseRetriever:
         """This retriever as a LangChain BaseRetriever: Documents with id, section, title, score, ... metadata."""

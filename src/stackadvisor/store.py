@@ -23,9 +23,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlparse
 
 from .errors import ConfigError, IndexError_
@@ -361,7 +362,8 @@ class Store:
                 got = coll.get(limit=1, include=["embeddings"])
                 vectors = got.get("embeddings")
                 if got["ids"] and vectors is not None and len(vectors):
-                    coll.query(query_embeddings=[list(map(float, vectors[0]))], n_results=1, include=["distances"])
+                    probe: list[Sequence[float]] = [list(map(float, vectors[0]))]
+                    coll.query(query_embeddings=probe, n_results=1, include=["distances"])
             except Exception as exc:  # noqa: BLE001 - anything but a reachable, readable collection
                 if self.remote and not _is_corrupt(exc):
                     raise IndexError_(f"The Chroma server at {self.settings.chroma_url} failed to read {kb!r} ({type(exc).__name__}: {exc}).") from None
