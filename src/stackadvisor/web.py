@@ -50,8 +50,9 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, fields, replace
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import anyio
@@ -90,7 +91,7 @@ class WebSettings:
     trusted_proxies: str = ""  # comma-separated addresses/CIDRs whose X-Forwarded-For is believed (serve only)
 
     @classmethod
-    def load(cls, **given: Any) -> "WebSettings":
+    def load(cls, **given: Any) -> WebSettings:
         values: dict[str, Any] = {}
         for f in fields(cls):
             value = given.pop(f.name, None)
@@ -275,7 +276,7 @@ class Guard:
     AUTH_FAILURES_PER_MINUTE = 30  # then 429 for that address, right credentials or not, until it refills
     BLOCKED = ("/gradio_api/upload", "/upload", "/gradio_api/mcp")  # the UI takes no files and serves no MCP
 
-    def __init__(self, app: Callable, settings: WebSettings, service: "Service | None" = None,
+    def __init__(self, app: Callable, settings: WebSettings, service: Service | None = None,
                  fn_ids: Callable[[], set[int]] | None = None) -> None:
         self.app = app
         self.settings = settings
@@ -297,7 +298,7 @@ class Guard:
         started = time.perf_counter()
         status: list[int] = [0]
 
-        async def send_logged(message: dict) -> None:
+        async def send_logged(message: MutableMapping[str, Any]) -> None:  # an ASGI message (starlette.types.Message)
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
             await send(message)
@@ -577,7 +578,12 @@ class Service:
                 put(2, None)
 
         task = asyncio.ensure_future(anyio.to_thread.run_sync(work, limiter=self.limiter))
-        task.add_done_callback(lambda t: (self.release(), t.cancelled() or t.exception()))
+        def done(t: asyncio.Future[Any]) -> None:
+            self.release()
+            if not t.cancelled():
+                t.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+        task.add_done_callback(done)
         try:
             while True:
                 kind, value = await queue.get()
@@ -880,7 +886,8 @@ def create_app(advisor: Any = None, **settings: Any) -> FastAPI:
         from .ui import mount
 
         mount(app, advisor, web)
-    blocks = next((r.app.get_blocks() for r in app.routes if hasattr(getattr(r, "app", None), "get_blocks")), None)
+    mounted = (getattr(r, "app", None) for r in app.routes)  # a Mount's app (Gradio's has get_blocks)
+    blocks = next((a.get_blocks() for a in mounted if a is not None and hasattr(a, "get_blocks")), None)
     fn_ids = (lambda: set(blocks.fns)) if blocks is not None else None
     app.add_middleware(Guard, settings=web, service=service, fn_ids=fn_ids)
     return app
