@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "llama_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.llm)
+
+
+TEST_MAX_TOKENS = 64  # the real SmolLM2's answer length in the tests (the product's is 256): ~45 tokens/s on a shared 2-core box
+
+
+@pytest.fixture(autouse=True)
+def short_llm_answers(request: pytest.FixtureRequest) -> None:
+    """In an llm test, the LLM writers ask the real model for at most TEST_MAX_TOKENS tokens: two to four sentences,
+    enough for each assertion there (the backend, the pick, the checks, the fallback), at a third of the wait."""
+    if request.node.get_closest_marker("llm") is None:
+        return
+    from stackadvisor.writers.model import LLMWriter
+
+    mp = request.getfixturevalue("monkeypatch")
+    mp.setattr(LLMWriter, "max_tokens", min(LLMWriter.max_tokens, TEST_MAX_TOKENS))
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +77,46 @@ def built_home(tmp_path_factory: pytest.TempPathFactory, local_embeddings, knowl
     ensure_builtin(store, local_embeddings, knowledge)
     store.close()
     return home
+
+
+@pytest.fixture(scope="session")
+def offline_advisor(built_home: Path):
+    """One offline Advisor on the session's built index (what an LLM-backed answer is compared with). Read-only use."""
+    from stackadvisor import Advisor
+
+    return Advisor(home=built_home)
+
+
+N_HNSW = 1100  # Chroma writes a collection's HNSW files once it holds more than its sync threshold (1,000)
+
+
+@pytest.fixture(scope="session")
+def hnsw_kb_home(tmp_path_factory: pytest.TempPathFactory, built_home: Path, local_embeddings) -> tuple[Path, Path]:
+    """(home, docs): a copy of the built home plus a knowledge base "team" of N_HNSW one-chunk payments notes, big enough
+    that Chroma wrote its HNSW files. Built once per session; copy the home (copy_kb_home) before changing it, and
+    leave docs as it is (the kb records it as its source folder)."""
+    from stackadvisor.ingest import ingest_paths
+    from stackadvisor.store import Store
+
+    root = tmp_path_factory.mktemp("hnsw-kb")
+    home, docs = root / "home", root / "docs"
+    shutil.copytree(built_home, home)
+    (docs / "payments").mkdir(parents=True)
+    for i in range(N_HNSW):
+        (docs / "payments" / f"note-{i:04d}.md").write_text(
+            f"# Payments note {i}\n\nThe payments team measured p99 latency for service {i} and chose Go (marker{i}).\n", encoding="utf-8")
+    store = Store(Settings(home=home))
+    try:
+        assert ingest_paths([docs], "team", store, local_embeddings).chunks == N_HNSW
+    finally:
+        store.close()
+    return home, docs
+
+
+def copy_kb_home(hnsw_kb_home: tuple[Path, Path], dest: Path) -> Path:
+    """A private copy of hnsw_kb_home's data home (its kb still reads the session's docs folder)."""
+    shutil.copytree(hnsw_kb_home[0], dest)
+    return dest
 
 
 @pytest.fixture

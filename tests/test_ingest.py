@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from conftest import N_HNSW, copy_kb_home
 from stackadvisor import knowledge as kn
 from stackadvisor.config import Settings
 from stackadvisor.errors import ConfigError
@@ -466,25 +467,12 @@ def _damage_hnsw(home: Path, kb: str) -> int:
     return damaged
 
 
-N_HNSW = 1100  # Chroma writes a collection's HNSW files once it holds more than its sync threshold (1,000)
-
-
 @pytest.fixture
-def damaged_team(built_home, local_embeddings, tmp_path) -> tuple[Path, Path]:
-    """A copy of the built home with a 1,100-note kb "team" whose HNSW files are then overwritten."""
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i in range(N_HNSW):
-        (docs / f"note-{i:04d}.md").write_text(f"# Note {i}\n\nThe payments team measured latency for service {i} (marker{i}).\n")
-    store = Store(Settings(home=home))
-    try:
-        assert ingest_paths([docs], "team", store, local_embeddings).chunks == N_HNSW
-    finally:
-        store.close()
+def damaged_team(hnsw_kb_home, tmp_path) -> tuple[Path, Path]:
+    """A copy of the session's home with a 1,100-note kb "team" (conftest.hnsw_kb_home), its HNSW files then overwritten."""
+    home = copy_kb_home(hnsw_kb_home, tmp_path / "home")
     assert _damage_hnsw(home, "team") >= 4, "the kb's HNSW files exist"
-    return home, docs
+    return home, hnsw_kb_home[1]
 
 
 @pytest.mark.slow

@@ -19,8 +19,9 @@ from stackadvisor.writers.fake import FunctionWriter
 from stackadvisor.writers.fallback import FallbackWriter
 from stackadvisor.writers.model import bounded
 from stackadvisor.writers.offline import OfflineWriter
-
-CHAT_Q = "We're building a real-time chat app and the team knows React: which backend?"
+from writer_helpers import CHAT_Q
+from writer_helpers import stream_reply as _stream
+from writer_helpers import unmarked_contradictions as _unmarked_contradictions
 
 
 @pytest.fixture
@@ -32,35 +33,6 @@ def advisor_with(built_home: Path):
         return Advisor(llm=writer, home=built_home)
 
     return make
-
-
-@pytest.fixture(scope="module")
-def offline_advisor(built_home: Path):
-    from stackadvisor import Advisor
-
-    return Advisor(home=built_home)
-
-
-def _stream(advisor: Any, question: str) -> tuple[str, Any]:
-    pieces, reply = [], None
-    for item in advisor.stream(question):
-        if isinstance(item, str):
-            pieces.append(item)
-        else:
-            reply = item
-    return "".join(pieces), reply
-
-
-def _unmarked_contradictions(advisor: Any, reply: Any) -> list[Any]:
-    bad = []
-    for c in advisor.check(reply.answer):
-        if c.verdict != "contradicted":
-            continue
-        start = reply.answer.rfind("\n", 0, c.span[0]) + 1
-        end = reply.answer.find("\n", c.span[1])
-        if MARK not in reply.answer[start : end if end >= 0 else None]:
-            bad.append(c)
-    return bad
 
 
 # ----------------------------------------------------------------------------------- the lookup
