@@ -286,3 +286,17 @@ def test_a_degree_word_names_a_place_on_the_scale(table, text, language, verdict
 def test_comparisons_with_words_between_read_the_right_column(table, text, criterion, verdict):
     got = [c for c in rules.check(text, table) if c.kind == "comparison"]
     assert [(c.criterion, c.verdict) for c in got] == [(criterion, verdict)]
+
+
+@pytest.mark.parametrize(("text", "language", "verdict"), [
+    ("Python lacks true parallelism.", "Python", "supported"),  # Concurrency: Low
+    ("Go lacks parallelism.", "Go", "contradicted"),  # Very High
+    ("Python does not lack parallelism.", "Python", "contradicted"),
+    ("Go has no real parallelism.", "Go", "contradicted"),
+    ("Go has excellent generics support.", "Go", "contradicted"),  # con: Limited generic support
+    ("Go has limited generic support.", "Go", "supported"),
+    ("Python has excellent multithreading.", "Python", "contradicted"),  # con: Limited multithreading (GIL)
+    ("Rust has fast development.", "Rust", "contradicted"),  # con: Slower development due to strict compiler checks
+])
+def test_a_missing_criterion_and_a_turned_article_line(table, meaning, text, language, verdict):
+    assert verdicts(text, table, meaning, language=language) == [verdict]

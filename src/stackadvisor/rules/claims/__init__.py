@@ -33,7 +33,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
     Family("comparison", ("comparison", "con", "pro"), (table.comparison, table.beat, table.rank_comparison, table.equality, table.relation)),
     Family("superlative", ("superlative",), (table.superlative,)),
-    Family("level", ("level",), (table.level, table.predicate)),
+    Family("level", ("level",), (table.level, table.predicate, table.lacks)),
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),
     Family("level (verbs)", ("level", "best_for", "con"), (table.handles, table.quantity)),
     Family("best-for", ("best_for", "pro", "con"), (article.topic, article.item_bag)),

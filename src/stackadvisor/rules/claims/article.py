@@ -13,7 +13,7 @@ from ..score import _item_evidence
 from ..finder import _key, _lc, _tokenise, _words_rx
 from ..vocab import _Ent, _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _stem
 from .clause import Clause
-from .words import words
+from .words import _WORD, says_opposite, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -54,7 +54,8 @@ def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bo
         if own:
             k, it = own[0]
             lang = ck.table.languages[e.name]
-            ck.emit(k, "contradicted" if neg else "supported", _item_evidence(lang, k, it), e.name, it.criterion, sp,
+            turned = neg != says_opposite(set(_WORD.findall(lc[c0:c1])), it.text)  # "excellent generics support" for "Limited generic support"
+            ck.emit(k, "contradicted" if turned else "supported", _item_evidence(lang, k, it), e.name, it.criterion, sp,
                       f"The article lists \"{it.text}\" for {e.name}.")
             done = True
         elif not any(it.criterion or it.use_case or it.constraint for _, _, it in entries):

@@ -24,7 +24,7 @@ from ..finder import derived
 from ..meaning import Hit, Meaning
 from ..score import _item_evidence
 from ..vocab import _Ent, _NEGATION
-from .words import statement, words
+from .words import says_opposite, statement, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -105,8 +105,7 @@ def _turned(tokens: set[str], example: str) -> bool:
     negations and privatives are read by the walk's scope rules), or the clause has the opposite of one of its words?"""
     w = words()
     own = bool(w.privative_rx.search(example)) != bool(_NEGATION.search(example))
-    anti = any(w.antonyms[t] in tokens and t not in tokens for t in set(_WORD.findall(example)) if t in w.antonyms)
-    return own != anti
+    return own != says_opposite(tokens, example)
 
 
 def judge(ck: "_Walk", meaning: Meaning) -> None:

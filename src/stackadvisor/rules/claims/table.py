@@ -234,6 +234,29 @@ def _degree(lc: str, a: int, adj: int, crit, level: str, mode: str) -> tuple[str
     return level, mode
 
 
+_LACKS = re.compile(r"\b(?:lacks?|lacking|missing|without|(?:has|have)\s+no|(?:doesn't|does\s+not|don't|do\s+not)\s+(?:really\s+)?have)"
+                    r"\s+(?:(?:true|real|proper|any|good|native|genuine|much)\s+)?", re.I)
+
+
+def lacks(ck: "_Walk", c: Clause) -> None:
+    """A criterion said to be missing: "Python lacks true parallelism", "Go has no real ecosystem" claim a rating in
+    the lower half ("does not lack parallelism", the upper half)."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in _LACKS.finditer(lc, c0, c1):
+        cm = next((x for x in v.crit_rx.finditer(lc, m.end(), min(c1, m.end() + 40)) if x.start() == m.end()), None)
+        cid = v.crit_map.get(_key(cm.group(0))) if cm else None
+        if cid is None or not free(m.start(), cm.end()):
+            continue
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        if not subj:
+            continue
+        neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= m.start() else c0, m.start())
+        crit = ck.table.criteria[cid]
+        for e in subj:
+            ck.level(e, cid, crit.scale[-1], "half", not neg, span_of([e], m.start(), cm.end()))
+        used.append((m.start(), cm.end()))
+
+
 def handles(ck: "_Walk", c: Clause) -> None:
     """Handled well or badly: "Go handles concurrency well", "Python supports concurrency poorly"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()

@@ -74,3 +74,19 @@ def statement(fragment: str, titles: tuple[str, ...] = (), min_words: int = 3) -
     if _SOURCE.search(fragment) or words().not_claim_rx.search(fragment) or any(t in fragment for t in titles):
         return False
     return len(_NAMEISH.findall(_CITE.sub(" ", fragment))) >= min_words
+
+
+_WORD = re.compile(r"[a-z][a-z\-]*")
+
+
+def says_opposite(said: set[str], line: str) -> bool:
+    """Whether a clause (its words, `said`) that names an article line says the opposite of it: an antonym of one of
+    the line's words ("statically" for "dynamically"), or a positive word where the line's own is negative
+    ("excellent generics support" for "Limited generic support"), or the reverse."""
+    w = words()
+    own = set(_WORD.findall(line.lower()))
+    if any(w.antonyms.get(x) in said for x in own - said):
+        return True
+    line_neg, line_pos = bool(own & w.negative), bool(own & w.positive)
+    new_pos, new_neg = bool((said - own) & w.positive), bool((said - own) & w.negative)
+    return (line_neg and not line_pos and new_pos and not new_neg) or (line_pos and not line_neg and new_neg and not new_pos)
