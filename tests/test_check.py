@@ -300,3 +300,9 @@ def test_comparisons_with_words_between_read_the_right_column(table, text, crite
 ])
 def test_a_missing_criterion_and_a_turned_article_line(table, meaning, text, language, verdict):
     assert verdicts(text, table, meaning, language=language) == [verdict]
+
+
+def test_the_examples_after_like_are_the_objects_of_a_comparison(table):
+    got = [(c.language, c.other, c.verdict) for c in rules.check("Python is slower than compiled languages such as Go and Rust.", table)
+           if c.kind == "comparison"]
+    assert got == [("Python", "Go", "supported"), ("Python", "Rust", "supported")]

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .walk import _Walk
 
 _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
+#: "slower than backend-native languages like Go": the languages after "like" are the objects of the comparison
+_EXAMPLES_OF = re.compile(r"[^,;.()]{0,40}?\b(?:like|such\s+as|including|e\.g\.)\s+", re.I)
 _BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|out[\s\-]?perform(?:s|ing)?|outpaces?|outruns?|outclass(?:es)?|outshines?|outdoes|outdo|surpass(?:es)?|exceeds?|tops|trumps?|"
                       r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
 _BEAT_TOKENS = frozenset({"out", "beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
@@ -41,7 +43,8 @@ def comparison(ck: "_Walk", c: Clause) -> None:
         tm = _THAN.match(lc, m.end(), c1)
         if not tm:
             continue
-        objs_i = [i for i, e in enumerate(cents) if e.start >= tm.end() and not lc[tm.end():e.start].strip(" ,'\"")]
+        objs_i = [i for i, e in enumerate(cents) if e.start >= tm.end() and (not lc[tm.end():e.start].strip(" ,'\"")
+                                                                           or _EXAMPLES_OF.fullmatch(lc, tm.end(), e.start))]
         if not objs_i:
             continue
         objs = ck._group_right(cents, objs_i[0])
