@@ -2,8 +2,8 @@
 
 Issue 8, items 1-3, 6-8, 12, 13, against real parts: the session's real Chroma index and local embedding model,
 a real llama.cpp server with SmolLM2 (tests/llama_server.py) for the LLM path, real ingestion into a copy of
-the index. One fake, where a real model cannot be made to misbehave on demand: `ScriptedServer` (imported from
-tests/test_llm.py), a real HTTP server on 127.0.0.1 speaking the OpenAI streaming protocol, plays a model that
+the index. One fake, where a real model cannot be made to misbehave on demand: `ScriptedServer` (from
+tests/writer_helpers.py), a real HTTP server on 127.0.0.1 speaking the OpenAI streaming protocol, plays a model that
 obeys every injection, echoes the API key or counts the calls that an empty question must never cause.
 """
 
@@ -25,12 +25,13 @@ from stackadvisor import Advisor, llm, rules
 from stackadvisor.advisor import Reply, clean_question
 from stackadvisor.errors import InputError
 
+from writer_helpers import ScriptedServer
+from writer_helpers import unmarked_contradictions as _unmarked_contradictions
+
 try:
     from tests.llama_server import llama_server  # noqa: F401 - the session fixture
-    from tests.test_llm import ScriptedServer, _unmarked_contradictions
 except ImportError:  # plain `pytest`: tests/ is on sys.path
     from llama_server import llama_server  # type: ignore[no-redef]  # noqa: F401
-    from test_llm import ScriptedServer, _unmarked_contradictions  # type: ignore[no-redef]
 
 EMPTY_INPUTS = ["", " ", "\n\t \r\n", "🙂", "🙂🚀🔥", "👨\u200d👩\u200d👧\u200d👦", "🇺🇸🇫🇷", "\u200b\u200b\u200b", "\u00a0\u3000\u2003",
                 "?!...", "\x00\x01\x1b[0m\x7f", "\u202e\u202c\u2066", "🙂 \ufe0f \u200d"]

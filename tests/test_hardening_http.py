@@ -4,7 +4,8 @@ Issue 8, items 1-3, 6, 8, 12-15. The server is `python -m stackadvisor.cli serve
 a canary OPENAI_API_KEY in its environment, a `.env` and a secret file in its working directory (what path
 traversal would go for), and its stdout+stderr captured to a file: every log line it writes is checked.
 Limits are the defaults except the rate limit (50/second, so one 200-turn conversation fits and a flood still
-trips it). The LLM-backed server talks to a real llama.cpp server with SmolLM2 (tests/llama_server.py).
+trips it). The LLM-backed server talks to a real llama.cpp server with SmolLM2 (tests/llama_server.py), its
+answers conftest.TEST_MAX_TOKENS long.
 No fakes in this file.
 """
 
@@ -30,6 +31,7 @@ import pytest
 
 from attacks import ATTACKS, CANARY, CHAT, FINTECH, Attack, hostile_markup
 from clients import http_client, loopback, openai_client
+from conftest import TEST_MAX_TOKENS
 from stackadvisor import Advisor
 
 try:
@@ -46,10 +48,17 @@ RAW_LOG_CHARS = ["\x1b", "\x00", "\u202e", "\u202d", "\u2066", "\x07", "\x08"]
 # ------------------------------------------------------------------------------------------ the server process
 
 
-class Served:
-    """`stackadvisor serve` as a real process; stdout and stderr go to `log`."""
+# `python -m stackadvisor.cli` with the LLM writers' answer length set first (max_tokens has no setting of its own)
+SERVE_WITH_MAX_TOKENS = ("import sys; from stackadvisor.writers.model import LLMWriter; LLMWriter.max_tokens = int(sys.argv.pop(1)); "
+                         "from stackadvisor.cli import main; sys.exit(main())")
 
-    def __init__(self, home: Path, workdir: Path, args: list[str] | None = None, env: dict[str, str] | None = None) -> None:
+
+class Served:
+    """`stackadvisor serve` as a real process; stdout and stderr go to `log`. With max_tokens, the same command's
+    main() with LLMWriter.max_tokens set first (an LLM-backed server whose real model writes short answers)."""
+
+    def __init__(self, home: Path, workdir: Path, args: list[str] | None = None, env: dict[str, str] | None = None,
+                 max_tokens: int | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"serve-{self.port}.log"
@@ -58,7 +67,8 @@ class Served:
                     STACKADVISOR_RATE_LIMIT=RATE, PYTHONUNBUFFERED="1")
         base.update(env or {})
         with open(self.log, "wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "stackadvisor.cli", "serve", "--port", str(self.port), *(args or [])],
+            command = ["-m", "stackadvisor.cli"] if max_tokens is None else ["-c", SERVE_WITH_MAX_TOKENS, str(max_tokens)]
+            self.process = subprocess.Popen([sys.executable, *command, "serve", "--port", str(self.port), *(args or [])],
                                             env=base, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True)
 
@@ -376,7 +386,7 @@ def test_canary_never_in_any_page_error_or_log(served: Served) -> None:
 @pytest.fixture(scope="module")
 def llm_served(built_home: Path, tmp_path_factory: pytest.TempPathFactory, llama_server: str) -> Iterator[Served]:  # noqa: F811
     server = Served(built_home, workdir_with_secrets(tmp_path_factory.mktemp("serve-llm-cwd")),
-                    ["--llm", "openai:smollm2", "--base-url", llama_server], env={"STACKADVISOR_TIMEOUT": "60"})
+                    ["--llm", "openai:smollm2", "--base-url", llama_server], env={"STACKADVISOR_TIMEOUT": "60"}, max_tokens=TEST_MAX_TOKENS)
     try:
         server.wait_ready()
         yield server
@@ -627,10 +637,8 @@ def test_history_replayed_is_bounded_by_a_character_budget(served: Served, refer
     messages.append({"role": "user", "content": "Which backend should we pick?"})
     body = json.dumps({"model": "stackadvisor", "messages": messages})
     assert 75_000 < len(body) < 1024 * 1024
-    with client(served, "budget", timeout=120) as c:
-        started = time.perf_counter()
+    with client(served, "budget", timeout=60) as c:  # a hang guard: the unbounded read took 101 s
         status, _, extra = v1(c, messages)
-        elapsed = time.perf_counter() - started
         assert status == 200, extra
         assert "Rust" not in extra["needs"]["skills"], "a turn beyond the history budget was read"
         short = [{"role": "user", "content": "The team knows Rust."}, {"role": "assistant", "content": "Noted."},
@@ -639,7 +647,6 @@ def test_history_replayed_is_bounded_by_a_character_budget(served: Served, refer
         r = c.post("/api/ask", json={"question": "Which backend should we pick?",
                                      "history": [["The team knows Rust.", "Noted."], *([t, "ok"] for t in long_turns)]})
         assert r.status_code == 200 and "Rust" not in r.json()["needs"]["skills"]
-    assert elapsed < 30, f"{elapsed:.1f} s for one request at the budget"  # only a hang (or the old 100 s) reaches this
 
 
 CROSS_SITE = [("text/plain", b'{"question": "Is Go fast?"}'), ("application/x-www-form-urlencoded", b'{"question": "Is Go fast?"}'),
@@ -724,10 +731,11 @@ def test_oversized_headers_are_431_and_the_server_keeps_serving(served: Served) 
     assert httpx.get(served.url + "/healthz", headers={"X-Ok": "a" * 4000}, timeout=10).status_code == 200, "ordinary headers pass"
 
 
-@pytest.mark.slow  # waits out the server's idle and header timeouts
+@pytest.mark.slow  # waits out the server's header timeout (10 s), the idle and the trickling connection at once
 def test_idle_and_trickling_connections_are_closed(served: Served) -> None:
     """Issue 16 (minor): a connection that never sent a request (or trickled its headers) was never closed."""
-    def closed_after(send_trickle: bool) -> float:
+    def closed_by_the_server(send_trickle: bool) -> bool:
+        """Whether the server closed the connection before this side's hang guard (60 s) ran out."""
         started = time.monotonic()
         with socket.create_connection(("127.0.0.1", served.port), timeout=60) as sock:
             if send_trickle:
@@ -737,16 +745,17 @@ def test_idle_and_trickling_connections_are_closed(served: Served) -> None:
                     try:
                         sock.sendall(b"X")  # one byte of a header every second: never a complete request
                     except OSError:
-                        return time.monotonic() - started
+                        return True
                     sock.settimeout(1.0)
                 try:
                     if sock.recv(1024) == b"":
-                        return time.monotonic() - started
+                        return True
                 except TimeoutError:
                     continue
                 except OSError:
-                    return time.monotonic() - started
-        return 60.0
+                    return True
+        return False
 
-    idle, trickle = closed_after(False), closed_after(True)
-    assert idle < 40 and trickle < 40, f"idle connection closed after {idle:.0f} s, trickling one after {trickle:.0f} s"
+    with ThreadPoolExecutor(2) as pool:  # two connections, each waiting for the same timeout: side by side
+        idle, trickle = pool.map(closed_by_the_server, (False, True))
+    assert idle and trickle, f"closed by the server: idle connection {idle}, trickling one {trickle}"
