@@ -383,16 +383,16 @@ class Guard:
                 started = True
             await send(message)
 
-        direct = path.startswith(self.DIRECT_CALLS) and self.service is not None
-        if direct:
+        direct = self.service if path.startswith(self.DIRECT_CALLS) else None  # a direct call holds one of its slots
+        if direct is not None:
             try:
-                self.service.admit()  # type: ignore[union-attr]
+                direct.admit()
             except Busy:
                 await _busy_response()(scope, receive, send)
                 return
         try:
-            if direct:
-                async with self.service.limiter:  # type: ignore[union-attr]
+            if direct is not None:
+                async with direct.limiter:
                     await self.app(scope, receive, clean_send)
             else:
                 await self.app(scope, receive, clean_send)
@@ -405,8 +405,8 @@ class Guard:
             if not rewritten:
                 await self._bad_ui_request()(scope, receive, send)
         finally:
-            if direct:
-                self.service.release()  # type: ignore[union-attr]
+            if direct is not None:
+                direct.release()
 
     @staticmethod
     def _bad_ui_request() -> JSONResponse:

@@ -269,7 +269,8 @@ class Guard:
 
     def correct(self, sentence: str, problems: list[Problem]) -> str:
         """The sentence replaced by the table's correction(s), marked; or a marked removal."""
-        lead = re.match(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?", sentence).group(0)  # type: ignore[union-attr]
+        bullet = re.match(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?", sentence)  # always matches (every part is optional)
+        lead = bullet.group(0) if bullet else ""
         trail = sentence[len(sentence.rstrip()):] or " "
         fixes = list(dict.fromkeys(p.correction for p in problems if p.correction))
         self.corrected += len(problems)
