@@ -718,6 +718,26 @@ def test_ui_direct_api_calls_take_the_rate_limit(limited: Any) -> None:
         assert codes.count(429) >= 5 and codes.count(200) >= 5, (path, codes)
 
 
+def _other_address() -> str | None:
+    """This machine's address on its default route, when it has one besides loopback."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.255.255.255", 1))
+        addr = s.getsockname()[0]
+        return None if addr.startswith("127.") else addr
+    return None
+
+
+def test_serve_binds_localhost_and_shares_nothing(served: Served) -> None:
+    """`stackadvisor serve` (the module's real process) listens on 127.0.0.1 only, says where, and opens no public
+    share link."""
+    with socket.socket() as s:  # bound to 127.0.0.1 only: the same port is free on another interface
+        other = _other_address()
+        if other:
+            assert s.connect_ex((other, served.port)) != 0
+    log = served.text()
+    assert served.url in log and "gradio.live" not in log
+
+
 def test_oversized_headers_are_431_and_the_server_keeps_serving(served: Served) -> None:
     """Issue 16 (minor): 100 KB of headers were accepted (each such connection held one of uvicorn's places)."""
     for size in (20_000, 100_000, 1_000_000):
