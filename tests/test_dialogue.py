@@ -264,3 +264,17 @@ def test_a_migration_weighs_the_two_languages_it_names(table, meaning):
 def test_a_clause_thin_after_its_names_go_is_not_scored(table, meaning):
     reading, _ = converse(table, meaning, "we may need to have the backend in Go instead of Python")
     assert "learning_curve" not in reading.needs.priorities
+
+
+def test_a_choice_offered_among_the_teams_language_and_another_is_a_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "We write TypeScript everywhere. Building live chat for a streaming site. "
+                                                "Go or Node or something else?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation == "Node.js"
+
+
+def test_another_languages_con_that_names_a_language_as_better_counts_for_it(table, meaning):
+    """Go's con "Less expressive than Python or Rust": a need for expressiveness speaks for Python and Rust."""
+    reading, ranking = converse(table, meaning, "we want a really expressive language with good generics")
+    assert ranking.recommendation in ("Python", "Rust")
+    top = next(s for s in ranking.scores if s.language == ranking.recommendation)
+    assert any(c.label.startswith("Ahead of Go") for c in top.breakdown)

@@ -334,6 +334,10 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
     for it in lang.pros:
         if (it.use_case and it.use_case in needs.use_cases) or (it.criterion and it.criterion in needs.priorities):
             lines.append(f"- Pro named in the article: {it.text} {cites.language(lang)}")
+    for c in top.breakdown:
+        if c.label.startswith("Ahead of "):  # another language's con names this one as better (score._named_better)
+            other = table.languages[c.label.removeprefix("Ahead of ").split(":", 1)[0]]
+            lines.append(f"- A con the article names for {other.name}: {c.label.split(': ', 1)[1]} {cites.language(other)}")
     if not lines and top.total > 0:
         lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
     elif not lines:

@@ -404,7 +404,7 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
         if len(texts) >= TOPIC_MAX_TEXTS:
             break
     found: dict[tuple[int, str], bool] = {}
-    hits = meaning.best([t for _, t, _ in texts[:TOPIC_MAX_TEXTS]], TOPIC_THRESHOLD, TOPIC_MARGIN)
+    hits = meaning.best([t for _, t, _ in texts[:TOPIC_MAX_TEXTS]], TOPIC_THRESHOLD, TOPIC_MARGIN, _rivals)
     for (sent, _, scope), hit in zip(texts, hits):
         if hit is None or hit.label == "none":
             continue
@@ -433,6 +433,12 @@ def _windows(clause: str) -> list[tuple[str, str]]:
         if end == len(words):
             break
     return out
+
+
+def _rivals(top: str, other: str) -> bool:
+    """Whether two readings of a clause exclude each other, so the top one must win by a margin: the reject class,
+    or the two polarities of a need. Two needs ("new to backend work": ease of learning, fast delivery) can both hold."""
+    return "none" in (top, other) or top.startswith("not:") != other.startswith("not:")
 
 
 def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001

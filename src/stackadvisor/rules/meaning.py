@@ -103,15 +103,19 @@ class Meaning:
             return np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         return np.stack([best for best, _ in self._rows(texts)])
 
-    def best(self, texts: Sequence[str], threshold: float, margin: float = 0.0) -> list[Hit | None]:
-        """Each text's best label when its score reaches `threshold` and beats every other label by `margin`."""
+    def best(self, texts: Sequence[str], threshold: float, margin: float = 0.0,
+             rivals: Callable[[str, str], bool] | None = None) -> list[Hit | None]:
+        """Each text's best label when its score reaches `threshold` and beats every other label by `margin` (with
+        `rivals`, only the labels rivals(top, other) says compete with it: two readings that can both be true need no
+        margin between them)."""
         if not texts or not self.labels:
             return [None] * len(texts)
         hits: list[Hit | None] = []
         for best, arg in self._rows(texts):
             order = np.argsort(-best)
             top = int(order[0])
-            second = float(best[order[1]]) if len(order) > 1 else -1.0
+            others = [int(j) for j in order[1:] if rivals is None or rivals(self.labels[top], self.labels[int(j)])]
+            second = float(best[others[0]]) if others else -1.0
             ok = best[top] >= threshold and best[top] - second >= margin
             hits.append(Hit(self.labels[top], float(best[top]), second, self._examples[int(arg[top])]) if ok else None)
         return hits

@@ -511,6 +511,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if langs and not focus:
         return Intent("recommend", langs, criteria, True)
     if len(focus) == 1:
+        offered = _alternatives(lc, _entities(lc, v, lc), set())  # "Go or Node or something else?", Node the team's
+        if asks and len(offered) >= 2 and (project or rec_cue or _OPEN_ALT.search(lc)):
+            return Intent("recommend", langs, criteria, True, candidates=() if _OPEN_ALT.search(lc) else offered)
         if outside and (project or rec_cue or voiced):
             return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
         if rec_cue and _REC_ONE.search(lc):

@@ -64,11 +64,25 @@ def _contributions(lang: Language, needs: Needs, table: Table, priorities: dict[
             out.append(Contribution("constraint", it.constraint, f"Con: {it.text}", CON_POINTS, _item_evidence(lang, "con", it)))
         elif it.criterion and it.criterion in pri:
             out.append(Contribution("criterion", it.criterion, f"Con: {it.text}", CON_POINTS, _item_evidence(lang, "con", it)))
+    for other, it in _named_better(table, needs, lang.name):  # Go's "Less expressive than Python or Rust" speaks for them
+        out.append(Contribution("constraint", it.constraint, f"Ahead of {other}: {it.text}", PRO_POINTS,
+                                _item_evidence(table.languages[other], "con", it)))
     if lang.name in needs.skills:
         pro = next((it for it in lang.pros if it.skill), None)
         ev = _item_evidence(lang, "pro", pro) if pro else f"You said your team knows {lang.name}."
         out.append(Contribution("skill", lang.name, f"Team knows {lang.name}", SKILL_POINTS, ev))
     return out
+
+
+def _named_better(table: Table, needs: Needs, name: str) -> list[tuple[str, Item]]:
+    """Other languages' cons against a stated constraint that name `name` as better ("Less expressive than Python or
+    Rust", a con of Go): (the other language, its con)."""
+    if not needs.constraints:
+        return []
+    from .mentions import languages_named
+
+    return [(o.name, it) for o in table.languages.values() if o.name != name for it in o.cons
+            if it.constraint in needs.constraints and name in languages_named(it.text, table)]
 
 
 def _winner(totals: dict[str, float], order: list[str]) -> str | None:
