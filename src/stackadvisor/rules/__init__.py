@@ -15,10 +15,10 @@ This module is the facade: import from `stackadvisor.rules`.
 from .check import check, check_recommendation
 from .check import summary as check_summary
 from .check import tally as check_tally
+from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
 from .read import classify, extract_needs
 from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
-from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
 from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the ingest filter
 
 __all__ = [

@@ -14,14 +14,14 @@ from itertools import accumulate
 
 from ..knowledge import Table
 from .claims import FAMILIES, paraphrase
-from .claims.markdown import _Tables, _heading_scopes
+from .claims.markdown import _heading_scopes, _Tables
 from .claims.walk import _Walk
 from .claims.words import statement
+from .clean import _clean_markdown
 from .meaning import Meaning
+from .mentions import _entities
 from .score import CLOSE, _clean_rival, _conflicts, _item_evidence
 from .types import Check, Needs, Ranking
-from .clean import _clean_markdown
-from .mentions import _entities
 from .vocab import _join, _vocab
 
 

@@ -22,12 +22,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from . import lexicon
-from .finder import derived
+from .finder import _key, _lc, derived
 from .meaning import Meaning
+from .mentions import _entities, _sentences
 from .read import _MORE_THAN, _clauses, _drop_cue, classify, extract_needs
 from .types import Intent, Needs, Ranking
-from .finder import _key, _lc
-from .mentions import _entities, _sentences
 from .vocab import _DROP_RX, _NEGATION, _vocab
 
 ActKind = Literal[

@@ -8,7 +8,6 @@ import weakref
 from bisect import bisect_left
 
 
-
 def _lc(s: str) -> str:
     """Lower-case without changing the length (so spans stay valid)."""
     out = s.lower()

@@ -13,11 +13,10 @@ the outside world (negations, intensifiers, names of technologies the table does
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
-
-import re
 
 import yaml
 

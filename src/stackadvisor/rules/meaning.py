@@ -120,7 +120,7 @@ class Meaning:
             hits.append(Hit(self.labels[top], float(best[top]), second, self._examples[int(arg[top])]) if ok else None)
         return hits
 
-    def derive(self, key: object, examples: Mapping[str, Sequence[str]]) -> "Meaning":
+    def derive(self, key: object, examples: Mapping[str, Sequence[str]]) -> Meaning:
         """A Meaning over other examples with the same embedder, made once per `key` and kept (the claim checker
         builds one per table from the table's wordings and the article's lines)."""
         derived = self.__dict__.setdefault("_derived", {})

@@ -8,9 +8,7 @@ from bisect import bisect_left
 from . import lexicon
 from .finder import _key, _lc
 from .types import AMBIGUOUS_NAMES
-from .vocab import _ABBREV, _Ent, _SENT_RX, _Vocab
-
-
+from .vocab import _ABBREV, _SENT_RX, _Ent, _Vocab
 
 _GO_STOP_AFTER = lexicon.pattern("vocab", "go_stop_after")
 _QUESTION_HEAD = lexicon.pattern("vocab", "question_head")

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from . import lexicon
 from ..knowledge import Table
-from .types import (
-    Intent,
-    Needs,
-    OFF_TOPIC,
-)
+from . import lexicon
 from .clean import _clean_markdown, _strip_injection
 from .finder import _TOKEN_RX, _alt, _key, _lc, _words_rx
 from .mentions import _QWORD, _entities, _is_question, _sentences
-from .vocab import _DROP_RX, _Ent, _STRONG_RX, _Vocab, _WEAK_KEYS, _rephrase, _vocab
-
+from .types import (
+    OFF_TOPIC,
+    Intent,
+    Needs,
+)
+from .vocab import _DROP_RX, _STRONG_RX, _WEAK_KEYS, _Ent, _rephrase, _Vocab, _vocab
 
 # ============================================================================================ extract_needs
 
@@ -344,7 +343,7 @@ _CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
 _CAREER_LANG_ASK = lexicon.pattern("read", "career_lang_ask")
 
 
-def _off_topic_word(lc: str, v: "_Vocab") -> bool:
+def _off_topic_word(lc: str, v: _Vocab) -> bool:
     """An off-topic subject ("frontend", "database") named outside the table's own phrases: "front-end developers"
     is a team skill and "database engine" a kind of system the table knows, not a question about either subject."""
     found = [m.span() for m in _OFF_TOPIC.finditer(lc)]

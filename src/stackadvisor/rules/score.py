@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..knowledge import Item, Language, Table
 from .types import (
     Contribution,
@@ -13,7 +12,6 @@ from .types import (
     Score,
 )
 from .vocab import _join
-
 
 BEST_FOR_POINTS = 3.0
 PRO_POINTS = 1.5

@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import lexicon
-from .finder import derived, _Finder, _NEVER, _TOKEN_RX, _WS_RX, _alt, _first_tokens, _key, _lc, _phrase_rx, _words_rx
 from ..knowledge import Item, Table
+from . import lexicon
+from .finder import _NEVER, _TOKEN_RX, _WS_RX, _alt, _Finder, _first_tokens, _key, _lc, _phrase_rx, _words_rx, derived
 from .types import (
     AMBIGUOUS_NAMES,
     OUTSIDE_TECH,
 )
-
 
 AMBIGUOUS_KEYWORDS: dict[str, str] = {
     "rest": r"(?=[\s\-]*(?:apis?|ful|endpoints?|services?|server|backend|interface|calls?)\b)",

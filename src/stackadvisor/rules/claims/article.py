@@ -9,9 +9,9 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ..score import _item_evidence
 from ..finder import _key, _lc, _tokenise, _words_rx
-from ..vocab import _Ent, _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _item_key, _join, _stem
+from ..score import _item_evidence
+from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _Ent, _item_key, _join, _stem
 from .clause import Clause
 from .words import _WORD, says_opposite, words
 
@@ -32,7 +32,7 @@ _POS_CUE, _NEG_CUE = _topic_cue_rx()
 _LAST_WORD = re.compile(r"([a-z][a-z\-]*)\s+(?:an?\s+|the\s+)?$")
 
 
-def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bool = False) -> None:
+def _item_claim(ck: _Walk, c: Clause, entries: list, a: int, b: int, after: bool = False) -> None:
     """Judge one article line the clause quotes (exactly or in other words) for the clause's subject."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     subj = ck._subject(cents, a, carry, after=after)
@@ -66,7 +66,7 @@ def _item_claim(ck: "_Walk", c: Clause, entries: list, a: int, b: int, after: bo
         used.append((a, b))
 
 
-def item(ck: "_Walk", c: Clause) -> None:
+def item(ck: _Walk, c: Clause) -> None:
     """Lines quoted from the article (pros, cons, best-for lines of three words or more)."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.item_rx), ()):
@@ -74,7 +74,7 @@ def item(ck: "_Walk", c: Clause) -> None:
             _item_claim(ck, c, v.item_map.get(_item_key(m.group(0)), []), m.start(), m.end())
 
 
-def absent(ck: "_Walk", c: Clause) -> None:
+def absent(ck: _Walk, c: Clause) -> None:
     """Features the article says a language is without: "Rust relies on a garbage collector"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.absent_rx), ()):
@@ -94,7 +94,7 @@ def absent(ck: "_Walk", c: Clause) -> None:
             used.append(m.span())
 
 
-def item_bag(ck: "_Walk", c: Clause) -> None:
+def item_bag(ck: _Walk, c: Clause) -> None:
     """An article line in other words: every content word of it in the clause, in any order ("Go has built-in concurrency through goroutines" for "Built-in concurrency with goroutines")."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     # concurrency through goroutines" for "Built-in concurrency with goroutines")
@@ -113,7 +113,7 @@ def item_bag(ck: "_Walk", c: Clause) -> None:
                 _item_claim(ck, c, entries, a, b, after=True)
 
 
-def topic(ck: "_Walk", c: Clause) -> None:
+def topic(ck: _Walk, c: Clause) -> None:
     """Best-for / pro / con claims by topic: "ideal for CPU-bound tasks", "has limited multithreading"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.topic_rx), ()):
@@ -153,7 +153,7 @@ def topic(ck: "_Walk", c: Clause) -> None:
         used.append((cue.start(), m.end()))
 
 
-def framework(ck: "_Walk", c: Clause) -> None:
+def framework(ck: _Walk, c: Clause) -> None:
     """Frameworks the article names: "Django is a Python framework", "Axum is a Go framework"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.fw_rx), ()):
@@ -181,7 +181,7 @@ def framework(ck: "_Walk", c: Clause) -> None:
 _NO_FW = re.compile(r"\bno\s+(?:web\s+|backend\s+)?frameworks?\b")
 
 
-def no_framework(ck: "_Walk", c: Clause) -> None:
+def no_framework(ck: _Walk, c: Clause) -> None:
     """"The article names no frameworks for Go": true when the language's section lists none."""
     m = _NO_FW.search(c.lc, c.c0, c.c1)
     if m is None or not c.free(*m.span()):

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 from ...knowledge import Item, Table
-from ..score import _cell_evidence, _item_evidence
-from ..types import Check
 from ..clean import _clean_markdown
 from ..finder import _WS_RX, _key
-from ..vocab import _Ent, _Vocab, _join
+from ..score import _cell_evidence, _item_evidence
+from ..types import Check
+from ..vocab import _Ent, _join, _Vocab
 
 
 class _Judge:

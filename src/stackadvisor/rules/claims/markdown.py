@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ..types import Check
 from ..clean import _MD_SEP, _MD_TABLE_LINE
 from ..finder import _key
 from ..mentions import _entities
+from ..types import Check
 from ..vocab import _Ent, _Vocab
 from .judge import _Judge
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 _THAN_OBJ = re.compile(r"\bthan\s+(?:(?:that|those)\s+of\s+|the\s+)?$")
 
 
-def unrated(ck: "_Walk", c: Clause) -> None:
+def unrated(ck: _Walk, c: Clause) -> None:
     lc, v = c.lc, c.v
     w = words()
     m = w.unrated_rx.search(lc, c.c0, c.c1)

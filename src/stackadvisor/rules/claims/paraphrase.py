@@ -23,7 +23,7 @@ from ...knowledge import Table
 from ..finder import derived
 from ..meaning import Hit, Meaning
 from ..score import _item_evidence
-from ..vocab import _Ent, _NEGATION
+from ..vocab import _NEGATION, _Ent
 from .words import says_opposite, statement, words
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _turned(tokens: set[str], example: str) -> bool:
     return own != says_opposite(tokens, example)
 
 
-def judge(ck: "_Walk", meaning: Meaning) -> None:
+def judge(ck: _Walk, meaning: Meaning) -> None:
     """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
     todo = []
     for c0, c1, subj, ents, question, framework in ck.pending:

@@ -33,7 +33,7 @@ _WORKLOAD_AFTER = re.compile(r"\s*[\-\s]?(?:scenarios?|workloads?|situations?|en
 _WORKLOAD_BEFORE = re.compile(r"\b(?:in|with|at|during)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 
 
-def comparison(ck: "_Walk", c: Clause) -> None:
+def comparison(ck: _Walk, c: Clause) -> None:
     """Comparisons: "X is faster than Y (and Z)"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.cmp_rx), ()):
@@ -70,7 +70,7 @@ def comparison(ck: "_Walk", c: Clause) -> None:
         ck.cmp_subject = subj
 
 
-def beat(ck: "_Walk", c: Clause) -> None:
+def beat(ck: _Walk, c: Clause) -> None:
     """Comparisons by verb: "Python beats Go on speed", "Go outperforms Node.js", "Python lags behind Go in concurrency"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     if ck.has_beat:
@@ -102,7 +102,7 @@ def beat(ck: "_Walk", c: Clause) -> None:
             ck.cmp_subject = subj
 
 
-def equality(ck: "_Walk", c: Clause) -> None:
+def equality(ck: _Walk, c: Clause) -> None:
     """Equality: "as fast as", "the same concurrency", "equally easy"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.eq_rx), ()):
@@ -134,7 +134,7 @@ def equality(ck: "_Walk", c: Clause) -> None:
         used.append((m.start(), max([m.end()] + [o.end for o in objs])))
 
 
-def relation(ck: "_Walk", c: Clause) -> None:
+def relation(ck: _Walk, c: Clause) -> None:
     """Comparisons an article line makes: "Go is less expressive than Python" (Go's con "Less expressive than Python or Rust"), and the reverse of it."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     # Python or Rust"), "Go is more expressive than Rust" (the reverse of it)
@@ -159,7 +159,7 @@ def relation(ck: "_Walk", c: Clause) -> None:
         ck.objects.update(id(o) for o in objs)
 
 
-def superlative(ck: "_Walk", c: Clause) -> None:
+def superlative(ck: _Walk, c: Clause) -> None:
     """Superlatives: "the fastest", "the steepest learning curve"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.sup_rx), ()):
@@ -180,7 +180,7 @@ def superlative(ck: "_Walk", c: Clause) -> None:
         used.append(m.span())
 
 
-def level(ck: "_Walk", c: Clause) -> None:
+def level(ck: _Walk, c: Clause) -> None:
     """Levels next to a criterion noun: "very high concurrency", "Rust's speed is Extremely High"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for cid, rxs in v.level_rx.items():
@@ -205,7 +205,7 @@ def level(ck: "_Walk", c: Clause) -> None:
                 used.append(m.span())
 
 
-def predicate(ck: "_Walk", c: Clause) -> None:
+def predicate(ck: _Walk, c: Clause) -> None:
     """Predicates without the noun: "Python is fast", "Rust is hard to learn"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.pred_rx), ()):
@@ -241,7 +241,7 @@ _LACKS = re.compile(r"\b(?:lacks?|lacking|missing|without|(?:has|have)\s+no|(?:d
                     r"\s+(?:(?:true|real|proper|any|good|native|genuine|much)\s+)?", re.I)
 
 
-def lacks(ck: "_Walk", c: Clause) -> None:
+def lacks(ck: _Walk, c: Clause) -> None:
     """A criterion said to be missing: "Python lacks true parallelism", "Go has no real ecosystem" claim a rating in
     the lower half ("does not lack parallelism", the upper half)."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
@@ -260,7 +260,7 @@ def lacks(ck: "_Walk", c: Clause) -> None:
         used.append((m.start(), cm.end()))
 
 
-def handles(ck: "_Walk", c: Clause) -> None:
+def handles(ck: _Walk, c: Clause) -> None:
     """Handled well or badly: "Go handles concurrency well", "Python supports concurrency poorly"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.handles_rx), ()):
@@ -285,7 +285,7 @@ def handles(ck: "_Walk", c: Clause) -> None:
         used.append(m.span())
 
 
-def quantity(ck: "_Walk", c: Clause) -> None:
+def quantity(ck: _Walk, c: Clause) -> None:
     """How many of a counted thing: "Node.js has almost no packages", "Python offers tons of libraries"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in hits.get(id(v.qty_rx), ()):
@@ -305,7 +305,7 @@ def quantity(ck: "_Walk", c: Clause) -> None:
 _RANK_CMP = re.compile(r"\b(?P<cmp>higher|lower)\s+than\s+(?:(?:both|either|that\s+of|those\s+of|the)\s+)*")
 
 
-def rank_comparison(ck: "_Walk", c: Clause) -> None:
+def rank_comparison(ck: _Walk, c: Clause) -> None:
     """A criterion's rating compared: "Go's concurrency is lower than Python's", "Rust's speed is higher than Go's"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in _RANK_CMP.finditer(lc, c0, c1):

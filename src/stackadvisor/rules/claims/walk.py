@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from ..read import _LIST_GAP
 from ..finder import _key, _lc, _tokenise
 from ..mentions import _entities, _is_question, _sentences
-from ..vocab import _Ent, _NEGATION, _rephrase
+from ..read import _LIST_GAP
+from ..vocab import _NEGATION, _Ent, _rephrase
 from .clause import Clause
-from .table import _BEAT_TOKENS
 from .judge import _Judge
+from .table import _BEAT_TOKENS
 from .words import as_not, words
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
