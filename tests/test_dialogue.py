@@ -278,3 +278,9 @@ def test_another_languages_con_that_names_a_language_as_better_counts_for_it(tab
     assert ranking.recommendation in ("Python", "Rust")
     top = next(s for s in ranking.scores if s.language == ranking.recommendation)
     assert any(c.label.startswith("Ahead of Go") for c in top.breakdown)
+
+
+@pytest.mark.parametrize("text", ["my team doesn't want to fight a hard language", "we don't want a hard language"])
+def test_a_negated_bad_end_asks_for_the_need(table, meaning, text):
+    reading, _ = converse(table, meaning, text)
+    assert "learning_curve" in reading.needs.priorities and "learning_curve" not in reading.needs.dropped

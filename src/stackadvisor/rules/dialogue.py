@@ -404,10 +404,13 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
             break
     found: dict[tuple[int, str], bool] = {}
     hits = meaning.best([t for _, t, _ in texts[:TOPIC_MAX_TEXTS]], TOPIC_THRESHOLD, TOPIC_MARGIN, _rivals)
-    for (sent, _, scope), hit in zip(texts, hits):
+    for (sent, text, scope), hit in zip(texts, hits):
         if hit is None or hit.label == "none":
             continue
-        negative = hit.label.startswith("not:") or (_NEGATION.search(scope) is not None) or _DROP_RX.search(scope) is not None
+        negated = _NEGATION.search(scope) is not None or _DROP_RX.search(scope) is not None
+        if negated and _BAD_POLE.intersection(re.findall(r"[a-z][a-z-]*", text)):
+            negated = False  # "doesn't want to fight a hard language", "avoid anything slow": the need, said twice negatively
+        negative = hit.label.startswith("not:") or negated
         label = hit.label.removeprefix("not:")
         found[(sent, label)] = found.get((sent, label), True) and not negative
     out: dict[str, bool] = {}
@@ -503,6 +506,8 @@ def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
 
 _LOAD_RX = lexicon.pattern("dialogue", "load_quantity")
 _THIN = frozenset(lexicon.phrases("words", "thin_words"))
+#: Words for the bad end of a criterion ("hard", "slow"): negated, they ask for the need ("avoid anything slow")
+_BAD_POLE = frozenset(lexicon.phrases("check", "negative"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")
