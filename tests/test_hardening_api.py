@@ -392,7 +392,10 @@ def test_canary_never_leaks_from_a_hostile_endpoint(endpoint: ScriptedServer, bu
                                                     caplog: pytest.LogCaptureFixture) -> None:
     """Fake endpoint (ScriptedServer): it echoes the Authorization header in its 401/500 bodies, as api.openai.com
     does for a bad key, and one script writes the key into the answer."""
+    from stackadvisor.writers.model import LLMWriter
+
     monkeypatch.setenv("OPENAI_API_KEY", CANARY)
+    monkeypatch.setattr(LLMWriter, "backoff", 0.0)  # 14 of the 28 answers retry: the 0.4 s pause before it is not what this tests
     caplog.set_level(logging.DEBUG)
     advisor = Advisor(llm="openai:scripted", base_url=endpoint.base_url, home=built_home, timeout=5)
     seen = []

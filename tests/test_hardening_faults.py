@@ -149,6 +149,7 @@ def test_llm_faults_over_http_retry_then_fall_back(built_home: Path, endpoint: S
             assert "Traceback" not in answer and "sk-" not in json.dumps(extra)
 
 
+@pytest.mark.slow  # two rounds of the 2 s timeout behind an app of its own: 5 s
 def test_slow_endpoint_and_a_full_queue_answer_busy_not_pile_up(built_home: Path, endpoint: ScriptedServer) -> None:
     """A stalled endpoint holds every worker for the timeout; requests beyond concurrency + queue are told "busy"
     at once (503 + Retry-After) instead of waiting, and the admitted ones still get their fallback answer."""

@@ -578,6 +578,7 @@ def test_forwarded_headers_do_not_mint_new_clients(served: Served) -> None:
     assert 429 in codes, "X-Forwarded-For / X-Real-IP / Forwarded must not make each request a new client"
 
 
+@pytest.mark.slow  # a second `serve` process of its own: 6-9 s
 def test_trusted_proxy_forwards_the_client_address(built_home: Path, tmp_path: Path) -> None:
     """Behind a load balancer named in STACKADVISOR_TRUSTED_PROXIES each user's X-Forwarded-For address is its own
     client; any other peer's forwarded headers are still ignored. Against the real `serve` (uvicorn's proxy headers)."""

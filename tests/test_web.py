@@ -401,6 +401,7 @@ def test_uploads_are_refused(server: ThreadServer) -> None:
         assert r.status_code == 404, path
 
 
+@pytest.mark.slow  # an app of its own, 40 sign-in guesses, an OpenAI and a gradio client: 5-6 s
 def test_basic_auth_guards_everything_but_healthz(web_home: Path) -> None:
     from openai import AuthenticationError, OpenAI
 
@@ -552,6 +553,7 @@ def test_badge_and_scorecard_escape_everything() -> None:
     assert "<img" not in html_out and "<script" not in html_out and "&lt;script&gt;" in html_out
 
 
+@pytest.mark.slow  # an app of its own and three gradio clients: 6-7 s
 def test_ui_queue_full_says_busy(web_home: Path) -> None:
     from gradio_client import Client
 
