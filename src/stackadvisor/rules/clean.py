@@ -46,9 +46,9 @@ def _strip_injection(text: str) -> str:
             if _INJECT.search(seg.strip()):
                 blank(a, b)
                 continue
-            m = _INSTRUCT.match(seg)
-            if m and m.end() > 0:
-                blank(a, a + m.end())
+            lead = _INSTRUCT.match(seg)
+            if lead and lead.end() > 0:
+                blank(a, a + lead.end())
     return "".join(chars)
 
 

@@ -184,7 +184,10 @@ def derived(owner: object, key: str, build):  # noqa: ANN001, ANN201
     with _DERIVED_LOCK:
         entry = _DERIVED.get(oid)
         if entry is None or entry[0]() is not owner:
-            entry = (weakref.ref(owner, lambda _r, oid=oid: _DERIVED.pop(oid, None)), {})
+            def forget(_ref: weakref.ref[object], oid: int = oid) -> None:
+                _DERIVED.pop(oid, None)
+
+            entry = (weakref.ref(owner, forget), {})
             _DERIVED[oid] = entry
         store = entry[1]
     if key not in store:

@@ -123,7 +123,7 @@ def load(name: str) -> dict[str, Any]:
     """The validated contents of rules/lexicon/<name>.yaml."""
     if name not in SCHEMA:
         raise LexiconError(f"There is no lexicon file {name!r}; the files are {', '.join(sorted(SCHEMA))}.")
-    text = resources.files(__package__).joinpath("lexicon", f"{name}.yaml").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("lexicon").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return _validate(name, yaml.load(text, Loader=_LOADER))  # noqa: S506 - a safe loader (libyaml's when present)
 
 
@@ -143,7 +143,7 @@ def examples(name: str, key: str = "examples") -> dict[str, tuple[str, ...]]:
 def english_words() -> frozenset[str]:
     """Whole English words of the embedding model's WordPiece vocabulary (~21k): a word listed here is never
     "corrected" as a typo ("leaning" stays "leaning"; "learnig" may become "learning")."""
-    text = resources.files("stackadvisor").joinpath("_model", "vocab.txt").read_text(encoding="utf-8")
+    text = resources.files("stackadvisor").joinpath("_model").joinpath("vocab.txt").read_text(encoding="utf-8")
     return frozenset(w for w in text.split() if w.isalpha() and w.islower())
 
 

@@ -63,6 +63,7 @@ def _contributions(lang: Language, needs: Needs, table: Table, priorities: dict[
         elif it.criterion and it.criterion in pri:
             out.append(Contribution("criterion", it.criterion, f"Con: {it.text}", CON_POINTS, _item_evidence(lang, "con", it)))
     for other, it in _named_better(table, needs, lang.name):  # Go's "Less expressive than Python or Rust" speaks for them
+        assert it.constraint is not None  # _named_better keeps only cons whose constraint the user stated
         out.append(Contribution("constraint", it.constraint, f"Ahead of {other}: {it.text}", PRO_POINTS,
                                 _item_evidence(table.languages[other], "con", it)))
     if lang.name in needs.skills:

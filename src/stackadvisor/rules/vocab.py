@@ -4,8 +4,11 @@ language mentions and sentences in mentions.py, injection and markdown clean-up 
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..knowledge import Item, Table
 from . import lexicon
@@ -183,6 +186,17 @@ def _stem(word: str) -> str:
     return word
 
 
+_V = TypeVar("_V")
+
+
+def _share(mp: dict[str, _V], src: str, keys: Iterable[str]) -> None:
+    """Give each of `keys` that has no entry yet the value of `src`, when `mp` has `src`. A list value is copied for
+    each key (so extending one key's list leaves the others alone); str and tuple values are immutable and shared."""
+    if src in mp:
+        for k in keys:
+            mp.setdefault(k, copy.copy(mp[src]))
+
+
 def _build_vocab(table: Table) -> _Vocab:
     alias_lang: dict[str, str] = {}
     for lang in table.languages.values():
@@ -272,10 +286,10 @@ def _build_vocab(table: Table) -> _Vocab:
                r"(?:\s*[:=]\s*|\s+)){0,4}")
         noun_first = _first_tokens({_key(p) for p in [*c.nouns, c.label]})
         level_first = _first_tokens(set(lm))
-        a = _Finder(rf"(?<![\w])(?P<noun>{nouns})(?![\w]){gap}(?P<level>{levels})(?![\w/])", noun_first)
-        b = _Finder(rf"(?<![\w/\-])(?P<level>{levels})(?:\s+(?P<filler>[\w.]+))?\s+(?P<noun>{nouns})(?![\w\-])", level_first)
-        cc = _Finder(rf"(?<![\w/])(?P<level>{levels})\s+(?:in|on|for|at|when\s+it\s+comes\s+to)\s+(?:the\s+)?(?P<noun>{nouns})(?![\w])", level_first)
-        level_rx[cid] = (a, cc, b)  # B last: the looser pattern
+        noun_level = _Finder(rf"(?<![\w])(?P<noun>{nouns})(?![\w]){gap}(?P<level>{levels})(?![\w/])", noun_first)
+        level_noun = _Finder(rf"(?<![\w/\-])(?P<level>{levels})(?:\s+(?P<filler>[\w.]+))?\s+(?P<noun>{nouns})(?![\w\-])", level_first)
+        level_in_noun = _Finder(rf"(?<![\w/])(?P<level>{levels})\s+(?:in|on|for|at|when\s+it\s+comes\s+to)\s+(?:the\s+)?(?P<noun>{nouns})(?![\w])", level_first)
+        level_rx[cid] = (noun_level, level_in_noun, level_noun)  # B last: the looser pattern
     pred_map: dict[str, tuple[str, str, str]] = {}
     for cid, c in table.criteria.items():
         for adj, level in c.adjectives.items():
@@ -326,8 +340,8 @@ def _build_vocab(table: Table) -> _Vocab:
     for lang in table.languages.values():
         for kind, items in (("best_for", lang.best_for), ("pro", lang.pros), ("con", lang.cons)):
             for it in items:
-                words = [w for w in _TOKEN_RX.findall(_item_key(it.text)) if w not in _ITEM_STOP]
-                bag = frozenset(_stem(w) for w in words)
+                content = [w for w in _TOKEN_RX.findall(_item_key(it.text)) if w not in _ITEM_STOP]
+                bag = frozenset(_stem(w) for w in content)
                 if len(bag) < 3 or bag & names_tokens:
                     continue
                 bag_map.setdefault(bag, []).append((lang.name, kind, it))
@@ -341,12 +355,12 @@ def _build_vocab(table: Table) -> _Vocab:
             m = re.search(r"\bwithout\s+((?:[a-z][\w\-]*\s*){1,3})", _lc(it.text))
             if not m:
                 continue
-            words = m.group(1).split()
-            stems = [w[:max(4, len(w) - 3)] if len(w) > 4 else w for w in words]
+            absent_words = m.group(1).split()
+            stems = [w[:max(4, len(w) - 3)] if len(w) > 4 else w for w in absent_words]
             pat = r"[\s\-]+".join(re.escape(st) + r"\w*" for st in stems)
             if pat not in absent_map:
                 absent_alt.append(pat)
-                absent_first.add(words[0])
+                absent_first.add(absent_words[0])
             absent_map.setdefault(pat, []).append((lang.name, it))
     fw_map: dict[str, list[str]] = {}
     for lang in table.languages.values():
@@ -360,10 +374,10 @@ def _build_vocab(table: Table) -> _Vocab:
         for it in lang.cons:
             if not it.constraint:
                 continue
-            for w, (cid, _sign) in cmp_map.items():
-                if cid and re.search(r"(?<![\w])" + r"[\s\-]+".join(map(re.escape, w.split())) + r"\s+than\b", _lc(it.text)):
-                    if cid not in constraint_crit.setdefault(it.constraint, []):
-                        constraint_crit[it.constraint].append(cid)
+            for w, (cmp_cid, _sign) in cmp_map.items():
+                if cmp_cid and re.search(r"(?<![\w])" + r"[\s\-]+".join(map(re.escape, w.split())) + r"\s+than\b", _lc(it.text)):
+                    if cmp_cid not in constraint_crit.setdefault(it.constraint, []):
+                        constraint_crit[it.constraint].append(cmp_cid)
     # comparisons stated inside an article line: Go's con "Less expressive than Python or Rust"
     rel_map: dict[str, list[tuple[str, str, int, str, Item]]] = {}
     for lang in table.languages.values():
@@ -385,10 +399,12 @@ def _build_vocab(table: Table) -> _Vocab:
         for p in phrases:
             if ck in need_map and _key(p) not in need_map:
                 syn_canon[_key(p)] = canon
-        for mp in (need_map, crit_map, topic_map, cmp_map, sup_map):
-            if ck in mp:
-                for p in phrases:
-                    mp.setdefault(_key(p), list(mp[ck]) if isinstance(mp[ck], list) else mp[ck])
+        keys = [_key(p) for p in phrases]
+        _share(need_map, ck, keys)
+        _share(crit_map, ck, keys)
+        _share(topic_map, ck, keys)
+        _share(cmp_map, ck, keys)
+        _share(sup_map, ck, keys)
     # plurals of use-case and constraint nouns the table gives in the singular ("gateway" -> "gateways")
     for topics in (table.use_cases, table.constraints):
         for t in topics.values():
@@ -397,9 +413,8 @@ def _build_vocab(table: Table) -> _Vocab:
                 k = _key(p)
                 if plural is None or k in AMBIGUOUS_KEYWORDS:
                     continue
-                for mp in (need_map, topic_map):
-                    if k in mp:
-                        mp.setdefault(plural, list(mp[k]) if isinstance(mp[k], list) else mp[k])
+                _share(need_map, k, (plural,))
+                _share(topic_map, k, (plural,))
     # counted nouns: a criterion whose better/best phrases count something ("more packages") is graded by how many
     qty_map: dict[str, str] = {}
     for cid, c in table.criteria.items():

@@ -16,6 +16,7 @@ from .clause import Clause
 from .words import _WORD, says_opposite, words
 
 if TYPE_CHECKING:
+    from ...knowledge import Item
     from .walk import _Walk
 
 
@@ -59,8 +60,8 @@ def _item_claim(ck: _Walk, c: Clause, entries: list, a: int, b: int, after: bool
                       f"The article lists \"{it.text}\" for {e.name}.")
             done = True
         elif not any(it.criterion or it.use_case or it.constraint for _, _, it in entries):
-            owners = _join(dict.fromkeys(n for n, _, _ in entries))
-            ck.emit(entries[0][1], "unsupported", f"The article says this of {owners}: {entries[0][2].text}", e.name, None, sp)
+            owner_names = _join(dict.fromkeys(n for n, _, _ in entries))
+            ck.emit(entries[0][1], "unsupported", f"The article says this of {owner_names}: {entries[0][2].text}", e.name, None, sp)
             done = True
     if done:
         used.append((a, b))
@@ -80,7 +81,7 @@ def absent(ck: _Walk, c: Clause) -> None:
     for m in hits.get(id(v.absent_rx), ()):
         if not free(*m.span()):
             continue
-        owners = next((o for pat, o in v.absent_map.items() if re.fullmatch(pat, m.group(0))), [])
+        owners: list[tuple[str, Item]] = next((o for pat, o in v.absent_map.items() if re.fullmatch(pat, m.group(0))), [])
         subj = ck._subject(cents, m.start(), carry, after=False)
         for e in subj:
             own = [it for n, it in owners if n == e.name]

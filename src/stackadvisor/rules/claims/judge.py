@@ -127,8 +127,8 @@ class _Judge:
         if e.outside:
             return self.outside(e, span, cid)
         crit = self.table.criteria[cid]
-        ranks = {n: self.table.rank(n, cid) for n in self.table.languages}
-        ranks = {n: r for n, r in ranks.items() if r is not None}
+        all_ranks = {n: self.table.rank(n, cid) for n in self.table.languages}
+        ranks: dict[str, int] = {n: r for n, r in all_ranks.items() if r is not None}
         if e.name not in ranks:
             return self.emit("superlative", "unsupported", f"The {self.table.table_section} table has no {crit.label} value for {e.name}.", e.name, cid, span)
         ext = max(ranks.values()) if sign > 0 else min(ranks.values())

@@ -247,7 +247,9 @@ def lacks(ck: _Walk, c: Clause) -> None:
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     for m in _LACKS.finditer(lc, c0, c1):
         cm = next((x for x in v.crit_rx.finditer(lc, m.end(), min(c1, m.end() + 40)) if x.start() == m.end()), None)
-        cid = v.crit_map.get(_key(cm.group(0))) if cm else None
+        if cm is None:
+            continue
+        cid = v.crit_map.get(_key(cm.group(0)))
         if cid is None or not free(m.start(), cm.end()):
             continue
         subj = ck._subject(cents, m.start(), carry, after=False)

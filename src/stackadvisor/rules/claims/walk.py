@@ -38,6 +38,7 @@ class _Walk(_Judge):
     sentences: list  # statements naming a table language: (s0, s1, its first table language)
 
     headings: list[tuple[int, int, _Ent]] = []
+    titles: tuple[str, ...]  # the article's section titles, lower-cased (paraphrase.titles); check() sets them before run()
 
     def run(self, clean: str) -> None:
         v = self.v
@@ -78,9 +79,9 @@ class _Walk(_Judge):
                 if found:
                     self.hits.setdefault(ci, {})[id(fam)] = found
         ci = 0
-        for question, s0, clauses, head in plan:
+        for question, s0, clauses, inherited in plan:
             self.question, self.s0 = question, s0
-            carry: list[_Ent] = head
+            carry: list[_Ent] = inherited
             for c0, c1 in clauses:
                 i, j = bisect_left(ent_starts, c0), bisect_left(ent_starts, c1)
                 cents = ents[i:j]
