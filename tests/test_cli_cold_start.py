@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
+import pytest
 
-def _py(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+LAZY = ("stackadvisor.llm", "stackadvisor.prompts", "openai", "langchain_openai", "gradio")
+COLD = ("import sys; from stackadvisor.cli import build_parser, main; build_parser(); "
+        "parser_only = 'importlib.metadata' in sys.modules; rc = main(['ask', 'Is Go faster than Python?']); "
+        f"import json; print('COLD', json.dumps({{'metadata': parser_only, 'loaded': sorted(m for m in {LAZY!r} if m in sys.modules)}})); "
+        "sys.exit(rc)")
 
 
-def test_version_is_looked_up_only_when_asked_for():
-    p = _py("import sys; from stackadvisor.cli import build_parser; build_parser(); print('importlib.metadata' in sys.modules)")
+@pytest.fixture(scope="module")
+def cold(built_home) -> tuple[subprocess.CompletedProcess, dict]:
+    """One fresh interpreter for the start-up checks (a cold import each is the cost): build the parser, note whether
+    importlib.metadata was imported, then a one-shot offline `ask`, and list the lazy modules it left unimported."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("STACKADVISOR_")}, "STACKADVISOR_HOME": str(built_home), "NO_COLOR": "1"}
+    p = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, env=env, timeout=300)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == "False"
+    return p, json.loads(p.stdout.strip().splitlines()[-1].removeprefix("COLD "))
+
+
+def test_version_is_looked_up_only_when_asked_for(cold):
+    assert cold[1]["metadata"] is False
 
 
 def test_version_flag_prints_the_version():
@@ -24,18 +38,11 @@ def test_version_flag_prints_the_version():
     assert p.stdout == f"stackadvisor {version('stackadvisor')}\n"
 
 
-def test_offline_ask_does_not_import_the_llm_layer(built_home):
+def test_offline_ask_does_not_import_the_llm_layer(cold):
     """A one-shot offline `ask` writes with compose.py alone: llm.py, prompts.py and the LLM SDKs stay unimported,
     and the answer and its backend are the same as through an explicitly offline Advisor."""
-    import os
-
-    code = ("import sys; from stackadvisor.cli import main; rc = main(['ask', 'Is Go faster than Python?']); "
-            "print('LOADED', sorted(m for m in ('stackadvisor.llm', 'stackadvisor.prompts', 'openai', 'langchain_openai', 'gradio') "
-            "if m in sys.modules)); sys.exit(rc)")
-    env = {**os.environ, "STACKADVISOR_HOME": str(built_home), "NO_COLOR": "1"}
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.strip().splitlines()[-1] == "LOADED []"
+    p, seen = cold
+    assert seen["loaded"] == []
     assert "backend: offline" in p.stdout
 
 
