@@ -284,3 +284,10 @@ def test_another_languages_con_that_names_a_language_as_better_counts_for_it(tab
 def test_a_negated_bad_end_asks_for_the_need(table, meaning, text):
     reading, _ = converse(table, meaning, text)
     assert "learning_curve" in reading.needs.priorities and "learning_curve" not in reading.needs.dropped
+
+
+def test_a_need_stated_by_meaning_alone_describes_a_project(table, meaning):
+    reading, ranking = converse(table, meaning, "we need a backend", "it's for an IoT platform with many devices connected at once")
+    assert reading.intent.kind == "recommend" and "concurrency" in reading.needs.priorities
+    reading, _ = converse(table, meaning, "give me tips for a backend job interview")
+    assert reading.intent.kind == "out_of_scope"

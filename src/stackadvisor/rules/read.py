@@ -525,8 +525,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             among = langs if len(langs) >= 2 and _PROPOSAL.search(lc) and not _OPEN_ALT.search(lc) else ()
             return Intent("recommend", langs, criteria, True, candidates=among)
         return Intent("fact", langs, criteria)
-    # no table language named
-    if rec_cue or project or voiced:
+    # no table language named; a statement of a need is a project described ("it's for an IoT platform with many
+    # devices connected at once" states concurrency by meaning)
+    if rec_cue or project or voiced or (cur.priorities and not asks and not criteria):
         if not (cur.empty and needs.empty) or project or voiced:
             return Intent("recommend", (), criteria, True)
         return Intent("vague", (), criteria)
