@@ -512,10 +512,9 @@ _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")
 _LOAD_CRITERIA = ("speed", "concurrency")  # the criteria an amount of load speaks for (ids of corpus/comparison.yaml)
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "few": 3, "couple": 2, "handful": 5,
-                 "dozen": 12, "dozens": 36, "hundreds": 300, "thousands": 5000, "millions": 3_000_000, "tens": 30}
-_SCALE_WORDS = {"k": 1000, "thousand": 1000, "m": 1_000_000, "million": 1_000_000, "hundred": 100}
+#: data: rules/lexicon/words.yaml `number_words` ("x1000" is a scale word: it multiplies the number before it)
+_NUMBERS = {w: float(n.removeprefix("x")) for w, n in lexicon.load("words")["number_words"].items() if not n.startswith("x")}
+_SCALES = {w: float(n.removeprefix("x")) for w, n in lexicon.load("words")["number_words"].items() if n.startswith("x")}
 LOW_LOAD = 1000  # at most this many users, clients or requests: a small load
 HIGH_LOAD = 5000  # at least this many: a heavy one
 _LOAD_NEEDS = {False: {"not:criterion:concurrency": False, "not:criterion:speed": False},
@@ -529,10 +528,10 @@ def _amount(text: str) -> float | None:
     for tok in re.findall(r"\d[\d,]*(?:\.\d+)?|[a-z]+", text.lower()):
         if tok[0].isdigit():
             n = float(tok.replace(",", ""))
-        elif tok in _SCALE_WORDS:
-            scale *= _SCALE_WORDS[tok]
-        elif tok in _NUMBER_WORDS and (n is None or tok != "a"):
-            n = _NUMBER_WORDS[tok]
+        elif tok in _SCALES:
+            scale *= _SCALES[tok]
+        elif tok in _NUMBERS and (n is None or tok != "a"):
+            n = _NUMBERS[tok]
     if n is None:
         return scale if scale > 1 else None
     return n * scale

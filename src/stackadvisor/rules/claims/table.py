@@ -237,15 +237,11 @@ def _degree(lc: str, a: int, adj: int, crit, level: str, mode: str) -> tuple[str
     return level, mode
 
 
-_LACKS = re.compile(r"\b(?:lacks?|lacking|missing|without|(?:has|have)\s+no|(?:doesn't|does\s+not|don't|do\s+not)\s+(?:really\s+)?have)"
-                    r"\s+(?:(?:true|real|proper|any|good|native|genuine|much)\s+)?", re.I)
-
-
 def lacks(ck: _Walk, c: Clause) -> None:
     """A criterion said to be missing: "Python lacks true parallelism", "Go has no real ecosystem" claim a rating in
     the lower half ("does not lack parallelism", the upper half)."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
-    for m in _LACKS.finditer(lc, c0, c1):
+    for m in words().lacks_rx.finditer(lc, c0, c1):
         cm = next((x for x in v.crit_rx.finditer(lc, m.end(), min(c1, m.end() + 40)) if x.start() == m.end()), None)
         if cm is None:
             continue

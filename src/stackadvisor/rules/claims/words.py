@@ -31,6 +31,7 @@ class Words:
     examples: dict[str, tuple[str, ...]]
     extreme_rx: re.Pattern  # "extremely fast": the end of the scale
     moderate_rx: re.Pattern  # "moderately fast": its middle
+    lacks_rx: re.Pattern  # "lacks true": a criterion word after it is said to be missing
 
 
 @cache
@@ -50,6 +51,7 @@ def words() -> Words:
         examples=dict(d["examples"]),
         extreme_rx=_rx(d["degree_extreme"]),
         moderate_rx=_rx(d["degree_moderate"]),
+        lacks_rx=re.compile(_rx(d["lacks"]).pattern + r"\s+(?:" + _rx(d["lack_modifiers"]).pattern + r"\s+)?"),
     )
 
 
