@@ -306,3 +306,13 @@ def test_the_examples_after_like_are_the_objects_of_a_comparison(table):
     got = [(c.language, c.other, c.verdict) for c in rules.check("Python is slower than compiled languages such as Go and Rust.", table)
            if c.kind == "comparison"]
     assert got == [("Python", "Go", "supported"), ("Python", "Rust", "supported")]
+
+
+@pytest.mark.parametrize(("text", "language", "verdict"), [
+    ("Go's ecosystem is still maturing.", "Go", "supported"),  # Growing
+    ("Node.js's ecosystem is young.", "Node.js", "contradicted"),  # Huge
+    ("Python is rarely used for APIs.", "Python", "contradicted"),  # best for: APIs
+    ("Rust is rarely slow.", "Rust", "supported"),
+])
+def test_growing_words_and_rarely(table, text, language, verdict):
+    assert verdicts(text, table, language=language) == [verdict]
