@@ -291,3 +291,8 @@ def test_a_need_stated_by_meaning_alone_describes_a_project(table, meaning):
     assert reading.intent.kind == "recommend" and "concurrency" in reading.needs.priorities
     reading, _ = converse(table, meaning, "give me tips for a backend job interview")
     assert reading.intent.kind == "out_of_scope"
+
+
+def test_the_runner_up_is_asked_about_against_the_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "we need a REST API for our mobile app, performance matters", "what's the runner-up?")
+    assert reading.intent.kind == "why_not" and reading.intent.languages[0] == ranking.scores[1].language

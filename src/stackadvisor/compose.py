@@ -538,7 +538,11 @@ def _why_not(ctx: Context, cites: Citations) -> str:
         return _recommend(ctx, cites)
     r, p = ranking.score_of(rival), ranking.score_of(pick)
     rlang = table.languages[rival]
-    head = f"**Why not {rival}?** For what you described, {pick} fits better: {p.total:.1f} points against {rival}'s {r.total:.1f}."
+    if round(p.total, 1) > round(r.total, 1):
+        head = f"**Why not {rival}?** For what you described, {pick} fits better: {p.total:.1f} points against {rival}'s {r.total:.1f}."
+    else:  # a tie: say so rather than call one better
+        head = (f"**Why not {rival}?** For what you described, {rival} ties with {pick} ({r.total:.1f} points each): either "
+                f"fits; here is where each is ahead.")
     if rival in ctx.needs.excluded:
         head = f"**Why not {rival}?** You ruled {rival} out earlier; say so if it is back in and I will rank it again."
     lines = []

@@ -126,7 +126,7 @@ def _cues() -> _Cues:
 
 
 _PRONOUN = lexicon.pattern("dialogue", "pronoun")
-_ANOTHER = re.compile(r"\b(?:the\s+)?(?:runner[\s\-]*up|second\s+(?:choice|best|option)|other\s+one|alternative)\b", re.I)
+_ANOTHER = lexicon.pattern("dialogue", "runner_up")
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
 
@@ -294,6 +294,8 @@ def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, c
             return Act("downsides", state.pick or state.topic[0], how="follow-up")
     if cues.what_if.search(lc):
         return Act("what_if", how="follow-up")
+    if not named and _ANOTHER.search(lc) and len(state.order) > 1 and len(lc.split()) <= 12:
+        return Act("why_not", state.order[1], how="follow-up")  # "what's the runner-up?": it, against the pick
     return None
 
 
