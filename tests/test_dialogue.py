@@ -296,3 +296,13 @@ def test_a_need_stated_by_meaning_alone_describes_a_project(table, meaning):
 def test_the_runner_up_is_asked_about_against_the_pick(table, meaning):
     reading, ranking = converse(table, meaning, "we need a REST API for our mobile app, performance matters", "what's the runner-up?")
     assert reading.intent.kind == "why_not" and reading.intent.languages[0] == ranking.scores[1].language
+
+
+def test_a_switch_asked_by_a_team_on_another_language_weighs_the_two(table, meaning):
+    reading, ranking = converse(table, meaning, "we're a Django shop, should we switch to Go for performance?")
+    assert set(reading.intent.candidates) == {"Go", "Python"} and ranking.recommendation == "Go"
+
+
+def test_a_framework_and_a_language_in_different_statements_are_no_claim(table):
+    assert not [c for c in rules.check("we're a Django shop, should we switch to Go for performance?", table) if c.kind == "framework"]
+    assert [c.verdict for c in rules.check("Django is a Go framework.", table) if c.kind == "framework"] == ["contradicted"]

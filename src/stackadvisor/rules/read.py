@@ -515,6 +515,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", langs, criteria, True, candidates=() if _OPEN_ALT.search(lc) else offered)
         if outside and (project or rec_cue or voiced):
             return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
+        if _PROPOSAL.search(lc) and cur.skills - set(focus) and not _OPEN_ALT.search(lc) and (rec_cue or asks or project or voiced):
+            # "we're a Django shop, should we switch to Go?": Go against what the team runs today
+            return Intent("recommend", langs, criteria, True, candidates=(*focus, *sorted(cur.skills - set(focus))))
         if rec_cue and _REC_ONE.search(lc):
             return Intent("recommend", langs, criteria, True)
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):

@@ -154,6 +154,9 @@ def topic(ck: _Walk, c: Clause) -> None:
         used.append((cue.start(), m.end()))
 
 
+_FW_APART = re.compile(r"[,;?!]\s|\b(?:should|switch|move|migrate|rewrite|but|and\s+(?:we|i))\b")
+
+
 def framework(ck: _Walk, c: Clause) -> None:
     """Frameworks the article names: "Django is a Python framework", "Axum is a Go framework"."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
@@ -161,6 +164,9 @@ def framework(ck: _Walk, c: Clause) -> None:
         owners = v.fw_map.get(_key(m.group(0)), [])
         if cents:
             e = min(cents, key=lambda x: (min(abs(x.start - m.end()), abs(m.start() - x.end)), x.start > m.start()))
+            a, b = sorted((e.end, m.start()) if e.end <= m.start() else (m.end(), e.start))
+            if _FW_APART.search(lc, a, b):
+                continue  # "we're a Django shop, should we switch to Go?": the two are in different statements
         elif carry:
             e = carry[-1]
         else:
