@@ -306,3 +306,14 @@ def test_a_switch_asked_by_a_team_on_another_language_weighs_the_two(table, mean
 def test_a_framework_and_a_language_in_different_statements_are_no_claim(table):
     assert not [c for c in rules.check("we're a Django shop, should we switch to Go for performance?", table) if c.kind == "framework"]
     assert [c.verdict for c in rules.check("Django is a Go framework.", table) if c.kind == "framework"] == ["contradicted"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("which is better for a beginner, python or go?", "recommend"),
+    ("which backend language is the easiest to pick up for a total beginner?", "recommend"),
+    ("which is fastest?", "fact"),
+    ("which is easier to learn, python or go?", "compare"),
+])
+def test_a_question_for_an_audience_states_a_need(table, meaning, text, kind):
+    reading, _ = converse(table, meaning, text)
+    assert reading.intent.kind == kind

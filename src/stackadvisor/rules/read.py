@@ -202,7 +202,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         carry: float | None = None
         crit_hits: list[tuple[int, str]] = []
         said: list[tuple[str, str]] = []  # needs this sentence named, for a bare "Not needed anymore." after it
-        asks_only = question and not _NEED_VOICE.search(sentence) and not cues and not any(
+        asks_only = question and not _NEED_VOICE.search(sentence) and not _AUDIENCE.search(sentence) and not cues and not any(
             k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
         for c0, c1 in clauses:
             clause = lc[c0:c1]
@@ -376,6 +376,7 @@ _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 #: An imperative request for information is a question too ("Tell me about the GIL and Python's concurrency.").
 _INFO_REQUEST = re.compile(r"\s*(?:please\s+)?(?:tell\s+me|explain|describe|show\s+me|give\s+me|list|summari[sz]e|walk\s+me\s+through)\b", re.I)
 _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
+_AUDIENCE = lexicon.pattern("read", "audience")
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 _LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
 _VERDICT_Q = lexicon.pattern("read", "verdict_question")
@@ -469,7 +470,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
     project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
     asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
-    voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc))
+    voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc) or _AUDIENCE.search(lc))
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)
     alternatives = _alternatives(lc, _entities(lc, v, lc), background)
@@ -495,7 +496,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         if (project or voiced or cur.priorities) and not chosen and not (sup and asks):
             return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
-    if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) and not _needs_beside(text, lc, v):
+    if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) \
+            and not _AUDIENCE.search(lc) and not _needs_beside(text, lc, v):
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
@@ -503,6 +505,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
         proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
+        # "which is better for a beginner, python or go?": a need and two offered is a pick between them
+        choice = choice or (asks and bool(alternatives) and bool(cur.priorities) and _AUDIENCE.search(lc) is not None)
         if rec_cue or project or choice or proposal:  # "rust or node for my first backend?" asks for a pick between the two
             among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
             return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"
