@@ -317,3 +317,15 @@ def test_a_framework_and_a_language_in_different_statements_are_no_claim(table):
 def test_a_question_for_an_audience_states_a_need(table, meaning, text, kind):
     reading, _ = converse(table, meaning, text)
     assert reading.intent.kind == kind
+
+
+def test_short_follow_ups_resolve_against_the_conversation(table, meaning):
+    reading, _ = converse(table, meaning, "realtime multiplayer backend", "we can't use node, company policy")
+    after = State().after(reading.needs, reading.intent, rules.score(reading.needs, table, reading.intent))
+    assert after.topic == (after.pick,) and after.pick != "Node.js"  # "is it hard to learn?" now means the new pick
+    reading, _ = converse(table, meaning, "backend for an ML-powered recommendation service", "compare the top two")
+    assert reading.intent.kind == "compare" and len(reading.intent.languages) == 2
+    reading, _ = converse(table, meaning, "we need an API", "python is out", "go is out too", "and rust?")
+    assert reading.needs.excluded == {"Python", "Go"} and reading.intent.kind == "why_not" and reading.intent.languages[0] == "Rust"
+    reading, _ = converse(table, meaning, "just tell me which is the easiest", "why?")
+    assert reading.intent.kind == "recommend"

@@ -70,7 +70,9 @@ class State:
     def after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         """The state once a turn has been answered."""
         pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
-        topic = intent.languages or ((pick,) if pick else self.topic)
+        named = tuple(n for n in intent.languages if n not in needs.excluded)  # "we can't use node": the topic is the new pick
+        topic = ((pick,) if pick and intent.kind == "recommend" and not intent.candidates and set(intent.languages) <= needs.excluded
+                 else named or ((pick,) if pick else self.topic))
         if pick:
             return State(needs, pick, tuple(s.language for s in ranking.scores), tuple(topic), ranking)  # type: ignore[union-attr]
         return State(needs, self.pick, self.order, tuple(topic), self.ranking)
@@ -127,6 +129,9 @@ def _cues() -> _Cues:
 
 _PRONOUN = lexicon.pattern("dialogue", "pronoun")
 _ANOTHER = lexicon.pattern("dialogue", "runner_up")
+_COMPARE_TOP = lexicon.pattern("dialogue", "compare_top")
+_WHY_ALONE = lexicon.pattern("dialogue", "why_alone")
+_BARE_ASK = lexicon.pattern("dialogue", "bare_language_ask")
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
 
@@ -295,7 +300,13 @@ def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, c
     if cues.what_if.search(lc):
         return Act("what_if", how="follow-up")
     if not named and _ANOTHER.search(lc) and len(state.order) > 1 and len(lc.split()) <= 12:
+        if _COMPARE_TOP.search(lc):
+            return Act("compare", state.order[0], how="follow-up")  # "compare the top two"
         return Act("why_not", state.order[1], how="follow-up")  # "what's the runner-up?": it, against the pick
+    if state.pick and not named and _WHY_ALONE.fullmatch(lc.strip(" ?!.")):
+        return Act("why_not", state.pick, how="follow-up")  # "why?": the reasons for the pick
+    if state.pick and len(named) == 1 and named[0] != state.pick and _BARE_ASK.fullmatch(lc.strip()):
+        return Act("why_not", named[0], how="follow-up")  # "and rust?"
     return None
 
 
@@ -308,6 +319,8 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
         return Intent("why_not", (follow.target, state.pick), intent.criteria, True)  # type: ignore[arg-type]
     if follow is not None and follow.kind == "downsides":
         return Intent("downsides", (follow.target,), intent.criteria)  # type: ignore[arg-type]
+    if follow is not None and follow.kind == "compare" and len(state.order) > 1:
+        return Intent("compare", state.order[:2], intent.criteria)  # "compare the top two"
     changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
     if follow is not None and follow.kind == "what_if" and not needs.empty:
         return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)

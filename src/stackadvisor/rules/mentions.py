@@ -16,6 +16,7 @@ _QUESTION_HEAD = lexicon.pattern("vocab", "question_head")
 _ASPECT_AFTER = lexicon.pattern("vocab", "aspect_after")
 _CTX_BEFORE = lexicon.pattern("vocab", "ctx_before")
 _CTX_EXCLUSION = lexicon.pattern("vocab", "ctx_before_exclusion")
+_EXCL_AFTER = lexicon.pattern("read", "excl_post")  # "go is out too", "node is off the table"
 _DETERMINER = lexicon.pattern("vocab", "noun_name_determiner")
 #: Names that are common nouns too ("node"): in lower case the language unless a determiner comes before.
 _NOUN_NAMES = frozenset(lexicon.phrases("names", "noun_names"))
@@ -81,7 +82,7 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True
     if _QUESTION_HEAD.search(before) and (not _GO_STOP_AFTER.match(after) or re.match(r"\s+do\b", after)):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
-    if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after):
+    if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):
         return True  # "not node either", "anything but go": set aside, so named
     if _key(word) in _NOUN_NAMES and not _DETERMINER.search(before) and not re.match(r"\s*(?:of|in|on)\b", after):
         return True  # "we use node", "node or go" -- but not "each node of the cluster"
