@@ -329,3 +329,10 @@ def test_short_follow_ups_resolve_against_the_conversation(table, meaning):
     assert reading.needs.excluded == {"Python", "Go"} and reading.intent.kind == "why_not" and reading.intent.languages[0] == "Rust"
     reading, _ = converse(table, meaning, "just tell me which is the easiest", "why?")
     assert reading.intent.kind == "recommend"
+
+
+@pytest.mark.parametrize("fix", ["fast to build, I mean, not runtime speed", "sorry, I meant we need to ship fast",
+                                 "I meant quick to develop, not fast at runtime"])
+def test_i_meant_takes_back_what_the_last_turn_added(table, meaning, fix):
+    reading, _ = converse(table, meaning, "we need a fast backend", fix)
+    assert "speed" not in reading.needs.priorities and "fast-delivery" in reading.needs.constraints

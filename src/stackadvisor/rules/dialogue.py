@@ -66,9 +66,15 @@ class State:
     order: tuple[str, ...] = ()  # the last ranking, best first
     topic: tuple[str, ...] = ()  # the languages the conversation is about now
     ranking: Ranking | None = None  # the last ranking that made a pick (for "what changed")
+    added: Needs = field(default_factory=Needs)  # what the last turn added (an "I meant ..." takes it back)
 
     def after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         """The state once a turn has been answered."""
+        added = Needs(priorities={c: w for c, w in needs.priorities.items() if c not in self.needs.priorities},
+                      use_cases=needs.use_cases - self.needs.use_cases, constraints=needs.constraints - self.needs.constraints)
+        return replace(self._after(needs, intent, ranking), added=added)
+
+    def _after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
         named = tuple(n for n in intent.languages if n not in needs.excluded)  # "we can't use node": the topic is the new pick
         topic = ((pick,) if pick and intent.kind == "recommend" and not intent.candidates and set(intent.languages) <= needs.excluded
@@ -129,6 +135,7 @@ def _cues() -> _Cues:
 
 _PRONOUN = lexicon.pattern("dialogue", "pronoun")
 _ANOTHER = lexicon.pattern("dialogue", "runner_up")
+_CORRECTION = lexicon.pattern("dialogue", "correction")
 _COMPARE_TOP = lexicon.pattern("dialogue", "compare_top")
 _WHY_ALONE = lexicon.pattern("dialogue", "why_alone")
 _BARE_ASK = lexicon.pattern("dialogue", "bare_language_ask")
@@ -208,6 +215,7 @@ def _build_speller(table) -> _Speller:  # noqa: ANN001
 #: Speed words about people or tools, not about the running program: "developing with Python is faster" is
 #: development speed (a wish to deliver fast), "Go compiles faster" is compile time, which the table does not rate.
 _DEV_SPEED = lexicon.pattern("dialogue", "dev_speed")
+_DEV_SPEED_BEFORE = lexicon.pattern("dialogue", "dev_speed_before")
 _BUILD_SPEED = lexicon.pattern("dialogue", "build_speed")
 
 
@@ -219,6 +227,7 @@ def normalise(text: str, table) -> str:  # noqa: ANN001
     sp = _speller(table)
     text = _WORD.sub(lambda m: sp.fix(m.group(0)), text)
     text = _DEV_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()] + "rapid development", text)
+    text = _DEV_SPEED_BEFORE.sub("rapid development", text)
     return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)
 
 
@@ -255,6 +264,11 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         kept = replace(Needs(), skills=state.needs.skills, excluded=state.needs.excluded)
         needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
                         dropped=turn.dropped | (set(state.needs.priorities) - set(turn.priorities)) | (state.needs.use_cases - turn.use_cases))
+    if _CORRECTION.search(lc) and not state.added.empty:
+        # "I meant quick to develop, not fast at runtime": what the last turn added and this one does not say goes
+        needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if c not in state.added.priorities or c in turn.priorities},
+                        use_cases=needs.use_cases - (state.added.use_cases - turn.use_cases),
+                        constraints=needs.constraints - (state.added.constraints - turn.constraints))
     load = _load(lc)
     if load is not None:  # "maybe 10 users" says speed and concurrency do not matter; "200k clients at once" that they do
         if load is False and not _PERF_WORDS.search(lc):  # the amount outweighs a load word it came with ("10 users")
