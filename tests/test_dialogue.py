@@ -336,3 +336,9 @@ def test_short_follow_ups_resolve_against_the_conversation(table, meaning):
 def test_i_meant_takes_back_what_the_last_turn_added(table, meaning, fix):
     reading, _ = converse(table, meaning, "we need a fast backend", fix)
     assert "speed" not in reading.needs.priorities and "fast-delivery" in reading.needs.constraints
+
+
+@pytest.mark.parametrize("text", ["axum is for which language", "actix belongs to which language"])
+def test_a_framework_asked_about_is_no_skill(table, meaning, text):
+    reading, _ = converse(table, meaning, text)
+    assert not reading.needs.skills and reading.intent.kind != "recommend"

@@ -105,6 +105,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 _QWORD = lexicon.pattern("vocab", "qword")
+_WH_INSIDE = re.compile(r"\b(?:for|to|in|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
 
 
 def _abbrev_at(text: str, dot: int) -> bool:
@@ -117,7 +118,7 @@ def _abbrev_at(text: str, dot: int) -> bool:
 
 def _is_question(sentence: str) -> bool:
     s = sentence.strip().strip("*_ \"')")
-    return s.endswith("?") or bool(_QWORD.match(s))
+    return s.endswith("?") or bool(_QWORD.match(s)) or bool(_WH_INSIDE.search(s))  # "axum is for which language"
 
 
 
