@@ -256,6 +256,8 @@ def test_a_weight_set_in_the_panel_survives_a_reload(tab: Tab) -> None:
     page.wait_for_function(f"() => document.querySelectorAll(\"{USERS}\").length === 1", timeout=WAIT)
     expect(page.locator("#pick")).to_contain_text(f"Pick: {pick}", timeout=SHOWN)
     expect(page.locator("#sa-decision tr[data-criterion='speed'] th")).to_have_attribute("data-weight", "1.00", timeout=SHOWN)
+    expect(page.locator("#stale")).to_be_visible(timeout=SHOWN)  # the answer above is still out of date
+    expect(page.locator("#answer-again")).to_be_visible()
     t.ask("Which backend do you recommend now?")
     expect(page.locator("#pick")).to_contain_text(f"Pick: {pick}", timeout=SHOWN)
     assert not t.errors
@@ -408,7 +410,7 @@ def test_a_sessions_state_holds_no_advisor(tab: Tab, server: ThreadServer) -> No
 
     tab.ask(CHAT_Q)
     tab.ask(SPEED)
-    sessions = [s for s in _sessions(server) if len(s.turns) == 2]
+    sessions = [s for s in _sessions(server) if sum(m.get("role") == "user" for m in s.messages) == 2 and SPEED in str(s.messages)]
     assert sessions, "the tab's session is in the app's state"
     state = sessions[-1]
     heavy = [type(o).__name__ for o in _reachable(state) if isinstance(o, (AdvisorCore, Knowledge))]
@@ -419,3 +421,17 @@ def test_a_sessions_state_holds_no_advisor(tab: Tab, server: ThreadServer) -> No
     assert len(pickle.dumps(state)) < 2_000_000
     # the copy still talks to the app's advisor: its conversation goes on
     assert twin.chat.advisor is state.chat.advisor and twin.chat.ask("Which backend do you recommend now?").recommendation == pick_of(tab)
+
+
+def test_the_chat_api_keeps_its_shape(server: ThreadServer) -> None:
+    """The UI's /chat endpoint (gradio_client): the chat comes first, and a client's conversation carries over."""
+    import contextlib
+
+    from gradio_client import Client
+
+    with contextlib.closing(Client(server.url, verbose=False, download_files=False)) as client:
+        client.predict(CHAT_Q, api_name="/chat")
+        result = client.predict("Which backend do you recommend now?", api_name="/chat")
+    chat = result[0]
+    assert isinstance(chat, list) and [m["role"] for m in chat[:2]] == ["assistant", "user"]
+    assert "Pick: Node.js" in " ".join(str((m.get("metadata") or {}).get("title", "")) for m in chat)

@@ -5,13 +5,23 @@
 
 Everything shown is inert: user and model text is HTML-escaped, markdown images and non-http links are
 removed before rendering (no remote fetches), the Chatbot sanitizes HTML as a second layer, and the HTML
-built here (the scorecard, the source cards) escapes every value. Each browser tab has its own Session in gr.State.
+built here (the scorecard, the source cards, the decision view) escapes every value. Each browser tab has its own
+Session in gr.State: only its conversation (messages, turns, the Chat's history and dialogue state); the advisor is
+the app's, one object that SessionChat looks up in a registry, so no session holds, copies or pickles it.
 
 Issue 13: Clear (the trash icon) and "New conversation" reset the same way; a control change marks the answer
 above out of date and offers "Answer again with these priorities"; each answer carries its verification badge,
 its cited sources (only those, numbered as in the text) and its reasoning steps as collapsible messages; [n] in an
 answer opens source card n (the passage, its section, the cited sentence marked: JS below); a clarifying question
 offers clickable replies; the thumbs under an answer store feedback (feedback.py); the theme meets WCAG AA.
+Retry (under the last answer), Edit (any question) and Undo (the last question) cut the conversation back to before
+a user message and rebuild the advisor's state by replaying the turns kept (replay: each turn read again against
+the needs it started from, the answers not written again); retry and edit then ask again. The browser keeps the
+conversation (gr.BrowserState in localStorage, the last MAX_SAVED_TURNS turns): a reload shows it again and replays
+its turns, a new conversation clears it; what comes back is checked before it is shown (safe_message). The decision
+view above the folded controls has the languages side by side on the table's criteria, the weights and the pick.
+A message sent while an answer is being written waits in the tab's queue and is answered after it (Stop hands it back
+to the box); trigger_mode "once" dropped it without a word.
 
 Issue 14: under the pick, "How firm" (decision.robustness: its summary, P(win) per language as bars, the tornado of
 weight ranges as a table); a pick that is not firm offers the trade-off answers that would settle it as clickable
@@ -1201,8 +1211,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
 
         def respond(text: str | None, state: Session | None) -> Iterator[tuple[Any, ...]]:
             text = text if isinstance(text, str) else ""
-            if not _visible_text(text):  # an empty send does nothing: no bubble, no reply, and the box is left alone (emptying
-                yield emit()             # it could land after the user typed the next message: sends are not serialized now)
+            if not _visible_text(text):  # an empty send adds nothing: no bubble, no reply; only the box is emptied
+                yield emit(box="")
                 return
             if len(text) > limit:  # refused with a clear notice; the text stays in the box to be shortened
                 yield emit(note=f"⚠ That message is {len(text):,} characters; the limit is {limit:,}. "
@@ -1316,6 +1326,21 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             return emit(side_of(state.chat), chat=state.messages, box=turn.question, state=state, note="", stale=hide, again=hide,
                         saved=snapshot(state))
 
+        def stale_for(state: Session, needs: Needs | None, now: str | None) -> tuple[Any, Any]:
+            """The out-of-date note and the "Answer again" button: shown when the panel's needs are not the ones the
+            last answer was written for."""
+            if state.answered is None or _key(needs) == state.answered[0]:
+                return hide, hide
+            before = state.answered[1]
+            if before and now and before != now:
+                what = f"it recommends {inert(before)}; with these priorities the pick is **{inert(now)}**"
+            elif now:
+                what = f"the pick is still {inert(now)}, but the reasons have changed"
+            else:
+                what = "with these priorities there is no pick"
+            return (gr.update(value=f"⚠ **The answer above is out of date:** it was written before you changed the priorities ({what}).",
+                              visible=True), gr.update(visible=True))
+
         def adjust(*values: Any) -> tuple[Any, ...]:
             *weights, ucs, cons, known, out, state = values
             state = state or fresh()
@@ -1335,18 +1360,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             ranking = rules.score(needs, table)
             rob = robustness(needs, table, ranking) if ranking.recommendation else None
             flip_text = ranking.flip.change if ranking.flip else None
-            stale_note, again_btn = hide, hide
-            if state.answered is not None and _key(needs) != state.answered[0]:
-                before, now = state.answered[1], ranking.recommendation
-                if before and now and before != now:
-                    what = f"it recommends {inert(before)}; with these priorities the pick is **{inert(now)}**"
-                elif now:
-                    what = f"the pick is still {inert(now)}, but the reasons have changed"
-                else:
-                    what = "with these priorities there is no pick"
-                stale_note = gr.update(value=f"⚠ **The answer above is out of date:** it was written before you changed the priorities ({what}).",
-                                       visible=True)
-                again_btn = gr.update(visible=True)
+            stale_note, again_btn = stale_for(state, needs, ranking.recommendation)
             return (pick_markdown(ranking.recommendation, advisor.backend), scorecard_html(ranking.scores, ranking.recommendation, table),
                     flip_markdown(flip_text, ranking.recommendation), needs_summary(needs, table), state, stale_note, again_btn,
                     firmness_update(rob), decision_link(state.chat, ranking.recommendation),
@@ -1374,7 +1388,10 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 log.warning("saved conversation not restored: %s", type(exc).__name__)
             if restored is None:
                 return emit(state=fresh(), saved=CLEARED if data not in (None, CLEARED) else skip)
-            return emit(side_of(restored.chat), chat=restored.messages, state=restored, cards="".join(restored.cards))
+            side_values = side_of(restored.chat)
+            stale_note, again_btn = stale_for(restored, restored.chat.needs, rules.score(restored.chat.needs or Needs(), table).recommendation) \
+                if restored.panel is not None else (hide, hide)
+            return emit(side_values, chat=restored.messages, state=restored, cards="".join(restored.cards), stale=stale_note, again=again_btn)
 
         def restored_session(data: dict[str, Any]) -> Session | None:
             messages = [m for m in (safe_message(x) for x in (data.get("messages") or [])[: 4 * MAX_TURNS_SHOWN]) if m is not None]
