@@ -43,9 +43,10 @@ import time
 import unicodedata
 import uuid
 import weakref
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
-from typing import Any, Callable, Generator, Iterator
+from typing import Any
 
 import gradio as gr
 
