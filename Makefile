@@ -8,6 +8,11 @@ EXTRAS  ?= $(if $(filter local%,$(STACKADVISOR_LLM)),local)
 # What the tests and the linters need, whatever EXTRAS says.
 TEST_EXTRAS := dev,local
 PORT    ?= 7860
+# The tests run in TEST_WORKERS pytest-xdist processes, a test file at a time (a module's servers start once). Much
+# of the suite waits (on the real LLM, timeouts, subprocesses, the browser), so two workers fit two cores; a worker
+# whose files use the real LLM starts its own llama.cpp server. TEST_WORKERS=0: one process, as plain `pytest` runs.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 comma   := ,
 # One stamp per set of extras: .venv/.installed-base, .venv/.installed-local, .venv/.installed-dev+local, ...
 stamp    = $(VENV)/.installed-$(or $(subst $(comma),+,$(1)),base)
@@ -39,11 +44,11 @@ run: index  ## install what running needs (EXTRAS=local adds the local LLM), bui
 	GRADIO_ANALYTICS_ENABLED=False $(BIN)/stackadvisor serve --port $(PORT)
 
 test: install  ## the whole test suite (without the benchmarks), then the offline eval as a gate
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	$(BIN)/stackadvisor eval --report out/eval
 
 test-fast: install  ## the suite without the slow, LLM and browser tests
-	$(BIN)/python -m pytest -m "not llm and not browser and not slow and not bench"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not llm and not browser and not slow and not bench"
 
 lint: $(call stamp,dev)  ## ruff and mypy on src/
 	$(BIN)/ruff check src

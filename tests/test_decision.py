@@ -106,6 +106,7 @@ def grid_win(needs, table, intent, per_dim: int, c: float = decision.CONCENTRATI
     return {k: v / total for k, v in wins.items()}
 
 
+@pytest.mark.slow  # a brute-force grid of up to 8,000 rules.score calls per case: 1-9 s each
 @pytest.mark.parametrize("question,k", CASES)
 def test_win_shares_agree_with_a_brute_force_grid(table, question, k):
     needs, intent, ranking = read(question, table)
