@@ -13,7 +13,6 @@ import copy
 import pickle
 import re
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -415,9 +414,7 @@ def test_a_sessions_state_holds_no_advisor(tab: Tab, server: ThreadServer) -> No
     state = sessions[-1]
     heavy = [type(o).__name__ for o in _reachable(state) if isinstance(o, (AdvisorCore, Knowledge))]
     assert not heavy, f"the session's state holds {heavy[:3]}: every tab would carry (and copy) the advisor"
-    started = time.perf_counter()
-    twin = copy.deepcopy(state)  # what gr.State does to a value it is given; cheap without the advisor
-    assert time.perf_counter() - started < 2.0
+    twin = copy.deepcopy(state)  # what gr.State may do to a value it is given: possible without the advisor's locks
     assert len(pickle.dumps(state)) < 2_000_000
     # the copy still talks to the app's advisor: its conversation goes on
     assert twin.chat.advisor is state.chat.advisor and twin.chat.ask("Which backend do you recommend now?").recommendation == pick_of(tab)
