@@ -25,7 +25,7 @@ from stackadvisor import Advisor, llm, rules
 from stackadvisor.advisor import Reply, clean_question
 from stackadvisor.errors import InputError
 
-from writer_helpers import ScriptedServer
+from writer_helpers import ScriptedServer, stream_reply
 from writer_helpers import unmarked_contradictions as _unmarked_contradictions
 
 try:
@@ -74,14 +74,9 @@ def scripted_advisor(endpoint: ScriptedServer, built_home: Path) -> Advisor:
 
 
 def stream(advisor: Any, question: Any) -> tuple[str, Reply]:
-    pieces, reply = [], None
-    for item in advisor.stream(question):
-        if isinstance(item, str):
-            pieces.append(item)
-        else:
-            reply = item
+    text, reply = stream_reply(advisor, question)
     assert isinstance(reply, Reply)
-    return "".join(pieces), reply
+    return text, reply
 
 
 def rss_mb() -> float:

@@ -1380,8 +1380,8 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
             """On page load: the conversation this browser kept (gr.BrowserState), its messages shown again and the
             advisor's state rebuilt by replaying its user turns; a new conversation when there is none (or it does
             not read)."""
-            if state is not None and state.turns:  # this page already has a conversation (sent before the load finished)
-                return emit()
+            if state is not None and (state.turns or state.panel is not None):
+                return emit()  # this page already has a conversation or a panel change (made before the load finished)
             restored = None
             try:
                 restored = restored_session(data) if isinstance(data, dict) and data.get("v") == 1 else None

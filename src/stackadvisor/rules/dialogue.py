@@ -546,9 +546,8 @@ _NUMBERS = {w: float(n.removeprefix("x")) for w, n in lexicon.load("words")["num
 _SCALES = {w: float(n.removeprefix("x")) for w, n in lexicon.load("words")["number_words"].items() if n.startswith("x")}
 LOW_LOAD = 1000  # at most this many users, clients or requests: a small load
 HIGH_LOAD = 5000  # at least this many: a heavy one
-_LOAD_NEEDS = {False: {"not:criterion:concurrency": False, "not:criterion:speed": False},
-               True: {"criterion:concurrency": True}}
-_LOAD_NEEDS = {k: {lab.removeprefix("not:"): pos for lab, pos in v.items()} for k, v in _LOAD_NEEDS.items()}
+#: what a stated load says, in the shape _apply takes (label -> the need applies)
+_LOAD_NEEDS = {False: {"criterion:concurrency": False, "criterion:speed": False}, True: {"criterion:concurrency": True}}
 
 
 def _amount(text: str) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..knowledge import Item, Language, Table
+from .finder import derived
 from .types import (
     Contribution,
     Flip,
@@ -78,10 +79,22 @@ def _named_better(table: Table, needs: Needs, name: str) -> list[tuple[str, Item
     Rust", a con of Go): (the other language, its con)."""
     if not needs.constraints:
         return []
+    return [(o, it) for o, it in derived(table, "named_better", _cons_naming).get(name, ()) if it.constraint in needs.constraints]
+
+
+def _cons_naming(table: Table) -> dict[str, list[tuple[str, Item]]]:
+    """Per language, the other languages' cons with a constraint that name it (read once per table: scoring runs
+    many times a turn when the firmness of a pick is sampled)."""
     from .mentions import languages_named
 
-    return [(o.name, it) for o in table.languages.values() if o.name != name for it in o.cons
-            if it.constraint in needs.constraints and name in languages_named(it.text, table)]
+    out: dict[str, list[tuple[str, Item]]] = {}
+    for o in table.languages.values():
+        for it in o.cons:
+            if it.constraint:
+                for name in languages_named(it.text, table):
+                    if name != o.name:
+                        out.setdefault(name, []).append((o.name, it))
+    return out
 
 
 def _winner(totals: dict[str, float], order: list[str]) -> str | None:
