@@ -145,7 +145,8 @@ def test_every_lexicon_file_validates():
 
 def test_a_malformed_lexicon_names_the_file_and_key():
     with pytest.raises(lexicon.LexiconError, match=r"needs\.yaml:drop"):
-        lexicon._validate("needs", {"strong": ["a"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]}})
+        lexicon._validate("needs", {"strong": ["a"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]},
+                                    "complaints": {"speed": ["slow"]}, "complaint_adjectives": ["poor"]})
 
 
 @pytest.mark.timeout(20)  # a hang guard, not a timing: the quadratic reader took minutes on these (issue 16 S1)
@@ -255,10 +256,54 @@ def test_a_drop_cue_speaks_only_of_its_own_statement(table, meaning):
     assert "speed" not in reading.needs.dropped
 
 
-def test_a_migration_weighs_the_two_languages_it_names(table, meaning):
+def test_a_stated_migration_moves_off_the_language_it_leaves(table, meaning):
     reading, ranking = converse(table, meaning, "Migrate backend from Python (Flask) to Golang (gin). The python runtime does not "
                                                 "support multiple-threading well, and we have observed performance issues.")
-    assert set(reading.intent.candidates) == {"Python", "Go"} and ranking.recommendation == "Go"
+    assert reading.intent.candidates == ("Go",) and ranking.recommendation == "Go"
+    assert "Python" in reading.needs.excluded and "Python" not in reading.needs.skills  # not a skill to stay for
+    assert "speed" in reading.needs.priorities  # "performance issues", a complaint, is the need
+
+
+@pytest.mark.parametrize("text", [
+    "Rewrite in Go. The existing implementation is written in Node, which is slow.",
+    "I am currently working with python. But I think, transfer my server to C++.",
+    "I want to switch from Python to Go, what do you think?",  # a move stated inside a question
+    "Port server to Go. There's tons of unnecessary complexity in the Flask stuff.",  # left by its framework
+])
+def test_the_language_a_stated_move_leaves_is_not_picked(table, meaning, text):
+    reading, ranking = converse(table, meaning, text)
+    left = ({"Node.js"} if "Node" in text else {"Python"})
+    assert left <= reading.needs.excluded and ranking.recommendation not in left
+
+
+@pytest.mark.parametrize("text", ["we're a django shop, should we switch to go?", "our rails app is too slow. rewrite in go or python?"])
+def test_a_move_only_asked_about_leaves_nothing(table, meaning, text):
+    reading, _ = converse(table, meaning, text)
+    assert not reading.needs.excluded and len(reading.intent.candidates) == 2
+
+
+@pytest.mark.parametrize(("text", "need"), [
+    ("our rails app is too slow", "speed"),
+    ("we need something that isn't slow", "speed"),  # the bad end negated still asks for the good one
+    ("the current backend is single-threaded and chokes under load", "concurrency"),
+    ("Python has poor performances and needs a web server in front", "speed"),
+    ("the old service does not support threads natively", "multithreading"),  # a system that cannot: a complaint
+])
+def test_a_complaint_about_a_system_asks_for_the_need(table, meaning, text, need):
+    needs = converse(table, meaning, text)[0].needs
+    assert need in needs.priorities or need in needs.constraints
+    assert need not in needs.dropped
+
+
+@pytest.mark.parametrize(("text", "need"), [("slow is fine for us, it's an internal tool", "speed"), ("we don't need threads", "multithreading")])
+def test_a_drop_still_drops_a_complaint_word_or_a_need(table, meaning, text, need):
+    needs = converse(table, meaning, text)[0].needs
+    assert need in needs.dropped and need not in needs.priorities and need not in needs.constraints
+
+
+def test_slowing_people_down_is_not_runtime_speed(table, meaning):
+    needs = converse(table, meaning, "team is mostly juniors fresh out of bootcamp. which language won't slow us down?")[0].needs
+    assert "speed" not in needs.priorities and "learning_curve" in needs.priorities
 
 
 def test_a_clause_thin_after_its_names_go_is_not_scored(table, meaning):

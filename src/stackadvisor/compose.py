@@ -342,6 +342,7 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
         lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
     elif not lines:
         lines.append(f"- No need you stated separates the languages (every fit score is {top.total:.1f} or less); tell me what matters most {cites.row(lang.name)}")
+        lines.extend(f"- Pro named in the article: {it.text} {cites.language(lang)}" for it in lang.pros)  # what it brings
     return lines
 
 

@@ -1387,8 +1387,9 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 restored = restored_session(data) if isinstance(data, dict) and data.get("v") == 1 else None
             except Exception as exc:  # noqa: BLE001 - a browser's copy that does not read is dropped, never an error page
                 log.warning("saved conversation not restored: %s", type(exc).__name__)
-            if restored is None:
-                return emit(state=fresh(), saved=CLEARED if data not in (None, CLEARED) else skip)
+            if restored is None:  # the session is left as it is: the first event that needs one makes it (a slider moved
+                # or a question sent while the page loads must not be overwritten by an empty conversation)
+                return emit(saved=CLEARED if data not in (None, CLEARED) else skip)
             side_values = side_of(restored.chat)
             stale_note, again_btn = stale_for(restored, restored.chat.needs, rules.score(restored.chat.needs or Needs(), table).recommendation) \
                 if restored.panel is not None else (hide, hide)

@@ -217,6 +217,7 @@ def _build_speller(table) -> _Speller:  # noqa: ANN001
 _DEV_SPEED = lexicon.pattern("dialogue", "dev_speed")
 _DEV_SPEED_BEFORE = lexicon.pattern("dialogue", "dev_speed_before")
 _BUILD_SPEED = lexicon.pattern("dialogue", "build_speed")
+_SLOWS_PEOPLE = lexicon.pattern("dialogue", "slows_people")
 
 
 def normalise(text: str, table) -> str:  # noqa: ANN001
@@ -228,6 +229,7 @@ def normalise(text: str, table) -> str:  # noqa: ANN001
     text = _WORD.sub(lambda m: sp.fix(m.group(0)), text)
     text = _DEV_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()] + "rapid development", text)
     text = _DEV_SPEED_BEFORE.sub("rapid development", text)
+    text = _SLOWS_PEOPLE.sub(lambda m: f"hold {m.group('who')} back", text)
     return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)
 
 

@@ -28,7 +28,8 @@ Kind = Literal["phrases", "words", "mapping", "pairs", "examples", "patterns"]
 #: for names); mapping: phrase -> list of phrases; pairs: phrase -> phrase; examples: label -> example utterances.
 SCHEMA: dict[str, dict[str, Kind]] = {
     "names": {"outside_tech": "words", "ambiguous_names": "phrases", "noun_names": "phrases"},
-    "needs": {"strong": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping"},
+    "needs": {"strong": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping", "complaints": "mapping",
+              "complaint_adjectives": "phrases"},
     "scope": {"off_topic": "phrases", "career_topics": "phrases", "hosting_vendors": "phrases", "greet_words": "phrases"},
     "claims": {"predicate_mods": "phrases", "generic_better": "phrases", "generic_best": "phrases", "generic_worst": "phrases",
                "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
@@ -38,7 +39,10 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
               "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping",
-              "degree_extreme": "phrases", "degree_moderate": "phrases", "lacks": "phrases", "lack_modifiers": "phrases"},
+              "degree_extreme": "phrases", "degree_moderate": "phrases", "lacks": "phrases", "lack_modifiers": "phrases",
+              "plain_words": "pairs", "middle": "phrases", "unremarkable": "phrases", "compare_better": "phrases",
+              "compare_worse": "phrases", "compare_equal": "phrases", "verb_criteria": "pairs", "criterion_words": "pairs",
+              "nobody": "phrases", "object_markers": "phrases", "kind_nouns": "phrases", "copulas": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -108,6 +108,7 @@ def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int) -> bool:
 _JOIN_RX = re.compile(r"\b(?:and|plus|as\s+well\s+as|while)\b", re.I)
 _NEED_CLAUSE = lexicon.pattern("read", "need_clause")
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
+_CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
 _SKILL_POST = lexicon.pattern("read", "skill_post")
 _SKILL_NEG = lexicon.pattern("read", "skill_neg")
@@ -121,6 +122,39 @@ _UNEXCL_PRE = re.compile(r"\b(?:reconsider|include|allow|bring\s+back)\s+$", re.
 _EXCL_AT, _UNEXCL_AT, _SKILL_AT = _unanchored(_EXCL_PRE), _unanchored(_UNEXCL_PRE), _unanchored(_SKILL_PRE)
 _SKILL_NEG_WORD = re.compile(_SKILL_NEG.pattern.removesuffix(r"[^,.;]*$"), re.I)
 _LIST_GAP = lexicon.pattern("read", "list_gap")
+
+
+_MOVE_TO = lexicon.pattern("read", "move_to")
+_MOVE_INTENT = lexicon.pattern("read", "move_intent")
+
+
+def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A stated move of the backend: (its targets, the table languages it leaves). The left ones are every language
+    the turn names (by name or by a framework) that is not a target: "Rewrite in Go. The existing implementation is
+    written in Node" moves to Go, off Node.js; "I am currently working with python. But I think, transfer my server
+    to C++" off Python. A move only asked about ("should we switch to Go?", "rewrite in go or python?") is none: the
+    user is still weighing it."""
+    targets: dict[str, None] = {}
+    stated = False
+    starts = [e.start for e in ents]
+    for s0, s1 in _sentences(lc):
+        sent = ents[bisect_left(starts, s0):bisect_left(starts, s1)]
+        moved = False
+        for i, e in enumerate(sent):
+            if _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start):
+                moved = True
+                targets[e.name] = None
+                for a, b in zip(sent[i:], sent[i + 1:]):  # "into Go and Rust", "in Java or Scala or C++ or Rust"
+                    if not _LIST_GAP.match(lc[a.end:b.start]):
+                        break
+                    targets[b.name] = None
+        stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
+    if not stated:
+        return (), frozenset()
+    named = {e.name for e in ents if not e.outside}
+    named.update(n for m in v.skill_rx.finditer(lc) if not _inside(ents, starts, m.start()) and (n := v.skill_map.get(_key(m.group(0)))))
+    inside = tuple(t for t in targets if t in v.table.languages)
+    return inside, frozenset(named - set(targets))
 
 
 _NEED_VERB = lexicon.pattern("read", "need_verb")
@@ -214,7 +248,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     carry = max(w for _, w in local) if any(w == 1.0 for _, w in local) else local[0][1]
                 continue
             for m in hits:
-                negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end())) or bool(_NEAR_NEG.search(lc[max(c0, m.start() - 40):m.start()]))
+                near = lc[max(c0, m.start() - 40):m.start()]
+                # a complaint ("too slow", "isn't slow", "does not support threads") asks for the need: only a drop cue drops it
+                negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end())) or (
+                    _key(m.group(0)) not in v.complaints and bool(_NEAR_NEG.search(near)) and not _CAPABILITY_NEG.search(near))
                 for kind, tid in v.need_map.get(_key(m.group(0)), []):
                     said.append((kind, tid))
                     if negated:
@@ -316,6 +353,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if question and not own_voice:
                 continue
             skills.add(name)
+    excl.update(_move(lc, ents, v)[1])  # what a stated move leaves is not a candidate, and not a skill to stay for
     for name in excl:
         skills.discard(name)
     return Needs(
@@ -501,6 +539,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
+    moved_to = tuple(n for n in _move(lc, ents, v)[0] if n not in cur.excluded)
+    if moved_to and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
+        return Intent("recommend", langs, criteria, True, candidates=moved_to)
     if len(focus) >= 2:
         choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"

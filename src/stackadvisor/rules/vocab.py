@@ -43,6 +43,8 @@ _NEG_TOPIC = lexicon.phrases("claims", "neg_topic")  # data: rules/lexicon/claim
 #: comparative); a canonical keyword the table does not have adds nothing, so a table of one's own is unaffected
 #: unless it uses the same words. Only wording that means the keyword in any backend conversation belongs here.
 SYNONYMS = lexicon.mapping("needs", "synonyms")  # data: rules/lexicon/needs.yaml
+COMPLAINTS = lexicon.mapping("needs", "complaints")  # data: rules/lexicon/needs.yaml
+COMPLAINT_ADJECTIVES = lexicon.phrases("needs", "complaint_adjectives")
 
 # "faster to learn", "pick it up quicker": speed words that grade how soon a language is learned, not how fast
 # it runs. _rephrase() turns them into ease words of the same length, so spans stay valid.
@@ -136,6 +138,7 @@ class _Vocab:
     syn_canon: dict[str, str]  # synonym phrase -> the table keyword it stands for
     item_bags: list[tuple[frozenset[str], list[tuple[str, str, Item]], int]]  # content-word stems of an article line, its owners, its length
     qty_map: dict[str, str]  # counted noun -> criterion ("packages" -> ecosystem, as "more packages" is better on it)
+    complaints: frozenset[str]  # need phrases that name the bad end ("too slow"): negated or not, they ask for the need
 
 
 def _vocab(table: Table) -> _Vocab:
@@ -230,6 +233,20 @@ def _build_vocab(table: Table) -> _Vocab:
     for tid, t in table.constraints.items():
         for p in t.keywords or (t.label,):
             add(p, ("constraint", tid))
+    # complaints: the bad end of a need, which asks for its good end ("too slow", "single-threaded", "slower")
+    complaints: set[str] = set()
+    for cid, c in table.criteria.items():
+        bottom = {a for a, level in c.adjectives.items() if c.scale and level == c.scale[0]}
+        bad_nouns = [f"{a} {n}{s}" for a in COMPLAINT_ADJECTIVES for n in c.nouns for s in ("", "s")]
+        for p in (*c.worse, *c.worst, *bottom, *COMPLAINTS.get(cid, ()), *bad_nouns):
+            if _key(p) not in need_map:  # a phrase that already names a need keeps its reading
+                add(p, ("criterion", cid))
+                complaints.add(_key(p))
+    for tid in table.constraints:
+        for p in COMPLAINTS.get(tid, ()):
+            if _key(p) not in need_map:
+                add(p, ("constraint", tid))
+                complaints.add(_key(p))
     topic_map: dict[str, tuple[str, str]] = {}
     for tid, t in table.use_cases.items():
         for p in t.keywords or (t.label,):
@@ -482,6 +499,7 @@ def _build_vocab(table: Table) -> _Vocab:
         syn_canon=syn_canon,
         item_bags=item_bags,
         qty_map=qty_map,
+        complaints=frozenset(complaints),
     )
 
 
