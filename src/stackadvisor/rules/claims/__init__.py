@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import article, outside, table
+from . import article, compare, degree, outside, table
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,14 @@ class Family:
 
 FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
-    Family("comparison", ("comparison", "con", "pro"), (table.comparison, table.beat, table.rank_comparison, table.equality, table.relation)),
-    Family("superlative", ("superlative",), (table.superlative,)),
-    Family("level", ("level",), (table.level, table.predicate, table.lacks)),
+    Family("comparison", ("comparison", "con", "pro", "superlative"),
+           (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.relation)),
+    Family("superlative", ("superlative",), (degree.least_most, table.superlative)),
+    Family("level", ("level",), (degree.middle, table.level, table.predicate, table.lacks)),
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),
     Family("level (verbs)", ("level", "best_for", "con"), (table.handles, table.quantity)),
     Family("best-for", ("best_for", "pro", "con"), (article.topic, article.item_bag)),
+    Family("comparison (one side)", ("comparison", "level"), (compare.unpaired,)),
     Family("framework", ("framework",), (article.framework, article.no_framework)),
 )
 

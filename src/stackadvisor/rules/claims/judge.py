@@ -65,8 +65,13 @@ class _Judge:
         if cell is None:
             return self.emit("level", "unsupported", f"The {self.table.table_section} table has no {crit.label} value for {e.name}.", e.name, cid, span)
         r, lr, half = crit.rank(cell), crit.rank(level), len(crit.scale) // 2
+        center = (len(crit.scale) - 1) / 2
         if mode == "exact":
             truth = r == lr
+        elif mode == "middle":  # "middling": neither end, at most the middle ("High" of Low < High < Very High)
+            truth = 0 < r <= center
+        elif mode == "upto-middle":  # "nothing special": the middle or below
+            truth = r <= center
         elif mode == "half":
             truth = r >= half if lr >= half else r < half
         else:

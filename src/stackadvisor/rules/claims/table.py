@@ -19,11 +19,6 @@ if TYPE_CHECKING:
 _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|the|even|with|in)\s+)*", re.I)
 #: "slower than backend-native languages like Go": the languages after "like" are the objects of the comparison
 _EXAMPLES_OF = re.compile(r"[^,;.()]{0,40}?\b(?:like|such\s+as|including|e\.g\.)\s+", re.I)
-_BEAT_RX = re.compile(r"\b(?P<verb>beats?|beating|out[\s\-]?perform(?:s|ing)?|outpaces?|outruns?|outclass(?:es)?|outshines?|outdoes|outdo|surpass(?:es)?|exceeds?|tops|trumps?|"
-                      r"lags?\s+(?:far\s+)?behind|trails?|falls?\s+behind|loses?\s+to)\s+(?:(?:both|even)\s+)?")
-_BEAT_TOKENS = frozenset({"out", "beat", "beats", "beating", "outperform", "outperforms", "outperforming", "outpace", "outpaces", "outrun",
-                          "outruns", "outclass", "outclasses", "outshine", "outshines", "outdo", "outdoes", "surpass", "surpasses", "exceed", "exceeds", "tops", "trump", "trumps",
-                          "lag", "lags", "trail", "trails", "fall", "falls", "lose", "loses"})
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
 _B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 #: "high concurrency scenarios", "in high-concurrency workloads": a level + noun that names a kind of workload, not
@@ -68,38 +63,6 @@ def comparison(ck: _Walk, c: Clause) -> None:
         used.append((m.start(), objs[-1].end))
         ck.objects.update(id(o) for o in objs)
         ck.cmp_subject = subj
-
-
-def beat(ck: _Walk, c: Clause) -> None:
-    """Comparisons by verb: "Python beats Go on speed", "Go outperforms Node.js", "Python lags behind Go in concurrency"."""
-    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
-    if ck.has_beat:
-        for m in _BEAT_RX.finditer(lc, c0, c1):
-            if not free(*m.span()):
-                continue
-            oi = [i for i, e in enumerate(cents) if e.start >= m.end() and not lc[m.end():e.start].strip(" ,")]
-            if not oi:
-                continue
-            objs = ck._group_right(cents, oi[0])
-            cm = v.crit_rx.search(lc, objs[-1].end, c1)
-            cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
-            if cid is None:
-                cid = ck._nearest_criterion(c0, c1, m.start(), m.start())
-            if cid is None and re.sub(r"[\s\-]", "", m.group("verb")).startswith("outperform"):
-                cid = v.crit_map.get("performance")
-            subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
-            if cid is None or not subj:
-                continue
-            worse = m.group("verb").startswith(("lag", "trail", "fall", "loses", "lose"))
-            rel = "<" if worse else ">"
-            if ck._neg(subj, c0, m.start()):
-                rel = {">": "<=", "<": ">="}[rel]
-            for sj in subj:
-                for o in objs:
-                    ck.compare(sj, o, cid, rel, span_of([sj], m.start(), (cm.end() if cm and cm.start() - objs[-1].end < 30 else o.end)))
-            used.append((m.start(), objs[-1].end))
-            ck.objects.update(id(o) for o in objs)
-            ck.cmp_subject = subj
 
 
 def equality(ck: _Walk, c: Clause) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from ..finder import _key, _lc, _tokenise
+from ..finder import _key, _lc
 from ..mentions import _entities, _is_question, _sentences
 from ..read import _LIST_GAP
 from ..vocab import _NEGATION, _Ent, _rephrase
 from .clause import Clause
 from .judge import _Judge
-from .table import _BEAT_TOKENS
-from .words import as_not, words
+from .words import as_not, as_plain, key, words
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
@@ -34,6 +33,7 @@ class _Walk(_Judge):
     """Reads a text sentence by sentence and clause by clause; runs the claim families on each clause."""
 
     families: tuple = ()  # the claim families, in order (see claims/__init__.py)
+    prev_subject: list = []  # the subject the sentence before was about (the other side of "Rust is often faster")
     pending: list  # clauses with a subject no family read: (c0, c1, subject, languages named, question, a framework was read)
     sentences: list  # statements naming a table language: (s0, s1, its first table language)
 
@@ -44,7 +44,8 @@ class _Walk(_Judge):
         v = self.v
         self.clean = clean
         self.pending, self.sentences = [], []
-        lc = as_not(_lc(_rephrase(clean)))  # claims are judged on the rephrased text ("anything but" read as "not") and quoted from the original
+        # claims are judged on the rephrased text ("anything but" read as "not", "a walk in the park" as "easy") and quoted from the original
+        lc = as_plain(as_not(_lc(_rephrase(clean))))
         self.lc = lc
         self._privs = [m.start() for m in words().privative_rx.finditer(lc)]  # where privatives start (bisected by _negated)
         ents = _entities(clean, v, lc)
@@ -53,24 +54,22 @@ class _Walk(_Judge):
         ent_starts = self._ent_starts = [e.start for e in ents]
         heads = self.headings  # disjoint, in order
         head_starts = [a for a, _, _ in heads]
-        plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent]]] = []
-        prev: _Ent | None = None  # the one table language the sentence before was about ("Go is fast. It is ...")
+        plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent], bool, bool]] = []
         for s0, s1 in _sentences(lc):
             k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
             under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
             i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, s1)
-            head = under or (prev if _PRONOUN.match(lc, s0) else None)
+            pronoun = under is None and bool(_PRONOUN.match(lc, s0))  # "It is also very fast.": the language the text was last about
             named = [e for e in ents[i:j] if not e.outside]
-            if i < j:
-                prev = named[0] if named and all(e.name == named[0].name for e in named) and len(named) == j - i else None
-            if i == j and head is None:
+            if i == j and under is None and not pronoun:
                 continue
             question = _is_question(lc[s0:s1])
-            plan.append((question, s0, self._clauses(lc, s0, s1, ents), [head] if head else []))
+            plan.append((question, s0, self._clauses(lc, s0, s1, ents), [under] if under else [], i < j, pronoun))
             if named and not question:
                 self.sentences.append((s0, s1, named[0]))
-        bounds = [c for _, _, cl, _ in plan for c in cl]
-        self.has_beat = not _BEAT_TOKENS.isdisjoint(_tokenise(lc)[2])
+        bounds = [c for _, _, cl, *_ in plan for c in cl]
+        w = words()
+        self.has_beat = bool(w.verb_rx.search(lc) or w.middle_rx.search(lc))  # readers with their own finders
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                    *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: dict[int, dict[int, list[re.Match]]] = {}  # clause index -> finder id -> matches (only clauses with any)
@@ -79,9 +78,12 @@ class _Walk(_Judge):
                 if found:
                     self.hits.setdefault(ci, {})[id(fam)] = found
         ci = 0
-        for question, s0, clauses, inherited in plan:
+        last: list[_Ent] = []  # the subject the text was last about (the last clause's, sentence by sentence)
+        for question, s0, clauses, inherited, names, pronoun in plan:
             self.question, self.s0 = question, s0
-            carry: list[_Ent] = inherited
+            carry: list[_Ent] = inherited or (last if pronoun else [])
+            self.prev_subject = last
+            here: list[_Ent] = []
             for c0, c1 in clauses:
                 i, j = bisect_left(ent_starts, c0), bisect_left(ent_starts, c1)
                 cents = ents[i:j]
@@ -89,7 +91,11 @@ class _Walk(_Judge):
                     first = self._clause(c0, c1, cents, carry, ci)
                     if first:
                         carry = first
+                        if any(not e.outside for e in first):
+                            here = first
                 ci += 1
+            if names or here:
+                last = [e for e in here if not e.outside]
 
     def _clauses(self, lc: str, s0: int, s1: int, ents: list[_Ent]) -> list[tuple[int, int]]:
         cuts = [(m.start(), m.end()) for m in _CHECK_SPLIT.finditer(lc, s0, s1)]
@@ -175,17 +181,30 @@ class _Walk(_Judge):
             return False
         return True
 
+    def crit_finders(self) -> tuple:
+        """(finder, match text -> criterion id): the table's criterion words, and check.yaml's everyday ones ("performs")."""
+        v, w = self.v, words()
+        return ((v.crit_rx, lambda s: v.crit_map.get(_key(s))),
+                (w.crit_word_rx, lambda s: v.crit_map.get(_key(w.crit_words.get(key(s), "")))))
+
     def _nearest_criterion(self, c0: int, c1: int, pos: int, than: int) -> str | None:
-        best = None
-        for m in self.v.crit_rx.finditer(self.lc, c0, c1):
-            cid = self.v.crit_map.get(_key(m.group(0)))
-            if cid is None:
-                continue
-            if m.end() <= pos:
-                best = (cid, pos - m.end())
-            elif m.start() >= pos and m.end() <= than and best is None:
-                return cid
-        return best[0] if best else None
+        best: tuple[str, int] | None = None
+        after: tuple[str, int] | None = None
+        for rx, cid_of in self.crit_finders():
+            for m in rx.finditer(self.lc, c0, c1):
+                cid = cid_of(m.group(0))
+                if cid is None:
+                    continue
+                if m.end() <= pos:
+                    if best is None or pos - m.end() < best[1]:
+                        best = (cid, pos - m.end())
+                elif m.start() >= pos and m.end() <= than and (after is None or m.start() < after[1]):
+                    after = (cid, m.start())
+        return best[0] if best else after[0] if after else None
+
+    def _last_end(self, cents: list[_Ent], pos: int) -> int:
+        """Where the last language named before `pos` ends (or 0)."""
+        return max((e.end for e in cents if e.end <= pos), default=0)
 
     def _clause(self, c0: int, c1: int, cents: list[_Ent], carry: list[_Ent], ci: int) -> list[_Ent]:
         """Run every claim family on one clause, in order; return the subject the next clause inherits."""

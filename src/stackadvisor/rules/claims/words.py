@@ -32,11 +32,26 @@ class Words:
     extreme_rx: re.Pattern  # "extremely fast": the end of the scale
     moderate_rx: re.Pattern  # "moderately fast": its middle
     lacks_rx: re.Pattern  # "lacks true": a criterion word after it is said to be missing
+    plain_rx: re.Pattern  # idioms and everyday words read as a plain word ("a walk in the park" -> "easy")
+    plain: dict[str, str]
+    middle_rx: re.Pattern  # "middling": the middle of a scale; "nothing special": the middle or below
+    middle: dict[str, str]  # key(phrase) -> "middle" | "upto-middle"
+    verb_rx: re.Pattern  # comparison verbs and phrases ("outruns", "on par with", "lags behind")
+    verb_class: dict[str, str]  # key(phrase) -> "better" | "worse" | "equal"
+    verb_criteria: dict[str, str]  # key(verb) -> a keyword of the table ("outruns" -> "fast")
+    crit_word_rx: re.Pattern  # everyday words naming a criterion ("performs")
+    crit_words: dict[str, str]  # key(word) -> a keyword of the table
+    nobody_rx: re.Pattern  # "no language [in the comparison]" right before a comparison verb
+    object_rx: re.Pattern  # "compared to", "versus": the other side of a comparison
+    kind_rx: re.Pattern  # "languages like", "options such as"
+    copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
 @cache
 def words() -> Words:
     d = lexicon.load("check")
+    _check_plain(d["plain_words"])
+    verbs = {key(p): cls for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"]}
     unrated = tuple((label, _rx(ps)) for label, ps in d["unrated"].items())
     return Words(
         negator_rx=_rx(d["negators"]),
@@ -52,7 +67,41 @@ def words() -> Words:
         extreme_rx=_rx(d["degree_extreme"]),
         moderate_rx=_rx(d["degree_moderate"]),
         lacks_rx=re.compile(_rx(d["lacks"]).pattern + r"\s+(?:" + _rx(d["lack_modifiers"]).pattern + r"\s+)?"),
+        plain_rx=_rx(d["plain_words"]),
+        plain={key(k): v for k, v in d["plain_words"].items()},
+        middle_rx=_rx([*d["middle"], *d["unremarkable"]]),
+        middle={**{key(p): "middle" for p in d["middle"]}, **{key(p): "upto-middle" for p in d["unremarkable"]}},
+        verb_rx=_rx([p for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"]]),
+        verb_class=verbs,
+        verb_criteria={key(k): v for k, v in d["verb_criteria"].items()},
+        crit_word_rx=_rx(d["criterion_words"]),
+        crit_words={key(k): v for k, v in d["criterion_words"].items()},
+        nobody_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["nobody"]).pattern + r")(?:\s+[\w']+){0,4}?\s*$"),
+        object_rx=re.compile(_rx(d["object_markers"]).pattern + r"\s+(?:(?:that|those)\s+of\s+|the\s+)?"),
+        copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
+        kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
+
+
+def key(phrase: str) -> str:
+    """A phrase as matched, in one spelling: lower case, hyphens and runs of spaces read alike ("out-performs" is "outperforms")."""
+    return re.sub(r"[\s\-]+", "", phrase.lower())
+
+
+def _check_plain(pairs: dict[str, str]) -> None:
+    for phrase, plain in pairs.items():
+        if len(plain) > len(phrase):
+            raise lexicon.LexiconError(f"rules/lexicon/check.yaml:plain_words.{phrase}: {plain!r} is longer than the phrase "
+                                       "(the text is rewritten in place).")
+
+
+def as_plain(lc: str) -> str:
+    """`lc` with each idiom of check.yaml's plain_words read as its plain word, padded to the same length ("a walk in
+    the park to learn" -> "easy               to learn")."""
+    w = words()
+    if not w.plain_rx.search(lc):
+        return lc
+    return w.plain_rx.sub(lambda m: w.plain[key(m.group(0))].ljust(len(m.group(0))), lc)
 
 
 def as_not(lc: str) -> str:

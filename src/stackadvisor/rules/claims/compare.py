@@ -1,0 +1,154 @@
+"""The general comparison reader: "X <verb or phrase of superiority | inferiority | equality> Y [on criterion]".
+
+    Node.js outruns Go                      better, the verb's own criterion (speed)
+    Go trails Rust in raw speed             worse, the criterion after the object
+    Rust's ecosystem is on par with Go's    equal, the criterion before the verb
+    Node.js cannot reach the raw performance of Go     equal, negated: Node.js < Go
+    No language in the comparison beats Go at concurrency     a superlative: Go is the best
+    Python is slower. / slower execution compared to Go      a comparative with "compared to", or with no object
+    faster languages like Go and Rust       the languages after "like" have the quality
+
+The verbs and phrases are data (rules/lexicon/check.yaml compare_better / compare_worse / compare_equal, with
+verb_criteria, nobody, object_markers and kind_nouns); this module only says where the sides and the criterion are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..finder import _key
+from ..vocab import _Ent
+from .clause import Clause
+from .words import key, words
+
+if TYPE_CHECKING:
+    from .walk import _Walk
+
+#: what may stand between a comparison verb and its object: nothing, "both", "even", or "the raw performance of"
+_OBJ_GAP = re.compile(r"\s*(?:(?:both|even|the|that\s+of|those\s+of)\s+)*(?:(?:[\w\-]+\s+){1,3}of\s+)?", re.I)
+_AS_PHRASE = re.compile(r"(?:just\s+|every\s+bit\s+)?as\s")
+_NEG_REL = {"better": "<=", "worse": ">=", "equal": "<"}
+_REL = {"better": ">", "worse": "<", "equal": "="}
+#: a language right after a preposition is not the subject ("Development in Rust is slower": development is)
+_PREP_BEFORE = re.compile(r"\b(?:in|of|with|for|from|to|by)\s+(?:an?\s+|the\s+)?$")
+
+
+def _object(ck: _Walk, c: Clause, at: int) -> tuple[list[_Ent], str | None]:
+    """The languages right after position `at` (a verb), and a criterion named between ("the raw performance of")."""
+    gm = _OBJ_GAP.match(c.lc, at, c.c1)
+    oi = [i for i, e in enumerate(c.cents) if e.start >= at and (not c.lc[at:e.start].strip(" ,'\"") or (gm and gm.end() == e.start))]
+    if not oi:
+        return [], None
+    objs = ck._group_right(c.cents, oi[0])
+    between = ck._nearest_criterion(at, objs[0].start, objs[0].start, objs[0].start)
+    return objs, between
+
+
+def _after(ck: _Walk, c: Clause, end: int) -> tuple[str | None, int]:
+    """A criterion named right after the object ("at concurrency", "in raw speed"): its id and end."""
+    for rx, mp in ck.crit_finders():
+        cm = rx.search(c.lc, end, c.c1)
+        if cm and cm.start() - end < 30:
+            cid = mp(cm.group(0))
+            if cid:
+                return cid, cm.end()
+    return None, end
+
+
+def verbs(ck: _Walk, c: Clause) -> None:
+    """X <verb> Y [criterion]: superiority, inferiority and equality by the verb classes of check.yaml."""
+    w = words()
+    lc = c.lc
+    for m in w.verb_rx.finditer(lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cls = w.verb_class.get(key(m.group(0)))
+        if cls is None:
+            continue
+        objs, cid = _object(ck, c, m.end())
+        if not objs:
+            continue
+        end = objs[-1].end
+        if cid is None:
+            cid, end2 = _after(ck, c, objs[-1].end)
+            end = max(end, end2) if cid else end
+        if cid is None:
+            cid = ck._nearest_criterion(c.c0, c.c1, m.start(), m.start())
+        if cid is None and key(m.group(0)) in w.verb_criteria:
+            cid = ck.v.crit_map.get(_key(w.verb_criteria[key(m.group(0))]))
+        if cid is None:
+            continue
+        lead = lc[max(c.c0, (ck._last_end(c.cents, m.start()))):m.start()]
+        nobody = w.nobody_rx.search(lead)
+        if nobody and not ck._negated(c.c0, m.start() - len(lead) + nobody.start()):
+            # "no language beats Go at concurrency": Go is the best (or, lagging, the worst); "nothing matches Rust": the best
+            for o in objs:
+                ck.superlative(o, cid, -1 if cls == "worse" else 1, False, c.span_of([o], m.start() - len(lead) + nobody.start(), end))
+            c.used.append((m.start(), end))
+            ck.objects.update(id(o) for o in objs)
+            continue
+        subj = [e for e in ck._subject(c.cents, m.start(), c.carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        if cls == "equal" and _AS_PHRASE.match(m.group(0)) and subj[-1].end <= m.start() and not lc[subj[-1].end:m.start()].strip(" ,'\""):
+            continue  # "Go, as well as Rust, is fast": a list, not a comparison
+        rel = _NEG_REL[cls] if ck._neg(subj, c.c0, m.start()) else _REL[cls]
+        for s in subj:
+            for o in objs:
+                ck.compare(s, o, cid, rel, c.span_of([s], m.start(), end))
+        c.used.append((m.start(), end))
+        ck.objects.update(id(o) for o in objs)
+        ck.cmp_subject = subj
+
+
+def unpaired(ck: _Walk, c: Clause) -> None:
+    """A comparative without "than": the other side after "compared to" ("slower execution compared to Go"); the
+    languages after "languages like" ("faster languages like Go and Rust", each rated in that half of the scale);
+    else the language the sentence before was about ("Go is fast. Rust is often faster"), or, with none, the half of
+    the scale the comparative points to ("Python is slower.")."""
+    v, lc, w = c.v, c.lc, words()
+    for m in c.hits.get(id(v.cmp_rx), ()):
+        cid, sign = v.cmp_map.get(_key(m.group(0)), (None, 0))
+        if not c.free(*m.span()) or re.search(r"\bthan\b", lc[m.end():c.c1]):
+            continue
+        end = m.end()
+        if cid is None:  # "improved runtime performance", "better performance": the criterion right after
+            cid, end = _after(ck, c, m.end())
+            if cid is None:
+                continue
+        crit = ck.table.criteria[cid]
+        km = w.kind_rx.match(lc, m.end(), c.c1)
+        if km:
+            named = [i for i, e in enumerate(c.cents) if e.start == km.end()]
+            if named:
+                group = ck._group_right(c.cents, named[0])
+                for e in group:
+                    ck.level(e, cid, crit.scale[-1] if sign > 0 else crit.scale[0], "half", False, (m.start(), group[-1].end))
+                c.used.append((m.start(), group[-1].end))
+                ck.objects.update(id(o) for o in group)
+                continue
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if not subj:
+            continue
+        om = w.object_rx.search(lc, end, c.c1)
+        objs = [e for e in c.cents if om and e.start == om.end()]
+        if objs:
+            objs = ck._group_right(c.cents, c.cents.index(objs[0]))
+        elif any(e.start > m.end() for e in c.cents):
+            continue  # another language later in the clause, not introduced as the other side: left alone
+        elif not w.copula_rx.search(lc, max(c.c0, m.start() - 40), m.start()):
+            continue  # "Node.js: slower development": an attribute of a noun, not a predicate of the language
+        elif subj[0].start >= c.c0 and _PREP_BEFORE.search(lc, max(c.c0, subj[0].start - 20), subj[0].start):
+            continue  # "Development in Rust is slower": said of something in Rust, not of Rust
+        elif ck.prev_subject and all(ck.prev_subject[0].name != s.name for s in subj):
+            objs = list(ck.prev_subject)
+        neg = ck._neg(subj, c.c0, m.start())
+        for s in subj:
+            if objs:
+                rel = (">" if sign > 0 else "<") if not neg else ("<=" if sign > 0 else ">=")
+                for o in objs:
+                    ck.compare(s, o, cid, rel, c.span_of([s], m.start(), end))
+            else:
+                ck.level(s, cid, crit.scale[-1] if sign > 0 else crit.scale[0], "half", neg, c.span_of([s], m.start(), end))
+        c.used.append((m.start(), end))

@@ -1,0 +1,74 @@
+"""Places on a criterion's scale said without the table's level words.
+
+    Node.js offers middling performance            the middle of the scale (check.yaml middle)
+    Python's concurrency is nothing to write home about    the middle or below (check.yaml unremarkable)
+    Python has the least steep learning curve      "the least" + a word low on the scale: the best of the table
+
+(Idioms read as a plain word, "a walk in the park" as "easy", are rewritten before any family runs: words.as_plain.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..finder import _alt, derived
+from ..vocab import _Vocab
+from .clause import Clause
+from .words import key, words
+
+if TYPE_CHECKING:
+    from .walk import _Walk
+
+
+def middle(ck: _Walk, c: Clause) -> None:
+    """A middle-of-the-scale word with a criterion in the clause: judged as the middle band (or the middle or below)."""
+    w = words()
+    for m in w.middle_rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1)
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if cid is None or not subj:
+            continue
+        lo = max(c.c0, subj[-1].end) if subj[-1].end <= m.start() else m.start()
+        neg = ck._negated(lo, m.start())
+        crit = ck.table.criteria[cid]
+        for e in subj:
+            ck.level(e, cid, crit.scale[len(crit.scale) // 2], w.middle[key(m.group(0))], neg, c.span_of([e], m.start(), m.end()))
+        c.used.append(m.span())
+
+
+def _extreme_rx(v: _Vocab) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    return derived(v.table, "claims-least-most", lambda _t: _build_extreme(v))
+
+
+def _build_extreme(v: _Vocab) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    """ "the least steep", "the most mature": the + least / most + a word of a criterion's scale or an adjective."""
+    words_of: dict[str, tuple[str, str]] = {}
+    for cid, lm in v.level_map.items():
+        for word, level in lm.items():
+            words_of.setdefault(word, (cid, level))
+    for word, (cid, level, _mode) in v.pred_map.items():
+        words_of.setdefault(word, (cid, level))
+    alt = _alt(words_of)
+    return re.compile(rf"(?<![\w])the\s+(?:very\s+)?(?P<dir>least|most)\s+(?P<adj>{alt})(?![\w/\-])"), words_of
+
+
+def least_most(ck: _Walk, c: Clause) -> None:
+    """ "the least steep learning curve" is the gentlest, "the most mature" the top: a superlative by direction."""
+    rx, words_of = _extreme_rx(c.v)
+    for m in rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cid, level = words_of[m.group("adj")]
+        crit = ck.table.criteria[cid]
+        up = crit.rank(level) >= len(crit.scale) // 2
+        sign = 1 if up == (m.group("dir") == "most") else -1
+        subj = ck._subject(c.cents, m.start(), c.carry)
+        if not subj:
+            continue
+        neg = ck._neg(subj, c.c0, m.start())
+        for e in subj:
+            ck.superlative(e, cid, sign, neg, c.span_of([e], m.start(), m.end()))
+        c.used.append(m.span())
