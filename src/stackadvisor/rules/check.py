@@ -16,7 +16,7 @@ from ..knowledge import Table
 from .claims import FAMILIES, paraphrase
 from .claims.markdown import _heading_scopes, _Tables
 from .claims.walk import _Walk
-from .claims.words import statement
+from .claims.words import statement, words
 from .clean import _clean_markdown
 from .meaning import Meaning
 from .mentions import _entities
@@ -87,12 +87,18 @@ def _unread(ck: _Checker, checks: list[Check], by_meaning: bool) -> list[Check]:
             continue
         claim = ck.claim_text(s0, s1).rstrip(".!")
         line = ck.text[s0:s1].lstrip()
-        if len(claim.split()) < 4 or line.startswith(("#", "**", "__", "|")):  # a title, a heading, a fragment
+        n = len(claim.split())
+        if n < 3 or (n == 3 and not _rated(ck, s0, s1)) or line.startswith(("#", "**", "__", "|")):  # a title, a heading, a fragment
             continue
         why = ("no claim the table or the article could judge was recognised in it" if by_meaning else
                "no listed wording of the table or the article matched it (paraphrase recognition is off: no embedder)")
         out.append(Check(claim, "unsupported", f"Not checked: {why}.", "unchecked", e.name, None, (s0, s1)))
     return out
+
+
+def _rated(ck: _Checker, s0: int, s1: int) -> bool:
+    """Does the sentence name a criterion the table rates, or compare by verb ("Go beats Rust")?"""
+    return bool(words().verb_rx.search(ck.lc, s0, s1)) or any(rx.search(ck.lc, s0, s1) for rx, _ in ck.crit_finders())
 
 
 def tally(checks: list[Check]) -> dict[str, int]:

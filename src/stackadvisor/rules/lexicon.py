@@ -42,7 +42,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "degree_extreme": "phrases", "degree_moderate": "phrases", "lacks": "phrases", "lack_modifiers": "phrases",
               "plain_words": "pairs", "middle": "phrases", "unremarkable": "phrases", "compare_better": "phrases",
               "compare_worse": "phrases", "compare_equal": "phrases", "verb_criteria": "pairs", "criterion_words": "pairs",
-              "nobody": "phrases", "object_markers": "phrases", "kind_nouns": "phrases", "copulas": "phrases"},
+              "nobody": "phrases", "object_markers": "phrases", "kind_nouns": "phrases", "copulas": "phrases",
+              "comparatives": "pairs", "handle_verbs": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..finder import _key
+from ..finder import _alt, _key, derived
 from ..vocab import _Ent
 from .clause import Clause
 from .words import key, words
@@ -108,8 +108,9 @@ def unpaired(ck: _Walk, c: Clause) -> None:
     else the language the sentence before was about ("Go is fast. Rust is often faster"), or, with none, the half of
     the scale the comparative points to ("Python is slower.")."""
     v, lc, w = c.v, c.lc, words()
-    for m in c.hits.get(id(v.cmp_rx), ()):
-        cid, sign = v.cmp_map.get(_key(m.group(0)), (None, 0))
+    found = [(m, *v.cmp_map.get(_key(m.group(0)), (None, 0))) for m in c.hits.get(id(v.cmp_rx), ())]
+    found += [(m, None, w.comparative[key(m.group(0))]) for m in w.comparative_rx.finditer(lc, c.c0, c.c1)]
+    for m, cid, sign in found:
         if not c.free(*m.span()) or re.search(r"\bthan\b", lc[m.end():c.c1]):
             continue
         end = m.end()
@@ -152,3 +153,32 @@ def unpaired(ck: _Walk, c: Clause) -> None:
             else:
                 ck.level(s, cid, crit.scale[-1] if sign > 0 else crit.scale[0], "half", neg, c.span_of([s], m.start(), end))
         c.used.append((m.start(), end))
+
+
+def _as_rx(v) -> re.Pattern | None:  # noqa: ANN001 - a _Vocab
+    """ "as expressive as": the adjectives of the comparisons the article's lines make (Go's "Less expressive than ...")."""
+    def build(_t: object) -> re.Pattern | None:
+        return re.compile(rf"(?<![\w])(?:just\s+|every\s+bit\s+)?as\s+(?P<adj>{_alt(v.rel_map)})\s+as\s+(?:that\s+of\s+)?") if v.rel_map else None
+    return derived(v.table, "claims-as-adj-as", build)
+
+
+def as_adj_as(ck: _Walk, c: Clause) -> None:
+    """ "Go is just as expressive as Rust": equal on a quality an article line compares (Go's con says less expressive)."""
+    rx = _as_rx(c.v)
+    if rx is None:
+        return
+    for m in rx.finditer(c.lc, c.c0, c.c1):
+        objs = [e for e in c.cents if e.start == m.end()]
+        if not c.free(*m.span()) or not objs:
+            continue
+        objs = ck._group_right(c.cents, c.cents.index(objs[0]))
+        subj = [e for e in ck._subject(c.cents, m.start(), c.carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        adj = _key(m.group("adj"))
+        sign = -1 if ck._neg(subj, c.c0, m.start()) else 0  # "not as expressive as": less
+        for sj in subj:
+            for o in objs:
+                ck.relation(sj, o, adj, sign, c.v.rel_map.get(adj, []), c.span_of([sj], m.start(), o.end))
+        c.used.append((m.start(), objs[-1].end))
+        ck.objects.update(id(o) for o in objs)

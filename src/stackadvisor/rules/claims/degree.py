@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..finder import _alt, derived
+from .. import lexicon
+from ..finder import _alt, _key, derived
 from ..vocab import _Vocab
 from .clause import Clause
-from .words import key, words
+from .table import _degree
+from .words import _rx, key, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -71,4 +73,64 @@ def least_most(ck: _Walk, c: Clause) -> None:
         neg = ck._neg(subj, c.c0, m.start())
         for e in subj:
             ck.superlative(e, cid, sign, neg, c.span_of([e], m.start(), m.end()))
+        c.used.append(m.span())
+
+
+#: "fast to compile" is not "fast"; "easy to learn" is
+_TO_OTHER = r"(?!\s+to\s+(?!learn|master|pick|get\s+started|start)\w)"
+
+
+def _loose_rx(v: _Vocab) -> tuple[re.Pattern, re.Pattern]:
+    def build(_t: object) -> tuple[re.Pattern, re.Pattern]:
+        mods = _rx([*lexicon.phrases("claims", "predicate_mods"), *lexicon.phrases("check", "degree_extreme")]).pattern
+        adj = rf"(?:(?:{mods})\s+)*(?P<adj>{_alt(v.pred_map)})(?![\w/\-]){_TO_OTHER}"
+        copula = _rx(lexicon.phrases("check", "copulas")).pattern
+        bare = re.compile(rf"[\s,\"'*_\-]*(?:while|though|although|if|albeit)?\s*{adj}\s*(?:,|$)")
+        coord = re.compile(rf"{copula}\s+(?:[\w\-]+,?\s+){{1,3}}?(?:and|or)\s+{adj}")
+        return bare, coord
+    return derived(v.table, "claims-loose-predicates", build)
+
+
+def loose_predicate(ck: _Walk, c: Clause) -> None:
+    """Predicates the copula reader misses: after "and" ("Rust, which is safe and performant"), and a clause that is
+    only the predicate of the language carried into it ("Rust, while blazingly fast, comes with ...")."""
+    if not c.v.pred_map:
+        return
+    bare, coord = _loose_rx(c.v)
+    found = []
+    m = bare.match(c.lc, c.c0, c.c1)
+    if m and c.carry and not c.cents:
+        found.append((m, c.carry, c.c0))
+    for m in coord.finditer(c.lc, c.c0, c.c1):
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if subj:
+            found.append((m, subj, max(c.c0, subj[-1].end) if subj[-1].end <= m.start() else m.start()))
+    for m, subj, lo in found:
+        if not c.free(m.start("adj"), m.end("adj")):
+            continue
+        cid, level, mode = c.v.pred_map[_key(m.group("adj"))]
+        level, mode = _degree(c.lc, max(c.c0, m.start("adj") - 24), m.start("adj"), ck.table.criteria[cid], level, mode)
+        neg = ck._negated(lo, m.start("adj"))
+        for e in subj:
+            ck.level(e, cid, level, mode, neg, (e.start if e.start >= ck.s0 else m.start("adj"), m.end("adj")))
+        c.used.append((m.start("adj"), m.end("adj")))
+
+
+def handles_how(ck: _Walk, c: Clause) -> None:
+    """ "Go copes with thousands of simultaneous connections effortlessly": how well a criterion is handled, by the
+    clause's last word (check.yaml positive / negative), in the top or the bottom half of the scale."""
+    w = words()
+    for m in w.handle_rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cid = next((cid_of(x.group(0)) for rx, cid_of in ck.crit_finders() for x in rx.finditer(c.lc, m.start("what"), m.end("what"))
+                    if cid_of(x.group(0))), None)
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if cid is None or not subj:
+            continue
+        good = _key(m.group("how")) in w.positive
+        crit = ck.table.criteria[cid]
+        neg = ck._neg(subj, c.c0, m.start())
+        for e in subj:
+            ck.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, c.span_of([e], m.start(), m.end()))
         c.used.append(m.span())

@@ -33,12 +33,22 @@ class _Judge:
 
     def emit(self, kind: str, verdict: str, evidence: str, language: str | None, criterion: str | None,
              span: tuple[int, int], correction: str | None = None, other: str | None = None) -> None:
+        span = self.whole_words(span)
         key = (kind, language, other, criterion, verdict, span, evidence)
         if key in self.seen:
             return
         self.seen.add(key)
         self.out.append(Check(self.claim_text(*span), verdict, evidence, kind, language, criterion, span,  # type: ignore[arg-type]
                               correction if verdict == "contradicted" else None, self.question, other))
+
+    def whole_words(self, span: tuple[int, int]) -> tuple[int, int]:
+        """`span` widened to whole words of the text: a word read as a shorter plain one ("performant" as "fast",
+        words.as_plain) is quoted whole."""
+        text = self.clean if self.clean is not None else self.text
+        a, b = span
+        while b < len(text) and b > a and text[b - 1].isalnum() and text[b].isalnum():
+            b += 1
+        return a, b
 
     def outside(self, e: _Ent, span: tuple[int, int], criterion: str | None = None) -> None:
         key = ("outside", e.name, span[0])

@@ -44,6 +44,9 @@ class Words:
     nobody_rx: re.Pattern  # "no language [in the comparison]" right before a comparison verb
     object_rx: re.Pattern  # "compared to", "versus": the other side of a comparison
     kind_rx: re.Pattern  # "languages like", "options such as"
+    comparative_rx: re.Pattern  # "improved", "degraded": better or worse on the criterion after it
+    comparative: dict[str, int]
+    handle_rx: re.Pattern  # "copes with [a few words] <criterion> [a few words] <how well>"
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
@@ -78,6 +81,10 @@ def words() -> Words:
         crit_words={key(k): v for k, v in d["criterion_words"].items()},
         nobody_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["nobody"]).pattern + r")(?:\s+[\w']+){0,4}?\s*$"),
         object_rx=re.compile(_rx(d["object_markers"]).pattern + r"\s+(?:(?:that|those)\s+of\s+|the\s+)?"),
+        comparative_rx=_rx(d["comparatives"]),
+        comparative=_signs(d["comparatives"]),
+        handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
+                             r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
@@ -86,6 +93,13 @@ def words() -> Words:
 def key(phrase: str) -> str:
     """A phrase as matched, in one spelling: lower case, hyphens and runs of spaces read alike ("out-performs" is "outperforms")."""
     return re.sub(r"[\s\-]+", "", phrase.lower())
+
+
+def _signs(pairs: dict[str, str]) -> dict[str, int]:
+    bad = [k for k, v in pairs.items() if v not in ("better", "worse")]
+    if bad:
+        raise lexicon.LexiconError(f"rules/lexicon/check.yaml:comparatives.{bad[0]}: expected better or worse.")
+    return {key(k): 1 if v == "better" else -1 for k, v in pairs.items()}
 
 
 def _check_plain(pairs: dict[str, str]) -> None:
