@@ -387,3 +387,25 @@ def test_i_meant_takes_back_what_the_last_turn_added(table, meaning, fix):
 def test_a_framework_asked_about_is_no_skill(table, meaning, text):
     reading, _ = converse(table, meaning, text)
     assert not reading.needs.skills and reading.intent.kind != "recommend"
+
+
+@pytest.mark.parametrize("text", [
+    "mongodb or dynamodb for storing chat messages?",  # a choice between things that are not languages
+    "how do I set up nginx as a reverse proxy for my app",  # a how-to, whatever it is for
+    "show me how to write a worker pool with goroutines",
+    "can you recommend a good book on distributed systems?",  # the thing asked for is not a language
+])
+def test_a_request_for_something_other_than_a_language_is_out_of_scope(table, meaning, text):
+    reading, ranking = converse(table, meaning, text)
+    assert reading.intent.kind == "out_of_scope" and ranking.recommendation is None
+
+
+def test_a_move_asked_about_for_a_project_gets_the_open_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "Convert to GO? Because the runtime environment is simpler. I'd build an API "
+                                                "using the microservice template.")
+    assert reading.intent.kind == "recommend" and not reading.intent.candidates and ranking.recommendation is not None
+
+
+def test_a_benefit_stated_in_a_question_is_a_need(table, meaning):
+    reading, ranking = converse(table, meaning, "This project would benefit from better concurrency: Port to Rust or GO?")
+    assert "concurrency" in reading.needs.priorities and ranking.recommendation == "Go"  # Very High against High

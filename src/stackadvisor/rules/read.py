@@ -128,8 +128,9 @@ _MOVE_TO = lexicon.pattern("read", "move_to")
 _MOVE_INTENT = lexicon.pattern("read", "move_intent")
 
 
-def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A stated move of the backend: (its targets, the table languages it leaves). The left ones are every language
+def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool]:
+    """A move of the backend: (its targets in the table, the languages it leaves, whether it is stated). The left
+    ones (of a stated move only) are every language
     the turn names (by name or by a framework) that is not a target: "Rewrite in Go. The existing implementation is
     written in Node" moves to Go, off Node.js; "I am currently working with python. But I think, transfer my server
     to C++" off Python. A move only asked about ("should we switch to Go?", "rewrite in go or python?") is none: the
@@ -149,12 +150,12 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
                         break
                     targets[b.name] = None
         stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
+    inside = tuple(t for t in targets if t in v.table.languages)
     if not stated:
-        return (), frozenset()
+        return inside, frozenset(), False
     named = {e.name for e in ents if not e.outside}
     named.update(n for m in v.skill_rx.finditer(lc) if not _inside(ents, starts, m.start()) and (n := v.skill_map.get(_key(m.group(0)))))
-    inside = tuple(t for t in targets if t in v.table.languages)
-    return inside, frozenset(named - set(targets))
+    return inside, frozenset(named - set(targets)), True
 
 
 _NEED_VERB = lexicon.pattern("read", "need_verb")
@@ -389,6 +390,16 @@ def _off_topic_word(lc: str, v: _Vocab) -> bool:
         return False
     shields = [m.span() for rx in (v.skill_rx, v.need_rx) for m in rx.finditer(lc)]
     return any(not any(a <= x and y <= b for a, b in shields) for x, y in found)
+_CHOICE_GAP = re.compile(r"\s*(?:,|\bor\b|\bvs\.?|\bversus\b)\s*(?:(?:maybe|perhaps|even)\s+)?$")
+
+
+def _off_topic_choice(lc: str, v: _Vocab) -> bool:
+    """A choice offered between off-topic things only ("mongodb or dynamodb for storing chat messages?"): what is
+    being chosen is not a backend language, whatever it is for."""
+    found = [m for m in _OFF_TOPIC.finditer(lc)]
+    return any(_CHOICE_GAP.match(lc[a.end():b.start()]) for a, b in zip(found, found[1:]))
+
+
 _OFF_TOPIC_Q = lexicon.pattern("read", "off_topic_q")
 #: Cloud and hosting vendors: the article compares languages, not where to run them.
 HOSTING_VENDORS = lexicon.phrases("scope", "hosting_vendors")  # data: rules/lexicon/scope.yaml
@@ -517,7 +528,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
     # a how-to about a tool is not ours (one weighing two table languages still is)
-    if (_HOWTO.search(lc) and not rec_cue and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
+    if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
+            or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
@@ -539,9 +551,13 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
-    moved_to = tuple(n for n in _move(lc, ents, v)[0] if n not in cur.excluded)
-    if moved_to and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
+    targets, _, stated = _move(lc, ents, v)
+    moved_to = tuple(n for n in targets if n not in cur.excluded)
+    if moved_to and stated and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
         return Intent("recommend", langs, criteria, True, candidates=moved_to)
+    if moved_to and len(focus) == 1 and not cur.skills and (cur.use_cases or cur.constraints or cur.priorities):
+        # "Convert to GO? ... an API using the microservice template": a move asked about, for a project: the open pick
+        return Intent("recommend", langs, criteria, True)
     if len(focus) >= 2:
         choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
