@@ -85,7 +85,7 @@ def _loose_rx(v: _Vocab) -> tuple[re.Pattern, re.Pattern]:
         mods = _rx([*lexicon.phrases("claims", "predicate_mods"), *lexicon.phrases("check", "degree_extreme")]).pattern
         adj = rf"(?:(?:{mods})\s+)*(?P<adj>{_alt(v.pred_map)})(?![\w/\-]){_TO_OTHER}"
         copula = _rx(lexicon.phrases("check", "copulas")).pattern
-        bare = re.compile(rf"[\s,\"'*_\-]*(?:while|though|although|if|albeit)?\s*{adj}\s*(?:,|$)")
+        bare = re.compile(rf"[\s,\"'*_\-]*(?:while|though|although|if|albeit)?\s*{adj}(?=\s*(?:[,.;!]|$)|\s+to\s+(?:learn|master|pick))")
         coord = re.compile(rf"{copula}\s+(?:[\w\-]+,?\s+){{1,3}}?(?:and|or)\s+{adj}")
         return bare, coord
     return derived(v.table, "claims-loose-predicates", build)

@@ -24,6 +24,7 @@ class _Judge:
         self.question = False
         self.s0 = 0
         self.clean: str | None = None
+        self.plain_spans: list[tuple[int, int]] = []  # where the text was read as plain words (words.as_plain)
 
     # ---------------------------------------------------------------- emitting
 
@@ -46,6 +47,7 @@ class _Judge:
         words.as_plain) is quoted whole."""
         text = self.clean if self.clean is not None else self.text
         a, b = span
+        b = next((y for x, y in self.plain_spans if x < b <= y), b)  # an idiom read as a shorter word ends where the idiom does
         while b < len(text) and b > a and text[b - 1].isalnum() and text[b].isalnum():
             b += 1
         return a, b

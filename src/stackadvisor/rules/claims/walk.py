@@ -25,7 +25,6 @@ _NEG_BREAK_SOFT = re.compile(r",|\s(?:and|or|plus|as\s+well\s+as)\s", re.I)
 _NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+$")
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
 _NO_HITS: dict = {}
-_PRONOUN = re.compile(r"[\s\"'*_\-]*(?:it|its|it's|they|their)\b")
 _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
 
 
@@ -45,7 +44,8 @@ class _Walk(_Judge):
         self.clean = clean
         self.pending, self.sentences = [], []
         # claims are judged on the rephrased text ("anything but" read as "not", "a walk in the park" as "easy") and quoted from the original
-        lc = as_plain(as_not(_lc(_rephrase(clean))))
+        self.plain_spans = []
+        lc = as_plain(as_not(_lc(_rephrase(clean))), self.plain_spans)
         self.lc = lc
         self._privs = [m.start() for m in words().privative_rx.finditer(lc)]  # where privatives start (bisected by _negated)
         ents = _entities(clean, v, lc)
@@ -54,12 +54,13 @@ class _Walk(_Judge):
         ent_starts = self._ent_starts = [e.start for e in ents]
         heads = self.headings  # disjoint, in order
         head_starts = [a for a, _, _ in heads]
+        w = words()
         plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent], bool, bool]] = []
         for s0, s1 in _sentences(lc):
             k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
             under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
             i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, s1)
-            pronoun = under is None and bool(_PRONOUN.match(lc, s0))  # "It is also very fast.": the language the text was last about
+            pronoun = under is None and bool(w.pronoun_rx.match(lc, s0))  # "It is also very fast.": the language the text was last about
             named = [e for e in ents[i:j] if not e.outside]
             if i == j and under is None and not pronoun:
                 continue
@@ -68,7 +69,6 @@ class _Walk(_Judge):
             if named and not question:
                 self.sentences.append((s0, s1, named[0]))
         bounds = [c for _, _, cl, *_ in plan for c in cl]
-        w = words()
         self.has_beat = bool(w.verb_rx.search(lc) or w.middle_rx.search(lc))  # readers with their own finders
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                    *(rx for rxs in v.level_rx.values() for rx in rxs)]

@@ -47,6 +47,7 @@ class Words:
     comparative_rx: re.Pattern  # "improved", "degraded": better or worse on the criterion after it
     comparative: dict[str, int]
     handle_rx: re.Pattern  # "copes with [a few words] <criterion> [a few words] <how well>"
+    pronoun_rx: re.Pattern  # a sentence opening on "it" / "its" / "they", after an opener ("However, it ...")
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
@@ -85,6 +86,7 @@ def words() -> Words:
         comparative=_signs(d["comparatives"]),
         handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
                              r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
+        pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:it|its|it's|they|their)\b"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
@@ -109,13 +111,19 @@ def _check_plain(pairs: dict[str, str]) -> None:
                                        "(the text is rewritten in place).")
 
 
-def as_plain(lc: str) -> str:
+def as_plain(lc: str, spans: list[tuple[int, int]] | None = None) -> str:
     """`lc` with each idiom of check.yaml's plain_words read as its plain word, padded to the same length ("a walk in
-    the park to learn" -> "easy               to learn")."""
+    the park to learn" -> "easy               to learn"); the idioms' spans are added to `spans`."""
     w = words()
     if not w.plain_rx.search(lc):
         return lc
-    return w.plain_rx.sub(lambda m: w.plain[key(m.group(0))].ljust(len(m.group(0))), lc)
+
+    def plain(m: re.Match) -> str:
+        if spans is not None:
+            spans.append(m.span())
+        return w.plain[key(m.group(0))].ljust(len(m.group(0)))
+
+    return w.plain_rx.sub(plain, lc)
 
 
 def as_not(lc: str) -> str:

@@ -1,0 +1,138 @@
+"""The claim checker's readers by design (rules/claims/compare.py, degree.py; the words in rules/lexicon/check.yaml):
+comparisons by verb class, "nobody beats X", comparatives with one side, idioms read as plain words, the middle of a
+scale, "the least steep", loose predicates and the subject a pronoun stands for. The wordings are written here,
+not taken from the eval sets; a generator checks every verb class against the table both ways (no false claim
+supported, every true one supported).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stackadvisor import rules
+from stackadvisor.rules.claims.words import key, words
+
+
+@pytest.fixture(scope="module")
+def table(knowledge):
+    return knowledge.table
+
+
+def got(text, table, language=None, criterion=None):
+    return sorted({c.verdict for c in rules.check(text, table)
+                   if c.kind != "unchecked" and (language is None or c.language == language)
+                   and (criterion is None or c.criterion == criterion)})
+
+
+CASES = [
+    # comparisons by verb: the criterion named after the object, before the verb, between, or the verb's own
+    ("Python edges out Go in learning curve.", "Python", "learning_curve", "supported"),
+    ("Node.js lags behind Python in ecosystem.", "Node.js", "ecosystem", "contradicted"),
+    ("Go's ecosystem rivals Node's.", "Go", "ecosystem", "contradicted"),
+    ("Rust outruns Go.", "Rust", "speed", "supported"),
+    ("Python outpaces Node.js.", "Python", "speed", "contradicted"),
+    ("Python is outperformed by Go.", "Python", "speed", "supported"),
+    ("Go can't keep up with Rust on speed.", "Go", "speed", "supported"),
+    ("Python's concurrency doesn't rival Go's.", "Python", "concurrency", "supported"),
+    ("Go is not on par with Python on ecosystem.", "Go", "ecosystem", "supported"),
+    ("Node.js cannot match the raw speed of Rust.", "Node.js", "speed", "supported"),
+    ("Go handles concurrency just as well as Python.", "Go", "concurrency", "contradicted"),
+    ("Rust performs better than Python.", "Rust", "speed", "supported"),
+    # "nobody beats X": a superlative of the object
+    ("Nothing beats Python for ease of learning.", "Python", "learning_curve", "supported"),
+    ("None of the others beat Python on speed.", "Python", "speed", "contradicted"),
+    ("No other language matches Go's concurrency.", "Go", "concurrency", "supported"),
+    # one side: "compared to", "languages like", the language the text was last about, else the half of the scale
+    ("Python's interpreter leads to slower code compared to Rust.", "Python", "speed", "supported"),
+    ("Teams move to easier languages such as Python.", "Python", "learning_curve", "supported"),
+    ("Python is fast. Go is faster.", "Go", "speed", "supported"),
+    ("Rust is faster. ", "Rust", "speed", "supported"),
+    ("Node.js is easier.", "Node.js", "learning_curve", "supported"),
+    ("Go is slower.", "Go", "speed", "contradicted"),
+    # idioms and everyday words read as the table's plain word
+    ("Python is child's play to pick up.", "Python", "learning_curve", "supported"),
+    ("Rust is a piece of cake to learn.", "Rust", "learning_curve", "contradicted"),
+    ("Rust is speedy.", "Rust", "speed", "supported"),
+    ("Python is snappy.", "Python", "speed", "contradicted"),
+    ("Go is not sluggish.", "Go", "speed", "supported"),
+    # the middle of a scale; the middle or below
+    ("Go's speed is nothing special.", "Go", "speed", "contradicted"),
+    ("Python's ecosystem is middling.", "Python", "ecosystem", "supported"),
+    ("Node.js has a so-so ecosystem.", "Node.js", "ecosystem", "contradicted"),
+    ("Python's speed is mediocre.", "Python", "speed", "supported"),
+    ("Go's concurrency is not mediocre.", "Go", "concurrency", "supported"),
+    # "the least" / "the most" + a word of the scale
+    ("Rust has the least gentle learning curve.", "Rust", "learning_curve", "supported"),
+    ("Go has the least steep learning curve.", "Go", "learning_curve", "contradicted"),
+    ("Node.js has the most mature ecosystem.", "Node.js", "ecosystem", "supported"),
+    # loose predicates and the subject carried
+    ("Teams pick Rust, which is safe and speedy.", "Rust", "speed", "supported"),
+    ("Python, though slow, is easy to learn.", "Python", "speed", "supported"),
+    ("Go is simple and not fast.", "Go", "speed", "contradicted"),
+    ("We looked at Python and Go. Go is fast. It is also easy to learn.", "Go", "learning_curve", "contradicted"),
+    ("Python is slower than Go. However, it is very easy to learn.", "Python", "learning_curve", "supported"),
+    ("Node.js copes with many simultaneous connections gracefully.", "Node.js", "concurrency", "supported"),
+    ("Python deals with parallel workloads poorly.", "Python", "concurrency", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", CASES)
+def test_the_readers_by_design(text, language, criterion, verdict, table):
+    assert got(text, table, language, criterion) == [verdict], rules.check(text, table)
+
+
+def test_a_list_joined_by_as_well_as_is_not_an_equality(table):
+    checks = rules.check("Go, as well as Rust, is fast.", table)
+    assert not [c for c in checks if c.kind == "comparison"]
+    assert {c.language for c in checks if c.verdict == "supported"} == {"Go", "Rust"}
+
+
+def test_an_idiom_is_quoted_whole(table):
+    (c,) = [c for c in rules.check("Python is child's play to pick up.", table) if c.kind == "level"]
+    assert "child's play" in c.claim
+
+
+def test_a_short_comparison_left_unread_is_listed(table):
+    checks = rules.check("Go beats Rust.", table)  # no criterion: not judged, but not silent either
+    assert [c.kind for c in checks] == ["unchecked"]
+
+
+def test_an_attribute_is_not_a_predicate_of_the_language(table):
+    assert got("Node.js: slower development due to strict compiler checks.", table, "Node.js", "speed") == []
+    assert got("Development in Rust is slower because of strict compiler checks.", table, "Rust", "speed") == []
+
+
+def _verb_claims(table):
+    """(text, language, true?) for every verb class, pair and criterion, with the criterion named after the object."""
+    w = words()
+    forms = {"better": ["{a} beats {b} on {n}.", "{a} edges out {b} in {n}.", "{a} dwarfs {b} in {n}."],
+             "worse": ["{a} trails {b} in {n}.", "{a} falls behind {b} on {n}.", "{a} is outperformed by {b} on {n}."],
+             "equal": ["{a} is on par with {b} on {n}.", "{a}'s {n} rivals {b}'s.", "{a}'s {n} is as good as {b}'s."],
+             "best": ["Nothing beats {a} at {n}.", "No other language matches {a}'s {n}."]}
+    for forms_of in forms.values():
+        for f in forms_of:
+            verb = next(m.group(0) for m in [w.verb_rx.search(f.format(a="x", b="y", n="z").lower())] if m)
+            assert key(verb) in w.verb_class, verb
+    out = []
+    names = list(table.languages)
+    for cid, crit in table.criteria.items():
+        n = crit.nouns[0] if crit.nouns else crit.label.lower()
+        ranks = {x: table.rank(x, cid) for x in names}
+        top = max(ranks.values())
+        for a in names:
+            for f in forms["best"]:
+                out.append((f.format(a=a, n=n), a, ranks[a] == top))
+            for b in names:
+                if a == b:
+                    continue
+                truth = {"better": ranks[a] > ranks[b], "worse": ranks[a] < ranks[b], "equal": ranks[a] == ranks[b]}
+                for cls in ("better", "worse", "equal"):
+                    out += [(f.format(a=a, b=b, n=n), a, truth[cls]) for f in forms[cls]]
+    return out
+
+
+def test_every_verb_class_is_judged_both_ways(table):
+    claims = _verb_claims(table)
+    assert len(claims) >= 300
+    wrong = [(t, got(t, table, lang)) for t, lang, truth in claims if got(t, table, lang) != ["supported" if truth else "contradicted"]]
+    assert not wrong, f"{len(wrong)} of {len(claims)}: {wrong[:8]}"
