@@ -409,3 +409,21 @@ def test_a_move_asked_about_for_a_project_gets_the_open_pick(table, meaning):
 def test_a_benefit_stated_in_a_question_is_a_need(table, meaning):
     reading, ranking = converse(table, meaning, "This project would benefit from better concurrency: Port to Rust or GO?")
     assert "concurrency" in reading.needs.priorities and ranking.recommendation == "Go"  # Very High against High
+
+
+def test_the_pick_turned_down_without_its_name_is_ruled_out(table, meaning):
+    reading, ranking = converse(table, meaning, "kubernetes operators and some cloud services for our platform team",
+                                "we tried it last year and everyone hated it. something else")
+    assert "Go" in reading.needs.excluded and ranking.recommendation not in (None, "Go")
+
+
+def test_a_what_if_ranking_two_needs_lowers_the_second(table, meaning):
+    reading, ranking = converse(table, meaning, "internal API, what matters most to us is a readable codebase anyone can maintain",
+                                "what if speed mattered more than readability?")
+    assert reading.needs.priorities["speed"] > reading.needs.priorities["learning_curve"]
+    assert ranking.recommendation in ("Go", "Rust")
+
+
+def test_a_hyphenated_second_best_asks_for_the_runner_up(table, meaning):
+    reading, _ = converse(table, meaning, "payment gateway for our fintech", "ok and the second-best option?")
+    assert any(a.kind == "why_not" for a in reading.acts)

@@ -218,6 +218,7 @@ _DEV_SPEED = lexicon.pattern("dialogue", "dev_speed")
 _DEV_SPEED_BEFORE = lexicon.pattern("dialogue", "dev_speed_before")
 _BUILD_SPEED = lexicon.pattern("dialogue", "build_speed")
 _SLOWS_PEOPLE = lexicon.pattern("dialogue", "slows_people")
+_REJECT_PICK = lexicon.pattern("dialogue", "reject_pick")
 
 
 def normalise(text: str, table) -> str:  # noqa: ANN001
@@ -271,6 +272,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if c not in state.added.priorities or c in turn.priorities},
                         use_cases=needs.use_cases - (state.added.use_cases - turn.use_cases),
                         constraints=needs.constraints - (state.added.constraints - turn.constraints))
+    if state.pick and not named and _REJECT_PICK.search(lc):  # "something else": the pick is turned down, as if named
+        needs = replace(needs, excluded=needs.excluded | {state.pick}, skills=needs.skills - {state.pick})
+        turn = replace(turn, excluded=turn.excluded | {state.pick})
     load = _load(lc)
     if load is not None:  # "maybe 10 users" says speed and concurrency do not matter; "200k clients at once" that they do
         if load is False and not _PERF_WORDS.search(lc):  # the amount outweighs a load word it came with ("10 users")

@@ -266,6 +266,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                             cons.discard(tid)
                         continue
                     if kind == "criterion" and asks_only:
+                        crit_hits.append((m.start(), tid))  # "what if speed mattered more than readability?" still ranks the two
                         continue
                     dropped.discard(tid)
                     if kind in ("use_case", "constraint"):
