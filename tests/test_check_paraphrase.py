@@ -38,7 +38,16 @@ CASES = [
     ("Node.js cannot match the raw speed of Rust.", "Node.js", "speed", "supported"),
     ("Go handles concurrency just as well as Python.", "Go", "concurrency", "contradicted"),
     ("Rust performs better than Python.", "Rust", "speed", "supported"),
-    # "nobody beats X": a superlative of the object
+    ("Python is light-years behind Go in performance.", "Python", "speed", "supported"),
+    ("Go is twice as fast as Python.", "Go", "speed", "supported"),
+    ("Python is half as fast as Go.", "Python", "speed", "supported"),
+    ("Python is 3x as fast as Rust.", "Python", "speed", "contradicted"),
+    ("Node and Python are roughly equal on ecosystem.", "Node.js", "ecosystem", "contradicted"),
+    ("Rust and Node.js are neck and neck on concurrency.", "Rust", "concurrency", "supported"),
+    # superlatives without "-est": "nobody beats X", "unbeatable", "second to none"
+    ("Rust is unbeatable on speed.", "Rust", "speed", "supported"),
+    ("Python's ecosystem is second to none.", "Python", "ecosystem", "contradicted"),
+    ("For concurrency, Go is in a league of its own.", "Go", "concurrency", "supported"),
     ("Nothing beats Python for ease of learning.", "Python", "learning_curve", "supported"),
     ("None of the others beat Python on speed.", "Python", "speed", "contradicted"),
     ("No other language matches Go's concurrency.", "Go", "concurrency", "supported"),

@@ -43,7 +43,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "plain_words": "pairs", "middle": "phrases", "unremarkable": "phrases", "compare_better": "phrases",
               "compare_worse": "phrases", "compare_equal": "phrases", "verb_criteria": "pairs", "criterion_words": "pairs",
               "nobody": "phrases", "object_markers": "phrases", "kind_nouns": "phrases", "copulas": "phrases",
-              "comparatives": "pairs", "handle_verbs": "phrases", "openers": "phrases"},
+              "comparatives": "pairs", "handle_verbs": "phrases", "openers": "phrases",
+              "multipliers": "phrases", "fractions": "phrases", "superlative_idioms": "phrases", "alike": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

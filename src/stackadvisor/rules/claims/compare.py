@@ -182,3 +182,19 @@ def as_adj_as(ck: _Walk, c: Clause) -> None:
                 ck.relation(sj, o, adj, sign, c.v.rel_map.get(adj, []), c.span_of([sj], m.start(), o.end))
         c.used.append((m.start(), objs[-1].end))
         ck.objects.update(id(o) for o in objs)
+
+
+def alike(ck: _Walk, c: Clause) -> None:
+    """ "Node and Python are roughly equal on ecosystem": every pair of the languages listed before it, the same rating."""
+    for m in words().alike_rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1)
+        if len(subj) < 2 or cid is None or any(e.start > m.end() for e in c.cents):
+            continue
+        rel = "!=" if ck._neg(subj, c.c0, m.start()) else "="
+        for i, a in enumerate(subj):
+            for b in subj[i + 1:]:
+                ck.compare(a, b, cid, rel, c.span_of([a], m.start(), m.end()))
+        c.used.append(m.span())

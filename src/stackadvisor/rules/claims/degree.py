@@ -134,3 +134,18 @@ def handles_how(ck: _Walk, c: Clause) -> None:
         for e in subj:
             ck.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, c.span_of([e], m.start(), m.end()))
         c.used.append(m.span())
+
+
+def best_idiom(ck: _Walk, c: Clause) -> None:
+    """ "Rust is unbeatable on speed", "Python's ecosystem is second to none": the best of the table on the criterion."""
+    for m in words().best_idiom_rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1)
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if cid is None or not subj:
+            continue
+        neg = ck._neg(subj, c.c0, m.start())
+        for e in subj:
+            ck.superlative(e, cid, 1, neg, c.span_of([e], m.start(), m.end()))
+        c.used.append(m.span())

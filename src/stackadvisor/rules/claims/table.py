@@ -83,17 +83,20 @@ def equality(ck: _Walk, c: Clause) -> None:
             if oi:
                 objs = ck._group_right(cents, oi[0])
         neg = ck._neg(subj, c0, m.start())
+        times = words().times_rx.search(lc, max(c0, m.start() - 24), m.start()) if m.group("as") else None
         if m.group("as"):
             if not objs:
                 continue
             rel = ("<" if sign > 0 else ">") if neg else "="
+            if times:  # "twice as fast as": faster; "half as fast as": slower
+                rel = {(True, False): ">", (False, False): "<", (True, True): "<=", (False, True): ">="}[((sign > 0) != bool(times.group("less")), neg)]
         else:
             rel = "!=" if neg else "="
         pairs = [(s, o) for s in subj for o in objs] if objs else [(subj[i], subj[j]) for i in range(len(subj)) for j in range(i + 1, len(subj))]
         if not pairs:
             continue
         for s, o in pairs:
-            ck.compare(s, o, cid, rel, span_of([s], m.start(), max(m.end(), o.end)))
+            ck.compare(s, o, cid, rel, span_of([s], times.start() if times else m.start(), max(m.end(), o.end)))
         used.append((m.start(), max([m.end()] + [o.end for o in objs])))
 
 

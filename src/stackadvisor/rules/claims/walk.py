@@ -69,7 +69,7 @@ class _Walk(_Judge):
             if named and not question:
                 self.sentences.append((s0, s1, named[0]))
         bounds = [c for _, _, cl, *_ in plan for c in cl]
-        self.has_beat = bool(w.verb_rx.search(lc) or w.middle_rx.search(lc))  # readers with their own finders
+        self.has_beat = bool(w.verb_rx.search(lc) or w.middle_rx.search(lc) or w.best_idiom_rx.search(lc) or w.alike_rx.search(lc))  # readers with their own finders
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                    *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: dict[int, dict[int, list[re.Match]]] = {}  # clause index -> finder id -> matches (only clauses with any)

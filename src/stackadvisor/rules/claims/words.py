@@ -48,6 +48,9 @@ class Words:
     comparative: dict[str, int]
     handle_rx: re.Pattern  # "copes with [a few words] <criterion> [a few words] <how well>"
     pronoun_rx: re.Pattern  # a sentence opening on "it" / "its" / "they", after an opener ("However, it ...")
+    times_rx: re.Pattern  # "twice ", "3x ", "half ": right before "as fast as" (group "less" for a fraction)
+    best_idiom_rx: re.Pattern  # "unbeatable", "second to none"
+    alike_rx: re.Pattern  # "roughly equal", "neck and neck"
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
@@ -87,6 +90,10 @@ def words() -> Words:
         handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
                              r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
         pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:it|its|it's|they|their)\b"),
+        times_rx=re.compile(r"(?:(?P<less>" + _rx(d["fractions"]).pattern + r")|" + _rx(d["multipliers"]).pattern
+                            + r"|\d+(?:\.\d+)?\s*(?:x|×|times))\s+$"),
+        best_idiom_rx=_rx(d["superlative_idioms"]),
+        alike_rx=_rx(d["alike"]),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
