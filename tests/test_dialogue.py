@@ -427,3 +427,19 @@ def test_a_what_if_ranking_two_needs_lowers_the_second(table, meaning):
 def test_a_hyphenated_second_best_asks_for_the_runner_up(table, meaning):
     reading, _ = converse(table, meaning, "payment gateway for our fintech", "ok and the second-best option?")
     assert any(a.kind == "why_not" for a in reading.acts)
+
+
+@pytest.mark.parametrize("text", [
+    "is any language's concurrency rated above node's?",
+    "which of the four is the memory-safe one without a GC?",
+    "besides node, does any language get a 'Huge' ecosystem?",
+    "systems programming is listed under which language",
+])
+def test_a_look_up_across_the_table_is_a_fact_not_a_pick(table, meaning, text):
+    reading, ranking = converse(table, meaning, text)
+    assert reading.intent.kind == "fact" and ranking.recommendation is None
+
+
+def test_the_same_property_asked_for_the_askers_project_is_a_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "which language is rated best for concurrency for our chat server?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation is not None

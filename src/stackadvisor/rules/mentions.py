@@ -105,7 +105,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 _QWORD = lexicon.pattern("vocab", "qword")
-_WH_INSIDE = re.compile(r"\b(?:for|to|in|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
+_WH_INSIDE = re.compile(r"\b(?:for|to|in|under|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
 
 
 def _abbrev_at(text: str, dot: int) -> bool:

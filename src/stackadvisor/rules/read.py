@@ -416,6 +416,8 @@ _VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
+_OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
+_TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
 _OPEN_ALT = lexicon.pattern("read", "open_alternatives")
@@ -537,6 +539,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
+    if (asks or _is_question(lc)) and _OPEN_SUBJECT.search(lc) and _TABLE_LOOKUP.search(lc) and not _NEED_VOICE_OWN.search(lc):
+        return Intent("fact", (), criteria)  # "is any language's concurrency rated above node's?": a look-up across the table
     if asks and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints) and not cur.skills \
             and not _NEED_VOICE_OWN.search(lc):
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
