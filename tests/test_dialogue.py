@@ -443,3 +443,26 @@ def test_a_look_up_across_the_table_is_a_fact_not_a_pick(table, meaning, text):
 def test_the_same_property_asked_for_the_askers_project_is_a_pick(table, meaning):
     reading, ranking = converse(table, meaning, "which language is rated best for concurrency for our chat server?")
     assert reading.intent.kind == "recommend" and ranking.recommendation is not None
+
+
+def test_a_wish_for_another_language_moves_off_the_one_named(table, meaning):
+    reading, ranking = converse(table, meaning, "This project started as a small Python project with a Flask backend, but it's "
+                                                "cluttered now. I do think a more performant language would be nice.")
+    assert "Python" in reading.needs.excluded and ranking.recommendation in ("Go", "Rust")
+
+
+def test_a_change_from_one_language_to_another_is_a_move(table, meaning):
+    reading, ranking = converse(table, meaning, "RFC; change backend from go to nodejs. We already use js for the frontend.")
+    assert "Go" in reading.needs.excluded and ranking.recommendation == "Node.js"
+
+
+def test_a_parenthesis_describing_a_language_is_not_a_need(table, meaning):
+    reading, ranking = converse(table, meaning, "We should rather use Rust (if we need absolute speed) or Go (if we want it easy "
+                                                "but fast). I think we should use Rust, since we are doing this for raw speed.")
+    assert "learning_curve" not in reading.needs.priorities and ranking.recommendation == "Rust"
+
+
+def test_asking_for_thoughts_on_two_named_languages_is_a_pick_between_them(table, meaning):
+    reading, ranking = converse(table, meaning, "I am beginning to think its best to use Node.JS for this project. But then "
+                                                "again i am more comfortable with python. Any thoughts?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation in ("Python", "Node.js")

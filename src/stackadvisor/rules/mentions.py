@@ -80,6 +80,9 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
     before = lc[max(0, s - 40):s]
     if _ASPECT_AFTER.match(after):
         return True
+    if re.search(r"\bfrom\s+$", before) and re.match(rf"\s+(?:to|into)\s+(?:{v.alias_alt})\b", after) \
+            or re.search(rf"\bfrom\s+(?:{v.alias_alt})\s+(?:to|into)\s+$", before):
+        return True  # "change backend from go to nodejs", "from python to go": both ends of a move are languages
     if _QUESTION_HEAD.search(before) and (not _GO_STOP_AFTER.match(after) or re.match(r"\s+do\b", after)):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):

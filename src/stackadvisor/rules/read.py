@@ -126,6 +126,8 @@ _LIST_GAP = lexicon.pattern("read", "list_gap")
 
 _MOVE_TO = lexicon.pattern("read", "move_to")
 _MOVE_INTENT = lexicon.pattern("read", "move_intent")
+_MOVE_WISH = lexicon.pattern("read", "move_wish")
+_DESCRIBED_AFTER = lexicon.pattern("read", "described_after")
 
 
 def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool]:
@@ -149,6 +151,7 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
                     if not _LIST_GAP.match(lc[a.end:b.start]):
                         break
                     targets[b.name] = None
+        moved = moved or _MOVE_WISH.search(lc, s0, s1) is not None  # "a more performant language would be nice"
         stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
     inside = tuple(t for t in targets if t in v.table.languages)
     if not stated:
@@ -225,6 +228,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 outside.append(e.name)
         elif e.name not in mentioned:
             mentioned.append(e.name)
+    described = [(e.end, e.end + m.end()) for e in ents if (m := _DESCRIBED_AFTER.match(lc[e.end:e.end + 200]))]
     last_said: list[tuple[str, str]] = []
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
@@ -242,7 +246,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         for c0, c1 in clauses:
             clause = lc[c0:c1]
             drop = _drop_cue(clause)
-            hits = [m for m in v.need_rx.finditer(lc, c0, c1)]
+            hits = [m for m in v.need_rx.finditer(lc, c0, c1) if not any(a <= m.start() < b for a, b in described)]
             local = [(p, w) for p, w in cues if c0 <= p < c1]
             if not hits:
                 if local and not drop:
