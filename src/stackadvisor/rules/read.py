@@ -228,7 +228,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 outside.append(e.name)
         elif e.name not in mentioned:
             mentioned.append(e.name)
-    described = [(e.end, e.end + m.end()) for e in ents if (m := _DESCRIBED_AFTER.match(lc[e.end:e.end + 200]))]
+    described = [(e.end, e.end + d.end()) for e in ents if (d := _DESCRIBED_AFTER.match(lc[e.end:e.end + 200]))]
     last_said: list[tuple[str, str]] = []
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
