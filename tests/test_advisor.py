@@ -132,3 +132,11 @@ def test_user_table_adds_a_language_everywhere(built_home, tmp_path):
     assert c.verdict == "supported"
     reply = advisor.ask("Compare Java and Go on concurrency")
     assert "Java" in reply.answer and not reply.contradicted
+
+
+def test_the_runner_up_answer_says_what_it_set_aside(advisor):
+    chat = advisor.chat()
+    first = chat.ask("fastest language for a market data feed handler?")
+    reply = chat.ask("the runner-up?")
+    assert first.recommendation == "Rust" and reply.recommendation == "Go"
+    assert "Rust scores higher on these needs, but is not among them" in reply.answer

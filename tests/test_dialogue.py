@@ -338,9 +338,18 @@ def test_a_need_stated_by_meaning_alone_describes_a_project(table, meaning):
     assert reading.intent.kind == "out_of_scope"
 
 
-def test_the_runner_up_is_asked_about_against_the_pick(table, meaning):
+def test_the_runner_up_is_the_pick_among_the_rest(table, meaning):
+    first, before = converse(table, meaning, "we need a REST API for our mobile app, performance matters")
     reading, ranking = converse(table, meaning, "we need a REST API for our mobile app, performance matters", "what's the runner-up?")
-    assert reading.intent.kind == "why_not" and reading.intent.languages[0] == ranking.scores[1].language
+    assert reading.intent.kind == "recommend" and before.recommendation not in reading.intent.candidates
+    assert ranking.recommendation == before.scores[1].language  # the language after the pick, nothing ruled out for good
+    assert not reading.needs.excluded
+
+
+def test_an_alternative_asked_with_new_needs_is_chosen_with_them(table, meaning):
+    reading, ranking = converse(table, meaning, "systems-level network daemon, it needs to be fast and memory safe",
+                                "ok, what's the easiest alternative that's still fast?")
+    assert ranking.recommendation == "Go" and "Rust" not in reading.intent.candidates  # Easy/Medium and Very High
 
 
 def test_a_switch_asked_by_a_team_on_another_language_weighs_the_two(table, meaning):
@@ -426,7 +435,7 @@ def test_a_what_if_ranking_two_needs_lowers_the_second(table, meaning):
 
 def test_a_hyphenated_second_best_asks_for_the_runner_up(table, meaning):
     reading, _ = converse(table, meaning, "payment gateway for our fintech", "ok and the second-best option?")
-    assert any(a.kind == "why_not" for a in reading.acts)
+    assert any(a.kind == "ask_pick" and a.how == "alternative" for a in reading.acts)
 
 
 @pytest.mark.parametrize("text", [

@@ -268,6 +268,11 @@ def _recommend(ctx: Context, cites: Citations) -> str:
     reasons = [c.label for c in top.breakdown if c.points > 0][:2]
     headline = f"**Recommendation: {pick}**" + (f": {_headline_reason(ctx, top)}" if reasons else ".")
     out = [headline, *_what_changed(ctx), "**Why " + pick + "**\n" + "\n".join(why)]
+    cands = ctx.intent.candidates
+    ahead = [s.language for s in ranking.scores if cands and s.total > top.total and s.language not in cands and s.language not in ctx.needs.excluded]
+    if ahead:  # a pick among the ones asked about ("the runner-up?", "Go or Python?") says what it left aside
+        out.insert(1, f"Among {join_names([n for n in table.names if n in cands])}: {join_names(ahead)} "
+                      f"{'scores' if len(ahead) == 1 else 'score'} higher on these needs, but {'is' if len(ahead) == 1 else 'are'} not among them.")
     trade = _tradeoffs(ctx, lang, cites)
     if trade:
         out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))

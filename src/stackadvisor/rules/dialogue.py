@@ -322,7 +322,7 @@ def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, c
     if not named and _ANOTHER.search(lc) and len(state.order) > 1 and len(lc.split()) <= 12:
         if _COMPARE_TOP.search(lc):
             return Act("compare", state.order[0], how="follow-up")  # "compare the top two"
-        return Act("why_not", state.order[1], how="follow-up")  # "what's the runner-up?": it, against the pick
+        return Act("ask_pick", None, how="alternative")  # "what's the runner-up?", "the easiest alternative": the pick of the rest
     if state.pick and not named and _WHY_ALONE.fullmatch(lc.strip(" ?!.")):
         return Act("why_not", state.pick, how="follow-up")  # "why?": the reasons for the pick
     if state.pick and len(named) == 1 and named[0] != state.pick and _BARE_ASK.fullmatch(lc.strip()):
@@ -337,6 +337,9 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
         if follow.target == state.pick:  # "why Go?" / "what about Go?" about the pick itself: explain it again
             return Intent("recommend", (), intent.criteria, True)
         return Intent("why_not", (follow.target, state.pick), intent.criteria, True)  # type: ignore[arg-type]
+    if follow is not None and follow.kind == "ask_pick" and follow.how == "alternative":
+        rest = tuple(n for n in state.order if n != state.pick and n not in needs.excluded)
+        return Intent("recommend", (), intent.criteria, True, candidates=rest)  # chosen with this turn's needs too
     if follow is not None and follow.kind == "downsides":
         return Intent("downsides", (follow.target,), intent.criteria)  # type: ignore[arg-type]
     if follow is not None and follow.kind == "compare" and len(state.order) > 1:
