@@ -475,3 +475,23 @@ def test_asking_for_thoughts_on_two_named_languages_is_a_pick_between_them(table
     reading, ranking = converse(table, meaning, "I am beginning to think its best to use Node.JS for this project. But then "
                                                 "again i am more comfortable with python. Any thoughts?")
     assert reading.intent.kind == "recommend" and ranking.recommendation in ("Python", "Node.js")
+
+
+@pytest.mark.parametrize(("text", "skill"), [("we both learned python at uni", "Python"), ("I studied Go in school", "Go")])
+def test_a_language_learned_or_studied_is_known(table, meaning, text, skill):
+    assert skill in converse(table, meaning, text)[0].needs.skills
+
+
+def test_refusing_to_write_a_language_rules_it_out(table, meaning):
+    reading, ranking = converse(table, meaning, "a realtime drawing game with guessing rooms, but i refuse to write javascript on the server")
+    assert "Node.js" in reading.needs.excluded and ranking.recommendation not in (None, "Node.js")
+
+
+def test_the_quickest_to_write_is_the_pace_of_delivery_not_runtime_speed(table, meaning):
+    needs = converse(table, meaning, "we want whatever is quickest to write and easiest to read")[0].needs
+    assert "speed" not in needs.priorities and "learning_curve" in needs.priorities
+
+
+def test_known_languages_asked_between_limit_the_pick(table, meaning):
+    reading, ranking = converse(table, meaning, "I have deeply studied Go and Rust. Rust has more libraries. Suggest which one to choose.")
+    assert set(reading.intent.candidates) == {"Go", "Rust"} and ranking.recommendation in ("Go", "Rust")

@@ -421,6 +421,7 @@ _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
+_AMONG_NAMED = lexicon.pattern("read", "among_named")
 _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
@@ -577,8 +578,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
             return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"
         return Intent("compare", langs, criteria)
-    if langs and not focus:
-        return Intent("recommend", langs, criteria, True)
+    if langs and not focus:  # "I have studied Go and Rust ... which one?": known languages, asked between
+        among = langs if len(langs) >= 2 and _AMONG_NAMED.search(lc) and not _OPEN_ALT.search(lc) else ()
+        return Intent("recommend", langs, criteria, True, candidates=among)
     if len(focus) == 1:
         offered = _alternatives(lc, _entities(lc, v, lc), set())  # "Go or Node or something else?", Node the team's
         if asks and len(offered) >= 2 and (project or rec_cue or _OPEN_ALT.search(lc)):
