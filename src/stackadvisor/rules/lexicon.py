@@ -44,7 +44,9 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "compare_worse": "phrases", "compare_equal": "phrases", "verb_criteria": "pairs", "criterion_words": "pairs",
               "nobody": "phrases", "object_markers": "phrases", "kind_nouns": "phrases", "copulas": "phrases",
               "comparatives": "pairs", "handle_verbs": "phrases", "openers": "phrases",
-              "multipliers": "phrases", "fractions": "phrases", "superlative_idioms": "phrases", "alike": "phrases"},
+              "multipliers": "phrases", "fractions": "phrases", "superlative_idioms": "phrases", "alike": "phrases",
+              "trade_verbs": "phrases", "pronouns": "phrases",
+              "pair_objects": "phrases", "rest_objects": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -13,6 +13,7 @@ from ..finder import _key, _lc, _tokenise, _words_rx
 from ..score import _item_evidence
 from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _Ent, _item_key, _join, _stem
 from .clause import Clause
+from .skills import skill_bags
 from .words import _WORD, says_opposite, words
 
 if TYPE_CHECKING:
@@ -99,17 +100,20 @@ def item_bag(ck: _Walk, c: Clause) -> None:
     """An article line in other words: every content word of it in the clause, in any order ("Go has built-in concurrency through goroutines" for "Built-in concurrency with goroutines")."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
     # concurrency through goroutines" for "Built-in concurrency with goroutines")
-    if v.item_bags and (cents or carry):
+    bags = [*v.item_bags, *skill_bags(v)]
+    if bags and (cents or carry):
         starts, toks, _ = _tokenise(lc)
         i, j = bisect_left(starts, c0), bisect_left(starts, c1)
         where: dict[str, list[int]] = {}
         for k in range(i, j):
             where.setdefault(_stem(toks[k]), []).append(k)
-        for bag, entries, size in v.item_bags:
+        for bag, entries, size in bags:
             if not bag <= where.keys():
                 continue
             ks = sorted(where[w][0] for w in bag)
             a, b = starts[ks[0]], starts[ks[-1]] + len(toks[ks[-1]])
+            last = max(where[w][-1] for w in bag)  # "the front end and the back end": to the last of them
+            b = max(b, starts[last] + len(toks[last])) if starts[last] + len(toks[last]) - a <= 2 * size + 20 else b
             if b - a <= 2 * size + 20 and free(a, b):
                 _item_claim(ck, c, entries, a, b, after=True)
 

@@ -56,27 +56,79 @@ def _after(ck: _Walk, c: Clause, end: int) -> tuple[str | None, int]:
     return None, end
 
 
+def others(ck: _Walk, c: Clause, at: int, subj: list[_Ent]) -> tuple[list[_Ent], int, str] | None:
+    """The other side said without a name right after `at`: "both" (the two other languages named before), "the
+    others" (those named before, else every other language of the table). (objects, where the words end, the
+    words); no objects when the text does not say which ("Python trails both on speed" with none named before);
+    None when no such words follow."""
+    m = words().others_rx.match(c.lc, at, c.c1)
+    if m is None:
+        return None
+    mine = {e.name for e in subj}
+    before: dict[str, _Ent] = {}
+    for e in ck.ents:
+        if e.end > at:
+            break
+        if not e.outside and e.name not in mine:
+            before.pop(e.name, None)
+            before[e.name] = e  # the latest mention last
+    named = list(before.values())
+    if m.group("pair"):
+        objs = named[-2:] if len(named) >= 2 else []
+    else:
+        objs = named if len(named) >= 2 else [_Ent(m.start(1), m.end(1), n) for n in ck.table.languages if n not in mine]
+    return [_Ent(m.start(1), m.end(1), o.name) for o in objs], m.end(), m.group(1)
+
+
+def unknown_other(ck: _Walk, c: Clause, subj: list[_Ent], cid: str, said: str, span: tuple[int, int]) -> None:
+    """A comparison whose other side the text does not name ("Python trails both on speed"): unsupported."""
+    for s in subj:
+        if s.outside:
+            ck.outside(s, span, cid)
+        else:
+            ck.emit("comparison", "unsupported", f"The text does not say which languages \"{said}\" stands for, so the comparison cannot "
+                    f"be judged against the {ck.table.table_section} table.", s.name, cid, c.span_of([s], *span))
+
+
+def _verb_hits(ck: _Walk, c: Clause) -> list[tuple[re.Match, str, str, list[_Ent] | None]]:
+    """(match, class, key, objects): the comparison verbs of the clause, the objects of a split one ("blows Python out
+    of the water", "leaves Node in the dust") the languages inside it."""
+    w = words()
+    found: list[tuple[re.Match, str, str, list[_Ent] | None]] = []
+    for m in w.verb_rx.finditer(c.lc, c.c0, c.c1):
+        cls = w.verb_class.get(key(m.group(0)))
+        if cls is not None:
+            found.append((m, cls, key(m.group(0)), None))
+    for cls, k, rx in w.split_verbs:
+        for m in rx.finditer(c.lc, c.c0, c.c1):
+            inside = [e for e in c.cents if m.start("obj") <= e.start and e.end <= m.end("obj")]
+            if inside:
+                found.append((m, cls, k, inside))
+    return sorted(found, key=lambda f: f[0].start())
+
+
 def verbs(ck: _Walk, c: Clause) -> None:
     """X <verb> Y [criterion]: superiority, inferiority and equality by the verb classes of check.yaml."""
     w = words()
     lc = c.lc
-    for m in w.verb_rx.finditer(lc, c.c0, c.c1):
+    for m, cls, vkey, inside in _verb_hits(ck, c):
         if not c.free(*m.span()):
             continue
-        cls = w.verb_class.get(key(m.group(0)))
-        if cls is None:
-            continue
-        objs, cid = _object(ck, c, m.end())
+        objs, cid = (inside, None) if inside else _object(ck, c, m.end())
+        said = ""
+        end = m.end() if inside else objs[-1].end if objs else m.end()
         if not objs:
-            continue
-        end = objs[-1].end
+            got = others(ck, c, m.end(), ck._subject(c.cents, m.start(), c.carry, after=False))
+            if got is None:
+                continue
+            objs, end, said = got
         if cid is None:
-            cid, end2 = _after(ck, c, objs[-1].end)
+            cid, end2 = _after(ck, c, end)
             end = max(end, end2) if cid else end
         if cid is None:
             cid = ck._nearest_criterion(c.c0, c.c1, m.start(), m.start())
-        if cid is None and key(m.group(0)) in w.verb_criteria:
-            cid = ck.v.crit_map.get(_key(w.verb_criteria[key(m.group(0))]))
+        if cid is None and vkey in w.verb_criteria:
+            cid = ck.v.crit_map.get(_key(w.verb_criteria[vkey]))
         if cid is None:
             continue
         lead = lc[max(c.c0, (ck._last_end(c.cents, m.start()))):m.start()]
@@ -90,6 +142,10 @@ def verbs(ck: _Walk, c: Clause) -> None:
             continue
         subj = [e for e in ck._subject(c.cents, m.start(), c.carry, after=False) if e not in objs]
         if not subj:
+            continue
+        if said and not objs:
+            unknown_other(ck, c, subj, cid, said, (m.start(), end))
+            c.used.append((m.start(), end))
             continue
         if cls == "equal" and _AS_PHRASE.match(m.group(0)) and subj[-1].end <= m.start() and not lc[subj[-1].end:m.start()].strip(" ,'\""):
             continue  # "Go, as well as Rust, is fast": a list, not a comparison

@@ -2,21 +2,45 @@
 development speed, memory use, popularity, pay; the phrases are in rules/lexicon/check.yaml). Such a claim is
 unsupported, and its clause is taken, so no later family judges it by the nearest column ("Go compiles faster
 than Rust" says nothing about the Speed column). Languages the table does not cover are judged unsupported by
-Judge.outside wherever a family reads them."""
+Judge.outside wherever a family reads them. A property an article line of the language speaks of (Rust's con
+"Slower development due to strict compiler checks") is judged by that line instead."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from ..vocab import _join
+from ..finder import _lc
+from ..score import _item_evidence
+from ..vocab import _Ent, _join
 from .clause import Clause
-from .words import words
+from .words import _WORD, direction, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
 
 _THAN_OBJ = re.compile(r"\bthan\s+(?:(?:that|those)\s+of\s+|the\s+)?$")
+
+
+def _by_own_line(ck: _Walk, c: Clause, e: _Ent, m: re.Match, rx: re.Pattern) -> bool:
+    """A property the table does not rate that an article line of the language speaks of ("Slower development due to
+    strict compiler checks", Rust's con): the claim is judged by that line, its direction against the line's ("faster
+    development" contradicts it, "slow development" agrees). False when no line of the language speaks of it, or the
+    claim has no direction."""
+    lang = ck.table.languages[e.name]
+    lines = [(k, it) for k, items in (("pro", lang.pros), ("con", lang.cons)) for it in items if rx.search(_lc(it.text))]
+    if not lines:
+        return False
+    said = direction(set(_WORD.findall(m.group(0)))) or direction(set(_WORD.findall(c.lc[c.c0:c.c1])))
+    kind, it = lines[0]
+    own = direction(set(_WORD.findall(_lc(it.text))))
+    if not said or not own:
+        return False
+    lo = max(c.c0, e.end) if c.c0 <= e.end <= m.start() else c.c0
+    truth = (said == own) != ck._negated(lo, m.start())
+    ck.emit(kind, "supported" if truth else "contradicted", _item_evidence(lang, kind, it), e.name, None,
+            c.span_of([e], m.start(), m.end()), f"The article lists \"{it.text}\" as a {kind} of {e.name}.")
+    return True
 
 
 def unrated(ck: _Walk, c: Clause) -> None:
@@ -34,9 +58,12 @@ def unrated(ck: _Walk, c: Clause) -> None:
     rated = _join([cr.label for cr in table.criteria.values()])
     evidence = (f"The {table.table_section} table rates {rated} only; it has no {label} column, and the article does not "
                 f"rate {label}, so this claim cannot be judged (not by the nearest column either).")
+    rx = next(rx for lab, rx in w.unrated if lab == label)
     for e in subj:
         if e.outside:
             ck.outside(e, c.span_of([e], m.start(), m.end()))
+            continue
+        if not others and _by_own_line(ck, c, e, m, rx):
             continue
         other = next((o for o in others if not o.outside), None)
         end = max([m.end()] + [o.end for o in others])

@@ -24,7 +24,8 @@ from ..finder import derived
 from ..meaning import Hit, Meaning
 from ..score import _item_evidence
 from ..vocab import _NEGATION, _Ent
-from .words import says_opposite, statement, words
+from .skills import Skill
+from .words import direction, says_opposite, statement, words
 
 if TYPE_CHECKING:
     from .walk import _Walk
@@ -78,7 +79,7 @@ def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
     """The clause with its language names (and their "'s") and its hedges taken out."""
     parts, at = [], c0
     for e in ents:
-        if c0 <= e.start and e.end <= c1:
+        if c0 <= e.start and e.end <= c1 and not isinstance(e, Skill):  # a skill word is a word of the line ("JavaScript")
             parts.append(lc[at:e.start])
             at = e.end + (2 if lc.startswith("'s", e.end) else 0)
     parts.append(lc[at:c1])
@@ -86,25 +87,14 @@ def _bare(lc: str, c0: int, c1: int, ents: list[_Ent]) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,;:!?\"'*_-")
 
 
-_PREFIX = re.compile(r"(?:un|im|in|non-?)(?P<rest>[a-z\-]{4,})$")
-
-
-def _direction(tokens: set[str]) -> int:
-    """+1 / -1 from the clause's direction words; a negative prefix turns a positive word ("immature", "unfriendly")."""
-    w = words()
-    pos, neg = tokens & w.positive, tokens & w.negative
-    for t in tokens - pos - neg:
-        m = _PREFIX.match(t)
-        if m and m.group("rest") in w.positive:
-            neg = neg | {t}
-    return (len(pos) > 0) - (len(neg) > 0)
-
-
 def _turned(tokens: set[str], example: str) -> bool:
     """Does the clause turn the example round by its words: the example says "without" or "not" (the clause's own
-    negations and privatives are read by the walk's scope rules), or the clause has the opposite of one of its words?"""
+    negations and privatives are read by the walk's scope rules), or the clause has the opposite of one of its words?
+    A clause that says the bad side in words of its own ("a task that chews CPU and all other tasks stop dead" for
+    "Not ideal for CPU-bound tasks") keeps a negated line's sense: its negative words stand for the line's "not"."""
     w = words()
-    own = bool(w.privative_rx.search(example)) != bool(_NEGATION.search(example))
+    priv, negated = bool(w.privative_rx.search(example)), bool(_NEGATION.search(example))
+    own = priv != negated and not (negated and not priv and direction(tokens) < 0)
     return own != says_opposite(tokens, example)
 
 
@@ -152,7 +142,7 @@ def judge(ck: _Walk, meaning: Meaning) -> None:
             if kind == "level":
                 cid, sign = rest.rsplit(":", 1)
                 crit = table.criteria[cid]
-                d = _direction(tokens) or (1 if sign == "+" else -1)
+                d = direction(tokens) or (1 if sign == "+" else -1)
                 ck.level(e, cid, crit.scale[-1] if d > 0 else crit.scale[0], "half", neg, span)
                 continue
             owner, ikind, idx = rest.rsplit(":", 2)

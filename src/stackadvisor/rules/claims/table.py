@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..finder import _key
 from ..vocab import _Ent
+from . import compare
 from .clause import Clause
 from .words import words
 
@@ -20,7 +21,7 @@ _THAN = re.compile(r"[^;]{0,40}?\bthan\s+(?:(?:both|either|that\s+of|those\s+of|
 #: "slower than backend-native languages like Go": the languages after "like" are the objects of the comparison
 _EXAMPLES_OF = re.compile(r"[^,;.()]{0,40}?\b(?:like|such\s+as|including|e\.g\.)\s+", re.I)
 _ORDINAL_BEFORE = re.compile(r"(?:one\s+of\s+(?:the\s+)?|second[\s\-]+|third[\s\-]+|2nd\s+|3rd\s+|among\s+the\s+)$", re.I)
-_B_SKIP_BEFORE = re.compile(r"\b(?:for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+_B_SKIP_BEFORE = re.compile(r"\b(?P<prep>for|handling|handle|handles|under|need|needs|require|requires|requiring|support|supports|want|wants|demands?)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 #: "high concurrency scenarios", "in high-concurrency workloads": a level + noun that names a kind of workload, not
 #: a rating of the language.
 _WORKLOAD_AFTER = re.compile(r"\s*[\-\s]?(?:scenarios?|workloads?|situations?|environments?|settings?|systems?|apps?|applications?|"
@@ -40,18 +41,28 @@ def comparison(ck: _Walk, c: Clause) -> None:
             continue
         objs_i = [i for i, e in enumerate(cents) if e.start >= tm.end() and (not lc[tm.end():e.start].strip(" ,'\"")
                                                                            or _EXAMPLES_OF.fullmatch(lc, tm.end(), e.start))]
-        if not objs_i:
-            continue
-        objs = ck._group_right(cents, objs_i[0])
+        said, end = "", 0
+        if objs_i:
+            objs = ck._group_right(cents, objs_i[0])
+        else:  # "slower than both", "faster than the others"
+            got = compare.others(ck, c, lc.rfind("than", tm.start(), tm.end()) + 4, ck._subject(cents, m.start(), carry, after=False))
+            if got is None:
+                continue
+            objs, end, said = got
         if cid is None:
             cid = ck._nearest_criterion(c0, c1, m.start(), lc.rfind("than", tm.start(), tm.end()))  # between them: "smaller web ecosystem than"
             if cid is None:  # the criterion after the object: "scales better than Python for concurrent connections"
-                cm = v.crit_rx.search(lc, objs[-1].end, c1)
-                cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - objs[-1].end < 30 else None
+                at = objs[-1].end if objs else end
+                cm = v.crit_rx.search(lc, at, c1)
+                cid = v.crit_map.get(_key(cm.group(0))) if cm and cm.start() - at < 30 else None
             if cid is None:
                 continue
         subj = [e for e in ck._subject(cents, m.start(), carry, after=False) if e not in objs]
         if not subj:
+            continue
+        if said and not objs:
+            compare.unknown_other(ck, c, subj, cid, said, (m.start(), end))
+            used.append((m.start(), end))
             continue
         neg = ck._neg(subj, c0, m.start())
         rel = ">" if sign > 0 else "<"
@@ -154,8 +165,9 @@ def level(ck: _Walk, c: Clause) -> None:
             for m in hits.get(id(rx), ()):
                 if not free(*m.span()):
                     continue
-                if n == 2 and _B_SKIP_BEFORE.search(lc, max(c0, m.start() - 30), m.start()):
-                    continue
+                skip = _B_SKIP_BEFORE.search(lc, max(c0, m.start() - 30), m.start()) if n == 2 else None
+                if skip and not (skip.group("prep") == "for" and words().trade_rx.search(lc, max(c0, ck._last_end(cents, skip.start())), skip.start())):
+                    continue  # "good for high concurrency" is a use; "trades a steep learning curve for extremely high speed" a rating
                 if n == 2 and (_WORKLOAD_AFTER.match(lc, m.end()) or _WORKLOAD_BEFORE.search(lc, max(c0, m.start() - 12), m.start())):
                     continue  # "performs well in high concurrency scenarios" describes the workload
                 if n == 2 and m.group("filler") and (_key(m.group("filler")) in v.level_map[cid] or _key(m.group("filler")) in ("and", "or", "to", "but")):

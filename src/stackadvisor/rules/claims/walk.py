@@ -11,6 +11,7 @@ from ..read import _LIST_GAP
 from ..vocab import _NEGATION, _Ent, _rephrase
 from .clause import Clause
 from .judge import _Judge
+from .skills import Skill, with_skills
 from .words import as_not, as_plain, key, words
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
@@ -34,6 +35,7 @@ class _Walk(_Judge):
     families: tuple = ()  # the claim families, in order (see claims/__init__.py)
     prev_subject: list = []  # the subject the sentence before was about (the other side of "Rust is often faster")
     pending: list  # clauses with a subject no family read: (c0, c1, subject, languages named, question, a framework was read)
+    ents: list[_Ent] = []  # every mention in the text, in order
     sentences: list  # statements naming a table language: (s0, s1, its first table language)
 
     headings: list[tuple[int, int, _Ent]] = []
@@ -48,7 +50,7 @@ class _Walk(_Judge):
         lc = as_plain(as_not(_lc(_rephrase(clean))), self.plain_spans)
         self.lc = lc
         self._privs = [m.start() for m in words().privative_rx.finditer(lc)]  # where privatives start (bisected by _negated)
-        ents = _entities(clean, v, lc)
+        ents = self.ents = with_skills(_entities(clean, v, lc), lc, v)
         if not ents:
             return
         ent_starts = self._ent_starts = [e.start for e in ents]
@@ -56,20 +58,25 @@ class _Walk(_Judge):
         head_starts = [a for a, _, _ in heads]
         w = words()
         plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent], bool, bool]] = []
+        asked: _Ent | None = None  # the one language a question just before named ("Why Go? Goroutines handle ...")
         for s0, s1 in _sentences(lc):
             k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
             under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
             i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, s1)
+            if under is None and i == j and asked is not None:
+                under = asked  # the answer to "Why Go?" is about Go
             pronoun = under is None and bool(w.pronoun_rx.match(lc, s0))  # "It is also very fast.": the language the text was last about
             named = [e for e in ents[i:j] if not e.outside]
+            question = _is_question(lc[s0:s1])
+            asked = named[0] if question and i < j and len({e.name for e in ents[i:j]}) == 1 and named else None
             if i == j and under is None and not pronoun:
                 continue
-            question = _is_question(lc[s0:s1])
             plan.append((question, s0, self._clauses(lc, s0, s1, ents), [under] if under else [], i < j, pronoun))
-            if named and not question:
-                self.sentences.append((s0, s1, named[0]))
+            said = [e for e in named if not isinstance(e, Skill)]  # "our team knows JavaScript" is about the team
+            if said and not question:
+                self.sentences.append((s0, s1, said[0]))
         bounds = [c for _, _, cl, *_ in plan for c in cl]
-        self.has_beat = bool(w.verb_rx.search(lc) or w.middle_rx.search(lc) or w.best_idiom_rx.search(lc) or w.alike_rx.search(lc))  # readers with their own finders
+        self.has_beat = bool(w.verb_rx.search(lc) or any(rx.search(lc) for _, _, rx in w.split_verbs) or w.middle_rx.search(lc) or w.best_idiom_rx.search(lc) or w.alike_rx.search(lc))  # readers with their own finders
         finders = [v.cmp_rx, v.eq_rx, v.sup_rx, v.pred_rx, v.item_rx, v.topic_rx, v.fw_rx, v.absent_rx, v.handles_rx, v.rel_rx, v.qty_rx,
                    *(rx for rxs in v.level_rx.values() for rx in rxs)]
         self.hits: dict[int, dict[int, list[re.Match]]] = {}  # clause index -> finder id -> matches (only clauses with any)

@@ -9,11 +9,12 @@ from functools import cache
 from .. import lexicon
 
 
-def _rx(phrases) -> re.Pattern:  # noqa: ANN001
-    def one(p: str) -> str:
-        return r"[\s\-]+".join(r"[\s\-]?".join(re.escape(part) for part in w.split("-")) for w in p.split())
+def _one(p: str) -> str:
+    return r"[\s\-]+".join(r"[\s\-]?".join(re.escape(part) for part in w.split("-")) for w in p.split())
 
-    alt = "|".join(sorted((one(p) for p in phrases), key=len, reverse=True))
+
+def _rx(phrases) -> re.Pattern:  # noqa: ANN001
+    alt = "|".join(sorted((_one(p) for p in phrases), key=len, reverse=True))
     return re.compile(rf"(?<![\w\-])(?:{alt})(?![\w\-])")
 
 
@@ -38,6 +39,7 @@ class Words:
     middle: dict[str, str]  # key(phrase) -> "middle" | "upto-middle"
     verb_rx: re.Pattern  # comparison verbs and phrases ("outruns", "on par with", "lags behind")
     verb_class: dict[str, str]  # key(phrase) -> "better" | "worse" | "equal"
+    split_verbs: tuple[tuple[str, str, re.Pattern], ...]  # (class, key, "blows <obj> out of the water"): the object inside
     verb_criteria: dict[str, str]  # key(verb) -> a keyword of the table ("outruns" -> "fast")
     crit_word_rx: re.Pattern  # everyday words naming a criterion ("performs")
     crit_words: dict[str, str]  # key(word) -> a keyword of the table
@@ -51,6 +53,8 @@ class Words:
     times_rx: re.Pattern  # "twice ", "3x ", "half ": right before "as fast as" (group "less" for a fraction)
     best_idiom_rx: re.Pattern  # "unbeatable", "second to none"
     alike_rx: re.Pattern  # "roughly equal", "neck and neck"
+    others_rx: re.Pattern  # "both" (group pair) / "the others": the other side of a comparison without a name (group 1)
+    trade_rx: re.Pattern  # "trades", "sacrifices": "X trades A for <level> <criterion>" rates X on what it gets
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
@@ -59,6 +63,7 @@ def words() -> Words:
     d = lexicon.load("check")
     _check_plain(d["plain_words"])
     verbs = {key(p): cls for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"]}
+    split = tuple((cls, key(p), _split_rx(p)) for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"] if " * " in p)
     unrated = tuple((label, _rx(ps)) for label, ps in d["unrated"].items())
     return Words(
         negator_rx=_rx(d["negators"]),
@@ -78,8 +83,9 @@ def words() -> Words:
         plain={key(k): v for k, v in d["plain_words"].items()},
         middle_rx=_rx([*d["middle"], *d["unremarkable"]]),
         middle={**{key(p): "middle" for p in d["middle"]}, **{key(p): "upto-middle" for p in d["unremarkable"]}},
-        verb_rx=_rx([p for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"]]),
+        verb_rx=_rx([p for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"] if " * " not in p]),
         verb_class=verbs,
+        split_verbs=split,
         verb_criteria={key(k): v for k, v in d["verb_criteria"].items()},
         crit_word_rx=_rx(d["criterion_words"]),
         crit_words={key(k): v for k, v in d["criterion_words"].items()},
@@ -89,14 +95,22 @@ def words() -> Words:
         comparative=_signs(d["comparatives"]),
         handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
                              r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
-        pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:it|its|it's|they|their)\b"),
+        pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:" + _rx(d["pronouns"]).pattern + r")"),
         times_rx=re.compile(r"(?:(?P<less>" + _rx(d["fractions"]).pattern + r")|" + _rx(d["multipliers"]).pattern
                             + r"|\d+(?:\.\d+)?\s*(?:x|×|times))\s+$"),
         best_idiom_rx=_rx(d["superlative_idioms"]),
         alike_rx=_rx(d["alike"]),
+        trade_rx=_rx(d["trade_verbs"]),
+        others_rx=re.compile(r"\s*((?P<pair>" + _rx(d["pair_objects"]).pattern + r")|" + _rx(d["rest_objects"]).pattern + r")"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
+
+
+def _split_rx(phrase: str) -> re.Pattern:
+    """ "blows * out of the water": the words before and after the object, one to three words between."""
+    head, tail = phrase.split(" * ")
+    return re.compile(rf"(?<![\w\-])(?:{_one(head)})\s+(?P<obj>[^\s,;]+(?:\s+[^\s,;]+){{0,2}}?)\s+(?:{_one(tail)})(?![\w\-])")
 
 
 def key(phrase: str) -> str:
@@ -170,3 +184,18 @@ def says_opposite(said: set[str], line: str) -> bool:
     line_neg, line_pos = bool(own & w.negative), bool(own & w.positive)
     new_pos, new_neg = bool((said - own) & w.positive), bool((said - own) & w.negative)
     return (line_neg and not line_pos and new_pos and not new_neg) or (line_pos and not line_neg and new_neg and not new_pos)
+
+
+_PREFIX = re.compile(r"(?:un|im|in|non-?)(?P<rest>[a-z\-]{4,})$")
+
+
+def direction(tokens: set[str]) -> int:
+    """+1 / -1 from a clause's direction words (check.yaml positive / negative); a negative prefix turns a positive
+    word ("immature", "unfriendly")."""
+    w = words()
+    pos, neg = tokens & w.positive, tokens & w.negative
+    for t in tokens - pos - neg:
+        m = _PREFIX.match(t)
+        if m and m.group("rest") in w.positive:
+            neg = neg | {t}
+    return (len(pos) > 0) - (len(neg) > 0)
