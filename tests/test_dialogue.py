@@ -495,3 +495,26 @@ def test_the_quickest_to_write_is_the_pace_of_delivery_not_runtime_speed(table, 
 def test_known_languages_asked_between_limit_the_pick(table, meaning):
     reading, ranking = converse(table, meaning, "I have deeply studied Go and Rust. Rust has more libraries. Suggest which one to choose.")
     assert set(reading.intent.candidates) == {"Go", "Rust"} and ranking.recommendation in ("Go", "Rust")
+
+
+@pytest.mark.parametrize("text", ["how much does a senior rust dev make in london?", "should i buy nvidia stock",
+                                  "what's the best ORM for go?"])
+def test_pay_stocks_and_orms_are_out_of_scope(table, meaning, text):
+    assert converse(table, meaning, text)[0].intent.kind == "out_of_scope"
+
+
+def test_a_lower_case_outside_name_set_against_a_language_is_named(table, meaning):
+    reading, ranking = converse(table, meaning, "swift on the server vs rust for a high-performance backend?")
+    assert "Swift" in reading.needs.outside and ranking.recommendation == "Rust"
+
+
+def test_what_an_outside_language_has_is_not_a_need_but_a_complaint_about_it_is(table, meaning):
+    assert "multithreading" not in converse(table, meaning, "java has threads, but which of the four is best at concurrency?")[0].needs.constraints
+    needs = converse(table, meaning, "kotlin is too heavy for our lambdas, want something fast and not too hard from your list")[0].needs
+    assert "speed" in needs.priorities and "learning_curve" in needs.priorities  # "not too hard": the bad end, negated
+
+
+def test_a_question_for_one_of_the_four_stays_in_scope_beside_an_outside_stack(table, meaning):
+    reading, ranking = converse(table, meaning, "we use Scala + Spark for the data crunching; for the API in front of our ML "
+                                                "models, which of the four fits?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation == "Python"

@@ -42,6 +42,7 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
     lc = _lc(text) if lc is None else lc
     out: list[_Ent] = []
     ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs|team|code|backend|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang)\b)", re.I)
+    versus = re.compile(rf"(?:\s+[\w-]+){{0,3}}?\s+(?:vs\.?|versus)\s+(?:{v.alias_alt})\b", re.I)  # set against a language
     for m in v.lang_rx.finditer(lc):
         k = _key(m.group(0))
         name = v.alias_lang.get(k)
@@ -56,10 +57,8 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
         if i and out[i - 1].end > m.start():  # overlaps a table-language mention (bisect: linear in mentions)
             continue
         k = _key(m.group(0))
-        if k in AMBIGUOUS_NAMES and not text[m.start()].isupper():
-            continue
-        if k in AMBIGUOUS_NAMES and _GO_STOP_AFTER.match(lc, m.end()):
-            continue
+        if k in AMBIGUOUS_NAMES and not versus.match(lc, m.end()) and (not text[m.start()].isupper() or _GO_STOP_AFTER.match(lc, m.end())):
+            continue  # "swift delivery" is no language; "swift on the server vs rust" is
         out.append(_Ent(m.start(), m.end(), v.outside_map[k], True))
     out.sort(key=lambda e: e.start)
     return out

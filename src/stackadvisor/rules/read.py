@@ -128,6 +128,13 @@ _MOVE_TO = lexicon.pattern("read", "move_to")
 _MOVE_INTENT = lexicon.pattern("read", "move_intent")
 _MOVE_WISH = lexicon.pattern("read", "move_wish")
 _DESCRIBED_AFTER = lexicon.pattern("read", "described_after")
+_OUTSIDE_DESCRIBED = lexicon.pattern("read", "outside_described")
+_CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:but|however|though|although|whereas|while|and)\s")
+
+
+def _clause_end(lc: str, pos: int) -> int:
+    m = _CLAUSE_END.search(lc, pos)
+    return m.start() if m else len(lc)
 
 
 def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool]:
@@ -229,6 +236,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         elif e.name not in mentioned:
             mentioned.append(e.name)
     described = [(e.end, e.end + d.end()) for e in ents if (d := _DESCRIBED_AFTER.match(lc[e.end:e.end + 200]))]
+    # "java has threads, but ...": what an outside language has is no need of the asker's, up to the clause's end
+    described += [(e.end, _clause_end(lc, e.end)) for e in ents if e.outside and _OUTSIDE_DESCRIBED.match(lc[e.end:e.end + 40])]
     last_said: list[tuple[str, str]] = []
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
@@ -246,7 +255,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         for c0, c1 in clauses:
             clause = lc[c0:c1]
             drop = _drop_cue(clause)
-            hits = [m for m in v.need_rx.finditer(lc, c0, c1) if not any(a <= m.start() < b for a, b in described)]
+            hits = [m for m in v.need_rx.finditer(lc, c0, c1)
+                    if _key(m.group(0)) in v.complaints or not any(a <= m.start() < b for a, b in described)]
             local = [(p, w) for p, w in cues if c0 <= p < c1]
             if not hits:
                 if local and not drop:
@@ -422,6 +432,7 @@ _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
+_AMONG_TABLE = lexicon.pattern("read", "among_table")
 _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
@@ -551,6 +562,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
     if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
+        if _AMONG_TABLE.search(lc) and (project or voiced or rec_cue or not needs.empty):
+            return Intent("recommend", (), criteria, True)  # "we use Scala + Spark ...; which of the four fits?"
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
         if (project or voiced or cur.priorities) and not chosen and not (sup and asks):
