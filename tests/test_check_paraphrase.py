@@ -145,3 +145,110 @@ def test_every_verb_class_is_judged_both_ways(table):
     assert len(claims) >= 300
     wrong = [(t, got(t, table, lang)) for t, lang, truth in claims if got(t, table, lang) != ["supported" if truth else "contradicted"]]
     assert not wrong, f"{len(wrong)} of {len(claims)}: {wrong[:8]}"
+
+
+# ------------------------------------------------------------------------------------------- design cases, round 2
+# Written for the readers' designs (trade verbs, "both" / "the others", verbs with the object inside, a language's own
+# skill word, a question's subject carried, a line answered in negative words of its own, a property the table does
+# not rate judged by the language's own line, verbs that name a criterion), not from the eval files. Run with the
+# local embedder, as the advisor runs check().
+
+@pytest.fixture(scope="module")
+def meaning(local_embeddings):
+    from stackadvisor.embeddings import embed_array
+    from stackadvisor.rules.meaning import Meaning
+
+    return Meaning(lambda texts: embed_array(local_embeddings, list(texts)), {"none": ["nothing"]})
+
+
+def judged(text, table, meaning, language=None, criterion=None):
+    return sorted({c.verdict for c in rules.check(text, table, meaning=meaning)
+                   if c.kind != "unchecked" and (language is None or c.language == language)
+                   and (criterion is None or c.criterion == criterion)})
+
+
+DESIGN = [
+    # levels after a trade verb: "for <level> <criterion>" is what the language gets, not a use
+    ("Rust gives up an easy learning curve in return for extremely high speed.", "Rust", "speed", "supported"),
+    ("Go sacrifices some expressiveness for very high concurrency.", "Go", "concurrency", "supported"),
+    ("Python trades raw speed for a very easy learning curve.", "Python", "learning_curve", "supported"),
+    ("Python sacrifices speed for very high concurrency.", "Python", "concurrency", "contradicted"),
+    # the other side without a name: the languages named before, every other one, or unknown
+    ("Node.js and Python are easy to pick up. Rust trails both on learning curve.", "Rust", "learning_curve", "supported"),
+    ("Python lags behind both on concurrency.", "Python", "concurrency", "unsupported"),
+    ("Rust beats every other language on speed.", "Rust", "speed", "supported"),
+    ("Python is easier to learn than the others.", "Python", "learning_curve", "supported"),
+    ("Python is slower than all the others.", "Python", "speed", "supported"),
+    # verbs with the object inside them
+    ("Go leaves Python in the dust on raw speed.", "Go", "speed", "supported"),
+    ("Node.js blows Rust out of the water when it comes to ecosystem.", "Node.js", "ecosystem", "supported"),
+    ("Rust puts Go to shame on ecosystem.", "Rust", "ecosystem", "contradicted"),
+    ("Python leaves Rust far behind in speed.", "Python", "speed", "contradicted"),
+    # a language's own skill word is the language
+    ("Python is slower than JavaScript but far easier to learn.", "Python", "speed", "supported"),
+    ("JavaScript has a massive npm ecosystem.", "Node.js", "ecosystem", "supported"),
+    ("Rust is faster than JavaScript.", "Rust", "speed", "supported"),
+    ("JavaScript is harder to learn than Rust.", "Node.js", "learning_curve", "contradicted"),
+    # a question naming one language carries it into the answer
+    ("Why Python? The library selection is enormous.", "Python", "ecosystem", "contradicted"),
+    ("Why Go? It handles huge numbers of parallel requests effortlessly.", "Go", "concurrency", "supported"),
+    ("Why Node.js? One language across the browser and the server.", "Node.js", None, "supported"),
+    # a property the table does not rate: unsupported, unless the language's own line speaks of it
+    ("Rust offers faster development than most languages.", "Rust", None, "contradicted"),
+    ("Rust's strict compiler slows development down.", "Rust", None, "supported"),
+    ("Go has quick compile times.", "Go", None, "unsupported"),
+    ("Node.js starts up faster than Go.", "Node.js", None, "unsupported"),
+    ("Python's developer productivity is excellent.", "Python", None, "unsupported"),
+    # superlatives and hedges
+    ("Go is arguably the best at concurrency.", "Go", "concurrency", "supported"),
+    ("Python is probably the slowest of the four.", "Python", "speed", "supported"),
+    ("Node.js's ecosystem is unmatched.", "Node.js", "ecosystem", "supported"),
+    # pros and cons, in words of their own, negated or not
+    ("Rust is not easy to learn.", "Rust", "learning_curve", "supported"),
+    ("Go isn't a great fit for generics-heavy code.", "Go", None, "supported"),
+    ("Node.js chokes on CPU-heavy number crunching.", "Node.js", None, "supported"),
+    ("Node.js performs poorly on CPU-bound tasks.", "Node.js", None, "supported"),
+    ("A task that hogs the CPU freezes every other request in Node.js.", "Node.js", None, "supported"),
+    ("Go performs poorly for microservices.", "Go", None, "contradicted"),
+    ("Rust needs a garbage collector.", "Rust", None, "contradicted"),
+    # verbs that name a criterion themselves
+    ("Go and Node.js both scale well.", "Node.js", "concurrency", "supported"),
+    ("Python doesn't scale well under load.", "Python", "concurrency", "supported"),
+    ("Python scales beautifully.", "Python", "concurrency", "contradicted"),
+    ("Rust performs superbly.", "Rust", "speed", "supported"),
+    # levels said in other words
+    ("Go's ecosystem is still young.", "Go", "ecosystem", "supported"),
+    ("Rust's learning curve is gentle.", "Rust", "learning_curve", "contradicted"),
+    # languages outside the table
+    ("Elixir handles concurrency beautifully.", "Elixir", None, "unsupported"),
+    ("Kotlin is faster than Python.", "Kotlin", None, "unsupported"),
+    # answers of several sentences, as an LLM writes them
+    ("Here is my take. Go is a strong choice for microservices. It is also very fast, though Rust is faster still. "
+     "Python, meanwhile, is the slowest of the four but the easiest to learn.", None, None, "supported"),
+    ("Overall, Node.js offers moderate speed and high concurrency. Its ecosystem is huge. However, it is not ideal "
+     "for CPU-bound work.", None, None, "supported"),
+    ("On balance, Rust is the fastest of the four. This comes at a price: it is hard to learn.", "Rust", None, "supported"),
+    ("Go is a solid pick. It has a huge ecosystem and very high concurrency.", "Go", "ecosystem", "contradicted"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", DESIGN)
+def test_design_cases(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+def test_a_use_is_not_a_rating(table, meaning):
+    assert judged("Node.js is good for high concurrency workloads.", table, meaning, "Node.js", "concurrency") == []
+
+
+def test_a_skill_word_alone_is_not_a_statement_about_the_language(table, meaning):
+    assert rules.check("Our team knows JavaScript and React.", table, meaning=meaning) == []
+
+
+def test_both_with_two_named_before_compares_with_each(table, meaning):
+    checks = rules.check("Node.js and Python are easy to pick up. Rust trails both on learning curve.", table, meaning=meaning)
+    assert {c.other for c in checks if c.kind == "comparison" and c.language == "Rust"} == {"Node.js", "Python"}
+
+
+def test_compiles_to_is_not_compile_time(table, meaning):
+    assert not [c for c in rules.check("Why Rust? It compiles to blazing fast native code.", table, meaning=meaning) if c.kind == "outside"]

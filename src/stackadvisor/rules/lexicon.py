@@ -46,7 +46,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "comparatives": "pairs", "handle_verbs": "phrases", "openers": "phrases",
               "multipliers": "phrases", "fractions": "phrases", "superlative_idioms": "phrases", "alike": "phrases",
               "trade_verbs": "phrases", "pronouns": "phrases",
-              "pair_objects": "phrases", "rest_objects": "phrases"},
+              "pair_objects": "phrases", "rest_objects": "phrases",
+              "criterion_verbs": "pairs"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

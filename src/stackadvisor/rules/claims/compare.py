@@ -7,6 +7,9 @@
     No language in the comparison beats Go at concurrency     a superlative: Go is the best
     Python is slower. / slower execution compared to Go      a comparative with "compared to", or with no object
     faster languages like Go and Rust       the languages after "like" have the quality
+    Go leaves Python in the dust on speed   a verb with its object inside (check.yaml phrases with "*")
+    Python trails both on speed             "both": the two other languages named before; none named: unsupported
+    Rust beats the others on speed          "the others": those named before, else every other language of the table
 
 The verbs and phrases are data (rules/lexicon/check.yaml compare_better / compare_worse / compare_equal, with
 verb_criteria, nobody, object_markers and kind_nouns); this module only says where the sides and the criterion are.

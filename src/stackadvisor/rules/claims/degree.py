@@ -3,6 +3,7 @@
     Node.js offers middling performance            the middle of the scale (check.yaml middle)
     Python's concurrency is nothing to write home about    the middle or below (check.yaml unremarkable)
     Python has the least steep learning curve      "the least" + a word low on the scale: the best of the table
+    Go scales well / Rust performs superbly        a verb naming its criterion (check.yaml criterion_verbs) + how well
 
 (Idioms read as a plain word, "a walk in the park" as "easy", are rewritten before any family runs: words.as_plain.)
 """
@@ -126,8 +127,8 @@ def handles_how(ck: _Walk, c: Clause) -> None:
         cid = next((cid_of(x.group(0)) for rx, cid_of in ck.crit_finders() for x in rx.finditer(c.lc, m.start("what"), m.end("what"))
                     if cid_of(x.group(0))), None)
         subj = ck._subject(c.cents, m.start(), c.carry, after=False)
-        if cid is None or not subj:
-            continue
+        if cid is None or not subj or any(0 <= t.start() - m.end() < 24 for t in c.hits.get(id(c.v.topic_rx), ())):
+            continue  # "performs poorly on CPU-bound tasks": said of the work (best-for / con), left to the topic reader
         good = _key(m.group("how")) in w.positive
         crit = ck.table.criteria[cid]
         neg = ck._neg(subj, c.c0, m.start())
@@ -148,4 +149,23 @@ def best_idiom(ck: _Walk, c: Clause) -> None:
         neg = ck._neg(subj, c.c0, m.start())
         for e in subj:
             ck.superlative(e, cid, 1, neg, c.span_of([e], m.start(), m.end()))
+        c.used.append(m.span())
+
+
+def verb_how(ck: _Walk, c: Clause) -> None:
+    """ "Go scales well", "Python doesn't scale well", "Rust performs superbly": a verb that names a criterion itself
+    (check.yaml criterion_verbs), then how well (positive / negative): the top or the bottom half of the scale."""
+    w = words()
+    for m in w.verb_how_rx.finditer(c.lc, c.c0, c.c1):
+        if not c.free(*m.span()):
+            continue
+        cid = c.v.crit_map.get(_key(w.criterion_verbs[key(m.group("verb"))]))
+        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        if cid is None or not subj or any(0 <= t.start() - m.end() < 24 for t in c.hits.get(id(c.v.topic_rx), ())):
+            continue  # "performs poorly on CPU-bound tasks": said of the work (best-for / con), left to the topic reader
+        good = _key(m.group("how")) in w.positive
+        crit = ck.table.criteria[cid]
+        neg = ck._neg(subj, c.c0, m.start())
+        for e in subj:
+            ck.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, c.span_of([e], m.start(), m.end()))
         c.used.append(m.span())

@@ -19,6 +19,8 @@ from .words import _WORD, direction, words
 if TYPE_CHECKING:
     from .walk import _Walk
 
+#: "compiles to blazing fast native code" says what the code is, not how long compiling takes
+_TARGET = re.compile(r"\s+(?:down\s+)?(?:in)?to\s+(?!be\b)")
 _THAN_OBJ = re.compile(r"\bthan\s+(?:(?:that|those)\s+of\s+|the\s+)?$")
 
 
@@ -46,7 +48,7 @@ def _by_own_line(ck: _Walk, c: Clause, e: _Ent, m: re.Match, rx: re.Pattern) -> 
 def unrated(ck: _Walk, c: Clause) -> None:
     lc, v = c.lc, c.v
     w = words()
-    m = w.unrated_rx.search(lc, c.c0, c.c1)
+    m = next((x for x in w.unrated_rx.finditer(lc, c.c0, c.c1) if not _TARGET.match(lc, x.end())), None)
     if m is None or c.hits.get(id(v.item_rx)) or c.hits.get(id(v.absent_rx)):
         return  # nothing unrated here, or the clause quotes an article line (Rust's "Slower development ...")
     label = next(lab for lab, rx in w.unrated if rx.fullmatch(m.group(0)))

@@ -48,6 +48,8 @@ class Words:
     kind_rx: re.Pattern  # "languages like", "options such as"
     comparative_rx: re.Pattern  # "improved", "degraded": better or worse on the criterion after it
     comparative: dict[str, int]
+    verb_how_rx: re.Pattern  # "scales well": a verb naming a criterion (group verb), then how well (group how)
+    criterion_verbs: dict[str, str]  # key(verb) -> a keyword of the table
     handle_rx: re.Pattern  # "copes with [a few words] <criterion> [a few words] <how well>"
     pronoun_rx: re.Pattern  # a sentence opening on "it" / "its" / "they", after an opener ("However, it ...")
     times_rx: re.Pattern  # "twice ", "3x ", "half ": right before "as fast as" (group "less" for a fraction)
@@ -95,6 +97,9 @@ def words() -> Words:
         comparative=_signs(d["comparatives"]),
         handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
                              r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
+        verb_how_rx=re.compile(r"(?P<verb>" + _rx(d["criterion_verbs"]).pattern + r")(?:\s+[\w\-]+){0,2}?\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
+                               r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$|\s+(?:on|in|at|for|with|under|when)\b))"),
+        criterion_verbs={key(k): v for k, v in d["criterion_verbs"].items()},
         pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:" + _rx(d["pronouns"]).pattern + r")"),
         times_rx=re.compile(r"(?:(?P<less>" + _rx(d["fractions"]).pattern + r")|" + _rx(d["multipliers"]).pattern
                             + r"|\d+(?:\.\d+)?\s*(?:x|×|times))\s+$"),
