@@ -1,7 +1,7 @@
 """The deterministic rules layer: pure functions over the comparison table. No I/O, typed results.
 
     text ──read.extract_needs──▶ Needs ──score.score──▶ Ranking (scores + breakdown + recommendation + flip)
-    text ──read.classify───────▶ Intent (what kind of answer the turn wants)
+    text ──intent.classify─────▶ Intent (what kind of answer the turn wants)
     text ──check.check─────────▶ list[Check]  (claims about the languages, each with verdict and evidence)
 
 One module per stage: `types` (the records), `lexicon` (the vocabulary files, validated), `vocab` (a Table's
@@ -16,7 +16,8 @@ from .check import check, check_recommendation
 from .check import summary as check_summary
 from .check import tally as check_tally
 from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
-from .read import classify, extract_needs
+from .intent import classify
+from .read import extract_needs
 from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
 from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the ingest filter

@@ -68,7 +68,7 @@ class _Walk(_Judge):
             pronoun = under is None and bool(w.pronoun_rx.match(lc, s0))  # "It is also very fast.": the language the text was last about
             named = [e for e in ents[i:j] if not e.outside]
             question = _is_question(lc[s0:s1])
-            asked = named[0] if question and i < j and len({e.name for e in ents[i:j]}) == 1 and named else None
+            asked = named[0] if question and "?" in lc[s0:s1] and i < j and len({e.name for e in ents[i:j]}) == 1 and named else None  # not a "### Why Go" heading
             if i == j and under is None and not pronoun:
                 continue
             plan.append((question, s0, self._clauses(lc, s0, s1, ents), [under] if under else [], i < j, pronoun))

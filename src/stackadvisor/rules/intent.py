@@ -1,0 +1,251 @@
+"""The kind of answer a user turn wants (classify): a pick, a fact, a comparison, an overview, or out of scope."""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge import Table
+from . import lexicon
+from .clean import _clean_markdown, _strip_injection
+from .finder import _alt, _key, _lc, _words_rx
+from .mentions import _QWORD, _entities, _is_question, _sentences
+from .read import _AUDIENCE, _NEED_VOICE, _move, extract_needs
+from .types import OFF_TOPIC, Intent, Needs
+from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
+
+_GREET_WORDS = frozenset(lexicon.phrases("scope", "greet_words"))  # data: rules/lexicon/scope.yaml
+_OVERVIEW = lexicon.pattern("read", "overview")
+_REC = lexicon.pattern("read", "rec")
+_REC_ONE = lexicon.pattern("read", "rec_one")
+_OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
+#: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
+CAREER_TOPICS = lexicon.phrases("scope", "career_topics")  # data: rules/lexicon/scope.yaml
+_CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
+_CAREER_LANG_ASK = lexicon.pattern("read", "career_lang_ask")
+
+
+def _off_topic_word(lc: str, v: _Vocab) -> bool:
+    """An off-topic subject ("frontend", "database") named outside the table's own phrases: "front-end developers"
+    is a team skill and "database engine" a kind of system the table knows, not a question about either subject."""
+    found = [m.span() for m in _OFF_TOPIC.finditer(lc)]
+    if not found:
+        return False
+    shields = [m.span() for rx in (v.skill_rx, v.need_rx) for m in rx.finditer(lc)]
+    return any(not any(a <= x and y <= b for a, b in shields) for x, y in found)
+_CHOICE_GAP = re.compile(r"\s*(?:,|\bor\b|\bvs\.?|\bversus\b)\s*(?:(?:maybe|perhaps|even)\s+)?$")
+
+
+def _off_topic_choice(lc: str, v: _Vocab) -> bool:
+    """A choice offered between off-topic things only ("mongodb or dynamodb for storing chat messages?"): what is
+    being chosen is not a backend language, whatever it is for."""
+    found = [m for m in _OFF_TOPIC.finditer(lc)]
+    return any(_CHOICE_GAP.match(lc[a.end():b.start()]) for a, b in zip(found, found[1:]))
+
+
+_OFF_TOPIC_Q = lexicon.pattern("read", "off_topic_q")
+#: Cloud and hosting vendors: the article compares languages, not where to run them.
+HOSTING_VENDORS = lexicon.phrases("scope", "hosting_vendors")  # data: rules/lexicon/scope.yaml
+_VENDOR = _words_rx(HOSTING_VENDORS)
+_HOSTING_Q = lexicon.pattern("read", "hosting_q", vendor=_VENDOR)
+_LANG_ASK = lexicon.pattern("read", "lang_ask")
+_IN_SCOPE = lexicon.pattern("read", "in_scope")
+_ALT_GAP = lexicon.pattern("read", "alt_gap")
+_BEST_FOR = lexicon.pattern("read", "best_for")
+_COMPARE = lexicon.pattern("read", "compare")
+_VAGUE = lexicon.pattern("read", "vague")
+_OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
+#: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
+_ABOUT_SOURCE = lexicon.pattern("read", "about_source")
+_OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
+_AMONG_NAMED = lexicon.pattern("read", "among_named")
+_AMONG_TABLE = lexicon.pattern("read", "among_table")
+_TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
+#: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
+_PROPOSAL = lexicon.pattern("read", "proposal")
+_OPEN_ALT = lexicon.pattern("read", "open_alternatives")
+#: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
+_HOWTO = lexicon.pattern("read", "howto")
+#: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
+_ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
+#: An imperative request for information is a question too ("Tell me about the GIL and Python's concurrency.").
+_INFO_REQUEST = re.compile(r"\s*(?:please\s+)?(?:tell\s+me|explain|describe|show\s+me|give\s+me|list|summari[sz]e|walk\s+me\s+through)\b", re.I)
+_OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
+_NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
+_LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
+_VERDICT_Q = lexicon.pattern("read", "verdict_question")
+
+
+def _criteria_in(lc: str, v: _Vocab) -> list[str]:
+    found: list[str] = []
+    for rx, mp in ((v.crit_rx, v.crit_map), (v.cmp_rx, v.cmp_map), (v.sup_rx, v.sup_map)):
+        for m in rx.finditer(lc):
+            t = mp.get(_key(m.group(0)))
+            cid = t[0] if isinstance(t, tuple) else t
+            if cid and cid not in found:
+                found.append(cid)
+    order = list(v.table.criteria)
+    return sorted(found, key=order.index)
+
+
+def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str, ...]:
+    """Table languages offered as alternatives ("Go or Rust", "Java vs Go", "between Node.js and Python")."""
+    out: list[str] = []
+    for a, b in zip(ents, ents[1:]):
+        gap = lc[a.end:b.start]
+        if not _ALT_GAP.match(gap):
+            continue
+        if gap.strip() == "and" and not re.search(r"\b(?:between|choose|choosing|pick|picking|decide|deciding|compare|comparing)\s+(?:\w+\s+){0,2}$", lc[:a.start]):
+            continue
+        for e in (a, b):
+            if not e.outside and e.name not in background and e.name not in out:
+                out.append(e.name)
+    return tuple(out) if len(out) >= 1 and any(e.outside for e in ents) or len(out) >= 2 else ()
+
+
+def _asks_about(lc: str, ents: list[_Ent]) -> bool:
+    """A question whose subject is a table language: "is go ...", "can rust ...", "how fast is python ..."."""
+    first = next((e for e in ents if not e.outside), None)
+    return first is not None and "?" in lc[first.end:] and _LANG_SUBJECT_Q.search(lc[:first.start]) is not None
+
+
+def _hosting_question(lc: str, cur: Needs) -> bool:
+    """A question about where or how to host, deploy or pay for a service ("Where should I host my Go service?",
+    "Which cloud is cheapest?"), and not also about which language to use: the article covers none of that."""
+    if "?" not in lc and not _QWORD.match(lc) and not _ASKING.search(lc):
+        return False
+    for s0, s1 in _sentences(lc):
+        sent = lc[s0:s1]
+        if not _HOSTING_Q.search(sent) or _LANG_ASK.search(sent):
+            continue
+        if re.search(r"\b(?:cheap|cost|pric|expens|billing)", sent) and cur.priorities and not re.search(
+                r"\b(?:host|hosting|deploy|cloud|server|provider|vendor)", sent):
+            continue  # "which is cheaper for us if speed matters?": a need with a cost word, still a language question
+        return True
+    return False
+
+
+def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
+    """Does a sentence without a superlative state a need of the user's own? ("Ramp-up time is everything for
+    us. Which language is easiest?" asks for a pick; "Which language is easiest?" alone asks for a fact.)"""
+    sents, start = [], 0
+    for m in re.finditer(r"[.!?;:\n]+", lc):  # sentences, and the clauses a semicolon or colon sets apart
+        if lc[start:m.start()].strip():
+            sents.append((start, m.start()))
+        start = m.end()
+    if lc[start:].strip():
+        sents.append((start, len(lc)))
+    if len(sents) < 2:
+        return False
+    rest = " ".join(text[a:b] for a, b in sents if v.sup_rx.search(lc, a, b) is None)
+    if not rest.strip() or not (_NEED_VOICE.search(rest) or _STRONG_RX.search(_lc(rest))):
+        return False
+    return not extract_needs(rest, v.table).empty
+
+
+def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -> Intent:
+    """What kind of answer the question wants (see IntentKind)."""
+    v = _vocab(table)
+    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
+    lc = _lc(text).strip()
+    ents = _entities(text, v, _lc(text))
+    langs = tuple(dict.fromkeys(e.name for e in ents if not e.outside))
+    outside = tuple(dict.fromkeys(e.name for e in ents if e.outside))
+    criteria = tuple(_criteria_in(lc, v))
+    cur = turn if turn is not None else extract_needs(text, table)  # the needs this turn states on its own
+    words = re.findall(r"[a-z']+", lc)
+    if not langs and not outside and not criteria and cur.empty and words and all(w in _GREET_WORDS for w in words):
+        return Intent("greeting")
+    if not lc:
+        return Intent("vague")
+    if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
+        # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
+        # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
+        return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
+    project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
+    asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
+    voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc) or _AUDIENCE.search(lc))
+    background = set(cur.excluded) | set(cur.skills)
+    focus = tuple(n for n in langs if n not in background)
+    alternatives = _alternatives(lc, _entities(lc, v, lc), background)
+    if cur.dropped and not focus and not outside:
+        return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
+    rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
+    sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
+    # a how-to about a tool is not ours (one weighing two table languages still is)
+    if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
+            or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
+                                   and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+        return Intent("out_of_scope", langs)
+    if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
+        return Intent("out_of_scope", langs)
+    if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
+        return Intent("overview", tuple(table.names), criteria)
+    if (asks or _is_question(lc)) and _OPEN_SUBJECT.search(lc) and _TABLE_LOOKUP.search(lc) and not _NEED_VOICE_OWN.search(lc):
+        return Intent("fact", (), criteria)  # "is any language's concurrency rated above node's?": a look-up across the table
+    if asks and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints) and not cur.skills \
+            and not _NEED_VOICE_OWN.search(lc):
+        return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
+    if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
+        chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
+        if _AMONG_TABLE.search(lc) and (project or voiced or rec_cue or not needs.empty):
+            return Intent("recommend", (), criteria, True)  # "we use Scala + Spark ...; which of the four fits?"
+        if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
+            return Intent("recommend", (), criteria, True)
+        if (project or voiced or cur.priorities) and not chosen and not (sup and asks):
+            return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
+        return Intent("out_of_scope", (), criteria)
+    if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) \
+            and not _AUDIENCE.search(lc) and not _needs_beside(text, lc, v):
+        return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
+    if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
+        return Intent("overview", tuple(table.names), criteria)
+    targets, _, stated = _move(lc, ents, v)
+    moved_to = tuple(n for n in targets if n not in cur.excluded)
+    if moved_to and stated and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
+        return Intent("recommend", langs, criteria, True, candidates=moved_to)
+    if moved_to and len(focus) == 1 and not cur.skills and (cur.use_cases or cur.constraints or cur.priorities):
+        # "Convert to GO? ... an API using the microservice template": a move asked about, for a project: the open pick
+        return Intent("recommend", langs, criteria, True)
+    if len(focus) >= 2:
+        choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
+            and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
+        proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
+        # "which is better for a beginner, python or go?": a need and two offered is a pick between them
+        choice = choice or (asks and bool(alternatives) and bool(cur.priorities) and _AUDIENCE.search(lc) is not None)
+        if rec_cue or project or choice or proposal:  # "rust or node for my first backend?" asks for a pick between the two
+            among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
+            return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"
+        return Intent("compare", langs, criteria)
+    if langs and not focus:  # "I have studied Go and Rust ... which one?": known languages, asked between
+        among = langs if len(langs) >= 2 and _AMONG_NAMED.search(lc) and not _OPEN_ALT.search(lc) else ()
+        return Intent("recommend", langs, criteria, True, candidates=among)
+    if len(focus) == 1:
+        offered = _alternatives(lc, _entities(lc, v, lc), set())  # "Go or Node or something else?", Node the team's
+        if asks and len(offered) >= 2 and (project or rec_cue or _OPEN_ALT.search(lc)):
+            return Intent("recommend", langs, criteria, True, candidates=() if _OPEN_ALT.search(lc) else offered)
+        if outside and (project or rec_cue or voiced):
+            return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
+        if _PROPOSAL.search(lc) and cur.skills - set(focus) and not _OPEN_ALT.search(lc) and (rec_cue or asks or project or voiced):
+            # "we're a Django shop, should we switch to Go?": Go against what the team runs today
+            return Intent("recommend", langs, criteria, True, candidates=(*focus, *sorted(cur.skills - set(focus))))
+        if rec_cue and _REC_ONE.search(lc):
+            return Intent("recommend", langs, criteria, True)
+        if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
+            return Intent("compare", langs, criteria)
+        if not asks and (project or voiced or _PROPOSAL.search(lc)):
+            # "Rewrite the backend in Go for increased efficiency": a proposal with needs, not a question about Go;
+            # "migrate from Python to Go" weighs the two it names
+            among = langs if len(langs) >= 2 and _PROPOSAL.search(lc) and not _OPEN_ALT.search(lc) else ()
+            return Intent("recommend", langs, criteria, True, candidates=among)
+        return Intent("fact", langs, criteria)
+    # no table language named; a statement of a need is a project described ("it's for an IoT platform with many
+    # devices connected at once" states concurrency by meaning)
+    if rec_cue or project or voiced or (cur.priorities and not asks and not criteria):
+        if not (cur.empty and needs.empty) or project or voiced:
+            return Intent("recommend", (), criteria, True)
+        return Intent("vague", (), criteria)
+    if criteria:
+        return Intent("fact", (), criteria)
+    if _VAGUE.search(lc):
+        return Intent("recommend", (), criteria, True) if not needs.empty and _REC.search(lc) else Intent("vague")
+    return Intent("out_of_scope")
