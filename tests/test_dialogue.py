@@ -518,3 +518,14 @@ def test_a_question_for_one_of_the_four_stays_in_scope_beside_an_outside_stack(t
     reading, ranking = converse(table, meaning, "we use Scala + Spark for the data crunching; for the API in front of our ML "
                                                 "models, which of the four fits?")
     assert reading.intent.kind == "recommend" and ranking.recommendation == "Python"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("how much faster is go than python per the table", ("Go", "Python")),  # compared with a language: a language
+    ("why does the article call go blazing fast?", ("Go",)),  # named by what the article calls it
+    ("I will go and see", ()), ("we go to the office", ()),  # the verb
+])
+def test_lower_case_go_is_the_language_where_only_a_name_fits(table, text, named):
+    from stackadvisor.rules.mentions import languages_named
+
+    assert languages_named(text, table) == named
