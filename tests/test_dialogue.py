@@ -529,3 +529,9 @@ def test_lower_case_go_is_the_language_where_only_a_name_fits(table, text, named
     from stackadvisor.rules.mentions import languages_named
 
     assert languages_named(text, table) == named
+
+
+def test_work_handed_to_a_third_party_is_no_longer_a_need(table, meaning):
+    reading, ranking = converse(table, meaning, "image processing service, cpu heavy, team knows JS",
+                                "ok the image processing moved to a third-party API, now it's just a REST API")
+    assert "cpu-bound" not in reading.needs.constraints and ranking.recommendation == "Node.js"
