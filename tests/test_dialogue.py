@@ -535,3 +535,26 @@ def test_work_handed_to_a_third_party_is_no_longer_a_need(table, meaning):
     reading, ranking = converse(table, meaning, "image processing service, cpu heavy, team knows JS",
                                 "ok the image processing moved to a third-party API, now it's just a REST API")
     assert "cpu-bound" not in reading.needs.constraints and ranking.recommendation == "Node.js"
+
+
+@pytest.mark.parametrize("text", ["Why use Node.js? Why not Go or Python?",
+                                  "I'm curious to know why we cant use Golang or Rust."])
+def test_a_why_question_about_languages_sets_none_aside(table, meaning, text):
+    reading, ranking = converse(table, meaning, text)
+    assert not reading.needs.excluded and ranking.recommendation is None  # no needs given: reasons, not a pick
+
+
+def test_a_why_statement_still_sets_a_language_aside(table, meaning):
+    assert "Go" in converse(table, meaning, "that's why we don't use Go. what should we use for an api?")[0].needs.excluded
+
+
+@pytest.mark.parametrize(("text", "ease"), [("Which backend language should I learn?", False),
+                                            ("what's the best language to learn first?", False),
+                                            ("how hard is go to learn", True), ("we need something our juniors can learn", True)])
+def test_learning_a_language_is_not_a_wish_for_ease(table, meaning, text, ease):
+    assert ("learning_curve" in converse(table, meaning, text)[0].needs.priorities or
+            "learning_curve" in converse(table, meaning, text)[0].intent.criteria) is ease
+
+
+def test_a_misspelt_everyday_word_for_a_need_is_read(table, meaning):
+    assert "learning_curve" in converse(table, meaning, "half of our group are newcommers")[0].needs.priorities

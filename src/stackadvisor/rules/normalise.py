@@ -50,6 +50,10 @@ def _build_speller(table) -> _Speller:  # noqa: ANN001
     for key in ("strong", "weak", "drop"):
         for p in lexicon.phrases("needs", key):
             words.update(_WORD.findall(p))
+    for key in ("synonyms", "complaints"):  # everyday wordings of the needs ("newcomers", "sluggish") are the readers' too
+        for canon, phrases_ in lexicon.mapping("needs", key).items():
+            for p in (canon, *phrases_):
+                words.update(_WORD.findall(p.lower()))
     for phrases_ in lexicon.load("acts").values():
         for p in phrases_:
             words.update(_WORD.findall(p))

@@ -126,6 +126,8 @@ _MOVE_TO = lexicon.pattern("read", "move_to")
 _MOVE_INTENT = lexicon.pattern("read", "move_intent")
 _MOVE_WISH = lexicon.pattern("read", "move_wish")
 _DESCRIBED_AFTER = lexicon.pattern("read", "described_after")
+_WHY_ASK = lexicon.pattern("read", "why_ask")
+_WHY_EMBEDDED = lexicon.pattern("read", "why_embedded")
 _OUTSIDE_DESCRIBED = lexicon.pattern("read", "outside_described")
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:but|however|though|although|whereas|while|and)\s")
 
@@ -339,7 +341,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 excl.discard(e.name)
                 continue
             listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
-            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after):
+            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after) \
+                    and not (_WHY_ASK.search(lc, c0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
                 excl.add(e.name)
                 prev_excl = e
                 continue

@@ -20,7 +20,9 @@ from .types import (
 
 AMBIGUOUS_KEYWORDS: dict[str, str] = {
     "rest": r"(?=[\s\-]*(?:apis?|ful|endpoints?|services?|server|backend|interface|calls?)\b)",
-    "learn": r"(?!\s+(?:which|what|about|more|how|whether|if|the\s+differences?)\b)",
+    # "which backend language should I learn?": the language is what is learned, ease is not asked ("hard to learn" is)
+    "learn": r"(?!\s+(?:which|what|about|more|how|whether|if|the\s+differences?)\b)"
+             r"(?:(?<!should i learn)(?<!should we learn)(?<!language to learn)|(?!\s*(?:first|next)?\s*(?:[?.!]|$)))",
     "scale": r"(?!\s+(?:of|from)\b)",
     "script": r"(?!\s+(?:kiddie)\b)",
 }
