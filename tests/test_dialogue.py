@@ -558,3 +558,72 @@ def test_learning_a_language_is_not_a_wish_for_ease(table, meaning, text, ease):
 
 def test_a_misspelt_everyday_word_for_a_need_is_read(table, meaning):
     assert "learning_curve" in converse(table, meaning, "half of our group are newcommers")[0].needs.priorities
+
+
+def test_a_correction_of_the_load_keeps_the_project(table, meaning):
+    reading, ranking = converse(table, meaning, "chat backend for 100k concurrent users", "oops, i meant 100 users, not 100k lol")
+    assert "real-time" in reading.needs.use_cases and "concurrency" not in reading.needs.priorities
+    assert ranking.recommendation == "Node.js"
+
+
+def test_a_team_named_against_another_language_is_no_exclusion(table, meaning):
+    reading, _ = converse(table, meaning, "we're a python shop and need an ML inference API", "sorry, typo. we're a Go shop, not python")
+    assert reading.needs.skills == {"Go"} and not reading.needs.excluded
+
+
+def test_the_pick_found_too_slow_is_turned_down(table, meaning):
+    reading, ranking = converse(table, meaning, "feature store API for our ML platform", "it's too slow for us though, p99 has to stay under 2ms")
+    assert "Python" in reading.needs.excluded and ranking.recommendation in ("Go", "Rust")
+
+
+def test_a_statement_after_a_pick_re_ranks_even_when_it_names_a_language(table, meaning):
+    reading, ranking = converse(table, meaning, "thinking of writing our MVP API in rust cuz it's fast",
+                                "none of us has written rust before and the investor demo is in 10 days")
+    assert reading.intent.kind == "recommend" and "fast-delivery" in reading.needs.constraints  # a tight timeline, read
+    assert ranking.recommendation not in (None, "Rust")  # "Slower development due to strict compiler checks"
+
+
+def test_which_one_after_two_languages_is_a_pick_between_them(table, meaning):
+    reading, ranking = converse(table, meaning, "go or rust, which is easier to learn?",
+                                "ok so given that, which one for a concurrent job scheduler?")
+    assert set(reading.intent.candidates) == {"Go", "Rust"} and ranking.recommendation == "Go"
+
+
+def test_that_after_a_superlative_fact_is_its_winner(table, meaning):
+    reading, ranking = converse(table, meaning, "who's the best at concurrency out of the four?",
+                                "cool, then build our presence service (who's online right now) for 1M users in that?")
+    assert reading.intent.candidates == ("Go",) and ranking.recommendation == "Go"
+
+
+@pytest.mark.parametrize(("text", "excluded"), [("school IT won't allow javascript on their servers", "Node.js"),
+                                                 ("node's out, python's out. live betting odds for 500k users", "Python")])
+def test_a_language_not_allowed_or_out_is_ruled_out(table, meaning, text, excluded):
+    assert excluded in converse(table, meaning, text)[0].needs.excluded
+
+
+@pytest.mark.parametrize("text", ["lowkey need a backend for a live leaderboard in my discord game, fr what lang",
+                                  "live quiz for my classroom, answers pop up on the projector"])
+def test_a_live_thing_is_real_time(table, meaning, text):
+    assert "real-time" in converse(table, meaning, text)[0].needs.use_cases
+
+
+def test_a_statement_about_a_named_language_is_not_read_for_needs_by_meaning(table, meaning):
+    needs = converse(table, meaning, "Python outruns every other language here, so it's the obvious pick for a trading engine, right?")[0].needs
+    assert "learning_curve" not in needs.priorities
+
+
+@pytest.mark.parametrize("text", ["explain rust lifetimes like im 5", "what's the difference between REST and GraphQL anyway?",
+                                  "how do I track down a memory leak in my node process?"])
+def test_tutorials_and_non_language_differences_are_out_of_scope(table, meaning, text):
+    assert converse(table, meaning, text)[0].intent.kind == "out_of_scope"
+
+
+def test_not_wanting_a_new_language_picks_among_the_known(table, meaning):
+    reading, ranking = converse(table, meaning, "My day job is React Native. The app needs a small sync API, and I really "
+                                                "don't want to learn a whole new language just for the server. What would you use?")
+    assert ranking.recommendation == "Node.js"
+
+
+def test_a_wish_names_its_examples_as_targets(table, meaning):
+    reading, ranking = converse(table, meaning, "Contributor List should possibly be rewritten in a compiled language, like Go or Rust.")
+    assert set(reading.intent.candidates) == {"Go", "Rust"} and not reading.needs.excluded and ranking.recommendation in ("Go", "Rust")

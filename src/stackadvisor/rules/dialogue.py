@@ -28,7 +28,7 @@ from .meaning import Meaning
 from .mentions import _entities, _sentences
 from .normalise import normalise
 from .read import _MORE_THAN, _clauses, _drop_cue, extract_needs
-from .types import Intent, Needs, Ranking
+from .types import Intent, Needs, Ranking, Score
 from .vocab import _DROP_RX, _NEGATION, _vocab
 
 ActKind = Literal[
@@ -81,6 +81,12 @@ class State:
         named = tuple(n for n in intent.languages if n not in needs.excluded)  # "we can't use node": the topic is the new pick
         topic = ((pick,) if pick and intent.kind == "recommend" and not intent.candidates and set(intent.languages) <= needs.excluded
                  else named or ((pick,) if pick else self.topic))
+        if not named and not pick and intent.kind == "fact" and len(intent.criteria) == 1 and ranking is not None:
+            crit = intent.criteria[0]  # "who's the best at concurrency?": the answer's first language is what "that" means next
+            def on(s: Score) -> float:
+                return next((c.points for c in s.breakdown if c.kind == "criterion" and c.key == crit), 0.0)
+            best = max(ranking.scores, key=on, default=None)
+            topic = (best.language,) if best is not None and on(best) > 0 else topic
         if pick:
             return State(needs, pick, tuple(s.language for s in ranking.scores), tuple(topic), ranking)  # type: ignore[union-attr]
         return State(needs, self.pick, self.order, tuple(topic), self.ranking)
@@ -142,6 +148,9 @@ _COMPARE_TOP = lexicon.pattern("dialogue", "compare_top")
 _WHY_ALONE = lexicon.pattern("dialogue", "why_alone")
 _BARE_ASK = lexicon.pattern("dialogue", "bare_language_ask")
 _REJECT_PICK = lexicon.pattern("dialogue", "reject_pick")
+_PRONOUN_LANGUAGE = lexicon.pattern("dialogue", "pronoun_language")
+_OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\?)", re.I)
+_AMONG_NAMED = lexicon.pattern("read", "among_named")
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
 
@@ -193,10 +202,19 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
                         dropped=turn.dropped | (set(state.needs.priorities) - set(turn.priorities)) | (state.needs.use_cases - turn.use_cases))
     if _CORRECTION.search(lc) and not state.added.empty:
-        # "I meant quick to develop, not fast at runtime": what the last turn added and this one does not say goes
-        needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if c not in state.added.priorities or c in turn.priorities},
-                        use_cases=needs.use_cases - (state.added.use_cases - turn.use_cases),
-                        constraints=needs.constraints - (state.added.constraints - turn.constraints))
+        # "I meant quick to develop, not fast at runtime": the priorities the last turn added and this one does not
+        # say go; its use cases and constraints only when this turn states others ("i meant 100 users, not 100k"
+        # corrects the load, not the chat it was for)
+        needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if c not in state.added.priorities or c in turn.priorities})
+        if turn.use_cases:
+            needs = replace(needs, use_cases=needs.use_cases - (state.added.use_cases - turn.use_cases))
+        if turn.constraints:
+            needs = replace(needs, constraints=needs.constraints - (state.added.constraints - turn.constraints))
+    among_topic: tuple[str, ...] = ()
+    if not named and len(state.topic) >= 2 and _AMONG_NAMED.search(lc):
+        among_topic = state.topic  # "go or rust, which is easier?" ... "which one for a job scheduler?"
+    elif not named and state.topic and _PRONOUN_LANGUAGE.search(lc):
+        among_topic = state.topic[:1]  # "who's best at concurrency?" ... "build our presence service in that?"
     if state.pick and not named and _REJECT_PICK.search(lc):  # "something else": the pick is turned down, as if named
         needs = replace(needs, excluded=needs.excluded | {state.pick}, skills=needs.skills - {state.pick})
         turn = replace(turn, excluded=turn.excluded | {state.pick})
@@ -213,6 +231,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
+    if among_topic and follow is None and intent.kind in ("recommend", "fact", "vague", "compare"):
+        intent = Intent("recommend", among_topic, intent.criteria, True, candidates=among_topic)
     if load is not None and not named and intent.kind in ("fact", "vague", "out_of_scope") and "?" not in lc:
         intent = Intent("recommend", (), intent.criteria, True)  # "telemetry for 200k clients": a project, stated
     if follow is not None:
@@ -272,7 +292,7 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
     changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
     if follow is not None and follow.kind == "what_if" and not needs.empty:
         return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)
-    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named):
+    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named and "?" in lc):
         # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.")
         return Intent("recommend", (), intent.criteria, True)
     return intent
@@ -354,7 +374,10 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     a drop of a topic beats a positive reading of it ("Traffic is tiny, maybe 10 users" is one statement)."""
     spans = [(si, a, b) for si, a, b in _unread_clauses(lc, v)  # a clause the lexicon read as a skill or an exclusion is read
              if not any(a <= e.start < b and e.name in read_names for e in ents)
-             and not (read_names and v.skill_rx.search(lc, a, b) is not None)]
+             and not (read_names and v.skill_rx.search(lc, a, b) is not None)
+             and not any(e.start == a + len(lc[a:b]) - len(lc[a:b].lstrip()) and not _OFFERED_AFTER.match(lc, e.end) for e in ents)]
+    # "python outruns every other language": a clause whose subject is a named language describes it (the checker
+    # reads it) and states no need; "python or node for a push service" offers the two, and its project is read
     if not spans:
         return {}
     texts: list[tuple[int, str, str]] = []  # (sentence, text scored, the clause up to its end: the negation scope)

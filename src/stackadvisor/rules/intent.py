@@ -9,7 +9,7 @@ from . import lexicon
 from .clean import _clean_markdown, _strip_injection
 from .finder import _alt, _key, _lc, _words_rx
 from .mentions import _QWORD, _entities, _is_question, _sentences
-from .read import _AUDIENCE, _NEED_VOICE, _move, extract_needs
+from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _move, extract_needs
 from .types import OFF_TOPIC, Intent, Needs
 from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
 
@@ -58,7 +58,10 @@ _OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
-_AMONG_TABLE = lexicon.pattern("read", "among_table")
+_EXPLAIN = lexicon.pattern("read", "explain_request")
+_DIFFERENCE = lexicon.pattern("read", "difference_between")
+_NO_NEW_LANG = lexicon.pattern("read", "no_new_language")
+_LANG_FOR_PROJECT = lexicon.pattern("read", "lang_for_project")
 _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
@@ -157,6 +160,12 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("greeting")
     if not lc:
         return Intent("vague")
+    if _EXPLAIN.match(lc) and cur.empty and not criteria and v.item_rx.search(lc) is None:
+        return Intent("out_of_scope", langs)  # "explain rust lifetimes like im 5": a tutorial, not the article
+    if not langs and not outside and _DIFFERENCE.search(lc) and not _NEED_VOICE_OWN.search(lc):
+        return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
+    if cur.skills and _NO_NEW_LANG.search(lc):  # "I really don't want to learn a whole new language just for the server"
+        return Intent("recommend", langs, criteria, True, candidates=tuple(n for n in table.names if n in cur.skills))
     if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
         # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
@@ -187,7 +196,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
     if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
-        if _AMONG_TABLE.search(lc) and (project or voiced or rec_cue or not needs.empty):
+        if _AMONG_TABLE.search(lc):
             return Intent("recommend", (), criteria, True)  # "we use Scala + Spark ...; which of the four fits?"
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
             return Intent("recommend", (), criteria, True)
@@ -225,6 +234,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", langs, criteria, True, candidates=() if _OPEN_ALT.search(lc) else offered)
         if outside and (project or rec_cue or voiced):
             return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
+        if asks and _OPEN_ALT.search(lc) and (project or cur.priorities):
+            return Intent("recommend", langs, criteria, True)  # "hevy cpu stuff on the server?? node or smth else": the open pick
         if _PROPOSAL.search(lc) and cur.skills - set(focus) and not _OPEN_ALT.search(lc) and (rec_cue or asks or project or voiced):
             # "we're a Django shop, should we switch to Go?": Go against what the team runs today
             return Intent("recommend", langs, criteria, True, candidates=(*focus, *sorted(cur.skills - set(focus))))
@@ -237,6 +248,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             # "migrate from Python to Go" weighs the two it names
             among = langs if len(langs) >= 2 and _PROPOSAL.search(lc) and not _OPEN_ALT.search(lc) else ()
             return Intent("recommend", langs, criteria, True, candidates=among)
+        if asks and _LANG_FOR_PROJECT.match(lc) and (project or cur.priorities):
+            return Intent("recommend", langs, criteria, True)  # "rust for a crud app?": a verdict on it, for a project
         return Intent("fact", langs, criteria)
     # no table language named; a statement of a need is a project described ("it's for an IoT platform with many
     # devices connected at once" states concurrency by meaning)

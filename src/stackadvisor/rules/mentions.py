@@ -12,6 +12,7 @@ from .vocab import _ABBREV, _SENT_RX, _Ent, _Vocab
 
 _GO_STOP_AFTER = lexicon.pattern("vocab", "go_stop_after")
 _QUESTION_HEAD = lexicon.pattern("vocab", "question_head")
+_MOVE_BEFORE = lexicon.pattern("read", "move_to")
 #: Words about a language's qualities: a lower-case ambiguous name right before one is the language ("go advantages").
 _ASPECT_AFTER = lexicon.pattern("vocab", "aspect_after")
 _CTX_BEFORE = lexicon.pattern("vocab", "ctx_before")
@@ -82,6 +83,8 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
     if re.search(r"\bfrom\s+$", before) and re.match(rf"\s+(?:to|into)\s+(?:{v.alias_alt})\b", after) \
             or re.search(rf"\bfrom\s+(?:{v.alias_alt})\s+(?:to|into)\s+$", before):
         return True  # "change backend from go to nodejs", "from python to go": both ends of a move are languages
+    if _MOVE_BEFORE.search(before):
+        return True  # "converting python server module to go": the target of a move
     if _QUESTION_HEAD.search(before) and (not _GO_STOP_AFTER.match(after) or re.match(r"\s+do\b", after)):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):

@@ -73,6 +73,17 @@ _DEV_SPEED = lexicon.pattern("dialogue", "dev_speed")
 _DEV_SPEED_BEFORE = lexicon.pattern("dialogue", "dev_speed_before")
 _BUILD_SPEED = lexicon.pattern("dialogue", "build_speed")
 _SLOWS_PEOPLE = lexicon.pattern("dialogue", "slows_people")
+_LIVE_THING = lexicon.pattern("dialogue", "live_thing")
+_TIME_HORIZON = lexicon.pattern("read", "time_horizon")
+_FEW = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+TIGHT_WEEKS = 8  # a delivery this close (or closer) is a tight timeline
+
+
+def _tight(m: re.Match) -> str:
+    n, unit = (m.group("n") or "1").lower(), m.group("u").lower()
+    count = int(n) if n.isdigit() else _FEW.get(n, 2)
+    weeks = count / 7 if unit.startswith("day") else count
+    return m.group(0) + (" (tight timeline)" if weeks <= TIGHT_WEEKS else "")
 
 
 def normalise(text: str, table) -> str:  # noqa: ANN001
@@ -85,4 +96,6 @@ def normalise(text: str, table) -> str:  # noqa: ANN001
     text = _DEV_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()] + "rapid development", text)
     text = _DEV_SPEED_BEFORE.sub("rapid development", text)
     text = _SLOWS_PEOPLE.sub(lambda m: f"hold {m.group('who')} back", text)
+    text = _LIVE_THING.sub(lambda m: f"{m.group(1) or ''} real-time ", text)  # "a live leaderboard": updated as it happens
+    text = _TIME_HORIZON.sub(_tight, text)  # "the demo is in 10 days": a tight timeline
     return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)

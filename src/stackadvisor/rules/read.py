@@ -125,8 +125,12 @@ _LIST_GAP = lexicon.pattern("read", "list_gap")
 _MOVE_TO = lexicon.pattern("read", "move_to")
 _MOVE_INTENT = lexicon.pattern("read", "move_intent")
 _MOVE_WISH = lexicon.pattern("read", "move_wish")
+_WISH_EXAMPLES = lexicon.pattern("read", "wish_examples")
 _DESCRIBED_AFTER = lexicon.pattern("read", "described_after")
 _WHY_ASK = lexicon.pattern("read", "why_ask")
+_PICK_FOR = lexicon.pattern("read", "pick_for")  # "which one for a concurrent job scheduler?": its project words are needs
+_NOT_CONTRAST = re.compile(r"[^.;:!?]{0,30}?[,\s]\s*(?:and\s+)?not\s+$", re.I)
+_AMONG_TABLE = lexicon.pattern("read", "among_table")  # "which of the four fits?" asks for a pick: what it names are needs
 _WHY_EMBEDDED = lexicon.pattern("read", "why_embedded")
 _OUTSIDE_DESCRIBED = lexicon.pattern("read", "outside_described")
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:but|however|though|although|whereas|while|and)\s")
@@ -150,15 +154,17 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
     for s0, s1 in _sentences(lc):
         sent = ents[bisect_left(starts, s0):bisect_left(starts, s1)]
         moved = False
+        wish = _MOVE_WISH.search(lc, s0, s1)
         for i, e in enumerate(sent):
-            if _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start):
+            example = wish is not None and wish.end() <= e.start and _WISH_EXAMPLES.match(lc[wish.end():e.start])
+            if example or _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start):  # "a compiled language, like Go or Rust"
                 moved = True
                 targets[e.name] = None
                 for a, b in zip(sent[i:], sent[i + 1:]):  # "into Go and Rust", "in Java or Scala or C++ or Rust"
                     if not _LIST_GAP.match(lc[a.end:b.start]):
                         break
                     targets[b.name] = None
-        moved = moved or _MOVE_WISH.search(lc, s0, s1) is not None  # "a more performant language would be nice"
+        moved = moved or wish is not None  # "a more performant language would be nice"
         stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
     inside = tuple(t for t in targets if t in v.table.languages)
     if not stated:
@@ -252,7 +258,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         carry: float | None = None
         crit_hits: list[tuple[int, str]] = []
         said: list[tuple[str, str]] = []  # needs this sentence named, for a bare "Not needed anymore." after it
-        asks_only = question and not _NEED_VOICE.search(sentence) and not _AUDIENCE.search(sentence) and not cues and not any(
+        asks_only = question and not _NEED_VOICE.search(sentence) and not _AUDIENCE.search(sentence) and not cues \
+            and not _AMONG_TABLE.search(sentence) and not _PICK_FOR.search(sentence) and not any(
             k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
         for c0, c1 in clauses:
             clause = lc[c0:c1]
@@ -343,6 +350,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
             if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after) \
                     and not (_WHY_ASK.search(lc, c0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
+                if prev_skill is not None and _NOT_CONTRAST.match(lc[prev_skill.end:e.start]):
+                    skills.discard(e.name)  # "we're a Go shop, not python": not a skill of the team, still a candidate
+                    continue
                 excl.add(e.name)
                 prev_excl = e
                 continue
