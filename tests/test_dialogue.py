@@ -627,3 +627,14 @@ def test_not_wanting_a_new_language_picks_among_the_known(table, meaning):
 def test_a_wish_names_its_examples_as_targets(table, meaning):
     reading, ranking = converse(table, meaning, "Contributor List should possibly be rewritten in a compiled language, like Go or Rust.")
     assert set(reading.intent.candidates) == {"Go", "Rust"} and not reading.needs.excluded and ranking.recommendation in ("Go", "Rust")
+
+
+def test_a_data_team_is_read_as_data_work(table, meaning):
+    reading, ranking = converse(table, meaning, "our statisticians write R all day; they need to expose their models as an API. "
+                                                "which of the four would suit them?")
+    assert "data-ml" in reading.needs.use_cases and ranking.recommendation == "Python"
+
+
+def test_a_contrast_fragment_drops_nothing(table, meaning):
+    needs = converse(table, meaning, "the people adding endpoints will be data analysts, not software engineers.")[0].needs
+    assert "data-ml" not in needs.dropped

@@ -149,6 +149,7 @@ _WHY_ALONE = lexicon.pattern("dialogue", "why_alone")
 _BARE_ASK = lexicon.pattern("dialogue", "bare_language_ask")
 _REJECT_PICK = lexicon.pattern("dialogue", "reject_pick")
 _PRONOUN_LANGUAGE = lexicon.pattern("dialogue", "pronoun_language")
+_CONTRAST_FRAGMENT = re.compile(r"(?:and\s+|but\s+)?not\s+(?:an?\s+|the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}", re.I)
 _OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\?)", re.I)
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
@@ -383,6 +384,8 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     texts: list[tuple[int, str, str]] = []  # (sentence, text scored, the clause up to its end: the negation scope)
     for sent, a, b in spans:
         clause = _neutral(lc, a, b, ents)
+        if _CONTRAST_FRAGMENT.fullmatch(clause):
+            continue  # "..., not software engineers": a contrast with what came before, no need and no drop of one
         for window, upto in _windows(clause):
             if sum(w not in _THIN for w in re.findall(r"[\w'-]+", window)) >= 2:  # "have the backend in it" says nothing
                 texts.append((sent, window, upto))
