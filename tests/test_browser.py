@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,14 +94,23 @@ class Tab:
         return first
 
     def open_needs(self, more: bool = False) -> None:
-        """Unfold the detailed controls ("What matters"; with more=True also the use cases, constraints and skills)."""
-        for sel in ("#needs", "#more-needs") if more else ("#needs",):
-            if self.page.locator(f"{sel} > button.label-wrap").count() == 0:
-                continue  # a UI without that fold (before issue 13)
-            box = self.page.locator(f"{sel} > button.label-wrap").first
-            if "open" not in (box.get_attribute("class") or ""):
-                box.click()
-            expect(self.page.locator(f"{sel} > button.label-wrap").first).to_have_class(re.compile(r"\bopen\b"), timeout=5_000)
+        """Unfold the detailed controls ("What matters"; with more=True also the use cases, constraints and skills).
+
+        Gradio renders the page's components as their code loads, and what a closed accordion holds only once it is
+        opened (after a few frames): so each fold is waited for before it is looked at, and its first control before
+        this returns. (Counting the fold at once found none on a loaded machine, took the page for one without it and
+        left it shut: the slider or toggle clicked next never appeared.)"""
+        page = self.page
+        folds = (("#needs", "#w-speed"), ("#more-needs", "#use-cases"))
+        for sel, first in folds if more else folds[:1]:
+            # the fold, or (a UI without it, before issue 13) the control it would hold
+            page.wait_for_selector(f"{sel} > button.label-wrap, {first}", state="attached", timeout=20_000)
+            box = page.locator(f"{sel} > button.label-wrap").first
+            if box.count():
+                if "open" not in (box.get_attribute("class") or ""):
+                    box.click()
+                expect(box).to_have_class(re.compile(r"\bopen\b"), timeout=5_000)
+            expect(page.locator(first).first).to_be_visible(timeout=20_000)  # the fold's content, rendered
 
     def ranking(self) -> list[str]:
         return self.page.eval_on_selector_all("#sa-scorecard .sa-row", "rows => rows.map(r => r.dataset.language)")
@@ -160,6 +170,34 @@ def test_moving_a_slider_reranks_live(tab: Tab, tmp_path: Path) -> None:
     tab.page.wait_for_function("() => document.querySelector('#sa-scorecard .sa-row').dataset.language === 'Python'", timeout=15_000)
     expect(tab.page.locator("#pick")).to_contain_text("Pick: Python", timeout=15_000)
     tab.shot(tmp_path, "slider")
+
+
+def test_a_slow_rerank_never_lands_after_a_later_one(tab: Tab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two controls moved one after the other while the first re-rank is slow (a loaded server): the panel ends with
+    both moves. (With an event per control the second was ranked beside the first, and the first, landing last, put
+    the panel back to one move: the slider test's flake.)"""
+    import stackadvisor.ui as ui
+
+    real, slow_done, after = ui.robustness, threading.Event(), threading.Event()
+
+    def robustness(needs: Any, *args: Any, **kwargs: Any) -> Any:  # (the server runs in this process)
+        weights = needs.priorities
+        if weights.get("speed") and not weights.get("learning_curve"):
+            time.sleep(1.5)
+            slow_done.set()
+        elif weights.get("learning_curve") and slow_done.is_set():
+            after.set()
+        return real(needs, *args, **kwargs)
+
+    monkeypatch.setattr(ui, "robustness", robustness)
+    page = tab.page
+    tab.open_needs()
+    with page.expect_request(lambda r: "/queue/join" in r.url, timeout=15_000):
+        tab.set_slider("w-speed", "End")
+    tab.set_slider("w-learning_curve", "End")  # while speed alone is being ranked
+    assert after.wait(15), "the second move was ranked before the first came back, so the first landed last"
+    for criterion in ("speed", "learning_curve"):
+        expect(page.locator(f"#sa-decision tr[data-criterion='{criterion}'] th")).to_have_attribute("data-weight", "1.00", timeout=15_000)
 
 
 def test_a_toggle_changes_the_pick_after_an_answer(tab: Tab) -> None:

@@ -203,6 +203,9 @@ def test_no_retry_or_undo_before_the_first_question(ctab: Tab) -> None:
 # ------------------------------------------------------------------------------------------ 2. history that survives a reload
 
 
+KEPT = "() => localStorage.getItem('stackadvisor-conversation')"  # what the browser keeps of the conversation (encrypted)
+
+
 def reload(t: Tab) -> None:
     t.page.reload(wait_until="domcontentloaded")
     t.page.wait_for_selector("#question textarea", timeout=20_000)
@@ -246,11 +249,12 @@ def test_the_conversation_survives_a_reload(tab: Tab, tmp_path: Path) -> None:
 def test_a_weight_set_in_the_panel_survives_a_reload(tab: Tab) -> None:
     t, page = tab, tab.page
     t.ask(CHAT_Q)
+    answered = page.wait_for_function(KEPT, timeout=SHOWN).json_value()  # the answer's copy, in localStorage
     t.set_slider("w-speed", "End")  # after the answer: the panel's pick moves, the answer is out of date
     expect(page.locator("#pick")).not_to_contain_text("Pick: Node.js", timeout=SHOWN)
     pick = pick_of(t)
     expect(page.locator("#stale")).to_be_visible(timeout=SHOWN)
-    page.wait_for_timeout(500)  # (the always_last re-rank event stores the panel; nothing to wait on in the page)
+    page.wait_for_function(f"(was) => {{ const now = ({KEPT})(); return now && now !== was; }}", arg=answered, timeout=SHOWN)  # the panel's
     reload(t)
     page.wait_for_function(f"() => document.querySelectorAll(\"{USERS}\").length === 1", timeout=WAIT)
     expect(page.locator("#pick")).to_contain_text(f"Pick: {pick}", timeout=SHOWN)

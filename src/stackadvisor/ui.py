@@ -1482,10 +1482,12 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
         rerank_out = [pick, scorecard, flip, summary, session, stale, again, firm, adr, decision, saved]
         rerank_opts: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "rerank", "concurrency_limit": concurrency * 2,
                                        "show_progress": "hidden", "trigger_mode": "always_last"}
-        for s in sliders:  # input: drag, keys and the number box; always_last keeps a drag to one pending call
-            s.input(adjust, [*controls, session], rerank_out, **rerank_opts)
-        for group in (use_cases, constraints, skills, excluded):
-            group.input(adjust, [*controls, session], rerank_out, **rerank_opts)
+        # One event for every control (input: drag, keys and the number box, a tick): always_last keeps a tab to one re-rank
+        # at a time, the page sending the next, with the controls as they are then, when the last returns. An event per
+        # control ran a tab's re-ranks side by side, so a slow one (a loaded server) could land after the re-rank of a
+        # control moved later and leave the panel, and the needs the next question starts from, as they were before.
+        gr.on([*(s.input for s in sliders), *(g.input for g in (use_cases, constraints, skills, excluded))],
+              adjust, [*controls, session], rerank_out, **rerank_opts)
         gr.api(_rerank_api(advisor), api_name="rerank")
         for cleared in (new.click(reset, [session], outs, api_name="new_conversation", show_progress="hidden"),
                         chatbot.clear(reset, [session], outs, api_visibility="private", show_progress="hidden")):  # the trash icon too
