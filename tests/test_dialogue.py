@@ -638,3 +638,20 @@ def test_a_data_team_is_read_as_data_work(table, meaning):
 def test_a_contrast_fragment_drops_nothing(table, meaning):
     needs = converse(table, meaning, "the people adding endpoints will be data analysts, not software engineers.")[0].needs
     assert "data-ml" not in needs.dropped
+
+
+def test_a_stated_move_is_weighed_even_when_it_asks_which_is_faster(table, meaning):
+    reading, ranking = converse(table, meaning, "`Logos`: Move from Python to Go. Performance gains are to be expected. "
+                                                "Then compare with a benchmark which one is faster.")
+    assert reading.intent.candidates == ("Go",) and ranking.recommendation == "Go"
+
+
+@pytest.mark.parametrize(("text", "need"), [("our python API sits at ~800ms p95 and the boss wants it under 50ms", "speed"),
+                                            ("only fresh grads will maintain it", "learning_curve"),
+                                            ("our infra only runs compiled static binaries", "speed")])
+def test_everyday_words_for_needs(table, meaning, text, need):
+    assert need in converse(table, meaning, text)[0].needs.priorities
+
+
+def test_the_permanent_devs_writing_go_is_a_skill(table, meaning):
+    assert "Go" in converse(table, meaning, "the permanent devs all write go")[0].needs.skills

@@ -148,9 +148,9 @@ def _needs_beside(text: str, lc: str, v: _Vocab) -> bool:
 def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -> Intent:
     """What kind of answer the question wants (see IntentKind)."""
     v = _vocab(table)
-    text = _rephrase(_strip_injection(_clean_markdown(text or "")))
-    lc = _lc(text).strip()
-    ents = _entities(text, v, _lc(text))
+    text = _rephrase(_strip_injection(_clean_markdown(text or ""))).strip()  # stripped first: the mentions' offsets are lc's
+    lc = _lc(text)
+    ents = _entities(text, v, lc)
     langs = tuple(dict.fromkeys(e.name for e in ents if not e.outside))
     outside = tuple(dict.fromkeys(e.name for e in ents if e.outside))
     criteria = tuple(_criteria_in(lc, v))
@@ -166,6 +166,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
     if cur.skills and _NO_NEW_LANG.search(lc):  # "I really don't want to learn a whole new language just for the server"
         return Intent("recommend", langs, criteria, True, candidates=tuple(n for n in table.names if n in cur.skills))
+    targets, _, stated = _move(lc, ents, v)
+    moved_to = tuple(n for n in targets if n not in cur.excluded)
+    if moved_to and stated and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
+        return Intent("recommend", langs, criteria, True, candidates=moved_to)  # ("Move from Python to Go ... which one is faster")
     if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
         # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
@@ -208,10 +212,6 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
-    targets, _, stated = _move(lc, ents, v)
-    moved_to = tuple(n for n in targets if n not in cur.excluded)
-    if moved_to and stated and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
-        return Intent("recommend", langs, criteria, True, candidates=moved_to)
     if moved_to and len(focus) == 1 and not cur.skills and (cur.use_cases or cur.constraints or cur.priorities):
         # "Convert to GO? ... an API using the microservice template": a move asked about, for a project: the open pick
         return Intent("recommend", langs, criteria, True)
