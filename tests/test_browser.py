@@ -119,8 +119,17 @@ class Tab:
         """Move a slider to an end with the keyboard (Home = 0, End = 1), as a user would."""
         self.open_needs()
         slider = self.page.locator(f"#{elem_id} input[type=range]")
-        slider.focus()
-        self.page.keyboard.press(end)
+        want = slider.get_attribute("max" if end == "End" else "min")
+        for _ in range(5):  # a key pressed before the slider's own handlers are attached moves nothing: press again
+            slider.focus()
+            self.page.keyboard.press(end)
+            try:
+                self.page.wait_for_function("([sel, v]) => document.querySelector(sel).value === v",
+                                            arg=[f"#{elem_id} input[type=range]", want], timeout=2_000)
+                return
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError: the key did not land yet
+                continue
+        raise AssertionError(f"the slider {elem_id} never moved to {end}")
 
     def shot(self, tmp_path: Path, name: str) -> Path:
         path = tmp_path / f"{name}.png"
