@@ -145,7 +145,7 @@ def test_every_lexicon_file_validates():
 
 def test_a_malformed_lexicon_names_the_file_and_key():
     with pytest.raises(lexicon.LexiconError, match=r"needs\.yaml:drop"):
-        lexicon._validate("needs", {"strong": ["a"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]},
+        lexicon._validate("needs", {"strong": ["a"], "must": ["m"], "weak": ["b"], "drop": ["x", "x"], "synonyms": {"k": ["v"]},
                                     "complaints": {"speed": ["slow"]}, "complaint_adjectives": ["poor"]})
 
 

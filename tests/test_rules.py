@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -1067,3 +1068,50 @@ def test_check_stays_fast_on_a_long_list_answer():
     first = rules.check(text, T)
     for _ in range(10):
         assert rules.check(text, T) == first
+
+
+# ============================================================================ requirements: a line, not a weight
+
+@pytest.mark.parametrize("text,need", [
+    ("It has to be memory safe, and the team knows Go well.", "memory-safety"),
+    ("The team knows Go well. Memory corruption is not an option.", "memory-safety"),
+    ("Our devs all write Go, but we can't tolerate a garbage collector at all.", "memory-safety"),
+    ("We know Python. Speed is non-negotiable for this service.", "speed"),
+])
+def test_a_requirement_restricts_the_pick_to_the_languages_that_meet_it(text, need):
+    needs = needs_of(text)
+    assert need in needs.musts
+    ranking = pick(text)
+    assert ranking.recommendation is not None
+    assert rules.meets(T.languages[ranking.recommendation], need, T)
+    assert all(rules.meets(T.languages[n], need, T) for n in ranking.candidates)
+    # the same needs said as a wish are a weight: the team's skill can outweigh them
+    wish = rules.score(replace(needs, required=frozenset()), T, rules.Intent("recommend", wants_pick=True))
+    assert set(wish.candidates) > set(ranking.candidates)
+
+
+def test_a_hedged_requirement_or_a_question_is_no_requirement():
+    assert needs_of("It has to be a bit faster than what we have.").musts == frozenset()
+    assert needs_of("Does it have to be memory safe?").musts == frozenset()
+
+
+def test_a_requirement_leaves_with_its_need():
+    needs = needs_of("It must be memory safe.", "Forget memory safety, that was a mistake.")
+    assert needs.musts == frozenset() and "memory-safety" not in needs.use_cases
+
+
+def test_a_property_can_be_required_but_a_kind_of_application_cannot():
+    # memory safety is a pro of Rust's, a property; REST APIs are what several languages are "best for"
+    assert [n for n in T.names if rules.meets(T.languages[n], "memory-safety", T)] == ["Rust"]
+    assert all(rules.meets(T.languages[n], "rest-api", T) for n in T.names)
+    assert [n for n in T.names if rules.meets(T.languages[n], "speed", T)] == ["Go", "Rust"]
+    assert [n for n in T.names if rules.meets(T.languages[n], "fast-delivery", T)] == ["Node.js", "Python", "Go"]
+
+
+def test_recommending_a_language_that_misses_a_requirement_is_contradicted():
+    text = "Our team knows Go. It has to be memory safe without a garbage collector."
+    needs, ranking = needs_of(text), pick(text)
+    assert ranking.recommendation == "Rust"
+    assert "requirement" in ranking.reason
+    assert rules.check_recommendation("Go", needs, ranking, T).verdict == "contradicted"
+    assert rules.check_recommendation("Rust", needs, ranking, T).verdict == "supported"

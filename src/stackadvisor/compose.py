@@ -273,10 +273,15 @@ def _recommend(ctx: Context, cites: Citations) -> str:
     if ahead:  # a pick among the ones asked about ("the runner-up?", "Go or Python?") says what it left aside
         out.insert(1, f"Among {join_names([n for n in table.names if n in cands])}: {join_names(ahead)} "
                       f"{'scores' if len(ahead) == 1 else 'score'} higher on these needs, but {'is' if len(ahead) == 1 else 'are'} not among them.")
+    required = _requirement_line(ctx)
+    if required:
+        out.insert(1, required)
     trade = _tradeoffs(ctx, lang, cites)
     if trade:
         out.append(f"**Trade-offs of {pick}**\n" + "\n".join(trade))
     pool = [s for s in ranking.scores if s.language != pick and s.total > -50]
+    if ctx.needs.musts:  # the runner-up meets the requirements too, when another language does
+        pool = [s for s in pool if s.language in ranking.candidates] or pool
     if ctx.intent.candidates:  # "Python or Go for ...?": the runner-up is the other candidate
         pool = [s for s in pool if s.language in ctx.intent.candidates] or pool
     runner = pool[0] if pool else None
@@ -294,6 +299,26 @@ def _recommend(ctx: Context, cites: Citations) -> str:
         out.append(f"**How firm:** {sentence(ctx.robustness)}")
     out.append(_scorecard(ctx))
     return "\n\n".join(out)
+
+
+def _requirement_line(ctx: Context) -> str | None:
+    """What the user's requirements left in ("it has to be memory safe": only Rust), with the cell or line that
+    rules each other language out."""
+    from .rules.score import _need_label, unmet
+
+    table, ranking = ctx.table, ctx.ranking
+    if not ctx.needs.musts:
+        return None
+    said = join_names([_need_label(table, n) for n in sorted(ctx.needs.musts)])
+    out = [n for n in table.names if n not in ranking.candidates and n not in ctx.needs.excluded
+           and unmet(table.languages[n], ctx.needs, table)]
+    if not out:
+        return None
+    meeting = join_names([n for n in table.names if n in ranking.candidates])
+    verb = "meets" if len(ranking.candidates) == 1 else "meet"
+    return (f"**Your requirement ({said}):** {'only ' if len(ranking.candidates) == 1 else ''}{meeting} {verb} {'it' if len(ctx.needs.musts) == 1 else 'them'} in the "
+            f"article; {join_names(out)} {'does' if len(out) == 1 else 'do'} not, whatever {'it scores' if len(out) == 1 else 'they score'} "
+            "on the rest.")
 
 
 def _headline_reason(ctx: Context, top: Score) -> str:
@@ -514,6 +539,7 @@ def _act_phrase(ctx: Context, act: Any) -> str | None:
         "drop": f"{label} no longer counts",
         "add_use_case": f"added {label}",
         "add_constraint": f"added {label}",
+        "require": f"{label} is a requirement",
         "knows": f"your team knows {act.target}",
         "exclude": f"ruled out {act.target}",
         "include": f"{act.target} is back in",

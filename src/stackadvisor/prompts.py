@@ -77,6 +77,10 @@ def needs_line(ctx: Context) -> str:
         bits.append("building: " + ", ".join(table.use_cases[u].label for u in sorted(needs.use_cases) if u in table.use_cases))
     if needs.constraints:
         bits.append("constraints: " + ", ".join(table.constraints[c].label for c in sorted(needs.constraints) if c in table.constraints))
+    if needs.musts:
+        from .rules.score import _need_label
+
+        bits.append("requirements (a must): " + ", ".join(_need_label(table, n) for n in sorted(needs.musts)))
     if needs.skills:
         bits.append("team knows: " + ", ".join(sorted(needs.skills)))
     if needs.excluded:

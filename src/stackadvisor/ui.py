@@ -1350,7 +1350,7 @@ def build(advisor: Any, concurrency: int = 4) -> gr.Blocks:
                 priorities={cid: min(1.0, float(w)) for (cid, _), w in zip(criteria, weights) if isinstance(w, (int, float)) and w > 0},
                 use_cases=frozenset(ucs or ()) & set(table.use_cases), constraints=frozenset(cons or ()) & set(table.constraints),
                 skills=frozenset(known or ()) & set(langs), excluded=frozenset(out or ()) & set(langs),
-                mentioned=previous.mentioned, outside=previous.outside,
+                mentioned=previous.mentioned, outside=previous.outside, required=previous.required,
             )
             implied = getattr(previous, "implied", None)
             if implied:  # a weight a use case implied and the user left as it was stays implied (it leaves with the use case)

@@ -18,12 +18,12 @@ from .check import tally as check_tally
 from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
 from .intent import classify
 from .read import extract_needs
-from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, score
+from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, meets, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
 from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the ingest filter
 
 __all__ = [
     "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",
     "Check", "Contribution", "Flip", "Intent", "IntentKind", "Needs", "Ranking", "Score", "Verdict",
-    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "score",
+    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "meets", "score",
 ]

@@ -20,7 +20,7 @@ from .claims.words import statement, words
 from .clean import _clean_markdown
 from .meaning import Meaning
 from .mentions import _entities
-from .score import CLOSE, _clean_rival, _conflicts, _item_evidence
+from .score import CLOSE, _clean_rival, _conflicts, _item_evidence, unmet
 from .types import Check, Needs, Ranking
 from .vocab import _join, _vocab
 
@@ -150,6 +150,10 @@ def check_recommendation(language: str, needs: Needs, ranking: Ranking, table: T
     fix = f"The rules pick {top.language} ({top.total:.1f} points)." if top else None
     if name in needs.excluded:
         return Check(claim, "contradicted", f"You ruled out {name}.", "recommendation", name, None, (0, 0), fix)
+    missing = unmet(lang, needs, table)
+    if missing and ranking.recommendation and ranking.recommendation != name:
+        return Check(claim, "contradicted", f"You said {_join(missing)} is a requirement, and {name} does not meet it "
+                     "in the comparison table.", "recommendation", name, None, (0, 0), fix)
     conflicts = _conflicts(lang, needs)
     scored = {s.language: s.total for s in ranking.scores}
     if conflicts and name in scored:

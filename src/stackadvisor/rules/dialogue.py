@@ -32,7 +32,7 @@ from .types import Intent, Needs, Ranking, Score
 from .vocab import _DROP_RX, _NEGATION, _vocab
 
 ActKind = Literal[
-    "set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include",
+    "set_priority", "drop", "add_use_case", "add_constraint", "require", "knows", "exclude", "include",
     "ask_pick", "why_not", "what_if", "downsides", "ask_fact", "compare", "overview", "out_of_scope", "reset",
     "greeting", "vague",
 ]
@@ -313,6 +313,8 @@ def _need_acts(before: Needs, after: Needs) -> list[Act]:
         acts.append(Act("add_constraint", c))
     for t in sorted((before.use_cases - after.use_cases) | (before.constraints - after.constraints)):
         acts.append(Act("drop", t))
+    for t in sorted(after.musts - before.musts):
+        acts.append(Act("require", t))
     for n in sorted(after.skills - before.skills):
         acts.append(Act("knows", n))
     for n in sorted(after.excluded - before.excluded):

@@ -28,7 +28,7 @@ Kind = Literal["phrases", "words", "mapping", "pairs", "examples", "patterns"]
 #: for names); mapping: phrase -> list of phrases; pairs: phrase -> phrase; examples: label -> example utterances.
 SCHEMA: dict[str, dict[str, Kind]] = {
     "names": {"outside_tech": "words", "ambiguous_names": "phrases", "noun_names": "phrases"},
-    "needs": {"strong": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping", "complaints": "mapping",
+    "needs": {"strong": "phrases", "must": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping", "complaints": "mapping",
               "complaint_adjectives": "phrases"},
     "scope": {"off_topic": "phrases", "career_topics": "phrases", "hosting_vendors": "phrases", "greet_words": "phrases"},
     "claims": {"predicate_mods": "phrases", "generic_better": "phrases", "generic_best": "phrases", "generic_worst": "phrases",

@@ -13,7 +13,7 @@ from .mentions import _entities, _is_question, _sentences
 from .types import (
     Needs,
 )
-from .vocab import _DROP_RX, _STRONG_RX, _WEAK_KEYS, _Ent, _rephrase, _Vocab, _vocab
+from .vocab import _DROP_RX, _MUST_RX, _STRONG_RX, _WEAK_KEYS, _Ent, _rephrase, _Vocab, _vocab
 
 # ============================================================================================ extract_needs
 
@@ -105,6 +105,7 @@ def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int) -> bool:
 
 _JOIN_RX = re.compile(r"\b(?:and|plus|as\s+well\s+as|while)\b", re.I)
 _NEED_CLAUSE = lexicon.pattern("read", "need_clause")
+_ASKS_REQUIREMENT = lexicon.pattern("read", "asks_requirement")
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
@@ -233,6 +234,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     pri = dict(prev.priorities)
     uc, cons = set(prev.use_cases), set(prev.constraints)
     skills, excl, dropped = set(prev.skills), set(prev.excluded), set(prev.dropped)
+    required = set(prev.required)
     mentioned, outside = list(prev.mentioned), list(prev.outside)
     turn_pri: dict[str, float] = {}
     ents = _entities(text, v, lc)
@@ -267,6 +269,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             hits = [m for m in v.need_rx.finditer(lc, c0, c1)
                     if _key(m.group(0)) in v.complaints or not any(a <= m.start() < b for a, b in described)]
             local = [(p, w) for p, w in cues if c0 <= p < c1]
+            # "it has to be memory safe", "memory corruption is not an option": the clause's needs are requirements
+            # (unless hedged: "it has to be a bit faster" is a weight, not a line)
+            must = not asks_only and _MUST_RX.search(clause) is not None and not any(w < 1.0 for _, w in local) \
+                and not (question and _ASKS_REQUIREMENT.match(sentence))
             if not hits:
                 if local and not drop:
                     carry = max(w for _, w in local) if any(w == 1.0 for _, w in local) else local[0][1]
@@ -280,6 +286,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     said.append((kind, tid))
                     if negated:
                         dropped.add(tid)
+                        required.discard(tid)
                         if kind == "criterion":
                             pri.pop(tid, None)
                             turn_pri.pop(tid, None)
@@ -292,6 +299,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                         crit_hits.append((m.start(), tid))  # "what if speed mattered more than readability?" still ranks the two
                         continue
                     dropped.discard(tid)
+                    if must:
+                        required.add(tid)
                     if kind in ("use_case", "constraint"):
                         (uc if kind == "use_case" else cons).add(tid)
                         implied = _implied_criteria(v.syn_canon.get(_key(m.group(0)), m.group(0)), v)  # a synonym implies what its keyword does
@@ -394,4 +403,5 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         mentioned=tuple(mentioned),
         outside=tuple(outside),
         dropped=frozenset(dropped - set(pri) - uc - cons),
+        required=frozenset(required),
     )

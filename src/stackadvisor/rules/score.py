@@ -132,6 +132,41 @@ def _choose(totals: dict[str, float], cands: list[str], needs: Needs, table: Tab
     return _clean_rival(pick, totals, cands, needs, table) or pick
 
 
+#: A criterion said as a requirement is met by a language rated in the upper half of its scale ("it has to be fast":
+#: Go and Rust, not Node.js's Moderate or Python's Low).
+MUST_LEVEL = 0.5
+
+
+def _property_use_cases(table: Table) -> frozenset[str]:
+    """Use cases the article lists as a language's property (a pro: "Memory-safe without garbage collection"), as
+    opposed to a kind of application it is best for: only a property can be required of a language."""
+    return frozenset(it.use_case for lang in table.languages.values() for it in lang.pros if it.use_case)
+
+
+def meets(lang: Language, need: str, table: Table) -> bool:
+    """Whether `lang` meets a need said as a requirement: a criterion in the upper half of its scale, a use case the
+    article lists as its pro (when it is a property at all), a constraint without a con against it."""
+    if need in table.criteria:
+        return need in lang.cells and table.criteria[need].normalise(lang.cells[need]) >= MUST_LEVEL
+    if need in table.constraints:
+        return not any(it.constraint == need for it in lang.cons)
+    if need in derived(table, "property_use_cases", _property_use_cases):
+        return any(it.use_case == need for it in lang.pros)
+    return True
+
+
+def unmet(lang: Language, needs: Needs, table: Table) -> list[str]:
+    """The requirements of `needs` that `lang` does not meet, as labels ("memory safety")."""
+    return [_need_label(table, n) for n in sorted(needs.musts) if not meets(lang, n, table)]
+
+
+def _need_label(table: Table, need: str) -> str:
+    if need in table.criteria:
+        return table.criteria[need].measures
+    group = table.use_cases if need in table.use_cases else table.constraints
+    return group[need].label.lower() if need in group else need
+
+
 def _why(score: Score) -> str:
     parts = [c.label for c in sorted(score.breakdown, key=lambda c: -c.points) if c.points > 0][:3]
     return ", ".join(parts) if parts else "no stated need counting against it"
@@ -159,6 +194,16 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
         cands = narrowed or cands
     if not cands:
         return Ranking(scores, None, "Every language in the table is ruled out by what you said, so there is no pick.")
+    must_note = ""
+    if needs.musts:  # a requirement is a line, not a weight: the pick is made among the languages that meet it
+        meeting = [n for n in cands if not unmet(table.languages[n], needs, table)]
+        said = _join([_need_label(table, n) for n in sorted(needs.musts)])
+        if meeting and len(meeting) < len(cands):
+            cands = meeting
+            must_note = (f"Only {meeting[0]} meets your requirement of {said}, so the pick is {meeting[0]}. "
+                         if len(meeting) == 1 else f"{_join(meeting)} meet your requirement of {said}. ")
+        elif not meeting:
+            must_note = f"No language meets every requirement you named ({said}), so the pick weighs them with the rest. "
     totals = {s.language: s.total for s in scored}
     pick = _choose(totals, cands, needs, table)
     assert pick is not None
@@ -183,7 +228,12 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     else:
         reason = f"{among}{pick} scores highest ({top.total:.1f} points) on {_why(top)}."
     flip = _flip(needs, table, cands, pick)
-    return Ranking(scores, pick, reason[0].upper() + reason[1:], flip, tuple(cands))
+    reason = reason[0].upper() + reason[1:]
+    if must_note and len(cands) == 1:
+        reason = must_note + f"It scores {top.total:.1f} points on {_why(top)}."
+    elif must_note:
+        reason = must_note + reason
+    return Ranking(scores, pick, reason, flip, tuple(cands))
 
 
 def _no_pick_reason(intent: Intent) -> str:

@@ -24,6 +24,12 @@ class Needs:
     outside: tuple[str, ...] = ()  # technologies named that the table does not cover ("Java", "PHP")
     dropped: frozenset[str] = frozenset()  # criterion / use case / constraint ids the user explicitly said no longer matter
     implied: frozenset[str] = frozenset()  # criterion ids in priorities only because a use case implies them (not said)
+    required: frozenset[str] = frozenset()  # need ids said as requirements ("it has to be memory safe"): see `musts`
+
+    @property
+    def musts(self) -> frozenset[str]:
+        """The requirements still in force: a need dropped later takes its requirement with it."""
+        return self.required & (set(self.priorities) | self.use_cases | self.constraints)
 
     @property
     def empty(self) -> bool:

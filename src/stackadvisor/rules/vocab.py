@@ -29,6 +29,7 @@ AMBIGUOUS_KEYWORDS: dict[str, str] = {
 
 _STRONG = lexicon.phrases("needs", "strong")  # data: rules/lexicon/needs.yaml
 _WEAK = lexicon.phrases("needs", "weak")  # data: rules/lexicon/needs.yaml
+_MUST = lexicon.phrases("needs", "must")  # data: rules/lexicon/needs.yaml
 _DROP = lexicon.phrases("needs", "drop")  # data: rules/lexicon/needs.yaml
 #: data: rules/lexicon/claims.yaml, and the checker's degree words (check.yaml), which a predicate may carry too
 _PREDICATE_MODS = tuple(dict.fromkeys((*lexicon.phrases("claims", "predicate_mods"), *lexicon.phrases("check", "degree_extreme"),
@@ -81,6 +82,7 @@ _NEGATION = lexicon.pattern("vocab", "negation")
 
 _STRONG_RX = _phrase_rx(_STRONG + _WEAK)
 _WEAK_KEYS = {_key(w) for w in _WEAK}
+_MUST_RX = _phrase_rx(_MUST)
 _DROP_RX = _phrase_rx(_DROP)
 _SENT_RX = re.compile(r"[.!?]+(?=[\s\"')\]*_]|$)|\n")
 _ABBREV = ("vs", "e.g", "i.e", "etc", "approx", "cf")
@@ -244,11 +246,12 @@ def _build_vocab(table: Table) -> _Vocab:
             if _key(p) not in need_map:  # a phrase that already names a need keeps its reading
                 add(p, ("criterion", cid))
                 complaints.add(_key(p))
-    for tid in table.constraints:
-        for p in COMPLAINTS.get(tid, ()):
-            if _key(p) not in need_map:
-                add(p, ("constraint", tid))
-                complaints.add(_key(p))
+    for kind, ids in (("constraint", table.constraints), ("use_case", table.use_cases)):
+        for tid in ids:
+            for p in COMPLAINTS.get(tid, ()):
+                if _key(p) not in need_map:
+                    add(p, (kind, tid))
+                    complaints.add(_key(p))
     topic_map: dict[str, tuple[str, str]] = {}
     for tid, t in table.use_cases.items():
         for p in t.keywords or (t.label,):
