@@ -1115,3 +1115,36 @@ def test_recommending_a_language_that_misses_a_requirement_is_contradicted():
     assert "requirement" in ranking.reason
     assert rules.check_recommendation("Go", needs, ranking, T).verdict == "contradicted"
     assert rules.check_recommendation("Rust", needs, ranking, T).verdict == "supported"
+
+
+@pytest.mark.parametrize("text", ["We want it done by sunday night.", "It has to be live before the end of the week.",
+                                  "I'm building it over the weekend."])
+def test_a_named_day_is_a_tight_timeline(text):
+    from stackadvisor.rules.dialogue import read_turn
+
+    assert "fast-delivery" in read_turn(text, T).needs.constraints
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Choose a back-end language. Two choices are currently Java and Node.js.", "Node.js"),  # Java is outside the table
+    ("Should I use Go or Java?", "Go"),
+])
+def test_of_a_covered_and_an_outside_language_offered_the_covered_one_is_the_pick(text, name):
+    ranking = pick(text)
+    assert ranking.recommendation == name and ranking.candidates == (name,)
+    assert "covers only" in ranking.reason
+
+
+def test_an_unknown_name_offered_as_the_other_option_is_outside_the_table():
+    text = "real time push data to client. websocket with node.js+socket.io or Tornado?"
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and intent.candidates == ("Node.js",)
+
+
+def test_stay_or_move_leaves_the_pick_open():
+    text = "our python API sits at ~800ms p95 and the boss wants it under 50ms. stay on python or move? if so to what"
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and intent.candidates == ()
+    assert pick(text).recommendation in ("Go", "Rust")
+    # a move to a named language still weighs the two
+    assert rules.classify("should we stay on python or move to go? we need speed", T, needs_of("we need speed")).candidates == ("Python", "Go")

@@ -284,6 +284,8 @@ def _recommend(ctx: Context, cites: Citations) -> str:
         pool = [s for s in pool if s.language in ranking.candidates] or pool
     if ctx.intent.candidates:  # "Python or Go for ...?": the runner-up is the other candidate
         pool = [s for s in pool if s.language in ctx.intent.candidates] or pool
+    if ctx.needs.empty and ranking.candidates == (pick,):  # the only named language the article covers: no rival
+        pool = []
     runner = pool[0] if pool else None
     if runner and (any(c.points > 0 for c in runner.breakdown) or ctx.intent.candidates):
         out.append(_runner_up(ctx, runner, top, cites))
@@ -370,6 +372,9 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
             lines.append(f"- A con the article names for {other.name}: {c.label.split(': ', 1)[1]} {cites.language(other)}")
     if not lines and top.total > 0:
         lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
+    elif not lines and ctx.ranking.candidates == (lang.name,) and ctx.needs.empty:  # "Java or Node.js?"
+        lines.append(f"- {ctx.ranking.reason} {cites.row(lang.name)}")
+        lines.extend(f"- Pro named in the article: {it.text} {cites.language(lang)}" for it in lang.pros)
     elif not lines:
         lines.append(f"- No need you stated separates the languages (every fit score is {top.total:.1f} or less); tell me what matters most {cites.row(lang.name)}")
         lines.extend(f"- Pro named in the article: {it.text} {cites.language(lang)}" for it in lang.pros)  # what it brings

@@ -66,6 +66,7 @@ _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
 _OPEN_ALT = lexicon.pattern("read", "open_alternatives")
+_OFFERED_UNKNOWN = lexicon.pattern("read", "offered_unknown")
 #: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
 _HOWTO = lexicon.pattern("read", "howto")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
@@ -232,7 +233,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         offered = _alternatives(lc, _entities(lc, v, lc), set())  # "Go or Node or something else?", Node the team's
         if asks and len(offered) >= 2 and (project or rec_cue or _OPEN_ALT.search(lc)):
             return Intent("recommend", langs, criteria, True, candidates=() if _OPEN_ALT.search(lc) else offered)
-        if outside and (project or rec_cue or voiced):
+        if (outside or (asks and _OFFERED_UNKNOWN.search(text))) and (project or rec_cue or voiced):
             return Intent("recommend", langs, criteria, True, candidates=alternatives or focus)
         if asks and _OPEN_ALT.search(lc) and (project or cur.priorities):
             return Intent("recommend", langs, criteria, True)  # "hevy cpu stuff on the server?? node or smth else": the open pick

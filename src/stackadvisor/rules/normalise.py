@@ -80,6 +80,8 @@ TIGHT_WEEKS = 8  # a delivery this close (or closer) is a tight timeline
 
 
 def _tight(m: re.Match) -> str:
+    if m.group("day") or m.group("wk"):  # "done by sunday night", "over the weekend"
+        return m.group(0) + " (tight timeline)"
     n, unit = (m.group("n") or "1").lower(), m.group("u").lower()
     count = int(n) if n.isdigit() else _FEW.get(n, 2)
     weeks = count / 7 if unit.startswith("day") else count

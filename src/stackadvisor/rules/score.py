@@ -175,6 +175,13 @@ def _why(score: Score) -> str:
 def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     """Score every language of the table against the needs; pick one when the question wants a pick."""
     order = list(table.languages)
+    named = [n for n in (intent.candidates if intent is not None else ()) if n not in needs.excluded]
+    if needs.empty and len(named) == 1 and needs.outside and intent is not None and intent.wants_pick \
+            and intent.kind == "recommend":  # "Java or Node.js?": of the two, the article speaks only for Node.js
+        scores = tuple(sorted((Score(n, 0.0, ()) for n in order), key=lambda s: s.language != named[0]))
+        return Ranking(scores, named[0], f"Of the languages you named, the article covers only {named[0]} "
+                       f"({_join(list(needs.outside))} {'is' if len(needs.outside) == 1 else 'are'} outside it), so it is the "
+                       "one it can recommend; tell me what you're building to check it fits.", None, (named[0],))
     if needs.empty:
         scores = tuple(Score(n, 0.0, ()) for n in order)
         reason = "No needs stated yet, so there is no pick: tell me what you're building, what matters most and what your team knows."
