@@ -316,3 +316,24 @@ def test_the_examples_after_like_are_the_objects_of_a_comparison(table):
 ])
 def test_growing_words_and_rarely(table, text, language, verdict):
     assert verdicts(text, table, language=language) == [verdict]
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("It's not true that Rust is easy to learn.", "supported"),
+    ("It's not true that Go is fast.", "contradicted"),
+    ("You can't say Go isn't fast.", "supported"),
+    ("It isn't the case that Rust is easy to learn.", "supported"),
+    ("I don't think Python is fast.", "supported"),
+    ("Nobody can seriously claim that Python is the most concurrent.", "supported"),
+])
+def test_a_frame_that_denies_the_statement_turns_its_verdict_round(text, verdict, table):
+    checks = [c for c in rules.check(text, table) if c.kind != "unchecked"]
+    assert [c.verdict for c in checks] == [verdict]
+    assert checks[0].claim.lower().startswith(text.lower().split()[0])  # the claim quoted with its frame
+    if verdict == "contradicted":
+        assert checks[0].correction  # the table line the denial goes against
+
+
+def test_a_denial_in_a_question_or_later_in_a_sentence_is_no_frame(table):
+    assert [c.verdict for c in rules.check("Is it not true that Go is fast?", table)] != ["contradicted"]
+    assert [c.verdict for c in rules.check("Go is fast. It's not true that Python is slow.", table)] == ["supported", "contradicted"]

@@ -10,18 +10,20 @@ point, and holds check_recommendation (the advisor's own pick, judged against th
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from itertools import accumulate
 
 from ..knowledge import Table
+from . import lexicon
 from .claims import FAMILIES, paraphrase
 from .claims.markdown import _heading_scopes, _Tables
 from .claims.walk import _Walk
 from .claims.words import statement, words
 from .clean import _clean_markdown
 from .meaning import Meaning
-from .mentions import _entities
+from .mentions import _entities, _is_question, _sentences
 from .score import CLOSE, _clean_rival, _conflicts, _item_evidence, unmet
-from .types import Check, Needs, Ranking
+from .types import Check, Needs, Ranking, Verdict
 from .vocab import _join, _vocab
 
 
@@ -57,8 +59,31 @@ def check(text: str, table: Table, meaning: Meaning | None = None) -> list[Check
     ck.run(clean)
     if meaning is not None and getattr(ck, "pending", None):
         paraphrase.judge(ck, meaning)
-    found = sorted(ck.out, key=lambda c: c.span)
+    found = _denied(ck, sorted(ck.out, key=lambda c: c.span))
     return sorted(_merge(found) + _unread(ck, found, meaning is not None), key=lambda c: c.span)
+
+
+_OUTER_NEGATION = lexicon.pattern("vocab", "outer_negation")
+_FLIP: dict[str, Verdict] = {"supported": "contradicted", "contradicted": "supported"}
+
+
+def _denied(ck: _Checker, checks: list[Check]) -> list[Check]:
+    """The claims under a frame that denies them ("It's not true that Rust is easy to learn", "You can't say Go isn't
+    fast") turned round: the families judge the statement as written, the frame reverses its verdict."""
+    frames = [(s0 + m.start(), s0 + m.end(), s1) for s0, s1 in _sentences(ck.lc) if not _is_question(ck.lc[s0:s1])
+              for m in [_OUTER_NEGATION.match(ck.lc[s0:s1])] if m]
+    if not frames:
+        return checks
+    out = []
+    for c in checks:
+        frame = next(((a, b) for a, b, s1 in frames if a <= c.span[0] < s1 and c.span[1] > b), None)
+        if frame is None or c.verdict not in _FLIP or c.kind in ("unchecked", "recommendation"):
+            out.append(c)
+            continue
+        true_claim = c.verdict == "supported"
+        out.append(replace(c, claim=ck.claim_text(frame[0], c.span[1]).rstrip("."), verdict=_FLIP[c.verdict], span=(frame[0], c.span[1]),
+                           correction=c.evidence if true_claim else None))
+    return out
 
 
 def _merge(checks: list[Check]) -> list[Check]:
