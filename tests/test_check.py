@@ -87,7 +87,14 @@ UNRATED = [
     "Rust uses less memory than Node.js.",
     "Python is more popular than Rust.",
     "Go developers get a higher salary than Python developers.",
+    "Go is easier to deploy than Python.",  # ease of learning is the Learning Curve column; ease of deploying is not rated
+    "Rust is harder to maintain than Go.",
 ]
+
+
+def test_an_unrated_property_after_a_comma_is_not_said_of_the_language_before_it(table):
+    text = "While Python is slower than JavaScript, the ability to maintain complex projects matters more."
+    assert [(c.language, c.kind, c.verdict) for c in rules.check(text, table)] == [("Python", "comparison", "supported")]
 
 
 @pytest.mark.parametrize("text", UNRATED)

@@ -55,6 +55,8 @@ def unrated(ck: _Walk, c: Clause) -> None:
     subj = ck._subject(c.cents, m.start(), c.carry)
     if not subj:
         return
+    if any(e.end <= m.start() for e in subj) and re.search(r",", lc[max(e.end for e in subj if e.end <= m.start()):m.start()]):
+        return  # "While Python is slower than JavaScript, the ability to maintain ...": not said of the language before the comma
     others = [e for e in c.cents if e.start > m.start() and e not in subj and _THAN_OBJ.search(lc, c.c0, e.start)]
     table = ck.table
     rated = _join([cr.label for cr in table.criteria.values()])
