@@ -655,3 +655,13 @@ def test_everyday_words_for_needs(table, meaning, text, need):
 
 def test_the_permanent_devs_writing_go_is_a_skill(table, meaning):
     assert "Go" in converse(table, meaning, "the permanent devs all write go")[0].needs.skills
+
+
+@pytest.mark.parametrize("text", ["a hard language is totally fine as long as the REST API is as fast as physically possible",
+                                  "a steep learning curve is fine by us, we just want raw speed"])
+def test_a_bad_pole_said_to_be_fine_drops_the_need_it_names(table, meaning, text):
+    # "avoid anything slow" asks for speed (two negatives), but "a hard language is fine" is a drop, not a second negative
+    reading, ranking = converse(table, meaning, text)
+    assert "learning_curve" not in reading.needs.priorities and "speed" in reading.needs.priorities
+    assert ranking.recommendation == "Rust"
+

@@ -398,9 +398,11 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     for (sent, text, scope), hit in zip(texts, hits):
         if hit is None or hit.label == "none":
             continue
-        negated = _NEGATION.search(scope) is not None or _DROP_RX.search(scope) is not None
-        if negated and _BAD_POLE.intersection(re.findall(r"[a-z][a-z-]*", text)):
+        dropped = _DROP_RX.search(scope) is not None
+        negated = _NEGATION.search(scope) is not None or dropped
+        if negated and not dropped and _BAD_POLE.intersection(re.findall(r"[a-z][a-z-]*", text)):
             negated = False  # "doesn't want to fight a hard language", "avoid anything slow": the need, said twice negatively
+            # (a drop cue is no second negative: "a hard language is fine" drops ease of learning)
         negative = hit.label.startswith("not:") or negated
         label = hit.label.removeprefix("not:")
         found[(sent, label)] = found.get((sent, label), True) and not negative
