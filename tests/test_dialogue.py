@@ -665,3 +665,16 @@ def test_a_bad_pole_said_to_be_fine_drops_the_need_it_names(table, meaning, text
     assert "learning_curve" not in reading.needs.priorities and "speed" in reading.needs.priorities
     assert ranking.recommendation == "Rust"
 
+
+
+def test_scratch_that_takes_the_last_turn_back(table, meaning):
+    reading, ranking = converse(table, meaning, "chat widget for our saas product", "not node", "wait, scratch that, node is fine actually")
+    assert "Node.js" not in reading.needs.excluded and "real-time" in reading.needs.use_cases
+    assert ranking.recommendation == "Node.js"
+    reading, _ = converse(table, meaning, "chat widget for our saas product", "we need raw speed", "forget what I just said")
+    assert "speed" not in reading.needs.priorities and "real-time" in reading.needs.use_cases
+
+
+def test_scratch_that_with_a_new_project_replaces_the_project(table, meaning):
+    reading, _ = converse(table, meaning, "chat widget for our saas product", "scratch that, it's a data pipeline for ML models now")
+    assert "data-ml" in reading.needs.use_cases and "real-time" not in reading.needs.use_cases

@@ -69,12 +69,13 @@ class State:
     topic: tuple[str, ...] = ()  # the languages the conversation is about now
     ranking: Ranking | None = None  # the last ranking that made a pick (for "what changed")
     added: Needs = field(default_factory=Needs)  # what the last turn added (an "I meant ..." takes it back)
+    previous: Needs = field(default_factory=Needs)  # the needs before the last turn ("scratch that" goes back to them)
 
     def after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         """The state once a turn has been answered."""
         added = Needs(priorities={c: w for c, w in needs.priorities.items() if c not in self.needs.priorities},
                       use_cases=needs.use_cases - self.needs.use_cases, constraints=needs.constraints - self.needs.constraints)
-        return replace(self._after(needs, intent, ranking), added=added)
+        return replace(self._after(needs, intent, ranking), added=added, previous=self.needs)
 
     def _after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
@@ -186,8 +187,11 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         intent = classify(text, table, fresh)
         return Reading((Act("reset"), *_need_acts(Needs(), fresh)), fresh, intent, State())
 
-    needs = extract_needs(text, table, state.needs)
     turn = extract_needs(text, table, None)  # what this turn says on its own (classify reads it)
+    # "wait, scratch that, node is fine actually": the last turn is taken back and this one read over what came before
+    # it; with a new project named ("scratch that, it's a game server") the project is replaced instead (below)
+    undo = bool(_UNDO.search(lc)) and not (turn.use_cases or turn.constraints) and state.previous != state.needs
+    needs = extract_needs(text, table, state.previous if undo else state.needs)
     follow = _follow_up(text, lc, ents, named, state, cues)
     if follow is not None and follow.kind == "why_not":
         if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
@@ -197,7 +201,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
-    if _REPLACE_PROJECT.search(lc) and not state.needs.empty:
+    if _REPLACE_PROJECT.search(lc) and not state.needs.empty and not undo:
         # "change of plans, now it's just a REST API": the project is this turn's; the team and exclusions stay
         kept = replace(Needs(), skills=state.needs.skills, excluded=state.needs.excluded)
         needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
@@ -502,6 +506,7 @@ _THIN = frozenset(lexicon.phrases("words", "thin_words"))
 #: Words for the bad end of a criterion ("hard", "slow"): negated, they ask for the need ("avoid anything slow")
 _BAD_POLE = frozenset(lexicon.phrases("check", "negative"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
+_UNDO = lexicon.pattern("dialogue", "undo")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")
 _LOAD_CRITERIA = ("speed", "concurrency")  # the criteria an amount of load speaks for (ids of corpus/comparison.yaml)
