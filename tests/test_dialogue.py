@@ -678,3 +678,9 @@ def test_scratch_that_takes_the_last_turn_back(table, meaning):
 def test_scratch_that_with_a_new_project_replaces_the_project(table, meaning):
     reading, _ = converse(table, meaning, "chat widget for our saas product", "scratch that, it's a data pipeline for ML models now")
     assert "data-ml" in reading.needs.use_cases and "real-time" not in reading.needs.use_cases
+
+
+def test_what_the_asker_heard_of_the_rival_is_no_need_of_theirs(table, meaning):
+    reading, ranking = converse(table, meaning, "recommendation engine backend for an online bookstore", "why not rust? i heard it's way faster")
+    assert "speed" not in reading.needs.priorities and reading.intent.kind == "why_not"
+    assert ranking.recommendation == "Python"  # the why-not explains Rust against the pick; it does not re-rank on hearsay

@@ -106,6 +106,7 @@ def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int) -> bool:
 _JOIN_RX = re.compile(r"\b(?:and|plus|as\s+well\s+as|while)\b", re.I)
 _NEED_CLAUSE = lexicon.pattern("read", "need_clause")
 _ASKS_REQUIREMENT = lexicon.pattern("read", "asks_requirement")
+_HEARSAY = lexicon.pattern("read", "hearsay")
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
@@ -266,8 +267,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         for c0, c1 in clauses:
             clause = lc[c0:c1]
             drop = _drop_cue(clause)
+            heard = _HEARSAY.search(lc, c0, c1)
             hits = [m for m in v.need_rx.finditer(lc, c0, c1)
-                    if _key(m.group(0)) in v.complaints or not any(a <= m.start() < b for a, b in described)]
+                    if (_key(m.group(0)) in v.complaints or not any(a <= m.start() < b for a, b in described))
+                    and not (heard and heard.end() <= m.start())]
             local = [(p, w) for p, w in cues if c0 <= p < c1]
             # "it has to be memory safe", "memory corruption is not an option": the clause's needs are requirements
             # (unless hedged: "it has to be a bit faster" is a weight, not a line)
