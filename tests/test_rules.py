@@ -1148,3 +1148,14 @@ def test_stay_or_move_leaves_the_pick_open():
     assert pick(text).recommendation in ("Go", "Rust")
     # a move to a named language still weighs the two
     assert rules.classify("should we stay on python or move to go? we need speed", T, needs_of("we need speed")).candidates == ("Python", "Go")
+
+
+@pytest.mark.parametrize("text", ["Are there any other more robust and CPU friendly options for the server than Node.js?",
+                                  "we need to hold a million sockets open on as few boxes as we can"])
+def test_light_on_the_machine_is_a_need_for_efficiency(text):
+    assert "speed" in needs_of(text).priorities  # the Speed column's keywords include "efficient"
+
+
+def test_a_question_asking_for_other_options_states_what_they_should_be():
+    ranking = pick("Are there any other more CPU friendly options for the server side rather than the node.js example?")
+    assert "Node.js" not in ranking.candidates and ranking.recommendation in ("Go", "Rust")

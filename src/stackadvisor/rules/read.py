@@ -107,6 +107,7 @@ _JOIN_RX = re.compile(r"\b(?:and|plus|as\s+well\s+as|while)\b", re.I)
 _NEED_CLAUSE = lexicon.pattern("read", "need_clause")
 _ASKS_REQUIREMENT = lexicon.pattern("read", "asks_requirement")
 _HEARSAY = lexicon.pattern("read", "hearsay")
+_OPEN_ALT = lexicon.pattern("read", "open_alternatives")  # "any other more CPU-friendly options?" asks for them: a need
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
@@ -262,7 +263,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         crit_hits: list[tuple[int, str]] = []
         said: list[tuple[str, str]] = []  # needs this sentence named, for a bare "Not needed anymore." after it
         asks_only = question and not _NEED_VOICE.search(sentence) and not _AUDIENCE.search(sentence) and not cues \
-            and not _AMONG_TABLE.search(sentence) and not _PICK_FOR.search(sentence) and not any(
+            and not _AMONG_TABLE.search(sentence) and not _PICK_FOR.search(sentence) and not _OPEN_ALT.search(sentence) and not any(
             k != "criterion" for m in v.need_rx.finditer(lc, s0, s1) for k, _ in v.need_map.get(_key(m.group(0)), []))
         for c0, c1 in clauses:
             clause = lc[c0:c1]
