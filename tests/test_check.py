@@ -344,3 +344,16 @@ def test_a_frame_that_denies_the_statement_turns_its_verdict_round(text, verdict
 def test_a_denial_in_a_question_or_later_in_a_sentence_is_no_frame(table):
     assert [c.verdict for c in rules.check("Is it not true that Go is fast?", table)] != ["contradicted"]
     assert [c.verdict for c in rules.check("Go is fast. It's not true that Python is slow.", table)] == ["supported", "contradicted"]
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("Rust and Go are equally good at concurrency.", "contradicted"),  # High vs Very High
+    ("Node.js and Rust are equally good at concurrency.", "supported"),  # both High
+    ("Rust and Go are not equally good at concurrency.", "supported"),
+    ("Concurrency is not Go's strong suit.", "contradicted"),
+    ("Speed is Rust's forte.", "supported"),
+    ("The ecosystem is Go's weak spot.", "supported"),  # Growing: the bottom of the scale
+    ("The learning curve is Rust's biggest strength.", "contradicted"),
+])
+def test_equally_good_at_and_a_criterion_as_a_strength_or_weakness(text, verdict, table):
+    assert verdicts(text, table) == [verdict]

@@ -169,3 +169,22 @@ def verb_how(ck: _Walk, c: Clause) -> None:
         for e in subj:
             ck.level(e, cid, crit.scale[-1] if good else crit.scale[0], "half", neg, c.span_of([e], m.start(), m.end()))
         c.used.append(m.span())
+
+
+_SUIT = lexicon.pattern("vocab", "strong_suit")
+
+
+def strong_suit(ck: _Walk, c: Clause) -> None:
+    """ "Concurrency is not Go's strong suit", "speed is Rust's forte": a criterion named as a language's strength
+    (the top half of the scale) or weakness (the bottom half); a negation before the possessor turns it round."""
+    for e in c.cents:
+        m = _SUIT.match(c.lc[e.end:c.c1])
+        if m is None or e.outside or not c.free(e.start, e.end + m.end()):
+            continue
+        cid = ck._nearest_criterion(c.c0, c.c1, e.start, c.c1)
+        if cid is None:
+            continue
+        crit = ck.table.criteria[cid]
+        neg = ck._negated(c.c0, e.start)
+        ck.level(e, cid, crit.scale[-1] if m.group("good") else crit.scale[0], "half", neg, c.span_of([e], c.c0, e.end + m.end()))
+        c.used.append((c.c0, e.end + m.end()))
