@@ -357,3 +357,12 @@ def test_a_denial_in_a_question_or_later_in_a_sentence_is_no_frame(table):
 ])
 def test_equally_good_at_and_a_criterion_as_a_strength_or_weakness(text, verdict, table):
     assert verdicts(text, table) == [verdict]
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("Rust is a poor choice for high-performance backends.", "contradicted"),  # the article's best-for line, denied
+    ("Rust is a great choice for high-performance backends.", "supported"),
+    ("Node.js is a bad fit for real-time applications.", "contradicted"),
+])
+def test_a_bad_choice_for_a_best_for_line_denies_it(text, verdict, table):
+    assert verdicts(text, table) == [verdict]

@@ -32,6 +32,7 @@ def _topic_cue_rx() -> tuple[re.Pattern, re.Pattern]:
 
 _POS_CUE, _NEG_CUE = _topic_cue_rx()
 _LAST_WORD = re.compile(r"([a-z][a-z\-]*)\s+(?:an?\s+|the\s+)?$")
+_BAD_FOR = re.compile(r"\b([a-z][a-z\-]*)\s+(?:choice|fit|option|pick|match|candidate|tool|language)\s+for\s+(?:the\s+|an?\s+)?$")
 
 
 def _item_claim(ck: _Walk, c: Clause, entries: list, a: int, b: int, after: bool = False) -> None:
@@ -57,6 +58,9 @@ def _item_claim(ck: _Walk, c: Clause, entries: list, a: int, b: int, after: bool
             k, it = own[0]
             lang = ck.table.languages[e.name]
             turned = neg != says_opposite(set(_WORD.findall(lc[c0:c1])), it.text)  # "excellent generics support" for "Limited generic support"
+            bad = _BAD_FOR.search(lc, max(c0, a - 40), a)
+            if k == "best_for" and bad and bad.group(1) in words().negative:
+                turned = not turned  # "a poor choice for high-performance backends": the best-for line, denied
             ck.emit(k, "contradicted" if turned else "supported", _item_evidence(lang, k, it), e.name, it.criterion, sp,
                       f"The article lists \"{it.text}\" for {e.name}.")
             done = True
