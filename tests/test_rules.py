@@ -1159,3 +1159,16 @@ def test_light_on_the_machine_is_a_need_for_efficiency(text):
 def test_a_question_asking_for_other_options_states_what_they_should_be():
     ranking = pick("Are there any other more CPU friendly options for the server side rather than the node.js example?")
     assert "Node.js" not in ranking.candidates and ranking.recommendation in ("Go", "Rust")
+
+
+@pytest.mark.parametrize("text", ["recommend me a mechanical keyboard for coding", "what's a good name for my startup?",
+                                  "should I use JWT or session cookies for auth?", "write me a python function that reverses a linked list",
+                                  "how does python's asyncio event loop work under the hood?"])
+def test_a_request_about_something_else_is_out_of_scope(text):
+    assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["which should I use?", "help me choose", "what do you recommend for my startup?",
+                                  "which ecosystems are the smallest", "how does go concurrency work?"])
+def test_a_vague_or_in_scope_request_stays_ours(text):
+    assert rules.classify(text, T, needs_of(text)).kind != "out_of_scope"

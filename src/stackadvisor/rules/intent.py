@@ -257,9 +257,30 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if rec_cue or project or voiced or (cur.priorities and not asks and not criteria):
         if not (cur.empty and needs.empty) or project or voiced:
             return Intent("recommend", (), criteria, True)
+        if not criteria and _other_subject(lc, words, v):
+            return Intent("out_of_scope")  # "recommend me a mechanical keyboard for coding": a pick of something else
         return Intent("vague", (), criteria)
     if criteria:
         return Intent("fact", (), criteria)
     if _VAGUE.search(lc):
-        return Intent("recommend", (), criteria, True) if not needs.empty and _REC.search(lc) else Intent("vague")
+        if not needs.empty and _REC.search(lc):
+            return Intent("recommend", (), criteria, True)
+        if _other_subject(lc, words, v):
+            return Intent("out_of_scope")  # "recommend me a mechanical keyboard", "JWT or session cookies?": another subject
+        return Intent("vague")
     return Intent("out_of_scope")
+
+
+_QUESTION_STOP = frozenset(lexicon.phrases("words", "question_stop")) | frozenset(lexicon.phrases("words", "thin_words"))
+
+
+def _other_subject(lc: str, words: list[str], v: _Vocab) -> bool:
+    """A request with two or more subject words and none of the table's or the article's: about something else."""
+    if _IN_SCOPE.search(lc) or _ABOUT_SOURCE.search(lc) or _AMONG_TABLE.search(lc) or v.sup_rx.search(lc) or v.need_rx.search(lc):
+        return False
+    return len(_subject_words(words)) >= 2
+
+
+def _subject_words(words: list[str]) -> list[str]:
+    """The words of a request that name what it is about (not its frame: "which", "should", "recommend")."""
+    return [w for w in words if len(w) > 3 and w not in _QUESTION_STOP and not _VAGUE.fullmatch(w)]
