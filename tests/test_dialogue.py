@@ -684,3 +684,19 @@ def test_what_the_asker_heard_of_the_rival_is_no_need_of_theirs(table, meaning):
     reading, ranking = converse(table, meaning, "recommendation engine backend for an online bookstore", "why not rust? i heard it's way faster")
     assert "speed" not in reading.needs.priorities and reading.intent.kind == "why_not"
     assert ranking.recommendation == "Python"  # the why-not explains Rust against the pick; it does not re-rank on hearsay
+
+
+@pytest.mark.parametrize("text", [
+    "shared shopping list app - when mum adds milk it should pop up on everyone's phone right away",
+    "scores have to stay in sync on every screen while the quiz runs",
+    "up to 8 people race in a room and see each other's progress as they type",
+    "a broker for a million sensors that each keep a connection open",
+])
+def test_one_change_shown_to_many_at_once_is_real_time(table, meaning, text):
+    reading, _ = converse(table, meaning, text)
+    assert "real-time" in reading.needs.use_cases
+
+
+def test_a_plain_sync_job_is_not_real_time(table, meaning):
+    reading, _ = converse(table, meaning, "a nightly job that syncs our invoices to the accounting system")
+    assert "real-time" not in reading.needs.use_cases

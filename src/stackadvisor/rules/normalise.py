@@ -76,6 +76,7 @@ _SLOWS_PEOPLE = lexicon.pattern("dialogue", "slows_people")
 _LIVE_THING = lexicon.pattern("dialogue", "live_thing")
 _SCRAPE_TYPO = lexicon.pattern("dialogue", "scrape_typo")
 _FINE_ADVERB = lexicon.pattern("dialogue", "fine_adverb")
+_BROADCAST = lexicon.pattern("dialogue", "broadcast")
 _TIME_HORIZON = lexicon.pattern("read", "time_horizon")
 _FEW = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 TIGHT_WEEKS = 8  # a delivery this close (or closer) is a tight timeline
@@ -102,6 +103,7 @@ def normalise(text: str, table) -> str:  # noqa: ANN001
     text = _SLOWS_PEOPLE.sub(lambda m: f"hold {m.group('who')} back", text)
     text = _LIVE_THING.sub(lambda m: f"{m.group(1) or ''} real-time ", text)  # "a live leaderboard": updated as it happens
     text = _SCRAPE_TYPO.sub("scraping ", text)
+    text = _BROADCAST.sub(lambda m: m.group(0) + " (real-time)", text)  # one change shown to many at once
     text = _FINE_ADVERB.sub(lambda m: f"{m.group('cop')} {m.group('ok')}", text)
     text = _TIME_HORIZON.sub(_tight, text)  # "the demo is in 10 days": a tight timeline
     return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)
