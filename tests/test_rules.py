@@ -1172,3 +1172,10 @@ def test_a_request_about_something_else_is_out_of_scope(text):
                                   "which ecosystems are the smallest", "how does go concurrency work?"])
 def test_a_vague_or_in_scope_request_stays_ours(text):
     assert rules.classify(text, T, needs_of(text)).kind != "out_of_scope"
+
+
+def test_who_is_best_for_per_the_article_is_a_look_up():
+    from stackadvisor.rules.dialogue import read_turn
+
+    assert read_turn("whos best for data-driven platfroms per the artcle?", T).intent.kind == "fact"
+    assert rules.classify("what speed rating does your table give zig?", T, rules.Needs()).kind == "out_of_scope"

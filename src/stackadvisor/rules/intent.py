@@ -53,7 +53,7 @@ _ALT_GAP = lexicon.pattern("read", "alt_gap")
 _BEST_FOR = lexicon.pattern("read", "best_for")
 _COMPARE = lexicon.pattern("read", "compare")
 _VAGUE = lexicon.pattern("read", "vague")
-_OPEN_Q = re.compile(r"\b(?:which|what)\b", re.I)
+_OPEN_Q = re.compile(r"\b(?:which|what|who|who's|whose)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
@@ -196,8 +196,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("overview", tuple(table.names), criteria)
     if (asks or _is_question(lc)) and _OPEN_SUBJECT.search(lc) and _TABLE_LOOKUP.search(lc) and not _NEED_VOICE_OWN.search(lc):
         return Intent("fact", (), criteria)  # "is any language's concurrency rated above node's?": a look-up across the table
-    if asks and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints) and not cur.skills \
-            and not _NEED_VOICE_OWN.search(lc):
+    if (asks or _is_question(lc)) and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints or sup or criteria) \
+            and not _NEED_VOICE_OWN.search(lc) and not (outside and not _AMONG_TABLE.search(lc)):
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
     if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
         chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
