@@ -366,3 +366,12 @@ def test_equally_good_at_and_a_criterion_as_a_strength_or_weakness(text, verdict
 ])
 def test_a_bad_choice_for_a_best_for_line_denies_it(text, verdict, table):
     assert verdicts(text, table) == [verdict]
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("Python is easy to learn. Its speed, however, is moderate.", "contradicted"),  # Low, not Moderate
+    ("Python's speed, however, is low.", "supported"),
+    ("Rust's learning curve, of course, is gentle.", "contradicted"),
+])
+def test_an_aside_between_commas_joins_the_clause(text, verdict, table):
+    assert [c.verdict for c in rules.check(text, table) if c.criterion in ("speed", "learning_curve")][-1] == verdict

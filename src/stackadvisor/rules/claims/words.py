@@ -152,8 +152,14 @@ def as_plain(lc: str, spans: list[tuple[int, int]] | None = None) -> str:
     return w.plain_rx.sub(plain, lc)
 
 
+_ASIDE = re.compile(r",\s*(?:however|though|in\s+fact|of\s+course|admittedly|honestly|frankly|to\s+be\s+fair|notably|indeed|"
+                    r"then\s+again|on\s+the\s+other\s+hand|by\s+contrast|in\s+contrast|by\s+comparison|meanwhile)\s*,", re.I)
+
+
 def as_not(lc: str) -> str:
-    """`lc` with each negator phrase read as "not" (same length, so spans stay valid): "anything but easy" -> "not ... easy"."""
+    """`lc` with each negator phrase read as "not" (same length, so spans stay valid): "anything but easy" -> "not ... easy";
+    an aside between commas ("Its speed, however, is moderate") is blanked: it joins the clause, it does not cut it."""
+    lc = _ASIDE.sub(lambda m: " " * len(m.group(0)), lc)
     rx = words().negator_rx
     if not rx.search(lc):
         return lc
