@@ -114,3 +114,15 @@ def test_comparison_sentences_are_supported_by_the_checker(a, b, cid):
     sentence = comparison_sentence(T, a, b, cid)
     verdicts = {c.verdict for c in rules.check(sentence + ".", T)}
     assert verdicts == {"supported"}, (sentence, rules.check(sentence + ".", T))
+
+
+@pytest.mark.parametrize("question", ["when was the article written", "how old is your source?",
+                                      "what does it say about go's generics? when was that written?"])
+def test_the_source_date_is_answered_from_the_article(offline_advisor, question):
+    reply = offline_advisor.ask(question)
+    assert reply.intent.kind == "fact" and reply.recommendation is None
+    assert "23 May 2025" in reply.answer
+
+
+def test_the_date_line_is_read_from_the_article(knowledge):
+    assert knowledge.date == "23 May 2025"

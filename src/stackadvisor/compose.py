@@ -14,6 +14,7 @@ from typing import Any
 from .knowledge import Criterion, Item, Knowledge, Language, Table
 from .retrieve import Passage
 from .rules import Check, Intent, Needs, Ranking, Score
+from .rules.intent import ABOUT_DATE
 from .text import join_names, stem
 
 ASPECTS = {
@@ -482,6 +483,13 @@ def _fact(ctx: Context, cites: Citations) -> str:
         targets = langs or list(table.languages)
         for n in targets:
             out.append(_profile(table, table.languages[n], cites, aspects))
+    if ABOUT_DATE.search(ctx.question):  # "when was the article written?": its date line, then anything else asked
+        dated = ctx.knowledge.date
+        intro = ctx.knowledge.sections[0].id if ctx.knowledge.sections else "intro"
+        when = (f"The article is dated **{dated}** {cites.section(intro)}; what it says about the four languages is as of "
+                "then, so newer changes (a language's recent releases) are not in it." if dated else
+                "The article carries no date, so I can't say when it was written.")
+        return "\n\n".join([when, *out]) if (langs or crits) else when
     if not out:
         return _overview(ctx, cites)
     return "\n\n".join(out)

@@ -163,6 +163,13 @@ class Knowledge:
     sections: tuple[Section, ...]
     root: Path
 
+    @property
+    def date(self) -> str | None:
+        """The article's date line ("*23 May 2025*" under its title), if it has one."""
+        m = re.search(r"^\s*[*_]{1,2}(\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})[*_]{1,2}\s*$",
+                      self.article[:2000], re.M)
+        return m.group(1) if m else None
+
     def section(self, section_id: str) -> Section:
         for s in self.sections:
             if s.id == section_id:

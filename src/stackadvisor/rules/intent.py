@@ -56,6 +56,7 @@ _VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what|who|who's|whose)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
+ABOUT_DATE = lexicon.pattern("read", "about_date")  # "when was the article written?": a fact about the source itself
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
 _EXPLAIN = lexicon.pattern("read", "explain_request")
@@ -161,6 +162,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("greeting")
     if not lc:
         return Intent("vague")
+    if ABOUT_DATE.search(lc):
+        return Intent("fact", langs, criteria)
     if _EXPLAIN.match(lc) and cur.empty and not criteria and v.item_rx.search(lc) is None:
         return Intent("out_of_scope", langs)  # "explain rust lifetimes like im 5": a tutorial, not the article
     if not langs and not outside and _DIFFERENCE.search(lc) and not _NEED_VOICE_OWN.search(lc):
