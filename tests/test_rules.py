@@ -1179,3 +1179,25 @@ def test_who_is_best_for_per_the_article_is_a_look_up():
 
     assert read_turn("whos best for data-driven platfroms per the artcle?", T).intent.kind == "fact"
     assert rules.classify("what speed rating does your table give zig?", T, rules.Needs()).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("turn", ["good news, legal cleared Go after all", "update: go's back on the table", "we can use go again"])
+def test_a_language_let_back_in(turn):
+    assert "Go" not in needs_of("microservices on kubernetes", "we can't use Go for this (licensing review)", turn).excluded
+
+
+def test_multithreading_across_cores_asks_for_concurrency():
+    from stackadvisor.rules.dialogue import read_turn
+
+    reading = read_turn("post-processing weather model output, we need proper multithreading across all 64 cores", T)
+    assert "concurrency" in reading.needs.priorities
+    assert rules.score(reading.needs, T, reading.intent).recommendation in ("Go", "Rust")
+
+
+@pytest.mark.parametrize("text", ["explain docker volumes vs bind mounts", "write a dockerfile for my node express app"])
+def test_a_tutorial_about_a_tool_is_out_of_scope(text):
+    assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
+
+
+def test_explain_which_language_fits_is_still_a_pick():
+    assert rules.classify("explain which language fits microservices best", T, needs_of("microservices")).kind == "recommend"

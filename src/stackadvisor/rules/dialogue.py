@@ -482,7 +482,7 @@ def _drop_namesakes(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN00
 
 
 def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
-    """Criteria the conversation's use cases imply (rules/lexicon/topics.yaml `implies`), at IMPLIED_WEIGHT,
+    """Criteria the conversation's use cases and constraints imply (rules/lexicon/topics.yaml `implies`), at IMPLIED_WEIGHT,
     unless the user stated or dropped them; re-derived every turn, so they leave with the use case."""
     implies = lexicon.mapping("topics", "implies")
     pri = dict(needs.priorities)
@@ -490,8 +490,9 @@ def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
         if pri.get(cid) == before.priorities.get(cid):
             pri.pop(cid, None)
     implied = set()
-    for uc in sorted(needs.use_cases):
-        for label in implies.get(f"use_case:{uc}", ()):
+    topics = [f"use_case:{u}" for u in sorted(needs.use_cases)] + [f"constraint:{c}" for c in sorted(needs.constraints)]
+    for topic in topics:
+        for label in implies.get(topic, ()):
             kind, _, cid = label.partition(":")
             if kind == "criterion" and cid in table.criteria and cid not in pri and cid not in needs.dropped:
                 pri[cid] = IMPLIED_WEIGHT

@@ -164,7 +164,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("vague")
     if ABOUT_DATE.search(lc):
         return Intent("fact", langs, criteria)
-    if _EXPLAIN.match(lc) and cur.empty and not criteria and v.item_rx.search(lc) is None:
+    if _EXPLAIN.match(lc) and not (cur.priorities or cur.constraints or cur.excluded) and not criteria and v.item_rx.search(lc) is None \
+            and not (cur.use_cases and _OPEN_Q.search(lc)):
         return Intent("out_of_scope", langs)  # "explain rust lifetimes like im 5": a tutorial, not the article
     if not langs and not outside and _DIFFERENCE.search(lc) and not _NEED_VOICE_OWN.search(lc):
         return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
