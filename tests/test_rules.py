@@ -1201,3 +1201,9 @@ def test_a_tutorial_about_a_tool_is_out_of_scope(text):
 
 def test_explain_which_language_fits_is_still_a_pick():
     assert rules.classify("explain which language fits microservices best", T, needs_of("microservices")).kind == "recommend"
+
+
+def test_why_a_third_party_chose_a_language_asks_for_its_strengths():
+    text = "Why does Kubernetes use Golang more than Java?"
+    assert rules.classify(text, T, needs_of(text)).kind == "fact"
+    assert rules.classify("why did we pick rust again?", T, rules.Needs()).kind == "fact"

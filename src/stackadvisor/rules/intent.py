@@ -56,7 +56,8 @@ _VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what|who|who's|whose)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
-ABOUT_DATE = lexicon.pattern("read", "about_date")  # "when was the article written?": a fact about the source itself
+ABOUT_DATE = lexicon.pattern("read", "about_date")
+_WHY_WRITTEN = lexicon.pattern("read", "why_written")  # "when was the article written?": a fact about the source itself
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
 _EXPLAIN = lexicon.pattern("read", "explain_request")
@@ -164,6 +165,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("vague")
     if ABOUT_DATE.search(lc):
         return Intent("fact", langs, criteria)
+    if langs and _WHY_WRITTEN.search(lc) and not _NEED_VOICE_OWN.search(lc):
+        return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
     if _EXPLAIN.match(lc) and not (cur.priorities or cur.constraints or cur.excluded) and not criteria and v.item_rx.search(lc) is None \
             and not (cur.use_cases and _OPEN_Q.search(lc)):
         return Intent("out_of_scope", langs)  # "explain rust lifetimes like im 5": a tutorial, not the article
