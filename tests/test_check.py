@@ -375,3 +375,8 @@ def test_a_bad_choice_for_a_best_for_line_denies_it(text, verdict, table):
 ])
 def test_an_aside_between_commas_joins_the_clause(text, verdict, table):
     assert [c.verdict for c in rules.check(text, table) if c.criterion in ("speed", "learning_curve")][-1] == verdict
+
+
+def test_a_pronoun_refers_to_the_one_language_the_sentence_before_named_even_as_its_object(table):
+    checks = rules.check("For your use case I'd pick Go. It offers very high concurrency.", table)
+    assert [(c.language, c.criterion, c.verdict) for c in checks if c.kind == "level"] == [("Go", "concurrency", "supported")]

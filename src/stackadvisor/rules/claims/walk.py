@@ -103,6 +103,10 @@ class _Walk(_Judge):
                 ci += 1
             if names or here:
                 last = [e for e in here if not e.outside]
+                if not last:  # "I'd pick Go. It's very fast": the one language a sentence names, even as its object
+                    i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, clauses[-1][1] if clauses else s0)
+                    named = [e for e in ents[i:j] if not e.outside]
+                    last = named[:1] if len({e.name for e in named}) == 1 else []
 
     def _clauses(self, lc: str, s0: int, s1: int, ents: list[_Ent]) -> list[tuple[int, int]]:
         cuts = [(m.start(), m.end()) for m in _CHECK_SPLIT.finditer(lc, s0, s1)]
