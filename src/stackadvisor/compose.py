@@ -15,6 +15,7 @@ from .knowledge import Criterion, Item, Knowledge, Language, Table
 from .retrieve import Passage
 from .rules import Check, Intent, Needs, Ranking, Score
 from .rules.intent import ABOUT_DATE
+from .rules.score import need_label, unmet
 from .text import join_names, stem
 
 ASPECTS = {
@@ -307,12 +308,10 @@ def _recommend(ctx: Context, cites: Citations) -> str:
 def _requirement_line(ctx: Context) -> str | None:
     """What the user's requirements left in ("it has to be memory safe": only Rust), with the cell or line that
     rules each other language out."""
-    from .rules.score import _need_label, unmet
-
     table, ranking = ctx.table, ctx.ranking
     if not ctx.needs.musts:
         return None
-    said = join_names([_need_label(table, n) for n in sorted(ctx.needs.musts)])
+    said = join_names([need_label(table, n) for n in sorted(ctx.needs.musts)])
     out = [n for n in table.names if n not in ranking.candidates and n not in ctx.needs.excluded
            and unmet(table.languages[n], ctx.needs, table)]
     if not out:
@@ -544,9 +543,7 @@ def _overview(ctx: Context, cites: Citations) -> str:
 def _act_phrase(ctx: Context, act: Any) -> str | None:
     """One dialogue act in words, for "what changed" ("speed weight 0.6 -> 1.0", "ruled out Node.js")."""
     table, before = ctx.table, (ctx.before.scores if ctx.before else ())
-    label = (table.criteria[act.target].measures if act.target in table.criteria else
-             table.use_cases[act.target].label.lower() if act.target in table.use_cases else
-             table.constraints[act.target].label.lower() if act.target in table.constraints else act.target)
+    label = need_label(table, act.target) if act.target else act.target
     return {
         "set_priority": f"{label} weight {act.weight:.1f}" if act.weight is not None else None,
         "drop": f"{label} no longer counts",

@@ -78,9 +78,9 @@ def needs_line(ctx: Context) -> str:
     if needs.constraints:
         bits.append("constraints: " + ", ".join(table.constraints[c].label for c in sorted(needs.constraints) if c in table.constraints))
     if needs.musts:
-        from .rules.score import _need_label
+        from .rules.score import need_label
 
-        bits.append("requirements (a must): " + ", ".join(_need_label(table, n) for n in sorted(needs.musts)))
+        bits.append("requirements (a must): " + ", ".join(need_label(table, n) for n in sorted(needs.musts)))
     if needs.skills:
         bits.append("team knows: " + ", ".join(sorted(needs.skills)))
     if needs.excluded:

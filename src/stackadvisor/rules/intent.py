@@ -56,8 +56,8 @@ _VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what|who|who's|whose)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
-ABOUT_DATE = lexicon.pattern("read", "about_date")
-_WHY_WRITTEN = lexicon.pattern("read", "why_written")  # "when was the article written?": a fact about the source itself
+ABOUT_DATE = lexicon.pattern("read", "about_date")  # "when was the article written?": a fact about the source itself
+_WHY_WRITTEN = lexicon.pattern("read", "why_written")  # "why is it written in golang?": a third party's choice
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
 _EXPLAIN = lexicon.pattern("read", "explain_request")

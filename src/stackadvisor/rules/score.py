@@ -157,10 +157,11 @@ def meets(lang: Language, need: str, table: Table) -> bool:
 
 def unmet(lang: Language, needs: Needs, table: Table) -> list[str]:
     """The requirements of `needs` that `lang` does not meet, as labels ("memory safety")."""
-    return [_need_label(table, n) for n in sorted(needs.musts) if not meets(lang, n, table)]
+    return [need_label(table, n) for n in sorted(needs.musts) if not meets(lang, n, table)]
 
 
-def _need_label(table: Table, need: str) -> str:
+def need_label(table: Table, need: str) -> str:
+    """A need id in words: a criterion by what it measures ("ease of learning"), a use case or constraint by its label."""
     if need in table.criteria:
         return table.criteria[need].measures
     group = table.use_cases if need in table.use_cases else table.constraints
@@ -204,7 +205,7 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     must_note = ""
     if needs.musts:  # a requirement is a line, not a weight: the pick is made among the languages that meet it
         meeting = [n for n in cands if not unmet(table.languages[n], needs, table)]
-        said = _join([_need_label(table, n) for n in sorted(needs.musts)])
+        said = _join([need_label(table, n) for n in sorted(needs.musts)])
         if meeting and len(meeting) < len(cands):
             cands = meeting
             must_note = (f"Only {meeting[0]} meets your requirement of {said}, so the pick is {meeting[0]}. "
