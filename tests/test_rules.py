@@ -637,7 +637,13 @@ def test_con_against_a_priority():
 def test_skill_bonus():
     ranking = pick("Our team knows Go.")
     go = ranking.score_of("Go")
-    assert [c.points for c in go.breakdown if c.kind == "skill"] == [2.5]
+    assert [c.points for c in go.breakdown if c.kind == "skill"] == [rules.SKILL_POINTS]
+
+
+def test_a_team_skill_outweighs_one_best_for_line():
+    # "small internal api, our team is all gophers": REST APIs are Node.js's and Python's best-for, but a team that
+    # already knows Go is the stronger reason when nothing else is asked
+    assert pick("small internal REST API, our team is all gophers").recommendation == "Go"
 
 
 def test_excluded_is_never_recommended():
@@ -1077,6 +1083,7 @@ def test_check_stays_fast_on_a_long_list_answer():
     ("The team knows Go well. Memory corruption is not an option.", "memory-safety"),
     ("Our devs all write Go, but we can't tolerate a garbage collector at all.", "memory-safety"),
     ("We know Python. Speed is non-negotiable for this service.", "speed"),
+    ("Our devs all write Go, and GC pauses are not acceptable on this box.", "memory-safety"),
 ])
 def test_a_requirement_restricts_the_pick_to_the_languages_that_meet_it(text, need):
     needs = needs_of(text)
@@ -1207,3 +1214,24 @@ def test_why_a_third_party_chose_a_language_asks_for_its_strengths():
     text = "Why does Kubernetes use Golang more than Java?"
     assert rules.classify(text, T, needs_of(text)).kind == "fact"
     assert rules.classify("why did we pick rust again?", T, rules.Needs()).kind == "fact"
+
+
+def test_a_cue_inside_a_phrase_weighs_the_criterion_the_phrase_implies():
+    # "performance-critical" implies speed, and "critical" says how much; "high-performance" only implies it
+    assert needs_of("performance-critical api").priorities["speed"] == 1.0
+    assert needs_of("high-performance api").priorities["speed"] == 0.6
+    assert pick("performance-critical api but rust is out, way too steep for us").recommendation == "Go"
+
+
+def test_a_front_end_in_javascript_is_the_teams_skill_even_in_a_question():
+    # the article's Node.js pro, "same language across front and back ends", holds whoever asks
+    assert needs_of("What is the best server-side language for a web app with ReactJS as frontend?").skills == {"Node.js"}
+    assert needs_of("I write react all day, what's the least painful option for the server side?").skills == {"Node.js"}
+    assert needs_of("is react any good for a dashboard?").skills == frozenset()  # a framework asked about is no skill
+
+
+def test_a_stated_move_is_weighed_among_its_targets_in_the_table():
+    # "port to bash or rust": the move ends at Rust (bash is outside the table); Python is what it leaves
+    ranking = pick("RAM usage: Python is too heavy. Port to bash or rust.")
+    assert ranking.candidates == ("Rust",) and "Python" in needs_of("Python is too heavy. Port to bash or rust.").excluded
+    assert pick("switching from ruby to Go for the trade engine. we can help with the transition.").recommendation == "Go"

@@ -174,9 +174,11 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
     if cur.skills and _NO_NEW_LANG.search(lc):  # "I really don't want to learn a whole new language just for the server"
         return Intent("recommend", langs, criteria, True, candidates=tuple(n for n in table.names if n in cur.skills))
-    targets, _, stated = _move(lc, ents, v)
+    targets, _, stated, beyond = _move(lc, ents, v)
     moved_to = tuple(n for n in targets if n not in cur.excluded)
-    if moved_to and stated and not outside:  # "I want to switch from Python to Go, what do you think?": the move, weighed
+    # "I want to switch from Python to Go, what do you think?", "switching from ruby to Go": the move, weighed (a move
+    # that may also end outside the table, "port to C++ or Rust", is weighed below with the outside one in mind)
+    if moved_to and stated and not beyond:
         return Intent("recommend", langs, criteria, True, candidates=moved_to)  # ("Move from Python to Go ... which one is faster")
     if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact

@@ -115,6 +115,7 @@ _SKILL_POST = lexicon.pattern("read", "skill_post")
 _SKILL_NEG = lexicon.pattern("read", "skill_neg")
 _SKILL_VOICE = lexicon.pattern("read", "skill_voice")
 _OWN_VOICE = lexicon.pattern("read", "own_voice")
+_FRONTEND_STACK = lexicon.pattern("read", "frontend_stack")
 _FRAMEWORK_TALK = re.compile(r"\b(?:framework|frameworks|library|libraries|is\s+an?)\b", re.I)
 _EXCL_PRE = lexicon.pattern("read", "excl_pre")
 _EXCL_POST = lexicon.pattern("read", "excl_post")
@@ -144,8 +145,9 @@ def _clause_end(lc: str, pos: int) -> int:
     return m.start() if m else len(lc)
 
 
-def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool]:
-    """A move of the backend: (its targets in the table, the languages it leaves, whether it is stated). The left
+def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool, tuple[str, ...]]:
+    """A move of the backend: (its targets in the table, the languages it leaves, whether it is stated, its targets
+    outside the table: "port to C++"). The left
     ones (of a stated move only) are every language
     the turn names (by name or by a framework) that is not a target: "Rewrite in Go. The existing implementation is
     written in Node" moves to Go, off Node.js; "I am currently working with python. But I think, transfer my server
@@ -170,11 +172,12 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
         moved = moved or wish is not None  # "a more performant language would be nice"
         stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
     inside = tuple(t for t in targets if t in v.table.languages)
+    beyond = tuple(t for t in targets if t not in v.table.languages)
     if not stated:
-        return inside, frozenset(), False
+        return inside, frozenset(), False, beyond
     named = {e.name for e in ents if not e.outside}
     named.update(n for m in v.skill_rx.finditer(lc) if not _inside(ents, starts, m.start()) and (n := v.skill_map.get(_key(m.group(0)))))
-    return inside, frozenset(named - set(targets)), True
+    return inside, frozenset(named - set(targets)), True, beyond
 
 
 _NEED_VERB = lexicon.pattern("read", "need_verb")
@@ -222,6 +225,16 @@ def _weights(lc: str, clauses: list[tuple[int, int]]) -> list[tuple[int, float]]
         k = _key(m.group(0))
         cues.append((m.start(), 0.3 if k in _WEAK_KEYS else 1.0))
     return cues
+
+
+def _cue_weight(local: list[tuple[int, float]], carry: float | None, at: int) -> tuple[float, bool]:
+    """A need's weight from the clause's intensity cues (the nearest one), else the one carried from a cue-only
+    clause before it, else the default 0.6; and whether a cue set it."""
+    if local:
+        return min(local, key=lambda pw: abs(pw[0] - at))[1], True
+    if carry is not None:
+        return carry, True
+    return 0.6, False
 
 
 def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Needs:
@@ -310,19 +323,13 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                         implied = _implied_criteria(v.syn_canon.get(_key(m.group(0)), m.group(0)), v)  # a synonym implies what its keyword does
                         if kind == "constraint":  # CPU-bound work is a need for speed: the article's cons say so
                             implied += [c for c in v.constraint_crit.get(tid, ()) if c not in implied and c not in dropped]
-                        for cid in implied:
+                        for cid in implied:  # "performance-critical": the phrase's own cue weighs what it implies
                             if cid not in pri and not asks_only:
-                                pri[cid] = turn_pri[cid] = 0.6
+                                pri[cid] = turn_pri[cid] = _cue_weight(local, carry, m.start())[0]
                                 dropped.discard(cid)
                                 crit_hits.append((m.start(), cid))
                     else:
-                        if local:
-                            w = min(local, key=lambda pw: abs(pw[0] - m.start()))[1]
-                            explicit = True
-                        elif carry is not None:
-                            w, explicit = carry, True
-                        else:
-                            w, explicit = 0.6, False
+                        w, explicit = _cue_weight(local, carry, m.start())
                         if tid in turn_pri:
                             w = max(turn_pri[tid], w)
                         elif not explicit:
@@ -390,10 +397,11 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             if cues_at.negated(m.start(), lo):
                 continue
-            if not voice and (question or framework_talk):
-                continue
-            if question and not own_voice:
-                continue
+            if not _FRONTEND_STACK.match(lc, m.end(), s1):
+                if not voice and (question or framework_talk):
+                    continue
+                if question and not own_voice:
+                    continue
             skills.add(name)
     excl.update(_move(lc, ents, v)[1])  # what a stated move leaves is not a candidate, and not a skill to stay for
     for name in excl:

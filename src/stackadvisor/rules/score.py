@@ -17,7 +17,7 @@ from .vocab import _join
 BEST_FOR_POINTS = 3.0
 PRO_POINTS = 1.5
 CON_POINTS = -4.0
-SKILL_POINTS = 2.5
+SKILL_POINTS = 3.5
 EXCLUDED_POINTS = -100.0
 CLOSE = 0.5
 #: A language with a con against a stated constraint is not picked while a language without such a con scores
