@@ -1235,3 +1235,27 @@ def test_a_stated_move_is_weighed_among_its_targets_in_the_table():
     ranking = pick("RAM usage: Python is too heavy. Port to bash or rust.")
     assert ranking.candidates == ("Rust",) and "Python" in needs_of("Python is too heavy. Port to bash or rust.").excluded
     assert pick("switching from ruby to Go for the trade engine. we can help with the transition.").recommendation == "Go"
+
+
+def test_a_drop_cue_reaches_a_list_of_needs_but_not_a_new_statement():
+    assert needs_of("we really do not need improved concurrency and performance").dropped >= {"concurrency", "speed"}
+    assert needs_of("removing the Node runtime and increased efficiency").priorities.get("speed") == 0.6
+    # a spaced dash ends the clause: what follows is a new point, not the dropped list
+    said = needs_of("we do not need more concurrency - other people benefit from the ecosystem of libraries")
+    assert "concurrency" in said.dropped and "ecosystem" in said.priorities
+
+
+def test_a_move_argued_against_is_no_move():
+    needs = needs_of("doing this in python is better than rewriting it in go")
+    assert "Python" not in needs.excluded and "Go" not in needs.excluded
+    assert "Python" in needs_of("this should be rewritten in go, python is slow").excluded
+
+
+@pytest.mark.parametrize("text", [
+    "Why isnt this project in Go? Curious as to why it is Java and not Go.",
+    "[Query] Reason for using Rust over Go or C. I am a newbie. I am curious about switching this project from golang to rust.",
+])
+def test_a_why_question_about_someone_elses_choice_is_no_pick_and_excludes_nothing(text):
+    needs = needs_of(text)
+    assert needs.excluded == frozenset()
+    assert rules.classify(text, T, needs).kind == "fact"

@@ -165,7 +165,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("vague")
     if ABOUT_DATE.search(lc):
         return Intent("fact", langs, criteria)
-    if langs and _WHY_WRITTEN.search(lc) and not _NEED_VOICE_OWN.search(lc):
+    if langs and _third_party_choice(lc):
         return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
     if _EXPLAIN.match(lc) and not (cur.priorities or cur.constraints or cur.excluded) and not criteria and v.item_rx.search(lc) is None \
             and not (cur.use_cases and _OPEN_Q.search(lc)):
@@ -278,6 +278,16 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("out_of_scope")  # "recommend me a mechanical keyboard", "JWT or session cookies?": another subject
         return Intent("vague")
     return Intent("out_of_scope")
+
+
+def _third_party_choice(lc: str) -> bool:
+    """A why-question about someone else's choice of language ("why isn't this project in Go?", "reason for using
+    Rust over Go"), asked in a sentence that is not about the asker's own project ("why should we use Go?")."""
+    for m in _WHY_WRITTEN.finditer(lc):
+        s0, s1 = next(((a, b) for a, b in _sentences(lc) if a <= m.start() < b), (0, len(lc)))
+        if not _NEED_VOICE_OWN.search(lc, s0, s1):
+            return True
+    return False
 
 
 _QUESTION_STOP = frozenset(lexicon.phrases("words", "question_stop")) | frozenset(lexicon.phrases("words", "thin_words"))

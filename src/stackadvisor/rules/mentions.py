@@ -111,6 +111,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 _QWORD = lexicon.pattern("vocab", "qword")
 _WH_INSIDE = re.compile(r"\b(?:for|to|in|under|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
+_INDIRECT_Q = lexicon.pattern("vocab", "indirect_question")  # "I am curious about switching to rust": asked, not stated
 
 
 def _abbrev_at(text: str, dot: int) -> bool:
@@ -123,7 +124,7 @@ def _abbrev_at(text: str, dot: int) -> bool:
 
 def _is_question(sentence: str) -> bool:
     s = sentence.strip().strip("*_ \"')")
-    return s.endswith("?") or bool(_QWORD.match(s)) or bool(_WH_INSIDE.search(s))  # "axum is for which language"
+    return s.endswith("?") or bool(_QWORD.match(s)) or bool(_WH_INSIDE.search(s)) or bool(_INDIRECT_Q.search(s))  # "axum is for which language"
 
 
 

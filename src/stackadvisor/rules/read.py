@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from ..knowledge import Table
 from . import lexicon
@@ -91,14 +92,22 @@ def _drop_cue(clause: str) -> bool:
     """A cue that a need no longer counts; a cue word used as a noun ("every last drop of performance") is none."""
     return any(not _DROP_NOUN.match(clause, m.end()) for m in _DROP_RX.finditer(clause))
 
-def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int) -> bool:
+def _drop_reaches(lc: str, c0: int, c1: int, a: int, b: int, needs_at: Sequence[int] = ()) -> bool:
     """Whether a drop cue of the clause speaks of the need at lc[a:b]: no "and" / "plus" joins a new statement
-    between them ("removing the Node runtime and increased efficiency" drops the runtime, not efficiency)."""
+    between them ("removing the Node runtime and increased efficiency" drops the runtime, not efficiency), unless
+    what it joins is a list of needs (`needs_at`, where the clause names one): "we do not need improved concurrency
+    and performance" drops both."""
     for m in _DROP_RX.finditer(lc, c0, c1):
         if _DROP_NOUN.match(lc, m.end()):
             continue
-        gap = lc[m.end():a] if m.end() <= a else lc[b:m.start()]
-        if not _JOIN_RX.search(gap):
+        forward = m.end() <= a
+        lo, hi = (m.end(), a) if forward else (b, m.start())
+        cuts = [lo, *(j.start() for j in _JOIN_RX.finditer(lc, lo, hi)), hi]
+        segments = list(zip(cuts, cuts[1:]))
+        near, listed = (segments[-1], segments[:-1]) if forward else (segments[0], segments[1:])
+        def names_need(x: int, y: int) -> bool:
+            return any(x <= p < y for p in needs_at)
+        if not (listed and names_need(*near)) and all(names_need(x, y) for x, y in listed):
             return True
     return False
 
@@ -145,6 +154,10 @@ def _clause_end(lc: str, pos: int) -> int:
     return m.start() if m else len(lc)
 
 
+_SUBJECT_NEXT = re.compile(r"\s+(?:is|isn't|are|aren't|was|wasn't|were|has|had|does|doesn't|did|can|can't|will|won't|would|should|just|really)\b", re.I)
+_MOVE_REJECTED = re.compile(r"\b(?:better|rather|instead\s+of|than|no\s+need\s+to|not\s+worth|against)\s+$", re.I)
+
+
 def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozenset[str], bool, tuple[str, ...]]:
     """A move of the backend: (its targets in the table, the languages it leaves, whether it is stated, its targets
     outside the table: "port to C++"). The left
@@ -162,12 +175,15 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
         wish = _MOVE_WISH.search(lc, s0, s1)
         for i, e in enumerate(sent):
             example = wish is not None and wish.end() <= e.start and _WISH_EXAMPLES.match(lc[wish.end():e.start])
-            if example or _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start):  # "a compiled language, like Go or Rust"
+            to = _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start)
+            if to and _MOVE_REJECTED.search(lc, max(s0, to.start() - 30), to.start()):
+                continue  # "doing this in python is better than rewriting it in go": a move argued against
+            if example or to:  # "a compiled language, like Go or Rust"
                 moved = True
                 targets[e.name] = None
                 for a, b in zip(sent[i:], sent[i + 1:]):  # "into Go and Rust", "in Java or Scala or C++ or Rust"
-                    if not _LIST_GAP.match(lc[a.end:b.start]):
-                        break
+                    if not _LIST_GAP.match(lc[a.end:b.start]) or _SUBJECT_NEXT.match(lc, b.end):
+                        break  # "rewrite it in go, python is too slow": a new clause's subject, not one more target
                     targets[b.name] = None
         moved = moved or wish is not None  # "a more performant language would be nice"
         stated = stated or moved and (not _is_question(lc[s0:s1]) or _MOVE_INTENT.search(lc, s0, s1) is not None)
@@ -297,7 +313,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             for m in hits:
                 near = lc[max(c0, m.start() - 40):m.start()]
                 # a complaint ("too slow", "isn't slow", "does not support threads") asks for the need: only a drop cue drops it
-                negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end())) or (
+                negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end(), [h.start() for h in hits])) or (
                     _key(m.group(0)) not in v.complaints and bool(_NEAR_NEG.search(near)) and not _CAPABILITY_NEG.search(near))
                 for kind, tid in v.need_map.get(_key(m.group(0)), []):
                     said.append((kind, tid))
@@ -369,7 +385,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
             if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after) \
-                    and not (_WHY_ASK.search(lc, c0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
+                    and not (_WHY_ASK.search(lc, s0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
                 if prev_skill is not None and _NOT_CONTRAST.match(lc[prev_skill.end:e.start]):
                     skills.discard(e.name)  # "we're a Go shop, not python": not a skill of the team, still a candidate
                     continue
