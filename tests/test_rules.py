@@ -1259,3 +1259,13 @@ def test_a_why_question_about_someone_elses_choice_is_no_pick_and_excludes_nothi
     needs = needs_of(text)
     assert needs.excluded == frozenset()
     assert rules.classify(text, T, needs).kind == "fact"
+
+
+def test_language_names_are_read_inside_text_written_without_spaces():
+    # CJK text has no spaces between words: the names in it are still mentions, and only they can be read
+    text = "想请教下作者，区块链用go还是用rust，我看您转向rust了"
+    assert rules.languages_named(text, T) == ("Go", "Rust")
+    assert rules.classify(text, T, needs_of(text)).kind == "compare"
+    one = "采用golang来做后台服务，是否更好？我之前也从事过一段时间的JAVA，感觉过于庞大。"  # Go, or Java outside the table
+    assert pick(one).recommendation == "Go"
+    assert not rules.foreign_script("¿Qué lenguaje uso para mi API, Go o Rust?")  # Latin script: read as usual

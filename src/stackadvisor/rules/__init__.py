@@ -16,7 +16,9 @@ from .check import check, check_recommendation
 from .check import summary as check_summary
 from .check import tally as check_tally
 from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
+from .finder import foreign_script
 from .intent import classify
+from .mentions import languages_named
 from .read import extract_needs
 from .score import BEST_FOR_POINTS, CON_POINTS, EXCLUDED_POINTS, PRO_POINTS, SKILL_POINTS, meets, score
 from .types import Check, Contribution, Flip, Intent, IntentKind, Needs, Ranking, Score, Verdict
@@ -25,5 +27,6 @@ from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the inges
 __all__ = [
     "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",
     "Check", "Contribution", "Flip", "Intent", "IntentKind", "Needs", "Ranking", "Score", "Verdict",
-    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "meets", "score",
+    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "foreign_script",
+    "languages_named", "meets", "score",
 ]

@@ -8,12 +8,27 @@ import weakref
 from bisect import bisect_left
 
 
+#: Scripts written without spaces between words (CJK ideographs, kana, hangul): in lower-cased text each of their
+#: characters becomes a space, so "区块链用go还是用rust" names Go and Rust; full-width punctuation becomes ASCII.
+_UNSPACED_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_FULL_WIDTH = str.maketrans("\uff1f\uff0c\u3002\uff01\uff1a\uff1b\u3001", "?,.!:;,")
+
+
 def _lc(s: str) -> str:
     """Lower-case without changing the length (so spans stay valid)."""
     out = s.lower()
     if len(out) != len(s):
         out = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in s)
+    if not out.isascii():
+        out = _UNSPACED_SCRIPT.sub(" ", out.translate(_FULL_WIDTH))
     return out.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def foreign_script(text: str) -> bool:
+    """Whether most of a text's letters are in a script the reader's vocabulary is not written in (Chinese,
+    Japanese, Korean, Cyrillic, ...): only the language names in it can be read."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(not ch.isascii() for ch in letters) > len(letters) / 2
 
 
 _KEY_RX = re.compile(r"[\s\-]+")

@@ -7,7 +7,7 @@ import re
 from ..knowledge import Table
 from . import lexicon
 from .clean import _clean_markdown, _strip_injection
-from .finder import _alt, _key, _lc, _words_rx
+from .finder import _alt, _key, _lc, _words_rx, foreign_script
 from .mentions import _QWORD, _entities, _is_question, _sentences
 from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _move, extract_needs
 from .types import OFF_TOPIC, Intent, Needs
@@ -163,6 +163,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("greeting")
     if not lc:
         return Intent("vague")
+    if langs and foreign_script(text):  # "区块链用go还是用rust": only the names can be read: they are compared (one is weighed)
+        return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("recommend", langs, criteria, True, candidates=langs)
     if ABOUT_DATE.search(lc):
         return Intent("fact", langs, criteria)
     if langs and _third_party_choice(lc):
