@@ -7,7 +7,6 @@ import threading
 import weakref
 from bisect import bisect_left
 
-
 #: Scripts written without spaces between words (CJK ideographs, kana, hangul): in lower-cased text each of their
 #: characters becomes a space, so "区块链用go还是用rust" names Go and Rust; full-width punctuation becomes ASCII.
 _UNSPACED_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
