@@ -230,6 +230,8 @@ def test_a_property_asked_of_a_named_language_is_a_fact_not_a_need(table, meanin
     ("thousands of concurrent users at launch", True),
     ("10 million requests a day", True),
     ("we need 2 services and a queue", None),
+    ("it's really just a toy for me and 5 friends", False),
+    ("it ingests about 2 million events per second", True),
 ])
 def test_an_amount_of_users_states_the_load(text, load):
     from stackadvisor.rules.dialogue import _load
@@ -700,3 +702,21 @@ def test_one_change_shown_to_many_at_once_is_real_time(table, meaning, text):
 def test_a_plain_sync_job_is_not_real_time(table, meaning):
     reading, _ = converse(table, meaning, "a nightly job that syncs our invoices to the accounting system")
     assert "real-time" not in reading.needs.use_cases
+
+
+def test_a_statement_mid_conversation_refines_the_project_instead_of_leaving_scope(table, meaning):
+    # nothing in "it's a single B&B with six rooms" is in the vocabulary, but with a project on the table it
+    # describes that project; "scrap that" takes the last turn (the flash-sale load) back
+    reading, ranking = converse(table, meaning, "REST API for a hotel booking site", "during flash sales we get ~300k people booking at the same moment",
+                                "scrap that, it's a single B&B with six rooms")
+    assert reading.intent.kind == "recommend" and "concurrency" not in reading.needs.priorities
+    assert ranking.recommendation in ("Node.js", "Python")
+    reading, _ = converse(table, meaning, "what's the capital of France?")
+    assert reading.intent.kind == "out_of_scope"  # with no project, an unknown subject is still another subject
+
+
+def test_a_weekend_hack_is_a_tight_timeline(table, meaning):
+    reading, ranking = converse(table, meaning, "order matching engine for our crypto exchange",
+                                "eh it's really just a toy for me and 5 friends, i want to hack it together this weekend")
+    assert "fast-delivery" in reading.needs.constraints and not {"speed", "concurrency"} & set(reading.needs.priorities)
+    assert ranking.recommendation != "Rust"

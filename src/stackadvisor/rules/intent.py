@@ -279,6 +279,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         if _other_subject(lc, words, v):
             return Intent("out_of_scope")  # "recommend me a mechanical keyboard", "JWT or session cookies?": another subject
         return Intent("vague")
+    if not needs.empty and not asks and not _is_question(lc):
+        return Intent("recommend", (), criteria, True)  # "it's a single B&B with six rooms": the project, refined
     return Intent("out_of_scope")
 
 

@@ -83,7 +83,7 @@ TIGHT_WEEKS = 8  # a delivery this close (or closer) is a tight timeline
 
 
 def _tight(m: re.Match) -> str:
-    if m.group("day") or m.group("wk"):  # "done by sunday night", "over the weekend"
+    if m.group("day") or m.group("wk") or m.group("wk2") or m.group("wk3"):  # "done by sunday night", "over the weekend"
         return m.group(0) + " (tight timeline)"
     n, unit = (m.group("n") or "1").lower(), m.group("u").lower()
     count = int(n) if n.isdigit() else _FEW.get(n, 2)
