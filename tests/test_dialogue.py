@@ -720,3 +720,11 @@ def test_a_weekend_hack_is_a_tight_timeline(table, meaning):
                                 "eh it's really just a toy for me and 5 friends, i want to hack it together this weekend")
     assert "fast-delivery" in reading.needs.constraints and not {"speed", "concurrency"} & set(reading.needs.priorities)
     assert ranking.recommendation != "Rust"
+
+
+def test_which_of_those_picks_between_the_pick_and_the_runner_up_by_what_it_asks(table, meaning):
+    # after "transcoding" (CPU-bound: Go and Rust lead), "which of those is easier" weighs ease of learning between them
+    reading, ranking = converse(table, meaning, "service that transcodes uploaded videos into several resolutions",
+                                "which of those is easier for javascript people to pick up?")
+    assert reading.intent.candidates == ("Go", "Rust") and "learning_curve" in reading.needs.priorities
+    assert ranking.recommendation == "Go"

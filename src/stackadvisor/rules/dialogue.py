@@ -218,6 +218,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     among_topic: tuple[str, ...] = ()
     if not named and len(state.topic) >= 2 and _AMONG_NAMED.search(lc):
         among_topic = state.topic  # "go or rust, which is easier?" ... "which one for a job scheduler?"
+    elif not named and len(state.order) >= 2 and _AMONG_NAMED.search(lc):
+        among_topic = state.order[:2]  # "which of those is easier for javascript people?": the pick and the runner-up shown
     elif not named and state.topic and _PRONOUN_LANGUAGE.search(lc):
         among_topic = state.topic[:1]  # "who's best at concurrency?" ... "build our presence service in that?"
     if state.pick and not named and _REJECT_PICK.search(lc):  # "something else": the pick is turned down, as if named
@@ -238,6 +240,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
     if among_topic and follow is None and intent.kind in ("recommend", "fact", "vague", "compare"):
         intent = Intent("recommend", among_topic, intent.criteria, True, candidates=among_topic)
+        # "which of those is easier to pick up?": what the question asks of them is what the pick between them weighs
+        needs = replace(needs, priorities={**{c: 0.6 for c in intent.criteria if c not in needs.dropped}, **needs.priorities})
     if load is not None and not named and intent.kind in ("fact", "vague", "out_of_scope") and "?" not in lc:
         intent = Intent("recommend", (), intent.criteria, True)  # "telemetry for 200k clients": a project, stated
     if follow is not None:
