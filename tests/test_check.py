@@ -380,3 +380,29 @@ def test_an_aside_between_commas_joins_the_clause(text, verdict, table):
 def test_a_pronoun_refers_to_the_one_language_the_sentence_before_named_even_as_its_object(table):
     checks = rules.check("For your use case I'd pick Go. It offers very high concurrency.", table)
     assert [(c.language, c.criterion, c.verdict) for c in checks if c.kind == "level"] == [("Go", "concurrency", "supported")]
+
+
+def _claims(text, table):
+    return sorted((c.language, c.criterion, c.verdict) for c in rules.check(text, table) if c.kind != "unchecked")
+
+
+def test_it_s_is_a_copula_after_a_pronoun(table):
+    # "It's very fast": the contraction reads like "It is"; "Go's fast compile times" stays a possessive
+    got = _claims("For your use case I'd pick Go. It's very fast and offers very high concurrency.", table)
+    assert ("Go", "speed", "supported") in got and ("Go", "concurrency", "supported") in got
+    assert _claims("Rust is great. It's hard to learn, though.", table) == [("Rust", "learning_curve", "supported")]
+
+
+def test_a_sentence_opening_on_the_downside_is_about_the_language_before(table):
+    assert ("Go", "learning_curve", "contradicted") in _claims("I'd pick Go. The downside is a steep learning curve.", table)
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Go is fairly approachable compared with Rust.", ("Go", "learning_curve", "supported")),
+    ("Rust is hard compared to Python.", ("Rust", "learning_curve", "supported")),
+    ("Node.js is slow next to Go.", ("Node.js", "speed", "supported")),
+    ("Go is fast compared to Rust.", ("Go", "speed", "contradicted")),
+    ("Python is not fast compared with Go.", ("Python", "speed", "supported")),
+])
+def test_a_plain_quality_against_another_language_is_a_comparison(table, text, expect):
+    assert _claims(text, table) == [expect]

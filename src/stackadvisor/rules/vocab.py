@@ -323,10 +323,13 @@ def _build_vocab(table: Table) -> _Vocab:
     mods = _words_rx(_PREDICATE_MODS)
     pred_alt = _alt(pred_map)
     pred_verbs = ("make", "makes", "making", "made", "is", "are", "remains", "stays", "seems", "feels", "runs", "looks", "isn", "aren", "was", "were", "be")
+    # "'s" is "is" after a pronoun only ("it's very fast"; "Go's fast runtime" is a possessive): its finder token is
+    # the "s" after the apostrophe, so the regex, not the finder, checks the boundary
     pred_rx = _Finder(
-        rf"(?<![\w])(?:(?:makes?|making|made)\s+(?:it|them)|is|are|remains|stays|seems|feels|runs|looks|isn't|aren't|was|were|be)\s+(?:(?:{mods})\s+)*?(?:an?\s+)?"
+        rf"(?:(?<![\w])(?:(?:makes?|making|made)\s+(?:it|them)|is|are|remains|stays|seems|feels|runs|looks|isn't|aren't|was|were|be)|(?:(?<=\bit)|(?<=\bthat)|(?<=\bwhich))'s)"
+        rf"\s+(?:(?:{mods})\s+)*?(?:an?\s+)?"
         rf"(?P<adj>{pred_alt})(?![\w/\-])(?!\s+to\s+(?!learn|master|pick|get\s+started|start|read|write|code)\w)(?!\s+(?:among|in\s+popularity)\b)",
-        {t: [0] for t in pred_verbs}, frozenset(_first_tokens(pred_map))) if pred_alt else _Finder("", {})
+        {**{t: [0] for t in pred_verbs}, "s": [1]}, frozenset(_first_tokens(pred_map)), boundary=False) if pred_alt else _Finder("", {})
     eq_map: dict[str, tuple[str, int]] = {}
     for cid, c in table.criteria.items():
         for adj, level in c.adjectives.items():

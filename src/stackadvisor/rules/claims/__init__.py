@@ -32,7 +32,8 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
     Family("comparison", ("comparison", "con", "pro", "superlative"),
-           (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.relation, compare.as_adj_as, compare.alike)),
+           (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.relation, compare.as_adj_as, compare.alike,
+            compare.compared_with)),
     Family("superlative", ("superlative",), (degree.least_most, degree.best_idiom, table.superlative)),
     Family("level", ("level",), (degree.strong_suit, degree.middle, table.level, table.predicate, degree.loose_predicate, table.lacks)),
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent)),

@@ -6,6 +6,7 @@
     Node.js cannot reach the raw performance of Go     equal, negated: Node.js < Go
     No language in the comparison beats Go at concurrency     a superlative: Go is the best
     Python is slower. / slower execution compared to Go      a comparative with "compared to", or with no object
+    Go is fairly approachable compared with Rust      a plain quality with "compared to": more of it than the other
     faster languages like Go and Rust       the languages after "like" have the quality
     Go leaves Python in the dust on speed   a verb with its object inside (check.yaml phrases with "*")
     Python trails both on speed             "both": the two other languages named before; none named: unsupported
@@ -257,3 +258,40 @@ def alike(ck: _Walk, c: Clause) -> None:
             for b in subj[i + 1:]:
                 ck.compare(a, b, cid, rel, c.span_of([a], m.start(), m.end()))
         c.used.append(m.span())
+
+
+_WORD_RX = re.compile(r"[a-z][a-z\-]*")
+
+
+def compared_with(ck: _Walk, c: Clause) -> None:
+    """ "Go is fairly approachable compared with Rust", "Node.js is slow next to Go": a plain quality (check.yaml
+    positive / negative, on the criterion it names) said of one language against another is a comparison, not a level."""
+    w, lc = words(), c.lc
+    for om in w.object_rx.finditer(lc, c.c0, c.c1):
+        named = [i for i, e in enumerate(c.cents) if e.start == om.end()]
+        if not named:
+            continue
+        objs = ck._group_right(c.cents, named[0])
+        subj = [e for e in ck._subject(c.cents, om.start(), c.carry, after=False) if e not in objs]
+        if not subj:
+            continue
+        lo = max(c.c0, subj[-1].end) if subj[-1].end <= om.start() else c.c0
+        if not c.free(lo, om.start()) or any(e.start >= lo and e.end <= om.start() for e in c.cents):
+            continue
+        between = _WORD_RX.findall(lc[lo:om.start()])
+        if any(x in w.comparative or _key(x) in c.v.cmp_map for x in between):
+            continue  # "easier compared to Go": the comparative reader's
+        sign = sum((x in w.positive) - (x in w.negative) for x in between)
+        cid = ck._nearest_criterion(lo, om.start(), om.start(), om.start())
+        if cid is None:
+            pred = next((c.v.pred_map[_key(x)] for x in between if _key(x) in c.v.pred_map), None)
+            cid = pred[0] if pred else None
+        if cid is None or sign == 0:
+            continue
+        neg = ck._neg(subj, c.c0, om.start())
+        rel = (">" if sign > 0 else "<") if not neg else ("<=" if sign > 0 else ">=")
+        for sj in subj:
+            for o in objs:
+                ck.compare(sj, o, cid, rel, c.span_of([sj], lo, o.end))
+        c.used.append((lo, objs[-1].end))
+        ck.objects.update(id(o) for o in objs)
