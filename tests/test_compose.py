@@ -126,3 +126,15 @@ def test_the_source_date_is_answered_from_the_article(offline_advisor, question)
 
 def test_the_date_line_is_read_from_the_article(knowledge):
     assert knowledge.date == "23 May 2025"
+
+
+def test_two_candidates_nothing_separates_are_shown_side_by_side(offline_advisor):
+    reply = offline_advisor.ask("should I use django or express for my backend?")
+    assert reply.recommendation is None
+    assert "Python vs Node.js" in reply.answer and "Rust" not in reply.answer.split("**Sources**")[0]
+
+
+def test_the_frameworks_a_user_named_are_tied_to_the_pick(offline_advisor):
+    reply = offline_advisor.ask("framework decision for the backend/API: deciding on a framework to build the backend (flask, django, fastapi)")
+    assert reply.recommendation == "Python"
+    assert "Django, Flask and FastAPI are the frameworks the article names for Python" in reply.answer

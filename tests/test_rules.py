@@ -1269,3 +1269,18 @@ def test_language_names_are_read_inside_text_written_without_spaces():
     one = "采用golang来做后台服务，是否更好？我之前也从事过一段时间的JAVA，感觉过于庞大。"  # Go, or Java outside the table
     assert pick(one).recommendation == "Go"
     assert not rules.foreign_script("¿Qué lenguaje uso para mi API, Go o Rust?")  # Latin script: read as usual
+
+
+@pytest.mark.parametrize("text,candidates", [
+    ("should I use django or express for my backend?", ("Python", "Node.js")),
+    ("framework decision for the backend: deciding on a framework to build it (flask, django, fastapi)", ("Python",)),
+    ("fastapi or go for a small service?", ("Python", "Go")),
+])
+def test_frameworks_offered_as_options_offer_their_languages(text, candidates):
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and intent.candidates == candidates
+
+
+def test_a_framework_comparison_within_one_language_or_the_frontend_is_not_a_language_pick():
+    for text in ("which has better docs, django or fastapi?", "react or svelte for the frontend?"):
+        assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"

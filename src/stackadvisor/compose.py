@@ -197,8 +197,8 @@ def compose(ctx: Context) -> Composed:
         body = _downsides(ctx, cites)
     elif ctx.ranking.recommendation:
         body = _recommend(ctx, cites)
-    elif kind == "compare":
-        body = _compare(ctx, cites)
+    elif kind == "compare" or (kind == "recommend" and len(ctx.intent.candidates) >= 2):
+        body = _compare(ctx, cites)  # "django or express?" with nothing that separates them: the two, side by side
     elif kind == "fact":
         body = _fact(ctx, cites)
     else:
@@ -366,6 +366,11 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
     for it in lang.pros:
         if (it.use_case and it.use_case in needs.use_cases) or (it.criterion and it.criterion in needs.priorities):
             lines.append(f"- Pro named in the article: {it.text} {cites.language(lang)}")
+    named = [f for f in lang.frameworks if re.search(rf"(?<![\w]){re.escape(f.lower())}(?![\w])", ctx.question.lower())]
+    if named:  # "deciding on a framework (flask, django, fastapi)": the ones named are the pick's, in the article's list
+        whole = len(named) == len(lang.frameworks)
+        lines.append(f"- {join_names(named)} {'is' if len(named) == 1 else 'are'} {'the' if whole else 'among the'} frameworks the article "
+                     f"names for {lang.name}" + ("" if whole else f": {', '.join(lang.frameworks)}") + f" {cites.language(lang)}")
     for c in top.breakdown:
         if c.label.startswith("Ahead of "):  # another language's con names this one as better (score._named_better)
             other = table.languages[c.label.removeprefix("Ahead of ").split(":", 1)[0]]

@@ -203,6 +203,11 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
+    offered = _offered_frameworks(lc, ents, v) if len(langs) <= 1 else ()
+    if _DECIDING.search(lc) if len(offered) == 1 else len(offered) >= 2 and ("?" in lc or _QWORD.match(lc) or _DECIDING.search(lc)):
+        # "should I use django or express?", "deciding on a framework (flask, django, fastapi)": the frameworks
+        # offered are their languages offered (one language's frameworks only, when a choice is being made: that language)
+        return Intent("recommend", offered, criteria, True, candidates=offered)
     if _OVERVIEW.search(lc) and len(langs) != 1 and not project:
         return Intent("overview", tuple(table.names), criteria)
     if (asks or _is_question(lc)) and _OPEN_SUBJECT.search(lc) and _TABLE_LOOKUP.search(lc) and not _NEED_VOICE_OWN.search(lc):
@@ -282,6 +287,27 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if not needs.empty and not asks and not _is_question(lc):
         return Intent("recommend", (), criteria, True)  # "it's a single B&B with six rooms": the project, refined
     return Intent("out_of_scope")
+
+
+_DECIDING = re.compile(r"\b(?:decid(?:e|es|ing)|decision|choos(?:e|ing)|pick(?:ing)?)\b", re.I)
+
+
+def _offered_frameworks(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[str, ...]:
+    """The languages of a list of options in which a framework or a language's skill word stands ("django or
+    express", "flask, django, fastapi", "fastapi or go"): each option's language, in order; () when no framework
+    is offered as an option."""
+    items = sorted([(e.start, e.end, e.name, False) for e in ents if not e.outside]
+                   + [(m.start(), m.end(), name, True) for m in v.skill_rx.finditer(lc)
+                      if (name := v.skill_map.get(_key(m.group(0)))) and not any(e.start <= m.start() < e.end for e in ents)])
+    best: tuple[str, ...] = ()
+    chain: list[tuple[int, int, str, bool]] = []
+    for item in items:
+        if chain and not _ALT_GAP.match(lc[chain[-1][1]:item[0]]):
+            chain = []
+        chain.append(item)
+        if len(chain) >= 2 and any(skill for *_, skill in chain) and not re.search(r"\band\b", lc[chain[0][0]:chain[-1][1]]):
+            best = tuple(dict.fromkeys(name for _, _, name, _ in chain))
+    return best
 
 
 def _third_party_choice(lc: str) -> bool:
