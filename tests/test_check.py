@@ -406,3 +406,8 @@ def test_a_sentence_opening_on_the_downside_is_about_the_language_before(table):
 ])
 def test_a_plain_quality_against_another_language_is_a_comparison(table, text, expect):
     assert _claims(text, table) == [expect]
+
+
+def test_equally_with_an_adjective_and_a_criterion_noun_is_an_equality(table):
+    assert _claims("Go and Rust have equally large ecosystems.", table) == [("Go", "ecosystem", "supported")]
+    assert _claims("Node.js and Python have equally strong concurrency.", table) == [("Node.js", "concurrency", "contradicted")]

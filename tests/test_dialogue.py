@@ -728,3 +728,11 @@ def test_which_of_those_picks_between_the_pick_and_the_runner_up_by_what_it_asks
                                 "which of those is easier for javascript people to pick up?")
     assert reading.intent.candidates == ("Go", "Rust") and "learning_curve" in reading.needs.priorities
     assert ranking.recommendation == "Go"
+
+
+def test_a_skill_word_let_back_in_lets_its_language_back_in(table, meaning):
+    reading, ranking = converse(table, meaning, "real-time order tracking notifications for a food delivery app",
+                                "no javascript please, the team refuses", "ok nvm they caved, js is fine again")
+    assert "Node.js" not in reading.needs.excluded and ranking.recommendation == "Node.js"
+    reading, _ = converse(table, meaning, "live quiz for my classroom", "school IT won't allow javascript on their servers")
+    assert "Node.js" in reading.needs.excluded  # "won't allow" rules it out; it lets nothing back in

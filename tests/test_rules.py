@@ -1284,3 +1284,24 @@ def test_frameworks_offered_as_options_offer_their_languages(text, candidates):
 def test_a_framework_comparison_within_one_language_or_the_frontend_is_not_a_language_pick():
     for text in ("which has better docs, django or fastapi?", "react or svelte for the frontend?"):
         assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["which downsides does the article list for go?", "why is go fast, according to the article?"])
+def test_go_after_a_copula_or_ending_a_question_is_the_language(text):
+    assert rules.languages_named(text, T) == ("Go",)
+
+
+@pytest.mark.parametrize("text", ["let's go for it", "we are ready to go.", "is it time to go ahead?"])
+def test_go_as_a_verb_is_still_no_mention(text):
+    assert rules.languages_named(text, T) == ()
+
+
+def test_a_message_broker_choice_is_out_of_scope():
+    text = "kafka or rabbitmq for event streaming between services?"
+    assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
+
+
+def test_a_move_to_one_language_or_another_in_brackets_offers_both():
+    text = "Is there any chance this project could be rewritten in Golang (or Rust) as a single binary? [the client is written in Python]"
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and intent.candidates == ("Go", "Rust")

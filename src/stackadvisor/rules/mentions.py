@@ -85,6 +85,10 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True  # "change backend from go to nodejs", "from python to go": both ends of a move are languages
     if _MOVE_BEFORE.search(before):
         return True  # "converting python server module to go": the target of a move
+    if re.search(r"\b(?:is|isn't|was|wasn't)\s+$", before) and not re.match(r"\s+(?:to|on|off|ahead|live|away|back|through)\b", after):
+        return True  # "why is go fast?": after a copula it is the subject ("go fast" is otherwise a verb phrase)
+    if re.search(r"\b(?:for|about|of|with|in|than)\s+$", before) and re.match(r"\s*(?:[?!,;]|\.(?:\s|$)|$)", after):
+        return True  # "which downsides does the article list for go?": a preposition's object, ending the sentence
     if _QUESTION_HEAD.search(before) and (not _GO_STOP_AFTER.match(after) or re.match(r"\s+do\b", after)):
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):

@@ -411,6 +411,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if cues_at.excluded(m.start(), lo) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
                 excl.add(name)  # "anything but JavaScript": a language's own skill word ruled out rules out the language
                 continue
+            if _UNEXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]) or cues_at.unexcluded(m.start(), lo):
+                excl.discard(name)  # "ok they caved, js is fine again": a language's own skill word let back in lets it back in
+                continue
             if cues_at.negated(m.start(), lo):
                 continue
             if not _FRONTEND_STACK.match(lc, m.end(), s1):

@@ -343,7 +343,8 @@ def _build_vocab(table: Table) -> _Vocab:
     eq_rx = _Finder(
         rf"(?<![\w])(?:as\s+(?P<as>{eq_alt})\s+as(?![\w])|(?:the\s+)?same\s+(?:level\s+of\s+|amount\s+of\s+|degree\s+of\s+|kind\s+of\s+)?(?P<same>{eq_alt})(?![\w])"
         rf"|(?:equal|equivalent|identical|comparable|similar)\s+(?P<eqn>{eq_alt})(?![\w])|equally\s+(?P<equally>{eq_alt})(?![\w])"
-        rf"|equally\s+(?:good|strong|great|capable|solid|effective|bad|weak|poor)\s+(?:at|in|on|with|for)\s+(?:the\s+)?(?P<eqat>{eq_alt})(?![\w]))",
+        rf"|equally\s+(?:good|strong|great|capable|solid|effective|bad|weak|poor)\s+(?:at|in|on|with|for)\s+(?:the\s+)?(?P<eqat>{eq_alt})(?![\w])"
+        rf"|equally\s+[a-z][\w-]*\s+(?P<eqadj>{eq_alt})s?(?![\w]))",  # "equally large ecosystems": the noun names the criterion
         {t: [0] for t in ("as", "same", "the", "equal", "equivalent", "identical", "comparable", "similar", "equally")},
         frozenset({"as", "same", "equal", "equivalent", "identical", "comparable", "similar", "equally"})) if eq_alt else _Finder("", {})
     topic_kw = {}

@@ -82,7 +82,7 @@ def equality(ck: _Walk, c: Clause) -> None:
     for m in hits.get(id(v.eq_rx), ()):
         if not free(*m.span()):
             continue
-        word = m.group("as") or m.group("same") or m.group("eqn") or m.group("equally") or m.group("eqat")
+        word = m.group("as") or m.group("same") or m.group("eqn") or m.group("equally") or m.group("eqat") or m.group("eqadj")
         cid, sign = v.eq_map[_key(word)]
         subj = ck._subject(cents, m.start(), carry, after=False)
         if not subj:
