@@ -337,7 +337,9 @@ class LocalModel:
         self.threads = threads  # cores a many-text embed_array uses (one batch per core); default min(2, cpus)
         self._pool: Any = None
         self.fused = fused  # run the graph with fused attention/GELU (fuse_graph); False = the file as exported
-        self._session: Any = None
+        self._session: Any = None  # on every core (_cores): one batch at a time
+        self._single: Any = None  # on one thread: batches side by side (_batch_session)
+        self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -348,7 +350,7 @@ class LocalModel:
             if self._session is not None:
                 return
             try:
-                import onnxruntime as ort
+                import onnxruntime  # noqa: F401 - checked here, used by _new_session
                 from tokenizers import Tokenizer
             except ImportError as exc:
                 raise MissingDependencyError(f"{exc.name} is missing. Run: pip install onnxruntime tokenizers") from None
@@ -359,37 +361,53 @@ class LocalModel:
             tokenizer = Tokenizer.from_file(str(tok_path))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # no length: pad to the longest in the batch
-            opts = ort.SessionOptions()
-            # One thread per run: the ops of a batch this small parallelise poorly (the second intra-op thread
-            # mostly waits at barriers, and stalls the op whenever a neighbour preempts it), so many texts
-            # run one batch per core instead (embed_array), which costs ~10% less CPU for the same vectors.
-            opts.intra_op_num_threads = 1
-            opts.inter_op_num_threads = 1
-            opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            opts.log_severity_level = 3
-            # No busy-waiting worker threads: on a shared 2-core box spinning only steals time from other work.
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            session = None
-            for refresh in (False, True) if self.fused else ():
-                try:
-                    session = ort.InferenceSession(fused_model(model, self.home, refresh), opts, providers=["CPUExecutionProvider"])
-                    break
-                except Exception:  # noqa: BLE001 - a damaged cache is rewritten once; an unexpected graph runs as exported
-                    continue
-            if session is None:
-                try:
-                    session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
-                except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
-                    raise BackendError(f"Cannot load the local embedding model {model}: {exc}. Run: {REINSTALL}") from None
+            self._model = model
+            session = self._new_session(self._cores())
             self._tokenizer = tokenizer
             self._session = session
 
+    def _cores(self) -> int:
+        return self.threads or max(1, min(2, os.cpu_count() or 1))
+
+    def _new_session(self, threads: int) -> Any:
+        """An onnxruntime session on `threads` intra-op threads. The default session uses every core (`_cores`): one
+        short batch (a query, a turn's clauses) runs ~45% faster on two threads than on one. Many batches run one
+        per core instead, each on a one-thread session (`_batch_session`): the ops of a small batch parallelise
+        poorly, so that costs ~10% less CPU for the same vectors."""
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        # No busy-waiting worker threads: on a shared 2-core box spinning only steals time from other work.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        for refresh in (False, True) if self.fused else ():
+            try:
+                return ort.InferenceSession(fused_model(self._model, self.home, refresh), opts, providers=["CPUExecutionProvider"])
+            except Exception:  # noqa: BLE001 - a damaged cache is rewritten once; an unexpected graph runs as exported
+                continue
+        try:
+            return ort.InferenceSession(str(self._model), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
+            raise BackendError(f"Cannot load the local embedding model {self._model}: {exc}. Run: {REINSTALL}") from None
+
+    def _batch_session(self) -> Any:
+        """The one-thread session the side-by-side batches of a many-text embed_array run on (loaded on first use)."""
+        if self._cores() == 1:
+            return self._session
+        with self._lock:
+            if self._single is None:
+                self._single = self._new_session(1)
+            return self._single
+
     # ------------------------------------------------------------------ embedding
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, session: Any = None) -> np.ndarray:
         import numpy as np
 
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = (session or self._session).run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         m = mask[..., None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -397,7 +415,7 @@ class LocalModel:
 
     def _workers(self) -> Any:
         """The threads that run batches side by side (onnxruntime releases the GIL while it runs); None on one core."""
-        cores = self.threads or max(1, min(2, os.cpu_count() or 1))
+        cores = self._cores()
         if cores <= 1:
             return None
         with self._lock:
@@ -428,11 +446,14 @@ class LocalModel:
             order = np.argsort(lengths, kind="stable")
             batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
 
-            def run(idx: np.ndarray, w: int = w, ids: np.ndarray = ids, mask: np.ndarray = mask, lengths: np.ndarray = lengths) -> None:
-                n = max(1, int(lengths[idx].max()))
-                out[w + idx] = self._forward(ids[idx, :n], mask[idx, :n])
-
             pool = self._workers() if len(batches) > 1 else None
+            session = self._batch_session() if pool is not None else None
+
+            def run(idx: np.ndarray, w: int = w, ids: np.ndarray = ids, mask: np.ndarray = mask, lengths: np.ndarray = lengths,
+                    session: Any = session) -> None:
+                n = max(1, int(lengths[idx].max()))
+                out[w + idx] = self._forward(ids[idx, :n], mask[idx, :n], session)
+
             if pool is None:
                 for idx in batches:
                     run(idx)

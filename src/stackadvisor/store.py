@@ -186,6 +186,7 @@ class Store:
         self._pointers: Any = None
         self._collections: dict[str, Collection] = {}
         self._counts: dict[str, int] = {}
+        self._pointer_cache: dict[str, tuple[tuple, list[_Pointer]]] = {}  # kb -> (the index files' stamp, its pointer)
         self._max_batch: int | None = None
         self._mutex = threading.RLock()
         self._writer = threading.RLock()  # one writing thread per Store; the file lock covers other processes
@@ -236,6 +237,7 @@ class Store:
             client, self._client = self._client, None
             self._pointers = None
             self._collections.clear()
+            self._pointer_cache.clear()
             if client is not None:
                 with contextlib.suppress(Exception):
                     client.close()
@@ -249,7 +251,34 @@ class Store:
     def _key(self, kb: str) -> str:
         return f"{kb}|{self.embedder}"
 
+    def _stamp(self) -> tuple | None:
+        """What changes whenever any process writes the local index (its SQLite file and write-ahead log: size and
+        modification time); None for a Chroma server, whose pointers are read every time."""
+        if self.remote:
+            return None
+        out: list[tuple[int, int] | None] = []
+        for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
+            try:
+                st = os.stat(self.path / name)
+            except OSError:
+                out.append(None)
+                continue
+            out.append((st.st_mtime_ns, st.st_size))
+        return tuple(out)
+
     def _read_pointers(self, kb: str | None = None, all_embedders: bool = False) -> list[_Pointer]:
+        if kb is not None and not all_embedders:  # every query reads its kb's pointer: kept until the index files change
+            stamp = self._stamp()
+            cached = self._pointer_cache.get(kb)
+            if stamp is not None and cached is not None and cached[0] == stamp:
+                return cached[1]
+            got_pointers = self._read_pointers_now(kb, all_embedders)
+            if stamp is not None:
+                self._pointer_cache[kb] = (stamp, got_pointers)
+            return got_pointers
+        return self._read_pointers_now(kb, all_embedders)
+
+    def _read_pointers_now(self, kb: str | None, all_embedders: bool) -> list[_Pointer]:
         coll = self._pointer_collection()
         if kb is not None:
             got = self._call("read the index pointer", coll.get, ids=[self._key(kb)], include=["metadatas"])
@@ -328,6 +357,7 @@ class Store:
                 # The collection was swapped out by a writer between pointer read and query: read again.
                 if attempt == 0 and type(exc).__name__ in ("NotFoundError", "InvalidCollectionException"):
                     self._collections.pop(coll.name, None)
+                    self._pointer_cache.clear()
                     continue
                 raise IndexError_(f"Querying the index failed ({type(exc).__name__}: {exc}). Run `stackadvisor ingest` to rebuild it.") from None
             ids = res["ids"][0]
