@@ -1305,3 +1305,10 @@ def test_a_move_to_one_language_or_another_in_brackets_offers_both():
     text = "Is there any chance this project could be rewritten in Golang (or Rust) as a single binary? [the client is written in Python]"
     intent = rules.classify(text, T, needs_of(text))
     assert intent.kind == "recommend" and intent.candidates == ("Go", "Rust")
+
+
+def test_why_someone_chose_one_language_over_another_is_a_fact_unless_the_asker_wants_a_pick():
+    text = "Why choose to implement trustee using the Rust language instead of considering using the Go language?"
+    assert rules.classify(text, T, needs_of(text)).kind == "fact"
+    own = "Why rust instead of go? I want to make a p2p program and I'm wondering which one to choose."
+    assert rules.classify(own, T, needs_of(own)).kind == "recommend"

@@ -313,6 +313,8 @@ def _offered_frameworks(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[str, ...]
 def _third_party_choice(lc: str) -> bool:
     """A why-question about someone else's choice of language ("why isn't this project in Go?", "reason for using
     Rust over Go"), asked in a sentence that is not about the asker's own project ("why should we use Go?")."""
+    if _REC.search(lc):
+        return False  # "Why rust instead of go? ... I'm wondering which one to choose": the asker's own pick
     for m in _WHY_WRITTEN.finditer(lc):
         s0, s1 = next(((a, b) for a, b in _sentences(lc) if a <= m.start() < b), (0, len(lc)))
         if not _NEED_VOICE_OWN.search(lc, s0, s1):
