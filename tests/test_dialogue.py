@@ -736,3 +736,10 @@ def test_a_skill_word_let_back_in_lets_its_language_back_in(table, meaning):
     assert "Node.js" not in reading.needs.excluded and ranking.recommendation == "Node.js"
     reading, _ = converse(table, meaning, "live quiz for my classroom", "school IT won't allow javascript on their servers")
     assert "Node.js" in reading.needs.excluded  # "won't allow" rules it out; it lets nothing back in
+
+
+def test_a_modest_amount_with_a_load_word_keeps_the_need_at_a_low_weight(table, meaning):
+    # "maybe 500 concurrent players": concurrency is named, and 500 says it is not demanding
+    reading, ranking = converse(table, meaning, "websocket server for a multiplayer card game, maybe 500 concurrent players, i only know python")
+    assert reading.needs.priorities.get("concurrency") == 0.3
+    assert ranking.recommendation in ("Node.js", "Python")

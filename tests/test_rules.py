@@ -1312,3 +1312,9 @@ def test_why_someone_chose_one_language_over_another_is_a_fact_unless_the_asker_
     assert rules.classify(text, T, needs_of(text)).kind == "fact"
     own = "Why rust instead of go? I want to make a p2p program and I'm wondering which one to choose."
     assert rules.classify(own, T, needs_of(own)).kind == "recommend"
+
+
+def test_a_verdict_on_one_language_for_a_project_is_a_pick_a_why_or_a_property_is_not():
+    assert rules.classify("Is Rust overkill for a CRUD app?", T, needs_of("Is Rust overkill for a CRUD app?")).kind == "recommend"
+    for text in ("is node good for cpu bound stuff", "Why is node.js not suitable for heavy CPU apps?"):
+        assert rules.classify(text, T, needs_of(text)).kind != "recommend"

@@ -229,6 +229,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     if load is not None:  # "maybe 10 users" says speed and concurrency do not matter; "200k clients at once" that they do
         if load is False and not _PERF_WORDS.search(lc):  # the amount outweighs a load word it came with ("10 users")
             needs, turn = (replace(n, priorities={c: w for c, w in n.priorities.items() if c not in _LOAD_CRITERIA}) for n in (needs, turn))
+        elif load is False:  # "maybe 500 concurrent players": the need is named, and the amount says it is modest
+            needs, turn = (replace(n, priorities={c: (min(w, 0.3) if c in _LOAD_CRITERIA and c in turn.priorities else w)
+                                                  for c, w in n.priorities.items()}) for n in (needs, turn))
         needs = _apply(_LOAD_NEEDS[load], needs, state.needs, table)
         turn = _apply(_LOAD_NEEDS[load], turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)

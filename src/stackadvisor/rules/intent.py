@@ -79,6 +79,10 @@ _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 _LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
 _VERDICT_Q = lexicon.pattern("read", "verdict_question")
+#: a verdict asked of one named language for a project ("is Rust overkill for a CRUD app?"): a pick, with the
+#: named one weighed ("is node good for cpu bound stuff" asks the article's point about it: a fact)
+_WHY_Q = re.compile(r"\W*why\b", re.I)  # "why is node.js not suitable for heavy CPU apps?" asks for reasons, not a verdict
+_VERDICT_ON = re.compile(r"\b(?:overkill|worth\s+it|(?:a|the)\s+(?:good|bad|wrong|right|smart|sensible)\s+(?:idea|fit|choice|pick|tool)|suitable)\b", re.I)
 
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
@@ -265,8 +269,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             # "migrate from Python to Go" weighs the two it names
             among = langs if len(langs) >= 2 and _PROPOSAL.search(lc) and not _OPEN_ALT.search(lc) else ()
             return Intent("recommend", langs, criteria, True, candidates=among)
-        if asks and _LANG_FOR_PROJECT.match(lc) and (project or cur.priorities):
-            return Intent("recommend", langs, criteria, True)  # "rust for a crud app?": a verdict on it, for a project
+        if asks and (_LANG_FOR_PROJECT.match(lc) or (_VERDICT_ON.search(lc) and not _WHY_Q.match(lc))) and (project or cur.priorities):
+            return Intent("recommend", langs, criteria, True)  # "rust for a crud app?", "is Rust overkill for a CRUD app?": a verdict on it, for a project
         return Intent("fact", langs, criteria)
     # no table language named; a statement of a need is a project described ("it's for an IoT platform with many
     # devices connected at once" states concurrency by meaning)
