@@ -1318,3 +1318,13 @@ def test_a_verdict_on_one_language_for_a_project_is_a_pick_a_why_or_a_property_i
     assert rules.classify("Is Rust overkill for a CRUD app?", T, needs_of("Is Rust overkill for a CRUD app?")).kind == "recommend"
     for text in ("is node good for cpu bound stuff", "Why is node.js not suitable for heavy CPU apps?"):
         assert rules.classify(text, T, needs_of(text)).kind != "recommend"
+
+
+@pytest.mark.parametrize("text", ["use go instead of node", "what should I pick instead of node?"])
+def test_instead_of_a_language_sets_it_aside_wherever_it_stands(text):
+    assert needs_of(text).excluded == {"Node.js"}
+
+
+def test_a_drop_word_that_places_something_drops_nothing():
+    assert needs_of("our ops team wants small static binaries they can drop on servers").dropped == frozenset()
+    assert needs_of("drop speed from the list").dropped == {"speed"}

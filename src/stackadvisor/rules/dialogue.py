@@ -29,7 +29,7 @@ from .mentions import _entities, _sentences
 from .normalise import normalise
 from .read import _MORE_THAN, _clauses, _drop_cue, extract_needs
 from .types import Intent, Needs, Ranking, Score
-from .vocab import _DROP_RX, _NEGATION, _vocab
+from .vocab import _NEGATION, _vocab
 
 ActKind = Literal[
     "set_priority", "drop", "add_use_case", "add_constraint", "require", "knows", "exclude", "include",
@@ -409,7 +409,7 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
     for (sent, text, scope), hit in zip(texts, hits):
         if hit is None or hit.label == "none":
             continue
-        dropped = _DROP_RX.search(scope) is not None
+        dropped = _drop_cue(scope)
         negated = _NEGATION.search(scope) is not None or dropped
         if negated and not dropped and _BAD_POLE.intersection(re.findall(r"[a-z][a-z-]*", text)):
             negated = False  # "doesn't want to fight a hard language", "avoid anything slow": the need, said twice negatively

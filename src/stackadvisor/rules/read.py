@@ -19,7 +19,9 @@ from .vocab import _DROP_RX, _MUST_RX, _STRONG_RX, _WEAK_KEYS, _Ent, _rephrase, 
 # ============================================================================================ extract_needs
 
 _LOOK = 80  # characters before a mention that its cues are read from (a mention's context, not the whole clause)
-_DROP_NOUN = re.compile(r"\s+of\b")
+#: a drop word that drops nothing: a noun ("every last drop of performance") or a placing ("binaries they can drop
+#: on servers", "a drop-in replacement")
+_DROP_NOUN = re.compile(r"\s+of\b|-in\b|(?:\s+(?:it|them|this|that|these|those))?\s+(?:on|onto|into|in)\s+(?:a|an|the|our|their|any|my|your|every|each)?\b", re.I)
 
 
 def _clause_start(clause_starts: tuple[list[int], list[tuple[int, int]]], pos: int, default: int) -> int:
