@@ -743,3 +743,24 @@ def test_a_modest_amount_with_a_load_word_keeps_the_need_at_a_low_weight(table, 
     reading, ranking = converse(table, meaning, "websocket server for a multiplayer card game, maybe 500 concurrent players, i only know python")
     assert reading.needs.priorities.get("concurrency") == 0.3
     assert ranking.recommendation in ("Node.js", "Python")
+
+
+def test_a_community_the_asker_serves_is_no_ecosystem_need(table, meaning):
+    reading, ranking = converse(table, meaning, "bingo night app for our community hall, the called numbers have to pop up on everyone's card live")
+    assert "ecosystem" not in reading.needs.priorities and "real-time" in reading.needs.use_cases
+    assert ranking.recommendation == "Node.js"
+    reading, _ = converse(table, meaning, "I want a language with a big community")
+    assert "ecosystem" in reading.needs.priorities
+
+
+def test_a_team_that_would_never_learn_it_asks_for_ease_and_a_bare_follow_up_asks_again(table, meaning):
+    reading, ranking = converse(table, meaning, "high-frequency trading gateway", "nah the team would never learn rust")
+    assert "learning_curve" in reading.needs.priorities and "Rust" in reading.needs.excluded
+    assert ranking.recommendation == "Go"
+    reading, ranking = converse(table, meaning, "high-frequency trading gateway", "nah the team would never learn rust", "so what then?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation == "Go"
+
+
+def test_a_hire_is_a_skill(table, meaning):
+    reading, _ = converse(table, meaning, "chat backend", "ok but what if we hired a node dev?")
+    assert "Node.js" in reading.needs.skills

@@ -9,7 +9,7 @@ from . import lexicon
 from .clean import _clean_markdown, _strip_injection
 from .finder import _alt, _key, _lc, _words_rx, foreign_script
 from .mentions import _QWORD, _entities, _is_question, _sentences
-from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _move, extract_needs
+from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _OWN_COMMUNITY, _move, extract_needs
 from .types import OFF_TOPIC, Intent, Needs
 from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
 
@@ -87,8 +87,11 @@ _VERDICT_ON = re.compile(r"\b(?:overkill|worth\s+it|(?:a|the)\s+(?:good|bad|wron
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
     found: list[str] = []
+    audience = [m.span() for m in _OWN_COMMUNITY.finditer(lc)]  # "for our community hall": who it is for
     for rx, mp in ((v.crit_rx, v.crit_map), (v.cmp_rx, v.cmp_map), (v.sup_rx, v.sup_map)):
         for m in rx.finditer(lc):
+            if any(a <= m.start() < b for a, b in audience):
+                continue
             t = mp.get(_key(m.group(0)))
             cid = t[0] if isinstance(t, tuple) else t
             if cid and cid not in found:
@@ -288,8 +291,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         if _other_subject(lc, words, v):
             return Intent("out_of_scope")  # "recommend me a mechanical keyboard", "JWT or session cookies?": another subject
         return Intent("vague")
-    if not needs.empty and not asks and not _is_question(lc):
-        return Intent("recommend", (), criteria, True)  # "it's a single B&B with six rooms": the project, refined
+    if not needs.empty and (not (asks or _is_question(lc)) or not _subject_words(words)):
+        # "it's a single B&B with six rooms": the project, refined; "so what then?": the pick, asked for again
+        return Intent("recommend", (), criteria, True)
     return Intent("out_of_scope")
 
 

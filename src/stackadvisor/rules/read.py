@@ -127,6 +127,7 @@ _SKILL_NEG = lexicon.pattern("read", "skill_neg")
 _SKILL_VOICE = lexicon.pattern("read", "skill_voice")
 _OWN_VOICE = lexicon.pattern("read", "own_voice")
 _FRONTEND_STACK = lexicon.pattern("read", "frontend_stack")
+_OWN_COMMUNITY = lexicon.pattern("read", "own_community")
 _FRAMEWORK_TALK = re.compile(r"\b(?:framework|frameworks|library|libraries|is\s+an?)\b", re.I)
 _EXCL_PRE = lexicon.pattern("read", "excl_pre")
 _EXCL_POST = lexicon.pattern("read", "excl_post")
@@ -281,6 +282,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     described = [(e.end, e.end + d.end()) for e in ents if (d := _DESCRIBED_AFTER.match(lc[e.end:e.end + 200]))]
     # "java has threads, but ...": what an outside language has is no need of the asker's, up to the clause's end
     described += [(e.end, _clause_end(lc, e.end)) for e in ents if e.outside and _OUTSIDE_DESCRIBED.match(lc[e.end:e.end + 40])]
+    described += [m.span() for m in _OWN_COMMUNITY.finditer(lc)]  # "for our community": who it is for, not an ecosystem
     last_said: list[tuple[str, str]] = []
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
