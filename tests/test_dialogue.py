@@ -764,3 +764,9 @@ def test_a_team_that_would_never_learn_it_asks_for_ease_and_a_bare_follow_up_ask
 def test_a_hire_is_a_skill(table, meaning):
     reading, _ = converse(table, meaning, "chat backend", "ok but what if we hired a node dev?")
     assert "Node.js" in reading.needs.skills
+
+
+def test_which_is_better_for_beginners_between_two_weighs_ease_of_learning(table, meaning):
+    reading, ranking = converse(table, meaning, "which is better for beginners, node or python?")
+    assert reading.intent.candidates == ("Node.js", "Python") and "learning_curve" in reading.needs.priorities
+    assert ranking.recommendation == "Python"

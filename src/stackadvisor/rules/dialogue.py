@@ -243,7 +243,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
     if among_topic and follow is None and intent.kind in ("recommend", "fact", "vague", "compare"):
         intent = Intent("recommend", among_topic, intent.criteria, True, candidates=among_topic)
-        # "which of those is easier to pick up?": what the question asks of them is what the pick between them weighs
+    if intent.kind == "recommend" and len(intent.candidates) >= 2 and follow is None and "?" in lc and not turn.priorities:
+        # "which of those is easier to pick up?", "which is better for beginners, node or python?": what the question
+        # asks of the candidates is what the pick between them weighs
         needs = replace(needs, priorities={**{c: 0.6 for c in intent.criteria if c not in needs.dropped}, **needs.priorities})
     if load is not None and not named and intent.kind in ("fact", "vague", "out_of_scope") and "?" not in lc:
         intent = Intent("recommend", (), intent.criteria, True)  # "telemetry for 200k clients": a project, stated

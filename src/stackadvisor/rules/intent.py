@@ -79,6 +79,7 @@ _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 _LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
 _VERDICT_Q = lexicon.pattern("read", "verdict_question")
+_AUDIENCE_PLURAL = lexicon.pattern("read", "audience_plural")
 #: a verdict asked of one named language for a project ("is Rust overkill for a CRUD app?"): a pick, with the
 #: named one weighed ("is node good for cpu bound stuff" asks the article's point about it: a fact)
 _WHY_Q = re.compile(r"\W*why\b", re.I)  # "why is node.js not suitable for heavy CPU apps?" asks for reasons, not a verdict
@@ -244,7 +245,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
         proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
         # "which is better for a beginner, python or go?": a need and two offered is a pick between them
-        choice = choice or (asks and bool(alternatives) and bool(cur.priorities) and _AUDIENCE.search(lc) is not None)
+        choice = choice or (asks and bool(alternatives) and bool(cur.priorities or criteria) and (_AUDIENCE.search(lc) or _AUDIENCE_PLURAL.search(lc)) is not None)
         if rec_cue or project or choice or proposal:  # "rust or node for my first backend?" asks for a pick between the two
             among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
             return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"
