@@ -31,7 +31,7 @@ def converse(table, meaning, *turns):
     for text in turns:
         reading = read_turn(text, table, state, meaning)
         ranking = rules.score(reading.needs, table, reading.intent)
-        state = state.after(reading.needs, reading.intent, ranking)
+        state = state.after(reading.needs, reading.intent, ranking, text)
     return reading, ranking
 
 
@@ -770,3 +770,21 @@ def test_which_is_better_for_beginners_between_two_weighs_ease_of_learning(table
     reading, ranking = converse(table, meaning, "which is better for beginners, node or python?")
     assert reading.intent.candidates == ("Node.js", "Python") and "learning_curve" in reading.needs.priorities
     assert ranking.recommendation == "Python"
+
+
+@pytest.mark.parametrize("turns,gone,pick", [
+    (("image processing service that resizes thousands of photos a minute, very cpu-heavy",
+      "actually scrap the resizing, it just stores the uploads and streams them back"), {"cpu-bound", "speed"}, ("Node.js", "Go")),
+    (("cpu heavy image resizing service", "hmm actually resizing goes to a third-party api now, our service just forwards the uploads"),
+     {"cpu-bound", "speed"}, ("Node.js", "Go")),
+])
+def test_dropping_a_thing_drops_what_it_asked_for(table, meaning, turns, gone, pick):
+    # the CPU-bound work (and the speed it asked for) came with the resizing: scrapping the resizing takes them away
+    reading, ranking = converse(table, meaning, *turns)
+    assert not gone & (set(reading.needs.priorities) | reading.needs.constraints | reading.needs.required)
+    assert ranking.recommendation in pick
+
+
+def test_dropping_one_need_leaves_what_was_said_beside_it(table, meaning):
+    reading, _ = converse(table, meaning, "fast api for trading, speed matters and the team knows go", "drop speed from the list")
+    assert "speed" not in reading.needs.priorities and "Go" in reading.needs.skills and "fintech" in reading.needs.use_cases

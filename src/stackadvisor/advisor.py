@@ -288,7 +288,7 @@ class AdvisorCore:
         premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
         ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []),
                       before=state.ranking if reading.changed else None, acts=reading.acts)
-        ctx.state = state.after(needs, intent, ranking)
+        ctx.state = state.after(needs, intent, ranking, question)
         if ranking.recommendation and self.measure_robustness:
             from .decision import robustness
 
@@ -401,7 +401,7 @@ class AdvisorCore:
             if text:
                 state = state or State()
                 reading = read_turn(text, table, state, meaning)
-                state = state.after(reading.needs, reading.intent, rules.score(reading.needs, table, reading.intent))
+                state = state.after(reading.needs, reading.intent, rules.score(reading.needs, table, reading.intent), text)
                 said = _pick_said(assistant, self.knowledge)
                 if said and said != state.pick:  # the assistant (another writer, a client) picked otherwise: follow-ups are about its pick
                     state = replace(state, pick=said, topic=(said,))

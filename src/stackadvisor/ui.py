@@ -742,7 +742,7 @@ def replay(advisor: Any, turns: list[Turn], panel: dict[str, Any] | None = None)
         ranking = rules.score(reading.needs, table, reading.intent)
         reply = Reply(answer=t.answer, recommendation=ranking.recommendation, ranking=ranking.pairs(), sources=[], checks=[], question=question,
                       scores=ranking.scores, needs=reading.needs, intent=reading.intent, flip=ranking.flip.change if ranking.flip else None,
-                      backend=t.backend or str(advisor.backend), state=chat.state.after(reading.needs, reading.intent, ranking))
+                      backend=t.backend or str(advisor.backend), state=chat.state.after(reading.needs, reading.intent, ranking, question))
         chat.history.append((reply.question, reply.answer))
         del chat.history[: -chat.MAX_HISTORY]
         chat.state = reply.state

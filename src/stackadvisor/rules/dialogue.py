@@ -29,6 +29,7 @@ from .mentions import _entities, _sentences
 from .normalise import normalise
 from .read import _MORE_THAN, _clauses, _drop_cue, extract_needs
 from .types import Intent, Needs, Ranking, Score
+from .vocab import _DROP_RX as _DROP_WORDS
 from .vocab import _NEGATION, _vocab
 
 ActKind = Literal[
@@ -44,6 +45,7 @@ TOPIC_MARGIN = 0.04
 WINDOW_WORDS = 7  # a long clause is also scored as windows of this many words,
 WINDOW_STRIDE = 4  # starting every this many words
 TOPIC_MAX_TEXTS = 48  # texts scored per turn at most (one embedding batch)
+SAID_TURNS = 8  # user turns a state remembers for what a later drop refers to
 #: The weight of a criterion a use case implies (real-time -> concurrency): below a stated need (0.6), so it
 #: separates languages the use case alone leaves level (after "Not Node.js.") without outvoting what was said.
 IMPLIED_WEIGHT = 0.3
@@ -70,12 +72,14 @@ class State:
     ranking: Ranking | None = None  # the last ranking that made a pick (for "what changed")
     added: Needs = field(default_factory=Needs)  # what the last turn added (an "I meant ..." takes it back)
     previous: Needs = field(default_factory=Needs)  # the needs before the last turn ("scratch that" goes back to them)
+    said: tuple[str, ...] = ()  # the user's last turns, oldest first ("scrap the resizing" drops what the resizing asked for)
 
-    def after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
-        """The state once a turn has been answered."""
+    def after(self, needs: Needs, intent: Intent, ranking: Ranking | None, text: str = "") -> State:
+        """The state once a turn has been answered (`text`: the turn, kept for what a later drop refers to)."""
         added = Needs(priorities={c: w for c, w in needs.priorities.items() if c not in self.needs.priorities},
                       use_cases=needs.use_cases - self.needs.use_cases, constraints=needs.constraints - self.needs.constraints)
-        return replace(self._after(needs, intent, ranking), added=added, previous=self.needs)
+        said = (*self.said, text)[-SAID_TURNS:] if text else self.said
+        return replace(self._after(needs, intent, ranking), added=added, previous=self.needs, said=said)
 
     def _after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
@@ -197,6 +201,14 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
             needs = replace(needs, excluded=needs.excluded - {follow.target})
             turn = replace(turn, excluded=turn.excluded - {follow.target})
+    gone = _dropped_with(lc, table, v, state, turn)
+    if gone:  # "actually scrap the resizing": what the resizing asked for ("very cpu-heavy" image work) goes with it
+        needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if f"criterion:{c}" not in gone},
+                        use_cases=frozenset(u for u in needs.use_cases if f"use_case:{u}" not in gone),
+                        constraints=frozenset(c for c in needs.constraints if f"constraint:{c}" not in gone),
+                        skills=frozenset(n for n in needs.skills if f"skill:{n}" not in gone),
+                        required=needs.required - {g.split(":", 1)[1] for g in gone},
+                        dropped=needs.dropped | {g.split(":", 1)[1] for g in gone if not g.startswith("skill:")})
     if meaning is not None:
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
@@ -253,6 +265,53 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))
     return Reading(tuple(acts), needs, intent, state)
+
+
+_WORD_RX = re.compile(r"[a-z][a-z'-]+")
+
+
+def _stems(lc: str, a: int, b: int, v, needs: bool = False) -> set[str]:  # noqa: ANN001
+    """The content words of lc[a:b], cut to a 5-letter stem ("resizing", "resizes" -> "resiz"): the ones that are
+    no need word of the lexicon, or (`needs`) only the need words."""
+    taken = [m.span() for m in v.need_rx.finditer(lc, a, b)]
+    cue = [m.span() for m in _DROP_WORDS.finditer(lc, a, b)]
+    return {m.group(0)[:5] for m in _WORD_RX.finditer(lc, a, b)
+            if len(m.group(0)) > 3 and m.group(0) not in _THIN and m.group(0) not in _DROP_FILLER
+            and not any(x <= m.start() < y for x, y in cue) and any(x <= m.start() < y for x, y in taken) == needs}
+
+
+def _dropped_with(lc: str, table, v, state: State, turn: Needs) -> set[str]:  # noqa: ANN001
+    """Needs an earlier turn stated in a clause that this turn drops by another name: "actually scrap the resizing"
+    after "image resizing service, very cpu-heavy" drops what that clause asked for (CPU-bound work), as labels
+    ("constraint:cpu-bound", "skill:Python"); what this turn states itself stays."""
+    if not state.said:
+        return set()
+    targets: set[str] = set()
+    named: set[str] = set()  # the need words the drop names ("scrap the resizing": resizing is CPU-bound work)
+    for s0, s1 in _sentences(lc):
+        for c0, c1 in _clauses(lc, s0, s1):
+            if _drop_cue(lc[c0:c1]):
+                targets |= _stems(lc, c0, c1, v)
+                named |= _stems(lc, c0, c1, v, needs=True)
+    if not targets and not named:
+        return set()
+    keep = {f"criterion:{c}" for c in turn.priorities} | {f"use_case:{u}" for u in turn.use_cases} \
+        | {f"constraint:{c}" for c in turn.constraints} | {f"skill:{n}" for n in turn.skills}
+    gone: set[str] = set()
+    for before in state.said:
+        blc = _lc(before)
+        for s0, s1 in _sentences(blc):
+            for c0, c1 in _clauses(blc, s0, s1):
+                words = _stems(blc, c0, c1, v) | _stems(blc, c0, c1, v, needs=True)
+                by_name, by_need = words & targets, words & named
+                if not (by_name or by_need):
+                    continue
+                said = extract_needs(blc[c0:c1], table)
+                gone |= {f"criterion:{c}" for c in said.priorities} | {f"use_case:{u}" for u in said.use_cases} \
+                    | {f"constraint:{c}" for c in said.constraints}
+                if by_name:  # a thing named in other words: what the team was said to use for it goes too ("pandas")
+                    gone |= {f"skill:{n}" for n in said.skills}
+    return gone - keep
 
 
 _ACT_OF_INTENT: dict[str, ActKind] = {
@@ -513,6 +572,7 @@ def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
 
 _LOAD_RX = lexicon.pattern("dialogue", "load_quantity")
 _THIN = frozenset(lexicon.phrases("words", "thin_words"))
+_DROP_FILLER = frozenset(lexicon.phrases("words", "drop_filler"))  # "actually", "part": no name of what is dropped
 #: Words for the bad end of a criterion ("hard", "slow"): negated, they ask for the need ("avoid anything slow")
 _BAD_POLE = frozenset(lexicon.phrases("check", "negative"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
