@@ -788,3 +788,13 @@ def test_dropping_a_thing_drops_what_it_asked_for(table, meaning, turns, gone, p
 def test_dropping_one_need_leaves_what_was_said_beside_it(table, meaning):
     reading, _ = converse(table, meaning, "fast api for trading, speed matters and the team knows go", "drop speed from the list")
     assert "speed" not in reading.needs.priorities and "Go" in reading.needs.skills and "fintech" in reading.needs.use_cases
+
+
+@pytest.mark.parametrize("text,need", [
+    ("notes app that syncs across devices", "use_case:real-time"),
+    ("we want to keep server costs as low as possible", "criterion:speed"),
+])
+def test_sync_across_devices_and_server_cost_are_read_by_meaning(table, meaning, text, need):
+    reading, _ = converse(table, meaning, text)
+    kind, key = need.split(":", 1)
+    assert key in (reading.needs.use_cases if kind == "use_case" else reading.needs.priorities)
