@@ -798,3 +798,16 @@ def test_sync_across_devices_and_server_cost_are_read_by_meaning(table, meaning,
     reading, _ = converse(table, meaning, text)
     kind, key = need.split(":", 1)
     assert key in (reading.needs.use_cases if kind == "use_case" else reading.needs.priorities)
+
+
+def test_a_stated_amount_outweighs_a_drop_read_by_meaning_and_sizes_a_two_way_choice(table, meaning):
+    reading, ranking = converse(table, meaning, "Node.js vs Go for a URL shortener with millions of redirects a day")
+    assert "concurrency" in reading.needs.priorities
+    assert reading.intent.kind == "recommend" and reading.intent.candidates == ("Node.js", "Go") and ranking.recommendation == "Go"
+
+
+def test_how_fast_a_person_gets_a_job_is_no_speed_of_the_software(table, meaning):
+    reading, _ = converse(table, meaning, "I'm learning backend, go or python? I want a job fast")
+    assert "speed" not in reading.needs.priorities
+    reading, _ = converse(table, meaning, "lets have the program translated to go.. does it get much faster?")
+    assert "speed" in reading.intent.criteria

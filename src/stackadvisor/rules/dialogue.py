@@ -201,6 +201,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
             needs = replace(needs, excluded=needs.excluded - {follow.target})
             turn = replace(turn, excluded=turn.excluded - {follow.target})
+    turn_dropped = set(turn.dropped)  # what the turn's own words drop (meaning may add more below)
     gone = _dropped_with(lc, table, v, state, turn)
     if gone:  # "actually scrap the resizing": what the resizing asked for ("very cpu-heavy" image work) goes with it
         needs = replace(needs, priorities={c: w for c, w in needs.priorities.items() if f"criterion:{c}" not in gone},
@@ -244,6 +245,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         elif load is False:  # "maybe 500 concurrent players": the need is named, and the amount says it is modest
             needs, turn = (replace(n, priorities={c: (min(w, 0.3) if c in _LOAD_CRITERIA and c in turn.priorities else w)
                                                   for c, w in n.priorities.items()}) for n in (needs, turn))
+        if load:  # "millions of redirects a day": a stated amount outweighs a drop read by meaning alone
+            needs, turn = (replace(n, dropped=n.dropped - {c for c in _LOAD_CRITERIA if c not in turn_dropped}) for n in (needs, turn))
         needs = _apply(_LOAD_NEEDS[load], needs, state.needs, table)
         turn = _apply(_LOAD_NEEDS[load], turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
@@ -261,6 +264,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         needs = replace(needs, priorities={**{c: 0.6 for c in intent.criteria if c not in needs.dropped}, **needs.priorities})
     if load is not None and not named and intent.kind in ("fact", "vague", "out_of_scope") and "?" not in lc:
         intent = Intent("recommend", (), intent.criteria, True)  # "telemetry for 200k clients": a project, stated
+    elif load is not None and intent.kind == "compare" and len(intent.languages) >= 2 and follow is None:
+        # "Node.js vs Go for a URL shortener with millions of redirects a day": two offered for a project, sized
+        intent = Intent("recommend", intent.languages, intent.criteria, True, candidates=intent.languages)
     if follow is not None:
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))

@@ -78,6 +78,7 @@ _SCRAPE_TYPO = lexicon.pattern("dialogue", "scrape_typo")
 _FINE_ADVERB = lexicon.pattern("dialogue", "fine_adverb")
 _BROADCAST = lexicon.pattern("dialogue", "broadcast")
 _TIME_HORIZON = lexicon.pattern("read", "time_horizon")
+_PERSON_SPEED = lexicon.pattern("dialogue", "person_speed")
 _FEW = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 TIGHT_WEEKS = 8  # a delivery this close (or closer) is a tight timeline
 
@@ -106,4 +107,5 @@ def normalise(text: str, table) -> str:  # noqa: ANN001
     text = _BROADCAST.sub(lambda m: m.group(0) + " (real-time)", text)  # one change shown to many at once
     text = _FINE_ADVERB.sub(lambda m: f"{m.group('cop')} {m.group('ok')}", text)
     text = _TIME_HORIZON.sub(_tight, text)  # "the demo is in 10 days": a tight timeline
+    text = _PERSON_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)  # "I want a job fast"
     return _BUILD_SPEED.sub(lambda m: m.group(0)[:m.start("adj") - m.start()].rstrip(), text)
