@@ -138,3 +138,12 @@ def test_the_frameworks_a_user_named_are_tied_to_the_pick(offline_advisor):
     reply = offline_advisor.ask("framework decision for the backend/API: deciding on a framework to build the backend (flask, django, fastapi)")
     assert reply.recommendation == "Python"
     assert "Django, Flask and FastAPI are the frameworks the article names for Python" in reply.answer
+
+
+def test_who_wrote_the_article_says_it_names_no_author_and_gives_its_date(offline_advisor):
+    reply = offline_advisor.ask("who wrote the article?")
+    assert reply.intent.kind == "fact" and "does not name its author" in reply.answer and "23 May 2025" in reply.answer
+
+
+def test_a_coding_task_is_out_of_scope(offline_advisor):
+    assert offline_advisor.ask("can you write me a hello world in rust").intent.kind == "out_of_scope"

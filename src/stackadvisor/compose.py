@@ -18,6 +18,8 @@ from .rules.intent import ABOUT_DATE
 from .rules.score import need_label, unmet
 from .text import join_names, stem
 
+_AUTHOR_Q = re.compile(r"\bwho\s+(?:wrote|authored|published|made|is\s+behind)\b|\bauthor\b", re.I)  # "who wrote the article?"
+
 ASPECTS = {
     "pros": ("pros", "advantages", "strengths", "benefits", "upsides", "good at"),
     "cons": ("cons", "disadvantages", "drawbacks", "downsides", "weaknesses", "limitations", "bad at"),
@@ -493,6 +495,8 @@ def _fact(ctx: Context, cites: Citations) -> str:
         when = (f"The article is dated **{dated}** {cites.section(intro)}; what it says about the four languages is as of "
                 "then, so newer changes (a language's recent releases) are not in it." if dated else
                 "The article carries no date, so I can't say when it was written.")
+        if _AUTHOR_Q.search(ctx.question):  # "who wrote the article?": the article names no author
+            when = "The article does not name its author. " + when
         return "\n\n".join([when, *out]) if (langs or crits) else when
     if not out:
         return _overview(ctx, cites)
