@@ -6,7 +6,8 @@
 
 One module per stage: `types` (the records), `lexicon` (the vocabulary files, validated), `vocab` (a Table's
 compiled lexicon) with `finder`, `mentions` and `clean` (text primitives), `read` (needs and intent of a turn),
-`meaning` (recognition by example utterances), `dialogue` (acts over a conversation state), `score`, `check` with
+`meaning` (recognition by example utterances), `dialogue` (acts over a conversation state) with `context` (amounts
+of load, drops of what an earlier turn described), `score`, `check` with
 `claims/` (the claim families). Everything here reads the Table (knowledge.py) and nothing else,
 so a user's own table (new languages, new criteria with their own scales) works without code changes.
 This module is the facade: import from `stackadvisor.rules`.
