@@ -83,7 +83,7 @@ _AUDIENCE_PLURAL = lexicon.pattern("read", "audience_plural")
 #: a verdict asked of one named language for a project ("is Rust overkill for a CRUD app?"): a pick, with the
 #: named one weighed ("is node good for cpu bound stuff" asks the article's point about it: a fact)
 _WHY_Q = re.compile(r"\W*why\b", re.I)  # "why is node.js not suitable for heavy CPU apps?" asks for reasons, not a verdict
-_VERDICT_ON = re.compile(r"\b(?:overkill|worth\s+it|(?:a|the)\s+(?:good|bad|wrong|right|smart|sensible)\s+(?:idea|fit|choice|pick|tool)|suitable)\b", re.I)
+_VERDICT_ON = lexicon.pattern("read", "verdict_on")
 
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
@@ -212,7 +212,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
     offered = _offered_frameworks(lc, ents, v) if len(langs) <= 1 else ()
-    if _DECIDING.search(lc) if len(offered) == 1 else len(offered) >= 2 and ("?" in lc or _QWORD.match(lc) or _DECIDING.search(lc)):
+    deciding = bool(_DECIDING.search(lc))
+    if (len(offered) == 1 and deciding) or (len(offered) >= 2 and ("?" in lc or bool(_QWORD.match(lc)) or deciding)):
         # "should I use django or express?", "deciding on a framework (flask, django, fastapi)": the frameworks
         # offered are their languages offered (one language's frameworks only, when a choice is being made: that language)
         return Intent("recommend", offered, criteria, True, candidates=offered)
@@ -298,7 +299,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     return Intent("out_of_scope")
 
 
-_DECIDING = re.compile(r"\b(?:decid(?:e|es|ing)|decision|choos(?:e|ing)|pick(?:ing)?)\b", re.I)
+_DECIDING = lexicon.pattern("read", "deciding")  # "deciding on a framework": a choice being made
 
 
 def _offered_frameworks(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[str, ...]:
