@@ -10,6 +10,7 @@ from .clean import _clean_markdown, _strip_injection
 from .finder import _alt, _key, _lc, _words_rx, foreign_script
 from .mentions import _QWORD, _entities, _is_question, _sentences
 from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _OWN_COMMUNITY, _move, extract_needs
+from .subject import asked_outside, foreign_subject
 from .types import OFF_TOPIC, Intent, Needs
 from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
 
@@ -84,6 +85,9 @@ _AUDIENCE_PLURAL = lexicon.pattern("read", "audience_plural")
 #: named one weighed ("is node good for cpu bound stuff" asks the article's point about it: a fact)
 _WHY_Q = re.compile(r"\W*why\b", re.I)  # "why is node.js not suitable for heavy CPU apps?" asks for reasons, not a verdict
 _VERDICT_ON = lexicon.pattern("read", "verdict_on")
+_MANNER = lexicon.pattern("read", "manner")
+_WANT = lexicon.pattern("read", "want_voice")
+_SOURCE_SAYS = lexicon.pattern("read", "source_says")  # "does the article say go is ...?": asked of the source
 
 
 def _criteria_in(lc: str, v: _Vocab) -> list[str]:
@@ -99,6 +103,15 @@ def _criteria_in(lc: str, v: _Vocab) -> list[str]:
                 found.append(cid)
     order = list(v.table.criteria)
     return sorted(found, key=order.index)
+
+
+def _superlative_of(lc: str, m: re.Match, v: _Vocab) -> bool:
+    """A superlative of a criterion: one that names it ("fastest"), or a plain one right before a criterion's noun
+    ("the biggest package ecosystem", "the best concurrency"; not "the best language for ...")."""
+    if (v.sup_map.get(_key(m.group(0))) or (None,))[0]:
+        return True
+    n = v.crit_rx.search(lc, m.end(), m.end() + 30)
+    return n is not None and re.fullmatch(r"\s+(?:[\w-]+\s+)?", lc[m.end():n.start()]) is not None
 
 
 def _alternatives(lc: str, ents: list[_Ent], background: set[str]) -> tuple[str, ...]:
@@ -177,8 +190,15 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)
     if langs and _third_party_choice(lc):
         return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
-    if _EXPLAIN.match(lc) and not (cur.priorities or cur.constraints or cur.excluded) and not criteria and v.item_rx.search(lc) is None \
-            and not (cur.use_cases and _OPEN_Q.search(lc)):
+    if langs and _SOURCE_SAYS.search(lc) and not _NEED_VOICE_OWN.search(lc):
+        return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
+    if _EXPLAIN.match(lc) and _MANNER.search(lc):  # "explain the CAP theorem in simple terms": how to pitch it, not a need
+        plain = _MANNER.sub(" ", lc)
+        explain_needs, explain_criteria = extract_needs(plain, table), _criteria_in(plain, v)
+    else:
+        explain_needs, explain_criteria = cur, list(criteria)
+    if _EXPLAIN.match(lc) and not (explain_needs.priorities or explain_needs.constraints or explain_needs.excluded) \
+            and not explain_criteria and v.item_rx.search(lc) is None and not (explain_needs.use_cases and _OPEN_Q.search(lc)):
         return Intent("out_of_scope", langs)  # "explain rust lifetimes like im 5": a tutorial, not the article
     if not langs and not outside and _DIFFERENCE.search(lc) and not _NEED_VOICE_OWN.search(lc):
         return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
@@ -203,11 +223,12 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if cur.dropped and not focus and not outside:
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
-    sup = any((v.sup_map.get(_key(m.group(0))) or (None,))[0] for m in v.sup_rx.finditer(lc))
+    sup = any(_superlative_of(lc, m, v) for m in v.sup_rx.finditer(lc))
     # a how-to about a tool is not ours (one weighing two table languages still is)
     if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
+            or foreign_subject(lc, v, ents) is not None \
             or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
-                                   and not _IN_SCOPE.search(lc) and (not focus or not rec_cue)):
+                                   and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)):
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
@@ -224,8 +245,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if (asks or _is_question(lc)) and _ABOUT_SOURCE.search(lc) and _OPEN_Q.search(lc) and (cur.use_cases or cur.constraints or sup or criteria) \
             and not _NEED_VOICE_OWN.search(lc) and not (outside and not _AMONG_TABLE.search(lc)):
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
-    if outside and not langs and not (sup and asks):  # "Java has threads, but who is best at concurrency?" is a fact
-        chosen = re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
+    asked = asked_outside(lc, ents)  # "Go or Elixir?" asks about Elixir; "OCaml person here." only mentions OCaml
+    if outside and not langs and not (sup and asks) and (asked or not _AMONG_TABLE.search(lc) and not project and not voiced):
+        # "Java has threads, but who is best at concurrency?" is a fact
+        chosen = bool(asked) and re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
         if _AMONG_TABLE.search(lc):
             return Intent("recommend", (), criteria, True)  # "we use Scala + Spark ...; which of the four fits?"
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
@@ -234,7 +257,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
     if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) \
-            and not _AUDIENCE.search(lc) and not _needs_beside(text, lc, v):
+            and not _AUDIENCE.search(lc) and not _WANT.search(lc) and not _needs_beside(text, lc, v):
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)

@@ -1,0 +1,72 @@
+"""What a question asks about (rules/subject.py): the object of a which-question, the options offered, the object
+of a how-to or a verdict, and the outside languages a question asks about rather than mentions. Each case is
+classified end to end with the real table, so the test shows the intent a user gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from stackadvisor import knowledge, rules
+
+T = knowledge.load().table
+
+
+def intent(text: str) -> rules.Intent:
+    return rules.classify(text, T, rules.extract_needs(text, T))
+
+
+@pytest.mark.parametrize("text", [
+    "which linter should I run in CI?",                       # a which-object the article has no word for
+    "which python version should we install on the build box?",  # a language modifies it; a version is asked
+    "what's the best terminal emulator for a developer?",
+    "jest or vitest for our unit tests?",                     # options, none of them ours
+    "should we use traefik or haproxy?",                      # options after a verb of choosing
+    "how do I size the redis connection pool for heavy concurrency?",  # a how-to whose object is another tool
+    "is terraform overkill for two servers?",                 # a verdict asked of a tool
+    "describe the actor model in plain words",                # how to pitch an explanation is not a need
+])
+def test_questions_about_something_else_are_out_of_scope(text):
+    got = intent(text)
+    assert got.kind == "out_of_scope" and not got.wants_pick, (text, got)
+
+
+@pytest.mark.parametrize("text,kinds", [
+    ("which framework suits a real-time chat server?", {"recommend", "fact"}),  # a choice noun: ours
+    ("which option would you take for a fintech backend?", {"recommend"}),
+    ("which languages have the weakest concurrency?", {"fact"}),     # plural criterion nouns are ours too
+    ("what is rust good at, speed or ease?", {"fact", "compare"}),   # options that are properties of a language
+    ("python or go for a data pipeline api?", {"recommend"}),
+    ("is go overkill for a small crud service?", {"recommend"}),     # a verdict on a language
+    ("Go, which we have used for years, is it still right for new microservices?", {"recommend", "fact"}),
+])
+def test_questions_about_the_languages_stay_in_scope(text, kinds):
+    got = intent(text)
+    assert got.kind in kinds, (text, got)
+
+
+def test_a_which_question_that_also_asks_for_one_of_the_four_is_ours():
+    got = intent("our queue is sqs. which of the four for the worker that drains it?")
+    assert got.kind in ("recommend", "vague")  # no need stated yet: it may ask what matters, but never refuses
+
+
+@pytest.mark.parametrize("text", [
+    "Scala shop here. for a crypto exchange matching engine, pick one of your four",
+    "our admin panel is PHP. which of your four languages for a websocket notifications service?",
+])
+def test_an_outside_language_the_team_only_mentions_does_not_refuse_the_question(text):
+    got = intent(text)
+    assert got.kind == "recommend" and got.wants_pick, (text, got)
+
+
+def test_an_outside_language_asked_about_is_still_refused():
+    assert intent("is Elixir a good fit for a chat server?").kind == "out_of_scope"
+
+
+def test_a_generic_superlative_before_a_criterion_asks_a_fact():
+    got = intent("we tried deno once, but among the four which one has the largest library ecosystem?")
+    assert got.kind == "fact" and got.criteria == ("ecosystem",)
+
+
+def test_a_question_about_what_the_source_says_is_a_fact_not_a_need():
+    got = intent("does the article really say go is less expressive than python?")
+    assert got.kind == "compare" and set(got.languages) == {"Go", "Python"}
