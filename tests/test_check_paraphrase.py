@@ -252,3 +252,31 @@ def test_both_with_two_named_before_compares_with_each(table, meaning):
 
 def test_compiles_to_is_not_compile_time(table, meaning):
     assert not [c for c in rules.check("Why Rust? It compiles to blazing fast native code.", table, meaning=meaning) if c.kind == "outside"]
+
+
+# ------------------------------------------------------------------------------------------- design cases, round 3
+# Written for the readers' designs (the stretch an unrated property takes, pronouns and definite criteria carried,
+# lists of predicates after one cue, ties, denying frames and retractions, a superlative idiom, "in every aspect"),
+# not from the eval files.
+
+UNRATED_MORE = [
+    "Rust is far more dependable than Node.js in production.",  # reliability is not rated
+    "Teams ship products faster with Node.js than with Rust.",  # shipping speed is development speed, not Speed
+    "Go makes cross-compiling for ARM boards trivial.",  # cross-compilation is not the Speed column
+    "Node.js is handy for APIs, prototypes, and a quick startup.",  # an unrated element of a list
+]
+
+
+@pytest.mark.parametrize("text", UNRATED_MORE)
+def test_an_unrated_property_is_never_judged_by_the_nearest_column(text, table, meaning):
+    hits = [c for c in rules.check(text, table, meaning=meaning) if c.kind != "unchecked"]
+    assert any(c.kind == "outside" for c in hits), hits
+    assert not [c for c in hits if c.verdict == "supported" and c.criterion is not None], hits
+
+
+def test_an_unrated_property_takes_only_its_stretch_of_the_clause(table, meaning):
+    text = "Rust checks lifetimes at compile time at the price of a harder learning curve."
+    checks = rules.check(text, table, meaning=meaning)
+    assert {(c.kind, c.verdict) for c in checks if c.criterion is None} == {("outside", "unsupported")}
+    assert judged(text, table, meaning, "Rust", "learning_curve") == ["supported"]
+

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 #: "compiles to blazing fast native code" says what the code is, not how long compiling takes
 _TARGET = re.compile(r"\s+(?:down\s+)?(?:in)?to\s+(?!be\b)")
-_THAN_OBJ = re.compile(r"\bthan\s+(?:(?:that|those)\s+of\s+|the\s+)?$")
+_THAN_OBJ = re.compile(r"\bthan\s+(?:(?:that|those)\s+of\s+|the\s+|with\s+|in\s+|using\s+)?$")
+#: a list element: "..., error handling, and fast startup times" (the list says its elements of the subject before it)
+_LIST_TAIL = re.compile(r"(?:,[^,]*,|,\s*(?:and|or)\s)\s*(?:[\w\-]+\s+){0,3}$")
 
 
 def _by_own_line(ck: _Walk, c: Clause, e: _Ent, m: re.Match, rx: re.Pattern) -> bool:
@@ -45,17 +47,37 @@ def _by_own_line(ck: _Walk, c: Clause, e: _Ent, m: re.Match, rx: re.Pattern) -> 
     return True
 
 
+def _stretch(c: Clause, m: re.Match) -> tuple[int, int]:
+    """The stretch of the clause the unrated property is said in: from the boundary before it to the one after it
+    (punctuation, and check.yaml stretch_ends: "and", "at the cost of"). Only that stretch is taken, so the rest of the clause is read
+    by the other families ("... at compile time at the cost of a steeper learning curve": the learning curve is rated)."""
+    rx = words().stretch_end_rx
+    a = max((x.end() for x in rx.finditer(c.lc, c.c0, m.start())), default=c.c0)
+    after = rx.search(c.lc, m.end(), c.c1)
+    return a, after.start() if after else c.c1
+
+
+def _overlaps(hits: tuple, a: int, b: int) -> bool:
+    return any(x.start() < b and a < x.end() for x in hits)
+
+
 def unrated(ck: _Walk, c: Clause) -> None:
-    lc, v = c.lc, c.v
-    w = words()
-    m = next((x for x in w.unrated_rx.finditer(lc, c.c0, c.c1) if not _TARGET.match(lc, x.end())), None)
-    if m is None or c.hits.get(id(v.item_rx)) or c.hits.get(id(v.absent_rx)):
-        return  # nothing unrated here, or the clause quotes an article line (Rust's "Slower development ...")
+    """Claims about properties the table does not rate: unsupported, each one's stretch of the clause taken (_stretch)."""
+    item_hits = (*c.hits.get(id(c.v.item_rx), ()), *c.hits.get(id(c.v.absent_rx), ()))
+    for m in words().unrated_rx.finditer(c.lc, c.c0, c.c1):
+        if _TARGET.match(c.lc, m.end()) or _overlaps(item_hits, *m.span()) or not c.free(*m.span()):
+            continue  # "compiles to native code", or part of an article line the clause quotes (Rust's "Slower development ...")
+        _one(ck, c, m)
+
+
+def _one(ck: _Walk, c: Clause, m: re.Match) -> None:
+    lc, w = c.lc, words()
     label = next(lab for lab, rx in w.unrated if rx.fullmatch(m.group(0)))
     subj = ck._subject(c.cents, m.start(), c.carry)
     if not subj:
         return
-    if any(e.end <= m.start() for e in subj) and re.search(r",", lc[max(e.end for e in subj if e.end <= m.start()):m.start()]):
+    lead = lc[max([e.end for e in subj if e.end <= m.start()], default=m.start()):m.start()]
+    if "," in lead and not _LIST_TAIL.search(lead):
         return  # "While Python is slower than JavaScript, the ability to maintain ...": not said of the language before the comma
     others = [e for e in c.cents if e.start > m.start() and e not in subj and _THAN_OBJ.search(lc, c.c0, e.start)]
     table = ck.table
@@ -72,4 +94,5 @@ def unrated(ck: _Walk, c: Clause) -> None:
         other = next((o for o in others if not o.outside), None)
         end = max([m.end()] + [o.end for o in others])
         ck.emit("outside", "unsupported", evidence, e.name, None, c.span_of([e], m.start(), end), other=other.name if other else None)
-    c.used.append((c.c0, c.c1))
+    a, b = _stretch(c, m)
+    c.used.append((a, max([b] + [o.end for o in others])))

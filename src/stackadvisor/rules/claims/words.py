@@ -57,6 +57,7 @@ class Words:
     alike_rx: re.Pattern  # "roughly equal", "neck and neck"
     others_rx: re.Pattern  # "both" (group pair) / "the others": the other side of a comparison without a name (group 1)
     trade_rx: re.Pattern  # "trades", "sacrifices": "X trades A for <level> <criterion>" rates X on what it gets
+    stretch_end_rx: re.Pattern  # where the stretch of a clause about an unrated property ends (punctuation, "and", "at the cost of")
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
 
 
@@ -107,6 +108,7 @@ def words() -> Words:
         alike_rx=_rx(d["alike"]),
         trade_rx=_rx(d["trade_verbs"]),
         others_rx=re.compile(r"\s*((?P<pair>" + _rx(d["pair_objects"]).pattern + r")|" + _rx(d["rest_objects"]).pattern + r")"),
+        stretch_end_rx=re.compile(r"[,;:\u2014\u2013]|\s(?:" + _rx(d["stretch_ends"]).pattern + r")\s"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
