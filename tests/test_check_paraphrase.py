@@ -280,3 +280,23 @@ def test_an_unrated_property_takes_only_its_stretch_of_the_clause(table, meaning
     assert {(c.kind, c.verdict) for c in checks if c.criterion is None} == {("outside", "unsupported")}
     assert judged(text, table, meaning, "Rust", "learning_curve") == ["supported"]
 
+
+
+CARRIED = [
+    # "its <criterion>" after "and" is a new predicate of the subject the sentence was about, not of the object before it
+    ("Rust would be my call. It is quicker than Go and its learning curve is the steepest of all.", "Rust", "learning_curve", "supported"),
+    # a pronoun after a short label ("The one downside: its ...") stands for the language the text was last about
+    ("Python wins here. The one downside: its concurrency is weaker than Node's.", "Python", "concurrency", "supported"),
+    # a criterion with no owner named, right before its verb, is the topic language's
+    ("Node.js has flaws. Callbacks get messy. The ecosystem is larger than Go's, though.", "Node.js", "ecosystem", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", CARRIED)
+def test_a_pronoun_or_an_ownerless_criterion_is_the_topic_language(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+def test_a_criterion_with_its_owner_named_is_not_carried(table, meaning):
+    checks = rules.check("We tried Go last year. The learning curve of Rust is steep.", table, meaning=meaning)
+    assert not [c for c in checks if c.language == "Go" and c.criterion == "learning_curve"], checks

@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from ..finder import _key, _lc
+from .. import lexicon
+from ..finder import _alt, _key, _lc, derived
 from ..mentions import _entities, _is_question, _sentences
 from ..read import _LIST_GAP
-from ..vocab import _NEGATION, _Ent, _rephrase
+from ..vocab import _NEGATION, _Ent, _rephrase, _Vocab
 from .clause import Clause
 from .judge import _Judge
 from .skills import Skill, with_skills
-from .words import as_not, as_plain, key, words
+from .words import _rx, as_not, as_plain, key, words
 
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
-_AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|also)\s+)?", re.I)
+_AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|their|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
-_VERB_LEFT = re.compile(r"\b(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.I)  # "..., and its concurrency is the best": a new predicate of the subject
+_VERB_LEFT = re.compile(r"\b(?:it's|they're|is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _NEG_BREAK_HARD = re.compile(
     r"[;:\u2022\u00b7]|,?\s+(?:and|but|yet|while|whereas|plus)\s+(?:(?:it|its|they|it's|also|still|is|are|has|have)\s+)*?"
     r"(?:is|are|has|have|offers|provides|comes|runs|was|were|remains|gives|boasts|enjoys|suffers|shines|excels|lacks|does|brings|gets|"
@@ -27,6 +29,18 @@ _NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
 _NO_HITS: dict = {}
 _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
+
+
+def _refers_back(v: _Vocab) -> re.Pattern:
+    """A sentence opening on words that stand for the language the text was last about: a pronoun ("It is also very
+    fast", check.yaml openers / pronouns), after a short label ("The only catch: its ecosystem ..."), or a criterion
+    with no owner named, right before its verb ("The ecosystem is smaller than Node's": the topic language's)."""
+    def build(_t: object) -> re.Pattern:
+        nouns = _alt({_lc(n): 1 for cr in v.table.criteria.values() for n in (*cr.nouns, cr.label)})
+        opener, pronoun, copula = (_rx(lexicon.phrases("check", k)).pattern for k in ("openers", "pronouns", "copulas"))
+        return re.compile(rf"[\s\"'*_\-]*(?:[^:.!?\n]{{1,40}}:\s+)?(?:(?:{opener}),?\s+)?"
+                          rf"(?:{pronoun}|the\s+(?:{nouns})(?=\s+(?:{copula})))")
+    return derived(v.table, "claims-refers-back", build)
 
 
 class _Walk(_Judge):
@@ -65,7 +79,7 @@ class _Walk(_Judge):
             i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, s1)
             if under is None and i == j and asked is not None:
                 under = asked  # the answer to "Why Go?" is about Go
-            pronoun = under is None and bool(w.pronoun_rx.match(lc, s0))  # "It is also very fast.": the language the text was last about
+            pronoun = under is None and bool(_refers_back(v).match(lc, s0))  # "It is also very fast.": the language the text was last about
             named = [e for e in ents[i:j] if not e.outside]
             question = _is_question(lc[s0:s1])
             asked = named[0] if question and "?" in lc[s0:s1] and i < j and len({e.name for e in ents[i:j]}) == 1 and named else None  # not a "### Why Go" heading
@@ -89,6 +103,7 @@ class _Walk(_Judge):
         for question, s0, clauses, inherited, names, pronoun in plan:
             self.question, self.s0 = question, s0
             carry: list[_Ent] = inherited or (last if pronoun else [])
+            carried = carry
             self.prev_subject = last
             here: list[_Ent] = []
             for c0, c1 in clauses:
@@ -103,7 +118,9 @@ class _Walk(_Judge):
                 ci += 1
             if names or here:
                 last = [e for e in here if not e.outside]
-                if not last:  # "I'd pick Go. It's very fast": the one language a sentence names, even as its object
+                if not last and pronoun and carried:  # "It's faster than Node.js": still about what "it" stood for
+                    last = carried
+                elif not last:  # "I'd pick Go. It's very fast": the one language a sentence names, even as its object
                     i, j = bisect_left(ent_starts, s0), bisect_left(ent_starts, clauses[-1][1] if clauses else s0)
                     named = [e for e in ents[i:j] if not e.outside]
                     last = named[:1] if len({e.name for e in named}) == 1 else []
@@ -114,8 +131,11 @@ class _Walk(_Judge):
         starts = {e.start: e for e in ents[lo:hi]}
         for m in _AND_SPLIT.finditer(lc, s0, s1):
             e = starts.get(m.end())
-            if e is None or not _VERB_AFTER.match(lc, e.end, s1):
-                continue
+            if e is not None:
+                if not _VERB_AFTER.match(lc, e.end, s1):
+                    continue
+            elif not (_POSSESSIVE.search(m.group(0)) and _VERB_AFTER.match(lc, m.end() - 1, s1)):
+                continue  # neither a language nor "its <noun> is" after "and": one predicate goes on
             left0 = max([b for a, b in cuts if b <= m.start()], default=s0)
             if _VERB_LEFT.search(lc, left0, m.start()):
                 cuts.append((m.start(), m.start() + 1))
