@@ -300,3 +300,19 @@ def test_a_pronoun_or_an_ownerless_criterion_is_the_topic_language(text, languag
 def test_a_criterion_with_its_owner_named_is_not_carried(table, meaning):
     checks = rules.check("We tried Go last year. The learning curve of Rust is steep.", table, meaning=meaning)
     assert not [c for c in checks if c.language == "Go" and c.criterion == "learning_curve"], checks
+
+
+LISTED = [
+    # a criterion that is one element of the list after a cue is rated, each element on its own
+    ("Rust is known for its strict compiler, fearless concurrency and raw speed.", "Rust", "speed", "supported"),
+    ("Rust is known for its strict compiler, fearless concurrency and raw speed.", "Rust", "concurrency", "supported"),
+    ("Python is known for its readable syntax and blazing-fast performance.", "Python", "speed", "contradicted"),
+    # an element's own bad words turn it round; "best known" is no superlative
+    ("Python is known for its sluggish performance.", "Python", "speed", "supported"),
+    ("Go is best known for its tooling and its speed.", "Go", "speed", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", LISTED)
+def test_each_element_of_a_list_after_a_cue_is_rated(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)

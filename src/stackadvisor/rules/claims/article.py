@@ -14,7 +14,7 @@ from ..score import _item_evidence
 from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _Ent, _item_key, _join, _stem
 from .clause import Clause
 from .skills import skill_bags
-from .words import _WORD, says_opposite, words
+from .words import _WORD, direction, says_opposite, words
 
 if TYPE_CHECKING:
     from ...knowledge import Item
@@ -25,7 +25,7 @@ def _topic_cue_rx() -> tuple[re.Pattern, re.Pattern]:
     pos = rf"(?:works|performs|fits|does)\s+{_INTENSIFIER}well|" + _words_rx(_POS_TOPIC)
     neg = _words_rx(_NEG_TOPIC)
     p = re.compile(rf"\b(?P<cue>{pos})\b(?:[\s\-]+[\w\-]+){{0,2}}?[\s:]+(?:for|at|in|with|when\s+it\s+comes\s+to|on|(?:(?<=suited\s)|(?<=tailored\s)|(?<=geared\s))to)"
-                   rf"[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,6}}?)$", re.I)
+                   rf"[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,9}}?)$", re.I)
     n = re.compile(rf"\b(?P<cue>{neg})\b(?:[\s\-]+[\w\-]+){{0,2}}?(?:[\s:]+(?:for|at|in|with|on))?[\s:]+(?P<list>(?:[\w\-/.]+[\s,]+){{0,3}}?)$", re.I)
     return p, n
 
@@ -129,12 +129,12 @@ def topic(ck: _Walk, c: Clause) -> None:
         if not free(*m.span()):
             continue
         kind, tid = v.topic_map[_key(m.group(0))]
-        w0 = max(c0, m.start() - 70)
+        w0 = max(c0, m.start() - 110)  # a list of up to six words after the cue ("known for its A, B and speed")
         nm = _NEG_CUE.search(lc, w0, m.start())
         pm = _POS_CUE.search(lc, w0, m.start())
         cue = nm or pm
-        if cue is None or not free(cue.start(), m.start()):
-            continue
+        if cue is None or any(x < m.start() and cue.start() < y and x != cue.start() for x, y in used):
+            continue  # (an earlier element of the same list took the cue: "known for its concurrency and speed")
         if nm and pm and pm.start("cue") > nm.start("cue"):
             cue = pm
         polarity = -1 if cue is nm else 1
@@ -144,7 +144,10 @@ def topic(ck: _Walk, c: Clause) -> None:
         if polarity > 0 and before and before.group(1) in words().negative:  # "a poor choice for", "a bad fit for"
             polarity = -1
         if kind == "criterion" and cue.group("list"):
-            continue
+            turn = _listed(cue.group("list"))
+            if turn is None:
+                continue  # "great for apps that need speed": a use, not a rating
+            polarity *= turn
         subj = ck._subject(cents, cue.start(), carry, after=False)
         if not subj:
             continue
@@ -152,14 +155,55 @@ def topic(ck: _Walk, c: Clause) -> None:
             sp = span_of([e], cue.start(), m.end())
             if kind == "criterion":
                 crit = ck.table.criteria[tid]
-                if polarity > 0 and _key(cue.group("cue")) in ("best", "top"):
+                if polarity > 0 and _key(cue.group("cue")) in ("best", "top") and _AT_ONCE.match(lc, cue.end("cue")):
                     ck.superlative(e, tid, 1, False, sp)
                 else:
                     lvl = crit.scale[-1] if polarity > 0 else crit.scale[0]
                     ck.level(e, tid, lvl, "half", False, sp)
             else:
                 ck.topic(e, kind, tid, polarity, sp)
+        if cue.group("list"):
+            _earlier_elements(ck, c, subj, cue.start("list"), cue.end("list"), polarity if kind == "criterion" else 0, tid)
         used.append((cue.start(), m.end()))
+
+
+def _earlier_elements(ck: _Walk, c: Clause, subj: list[_Ent], a: int, b: int, polarity: int, done: str) -> None:
+    """The other elements of a list after a cue that name a criterion ("known for its concurrent programming
+    capabilities and speed": concurrency too), each rated in the half its cue says, turned by its own bad words."""
+    if not polarity:
+        return
+    at = a
+    for part in [*_LIST_SEP.split(c.lc[a:b]), ""][:-1]:
+        start, at = at + c.lc[at:b].find(part), at + c.lc[at:b].find(part) + len(part)
+        cid = next((cid_of(x.group(0)) for rx, cid_of in ck.crit_finders() for x in rx.finditer(c.lc, start, at) if cid_of(x.group(0))), None)
+        if cid is None or cid == done or not part.strip():
+            continue
+        crit = ck.table.criteria[cid]
+        turn = -1 if direction(set(_WORD.findall(part))) < 0 else 1
+        for e in subj:
+            ck.level(e, cid, crit.scale[-1] if polarity * turn > 0 else crit.scale[0], "half", False, c.span_of([e], start, at))
+
+
+_AT_ONCE = re.compile(r"\s*(?:for|at|in|on)\b")  # "the best at speed" is a superlative, "best known for speed" is not
+_LIST_SEP = re.compile(r",\s*(?:(?:and|or)\s+)?|\s(?:and|or|as\s+well\s+as)\s")
+_OWNER = re.compile(r"^\s*(?:its|their|the)\s+")
+
+
+def _listed(before: str) -> int | None:
+    """A criterion that is an element of the list after a cue ("known for its allocated memory management, concurrent
+    programming capabilities and speed", "known for its blazing-fast performance"): +1, or -1 when the element's own
+    words say the bad side ("known for its sluggish performance"); None when the words before it are not a list element
+    of the criterion ("great for apps that need speed", "great for apps needing speed": a use). An element is at most
+    two words before the criterion, after a list separator or "its", or only degree and direction words."""
+    parts = _LIST_SEP.split(before)
+    owned = _OWNER.match(parts[-1])
+    elem = _OWNER.sub("", parts[-1]).split()
+    w = words()
+    plain = all(any(p in w.positive or p in w.negative or w.extreme_rx.fullmatch(p) or w.hedge_rx.fullmatch(p) for p in (x, *x.split("-")))
+                for x in elem)
+    if len(elem) > 2 or not (len(parts) > 1 or owned or plain):
+        return None
+    return -1 if direction({p for x in elem for p in (x, *x.split("-"))}) < 0 else 1
 
 
 _FW_APART = re.compile(r"[,;?!]\s|\b(?:should|switch|move|migrate|rewrite|but|and\s+(?:we|i))\b")
