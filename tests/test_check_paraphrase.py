@@ -316,3 +316,19 @@ LISTED = [
 @pytest.mark.parametrize("text,language,criterion,verdict", LISTED)
 def test_each_element_of_a_list_after_a_cue_is_rated(text, language, criterion, verdict, table, meaning):
     assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+TIES = [
+    # two languages said alike on a criterion, in words of size ("roughly the same"), with the criterion in the plural
+    ("Node.js and Python have package ecosystems of roughly the same size.", "Node.js", "ecosystem", "contradicted"),
+    ("Go and Rust have learning curves that are much the same.", "Go", "learning_curve", "contradicted"),
+    ("Go and Rust have ecosystems that are more or less the same.", "Go", "ecosystem", "supported"),
+    # a line opened by a criterion's name, then each language with a level after a dash: every clause of it
+    ("Concurrency: Rust - High; Python - Low; Node.js - Very High", "Python", "concurrency", "supported"),
+    ("Concurrency: Rust - High; Python - Low; Node.js - Very High", "Node.js", "concurrency", "contradicted"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", TIES)
+def test_ties_and_labelled_lines(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)

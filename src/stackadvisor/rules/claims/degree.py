@@ -188,3 +188,29 @@ def strong_suit(ck: _Walk, c: Clause) -> None:
         neg = ck._negated(c.c0, e.start)
         ck.level(e, cid, crit.scale[-1] if m.group("good") else crit.scale[0], "half", neg, c.span_of([e], c.c0, e.end + m.end()))
         c.used.append((c.c0, e.end + m.end()))
+
+
+def _labelled_rx(v: _Vocab) -> tuple[re.Pattern, dict[str, str], dict[str, re.Pattern]]:
+    """(a line's opening criterion name, name -> criterion id, criterion id -> "<dash> <one of its level words>")."""
+    def build(_t: object) -> tuple[re.Pattern, dict[str, str], dict[str, re.Pattern]]:
+        names = {_key(n): cid for cid, cr in v.table.criteria.items() for n in (cr.label, *cr.nouns)}
+        head = re.compile(rf"[\s*_#>\-]*(?P<name>{_alt(names)})[\s*_]*:")
+        levels = {cid: re.compile(rf"\s*[\-\u2013\u2014:=]\s*(?P<level>{_alt(v.level_map[cid])})(?![\w\-])") for cid in v.table.criteria}
+        return head, names, levels
+    return derived(v.table, "claims-labelled-line", build)
+
+
+def labelled(ck: _Walk, c: Clause) -> None:
+    """ "Ecosystem: Go - Growing; Rust - Growing, with strong community support": a line opened by a criterion's name,
+    then each language with a level of it after a dash or a colon, claims that level (each clause of the line)."""
+    head, names, levels = _labelled_rx(c.v)
+    hm = head.match(c.lc, ck.s0)
+    if hm is None or not c.cents:
+        return
+    cid = names[_key(hm.group("name"))]
+    for e in c.cents:
+        m = levels[cid].match(c.lc, e.end, c.c1)
+        if m is None or e.outside or not c.free(e.start, m.end()):
+            continue
+        ck.level(e, cid, c.v.level_map[cid][_key(m.group("level"))], "exact", False, (e.start, m.end()))
+        c.used.append((e.start, m.end()))
