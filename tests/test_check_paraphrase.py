@@ -332,3 +332,21 @@ TIES = [
 @pytest.mark.parametrize("text,language,criterion,verdict", TIES)
 def test_ties_and_labelled_lines(text, language, criterion, verdict, table, meaning):
     assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+FRAMES = [
+    # a frame before the statement that denies it, and a retraction after it, turn the claims inside round
+    ("It would be a stretch to say Rust is easy to learn.", "Rust", "learning_curve", "supported"),
+    ("I wouldn't call Node.js's ecosystem small.", "Node.js", "ecosystem", "supported"),
+    ("I assumed Python would scale well, but it turned out it doesn't.", "Python", "concurrency", "supported"),
+    ("We expected Go to be slow, but in practice it's not.", "Go", "speed", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", FRAMES)
+def test_denying_frames_and_retractions_turn_the_claim_round(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+def test_a_denial_of_something_else_is_no_retraction(table, meaning):
+    assert judged("Rust is fast, but that's not the case for Python.", table, meaning, "Rust", "speed") == ["supported"]

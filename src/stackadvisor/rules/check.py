@@ -68,20 +68,33 @@ _FLIP: dict[str, Verdict] = {"supported": "contradicted", "contradicted": "suppo
 
 
 def _denied(ck: _Checker, checks: list[Check]) -> list[Check]:
-    """The claims under a frame that denies them ("It's not true that Rust is easy to learn", "You can't say Go isn't
-    fast") turned round: the families judge the statement as written, the frame reverses its verdict."""
-    frames = [(s0 + m.start(), s0 + m.end(), s1) for s0, s1 in _sentences(ck.lc) if not _is_question(ck.lc[s0:s1])
-              for m in [_OUTER_NEGATION.match(ck.lc[s0:s1])] if m]
-    if not frames:
+    """The claims under a frame that denies them turned round: a frame before them ("It's not true that Rust is easy to
+    learn", "It would be wrong to call Python fast"; patterns.yaml outer_negation, check.yaml denying_frames), or a
+    retraction after them ("I thought Go would be faster, but turns out it's not"; check.yaml retractions). The
+    families judge the statement as written, the frame reverses its verdict."""
+    frames, backs = [], []
+    for s0, s1 in _sentences(ck.lc):
+        said = ck.lc[s0:s1]
+        if _is_question(said):
+            continue
+        m = _OUTER_NEGATION.match(said) or words().denying_rx.match(said)
+        if m:
+            frames.append((s0 + m.start(), s0 + m.end(), s1))
+        r = words().retraction_rx.search(said)
+        if r:
+            backs.append((s0, s0 + r.start()))
+    if not frames and not backs:
         return checks
     out = []
     for c in checks:
         frame = next(((a, b) for a, b, s1 in frames if a <= c.span[0] < s1 and c.span[1] > b), None)
-        if frame is None or c.verdict not in _FLIP or c.kind in ("unchecked", "recommendation"):
-            out.append(c)
+        back = next(((a, b) for a, b in backs if a <= c.span[0] and c.span[1] <= b), None)
+        if (frame is None) == (back is None) or c.verdict not in _FLIP or c.kind in ("unchecked", "recommendation"):
+            out.append(c)  # (a claim both framed and taken back is said twice over: left as written)
             continue
+        a, b = (frame[0], c.span[1]) if frame else (c.span[0], next(s1 for s0, s1 in _sentences(ck.lc) if s0 <= c.span[0] < s1))
         true_claim = c.verdict == "supported"
-        out.append(replace(c, claim=ck.claim_text(frame[0], c.span[1]).rstrip("."), verdict=_FLIP[c.verdict], span=(frame[0], c.span[1]),
+        out.append(replace(c, claim=ck.claim_text(a, b).rstrip("."), verdict=_FLIP[c.verdict], span=(a, b),
                            correction=c.evidence if true_claim else None))
     return out
 

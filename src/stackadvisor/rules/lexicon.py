@@ -48,7 +48,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "multipliers": "phrases", "fractions": "phrases", "superlative_idioms": "phrases", "alike": "phrases",
               "trade_verbs": "phrases", "pronouns": "phrases",
               "pair_objects": "phrases", "rest_objects": "phrases",
-              "criterion_verbs": "pairs", "stretch_ends": "phrases"},
+              "criterion_verbs": "pairs", "stretch_ends": "phrases",
+              "denying_frames": "phrases", "retractions": "phrases", "retraction_leads": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }
