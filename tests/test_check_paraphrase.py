@@ -350,3 +350,21 @@ def test_denying_frames_and_retractions_turn_the_claim_round(text, language, cri
 
 def test_a_denial_of_something_else_is_no_retraction(table, meaning):
     assert judged("Rust is fast, but that's not the case for Python.", table, meaning, "Rust", "speed") == ["supported"]
+
+
+IDIOMS = [
+    # a superlative idiom takes the criterion named before it
+    ("Go has plenty of speed, but Rust is head and shoulders above the others.", "Rust", "speed", "supported"),
+    ("Python has a big ecosystem, yet Node.js stands a cut above.", "Node.js", "ecosystem", "supported"),
+    # a comparison on every criterion at once is one claim, true only if it holds on every column
+    ("Go beats Python across the board.", "Go", None, "contradicted"),
+    ("Node.js: beaten by Go on every front.", "Node.js", None, "contradicted"),
+    # "the learning curve is real" is a steep one
+    ("Rust pays off in the end. The learning curve is brutal, though.", "Rust", "learning_curve", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", IDIOMS)
+def test_idioms_of_rank_and_of_every_criterion(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+

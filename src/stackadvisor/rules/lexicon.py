@@ -49,7 +49,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "trade_verbs": "phrases", "pronouns": "phrases",
               "pair_objects": "phrases", "rest_objects": "phrases",
               "criterion_verbs": "pairs", "stretch_ends": "phrases",
-              "denying_frames": "phrases", "retractions": "phrases", "retraction_leads": "phrases"},
+              "denying_frames": "phrases", "retractions": "phrases", "retraction_leads": "phrases",
+              "every_criterion": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -111,6 +111,21 @@ def _verb_hits(ck: _Walk, c: Clause) -> list[tuple[re.Match, str, str, list[_Ent
     return sorted(found, key=lambda f: f[0].start())
 
 
+_EVERY = "*"  # the criterion of a comparison said on every criterion at once
+_TRUE = {">": lambda a, b: a > b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
+         "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _on_every(ck: _Walk, a: _Ent, b: _Ent, rel: str) -> list[str]:
+    """The criteria to judge "a <rel> b in every aspect" on: the first the table contradicts it on (one claim, one
+    contradiction), else all of them; none with a language outside the table."""
+    if a.outside or b.outside:
+        return []
+    rated = [cid for cid in ck.table.criteria if ck.table.rank(a.name, cid) is not None and ck.table.rank(b.name, cid) is not None]
+    wrong = [cid for cid in rated if not _TRUE[rel](ck.table.rank(a.name, cid), ck.table.rank(b.name, cid))]
+    return wrong[:1] or rated
+
+
 def verbs(ck: _Walk, c: Clause) -> None:
     """X <verb> Y [criterion]: superiority, inferiority and equality by the verb classes of check.yaml."""
     w = words()
@@ -133,6 +148,9 @@ def verbs(ck: _Walk, c: Clause) -> None:
             cid = ck._nearest_criterion(c.c0, c.c1, m.start(), m.start())
         if cid is None and vkey in w.verb_criteria:
             cid = ck.v.crit_map.get(_key(w.verb_criteria[vkey]))
+        every = w.every_rx.match(lc, end, c.c1) if cid is None else None
+        if every:
+            cid, end = _EVERY, every.end()
         if cid is None:
             continue
         lead = lc[max(c.c0, (ck._last_end(c.cents, m.start()))):m.start()]
@@ -156,7 +174,12 @@ def verbs(ck: _Walk, c: Clause) -> None:
         rel = _NEG_REL[cls] if ck._neg(subj, c.c0, m.start()) else _REL[cls]
         for s in subj:
             for o in objs:
-                ck.compare(s, o, cid, rel, c.span_of([s], m.start(), end))
+                targets = _on_every(ck, s, o, rel) if cid == _EVERY else [cid]
+                for x in (s, o) if not targets else ():
+                    if x.outside:
+                        ck.outside(x, c.span_of([s], m.start(), end))
+                for one in targets:
+                    ck.compare(s, o, one, rel, c.span_of([s], m.start(), end))
         c.used.append((m.start(), end))
         ck.objects.update(id(o) for o in objs)
         ck.cmp_subject = subj

@@ -138,11 +138,12 @@ def handles_how(ck: _Walk, c: Clause) -> None:
 
 
 def best_idiom(ck: _Walk, c: Clause) -> None:
-    """ "Rust is unbeatable on speed", "Python's ecosystem is second to none": the best of the table on the criterion."""
+    """ "Rust is unbeatable on speed", "Python's ecosystem is second to none": the best of the table on the criterion
+    (named in the clause, else the one the sentence named before it: "Go is fast, but Rust is a cut above")."""
     for m in words().best_idiom_rx.finditer(c.lc, c.c0, c.c1):
         if not c.free(*m.span()):
             continue
-        cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1)
+        cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1) or ck._nearest_criterion(ck.s0, c.c0, c.c0, c.c0)
         subj = ck._subject(c.cents, m.start(), c.carry, after=False)
         if cid is None or not subj:
             continue
