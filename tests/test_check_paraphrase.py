@@ -368,3 +368,18 @@ IDIOMS = [
 def test_idioms_of_rank_and_of_every_criterion(text, language, criterion, verdict, table, meaning):
     assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
 
+
+
+GRADED = [
+    # a use case or constraint after a possession verb and words of how good: the language said good or bad at it
+    ("Go offers robust, complete generics these days.", "Go", "contradicted"),
+    ("Go provides rudimentary generics.", "Go", "supported"),
+    ("Python has solid multithreading.", "Python", "contradicted"),
+    ("Rust brings first-class memory safety.", "Rust", "supported"),
+    ("Go doesn't have robust generics.", "Go", "supported"),
+]
+
+
+@pytest.mark.parametrize("text,language,verdict", GRADED)
+def test_a_topic_graded_after_a_possession_verb(text, language, verdict, table, meaning):
+    assert judged(text, table, meaning, language) == [verdict], rules.check(text, table, meaning=meaning)

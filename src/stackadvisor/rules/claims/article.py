@@ -100,6 +100,27 @@ def absent(ck: _Walk, c: Clause) -> None:
             used.append(m.span())
 
 
+def graded(ck: _Walk, c: Clause) -> None:
+    """ "Go has excellent, fully mature generics", "Python offers poor multithreading": a use case or constraint of the
+    table after a possession verb and words of how good (check.yaml possession_verbs, positive / negative): the language
+    said good or bad at it, judged as a best-for or con claim."""
+    lc, v = c.lc, c.v
+    for m in c.hits.get(id(v.topic_rx), ()):
+        kind, tid = v.topic_map[_key(m.group(0))]
+        g = words().graded_rx.search(lc, max(c.c0, m.start() - 60), m.start())
+        if kind == "criterion" or g is None or not c.free(g.start(), m.end()):
+            continue
+        sign = direction({p for x in _WORD.findall(g.group("how")) for p in (x, *x.split("-"))})
+        subj = ck._subject(c.cents, g.start(), c.carry, after=False)
+        if not sign or not subj:
+            continue
+        if ck._neg(subj, c.c0, g.start()):
+            sign = -sign
+        for e in subj:
+            ck.topic(e, kind, tid, sign, c.span_of([e], g.start(), m.end()))
+        c.used.append((g.start(), m.end()))
+
+
 def item_bag(ck: _Walk, c: Clause) -> None:
     """An article line in other words: every content word of it in the clause, in any order ("Go has built-in concurrency through goroutines" for "Built-in concurrency with goroutines")."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
