@@ -383,3 +383,21 @@ GRADED = [
 @pytest.mark.parametrize("text,language,verdict", GRADED)
 def test_a_topic_graded_after_a_possession_verb(text, language, verdict, table, meaning):
     assert judged(text, table, meaning, language) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+USES = [
+    # "<language> for / when <use>" in a list of picks is a best-for claim; its level words name the use, not a rating
+    ("Node.js for live chat, Rust when low latency matters, Python for the rest.", "Rust", "supported"),
+    ("Go if you run microservices, Python when you need high performance.", "Python", "unsupported"),
+    # a verdict after the use: good or bad at it
+    ("Python is lovely, but multithreading is a headache.", "Python", "supported"),
+    ("Node.js is quick to start with and CPU-intensive jobs are not an issue.", "Node.js", "contradicted"),
+    # a dominance verb before the use
+    ("These days Go owns the cloud-native space.", "Go", "supported"),
+    ("Node.js dominates the systems programming niche.", "Node.js", "unsupported"),
+]
+
+
+@pytest.mark.parametrize("text,language,verdict", USES)
+def test_uses_said_as_picks_verdicts_and_dominance(text, language, verdict, table, meaning):
+    assert judged(text, table, meaning, language) == [verdict], rules.check(text, table, meaning=meaning)

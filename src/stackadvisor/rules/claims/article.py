@@ -100,6 +100,64 @@ def absent(ck: _Walk, c: Clause) -> None:
             used.append(m.span())
 
 
+_PICK = re.compile(r"[\s,;:\-*]*$")
+_PICK_WORD = re.compile(r"\s+(?:for|when|if)\s")
+
+
+def pick(ck: _Walk, c: Clause) -> None:
+    """ "Go for web backends, Python when data work dominates, Rust when high performance is worth the pain": a clause
+    that is one language and then "for" / "when" / "if" a use says the language is the pick for it (a best-for claim);
+    the level words in it ("high performance") name the use, not a rating."""
+    if len(c.cents) != 1 or ck.question or not _PICK.match(c.lc, c.c0, c.cents[0].start):
+        return
+    e = c.cents[0]
+    w = _PICK_WORD.match(c.lc, e.end, c.c1)
+    if w is None:
+        return
+    for m in c.hits.get(id(c.v.topic_rx), ()):
+        kind, tid = c.v.topic_map[_key(m.group(0))]
+        if kind != "criterion" and m.start() >= w.end() and c.free(*m.span()):
+            ck.topic(e, kind, tid, 1, (e.start, m.end()))
+            c.used.append((e.start, m.end()))
+            return
+
+
+def dominates(ck: _Walk, c: Clause) -> None:
+    """ "Rust is winning the systems and performance-critical layer", "Node.js owns real-time": a dominance verb before a
+    use case of the table (check.yaml dominance_verbs) says the language is the pick for it (a best-for claim)."""
+    for m in c.hits.get(id(c.v.topic_rx), ()):
+        kind, tid = c.v.topic_map[_key(m.group(0))]
+        d = words().dominance_rx.search(c.lc, max(c.c0, m.start() - 50), m.start())
+        if kind != "use_case" or d is None or not c.free(d.start(), m.end()) or any(d.start() < e.start < m.start() for e in c.cents):
+            continue
+        subj = ck._subject(c.cents, d.start(), c.carry, after=False)
+        if not subj:
+            continue
+        sign = -1 if ck._neg(subj, c.c0, d.start()) else 1
+        for e in subj:
+            ck.topic(e, kind, tid, sign, c.span_of([e], d.start(), m.end()))
+        c.used.append((d.start(), m.end()))
+
+
+def verdict_after(ck: _Walk, c: Clause) -> None:
+    """ "..., so CPU-bound tasks are no problem", "real-time features are a pain in Python": a use case or constraint
+    with a verdict after it (check.yaml fine_after / trouble_after): the language good or bad at it."""
+    for m in c.hits.get(id(c.v.topic_rx), ()):
+        kind, tid = c.v.topic_map[_key(m.group(0))]
+        after = words().verdict_after_rx.match(c.lc, m.end(), c.c1)
+        if kind == "criterion" or after is None or not c.free(m.start(), after.end()):
+            continue
+        subj = ck._subject(c.cents, m.start(), c.carry)
+        if not subj:
+            continue
+        sign = 1 if after.group("fine") else -1
+        if ck._negated(m.end(), after.start("fine") if after.group("fine") else after.start("trouble")):
+            sign = -sign
+        for e in subj:
+            ck.topic(e, kind, tid, sign, (m.start(), after.end()))
+        c.used.append((m.start(), after.end()))
+
+
 def graded(ck: _Walk, c: Clause) -> None:
     """ "Go has excellent, fully mature generics", "Python offers poor multithreading": a use case or constraint of the
     table after a possession verb and words of how good (check.yaml possession_verbs, positive / negative): the language

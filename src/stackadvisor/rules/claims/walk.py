@@ -18,6 +18,8 @@ from .words import _rx, as_not, as_plain, key, words
 _CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|their|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
+_PICK_LEFT = re.compile(r",\s*$")
+_PICK_AFTER = re.compile(r"\s+(?:for|when|if)\b")
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.I)  # "..., and its concurrency is the best": a new predicate of the subject
 _VERB_LEFT = re.compile(r"\b(?:it's|they're|is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _NEG_BREAK_HARD = re.compile(
@@ -139,6 +141,9 @@ class _Walk(_Judge):
             left0 = max([b for a, b in cuts if b <= m.start()], default=s0)
             if _VERB_LEFT.search(lc, left0, m.start()):
                 cuts.append((m.start(), m.start() + 1))
+        for e in ents[lo:hi]:  # "Go for web backends, Python when data work dominates": one pick per language
+            if _PICK_LEFT.search(lc, max(s0, e.start - 3), e.start) and _PICK_AFTER.match(lc, e.end, s1):
+                cuts.append((e.start - 1, e.start))
         cuts.sort()
         out, start = [], s0
         for a, b in cuts:

@@ -60,6 +60,8 @@ class Words:
     denying_rx: re.Pattern  # "it would be wrong to call": a frame at a sentence's start that denies what follows
     retraction_rx: re.Pattern  # "but turns out it's not": a sentence's end that takes back what it said before
     graded_rx: re.Pattern  # "has excellent, fully mature ": a possession verb, then direction words (group how), at the end
+    verdict_after_rx: re.Pattern  # " tasks are no problem" (group fine) / " work is a pain" (group trouble), after a use
+    dominance_rx: re.Pattern  # "is winning the systems and ": a dominance verb and at most four words, at the end
     every_rx: re.Pattern  # "in every aspect", "across the board": a comparison on every criterion at once
     stretch_end_rx: re.Pattern  # where the stretch of a clause about an unrated property ends (punctuation, "and", "at the cost of")
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
@@ -117,6 +119,9 @@ def words() -> Words:
                                  + _rx(d["retractions"]).pattern + r")(?:\s+(?:really|at\s+all|true|so))?[\s.!]*$"),
         graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], "very", "really", "truly"]).pattern
                              + r")[\s,]+(?:and\s+)?){1,4})$"),
+        verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+(?:(?P<fine>"
+                                    + _rx(d["fine_after"]).pattern + r")|(?P<trouble>" + _rx(d["trouble_after"]).pattern + r"))"),
+        dominance_rx=re.compile(r"(?:" + _rx(d["dominance_verbs"]).pattern + r")\s+(?:the\s+)?(?:[\w\-]+\s+){0,4}$"),
         every_rx=re.compile(r"\s*(?:" + _rx(d["every_criterion"]).pattern + r")"),
         stretch_end_rx=re.compile(r"[,;:\u2014\u2013]|\s(?:" + _rx(d["stretch_ends"]).pattern + r")\s"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
