@@ -401,3 +401,16 @@ USES = [
 @pytest.mark.parametrize("text,language,verdict", USES)
 def test_uses_said_as_picks_verdicts_and_dominance(text, language, verdict, table, meaning):
     assert judged(text, table, meaning, language) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+LACKING = [
+    # "lacking" with nothing after it is said of the criterion the clause named before it
+    ("Python's concurrency story is lacking.", "Python", "concurrency", "supported"),
+    ("We moved to Go for better throughput, which Python was missing.", "Python", "speed", "supported"),
+    ("Node.js's package ecosystem is lacking.", "Node.js", "ecosystem", "contradicted"),
+]
+
+
+@pytest.mark.parametrize("text,language,criterion,verdict", LACKING)
+def test_lacking_at_the_end_is_said_of_the_criterion_before_it(text, language, criterion, verdict, table, meaning):
+    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)

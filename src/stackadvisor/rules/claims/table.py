@@ -217,14 +217,18 @@ def _degree(lc: str, a: int, adj: int, crit, level: str, mode: str) -> tuple[str
 
 def lacks(ck: _Walk, c: Clause) -> None:
     """A criterion said to be missing: "Python lacks true parallelism", "Go has no real ecosystem" claim a rating in
-    the lower half ("does not lack parallelism", the upper half)."""
+    the lower half ("does not lack parallelism", the upper half); so does "lacking" with nothing after it, of the
+    criterion the clause named before it ("Go's ecosystem is lacking", "boosts to scalability where Python is lacking")."""
     lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    found = []
     for m in words().lacks_rx.finditer(lc, c0, c1):
         cm = next((x for x in v.crit_rx.finditer(lc, m.end(), min(c1, m.end() + 40)) if x.start() == m.end()), None)
-        if cm is None:
-            continue
-        cid = v.crit_map.get(_key(cm.group(0)))
-        if cid is None or not free(m.start(), cm.end()):
+        if cm is not None:
+            found.append((m, v.crit_map.get(_key(cm.group(0))), cm.end()))
+    for m in _LACKING_END.finditer(lc, c0, c1):
+        found.append((m, ck._nearest_criterion(c0, m.start(), m.start(), m.start()), m.end()))
+    for m, cid, end in found:
+        if cid is None or not free(m.start(), end):
             continue
         subj = ck._subject(cents, m.start(), carry, after=False)
         if not subj:
@@ -232,8 +236,8 @@ def lacks(ck: _Walk, c: Clause) -> None:
         neg = ck._negated(max(c0, subj[-1].end) if subj[-1].end <= m.start() else c0, m.start())
         crit = ck.table.criteria[cid]
         for e in subj:
-            ck.level(e, cid, crit.scale[-1], "half", not neg, span_of([e], m.start(), cm.end()))
-        used.append((m.start(), cm.end()))
+            ck.level(e, cid, crit.scale[-1], "half", not neg, span_of([e], m.start(), end))
+        used.append((m.start(), end))
 
 
 def handles(ck: _Walk, c: Clause) -> None:
@@ -278,6 +282,7 @@ def quantity(ck: _Walk, c: Clause) -> None:
         used.append(m.span())
 
 
+_LACKING_END = re.compile(r"\b(?:lacking|missing)(?=\s*(?:[.,;:!?)]|$))")  # nothing said after it in the clause
 _RANK_CMP = re.compile(r"\b(?P<cmp>higher|lower)\s+than\s+(?:(?:both|either|that\s+of|those\s+of|the)\s+)*")
 
 
