@@ -414,3 +414,10 @@ LACKING = [
 @pytest.mark.parametrize("text,language,criterion,verdict", LACKING)
 def test_lacking_at_the_end_is_said_of_the_criterion_before_it(text, language, criterion, verdict, table, meaning):
     assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+
+
+def test_the_main_clause_after_an_opening_phrase_is_read_by_meaning(table, meaning):
+    text = "When most of the work is waiting on the network, Node.js's non-blocking I/O shines."
+    assert judged(text, table, meaning, "Node.js") == ["supported"], rules.check(text, table, meaning=meaning)
+    other = "When most of the work is waiting on the network, Python's event loop is very efficient."
+    assert "supported" not in judged(other, table, meaning, "Python"), rules.check(other, table, meaning=meaning)

@@ -17,7 +17,7 @@ line of another language is "unsupported" (the article says it of someone else),
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...knowledge import Table
 from ..finder import derived
@@ -98,6 +98,24 @@ def _turned(tokens: set[str], example: str) -> bool:
     return own != says_opposite(tokens, example)
 
 
+def _main_clause(ck: _Walk, m: Meaning, todo: list, hits: list, sims: Any) -> None:  # sims: an array, a row per text
+    """A clause whose subject comes after an opening phrase and a comma ("For services mostly waiting on database
+    queries, Node.js's event loop is extremely efficient") and that matched nothing as a whole is read again from its
+    subject on: the opening phrase only says when, the claim is the main clause. (In place: hits and sims.)"""
+    again = []
+    for k, ((_bare_text, c0, c1, subj, _q, _f), hit) in enumerate(zip(todo, hits)):
+        at = subj[0].start
+        if hit is None and c0 < at < c1 and "," in ck.lc[c0:at]:
+            tail = _bare(ck.lc, at, c1, [e for e in ck.ents if at <= e.start < c1])
+            if statement(tail, ck.titles, min_words=2):
+                again.append((k, tail))
+    if not again:
+        return
+    for (k, _tail), hit, row in zip(again, m.best([t for _, t in again], THRESHOLD), m.similarities([t for _, t in again])):
+        if hit is not None:
+            hits[k], sims[k] = hit, row
+
+
 def judge(ck: _Walk, meaning: Meaning) -> None:
     """Read the clauses the walk left unread (ck.pending) by meaning, and emit what they claim."""
     todo = []
@@ -117,6 +135,7 @@ def judge(ck: _Walk, meaning: Meaning) -> None:
     texts = [t[0] for t in todo]
     hits = m.best(texts, THRESHOLD)
     sims = m.similarities(texts)
+    _main_clause(ck, m, todo, hits, sims)
     table = ck.table
     for (bare, c0, c1, subj, question, framework), hit, row in zip(todo, hits, sims):
         if hit is None:
