@@ -310,6 +310,11 @@ LISTED = [
     # an element's own bad words turn it round; "best known" is no superlative
     ("Python is known for its sluggish performance.", "Python", "speed", "supported"),
     ("Go is best known for its tooling and its speed.", "Go", "speed", "supported"),
+    # elements another reader took, or that an unrated property's stretch covers, leave the others to the list
+    ("Python is known for its readability, huge ecosystem and slow speed.", "Python", "speed", "supported"),
+    ("Python is known for its readability, huge ecosystem and slow speed.", "Python", "learning_curve", "supported"),
+    ("Python is known for its readability, huge ecosystem and slow speed.", "Python", "ecosystem", "contradicted"),
+    ("Rust is known for its slow compile times, steep learning curve and speed.", "Rust", "speed", "supported"),
 ]
 
 
@@ -323,6 +328,7 @@ TIES = [
     ("Node.js and Python have package ecosystems of roughly the same size.", "Node.js", "ecosystem", "contradicted"),
     ("Go and Rust have learning curves that are much the same.", "Go", "learning_curve", "contradicted"),
     ("Go and Rust have ecosystems that are more or less the same.", "Go", "ecosystem", "supported"),
+    ("Python and Node.js have communities of about the same size.", "Python", "ecosystem", "contradicted"),
     # a line opened by a criterion's name, then each language with a level after a dash: every clause of it
     ("Concurrency: Rust - High; Python - Low; Node.js - Very High", "Python", "concurrency", "supported"),
     ("Concurrency: Rust - High; Python - Low; Node.js - Very High", "Node.js", "concurrency", "contradicted"),
@@ -392,6 +398,7 @@ USES = [
     # a verdict after the use: good or bad at it
     ("Python is lovely, but multithreading is a headache.", "Python", "supported"),
     ("Node.js is quick to start with and CPU-intensive jobs are not an issue.", "Node.js", "contradicted"),
+    ("With Rust, concurrency is no problem at all.", "Rust", "supported"),
     # a dominance verb before the use
     ("These days Go owns the cloud-native space.", "Go", "supported"),
     ("Node.js dominates the systems programming niche.", "Node.js", "unsupported"),

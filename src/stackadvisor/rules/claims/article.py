@@ -145,7 +145,7 @@ def verdict_after(ck: _Walk, c: Clause) -> None:
     for m in c.hits.get(id(c.v.topic_rx), ()):
         kind, tid = c.v.topic_map[_key(m.group(0))]
         after = words().verdict_after_rx.match(c.lc, m.end(), c.c1)
-        if kind == "criterion" or after is None or not c.free(m.start(), after.end()):
+        if after is None or not c.free(m.start(), after.end()):
             continue
         subj = ck._subject(c.cents, m.start(), c.carry)
         if not subj:
@@ -154,7 +154,11 @@ def verdict_after(ck: _Walk, c: Clause) -> None:
         if ck._negated(m.end(), after.start("fine") if after.group("fine") else after.start("trouble")):
             sign = -sign
         for e in subj:
-            ck.topic(e, kind, tid, sign, (m.start(), after.end()))
+            if kind == "criterion":  # "concurrency is no problem": the top half of the scale
+                crit = ck.table.criteria[tid]
+                ck.level(e, tid, crit.scale[-1] if sign > 0 else crit.scale[0], "half", False, (m.start(), after.end()))
+            else:
+                ck.topic(e, kind, tid, sign, (m.start(), after.end()))
         c.used.append((m.start(), after.end()))
 
 
@@ -212,8 +216,13 @@ def topic(ck: _Walk, c: Clause) -> None:
         nm = _NEG_CUE.search(lc, w0, m.start())
         pm = _POS_CUE.search(lc, w0, m.start())
         cue = nm or pm
-        if cue is None or any(x < m.start() and cue.start() < y and x != cue.start() for x, y in used):
-            continue  # (an earlier element of the same list took the cue: "known for its concurrency and speed")
+        if cue is None:
+            continue
+        if kind == "criterion" and cue.group("list"):  # an element of a list after the cue: the cue and the other elements
+            if not free(*m.span()):                       # may be read already ("known for its slow compile times and speed")
+                continue
+        elif not free(cue.start(), m.start()):
+            continue
         if nm and pm and pm.start("cue") > nm.start("cue"):
             cue = pm
         polarity = -1 if cue is nm else 1
@@ -222,6 +231,7 @@ def topic(ck: _Walk, c: Clause) -> None:
         before = _LAST_WORD.search(lc, max(c0, cue.start() - 24), cue.start())
         if polarity > 0 and before and before.group(1) in words().negative:  # "a poor choice for", "a bad fit for"
             polarity = -1
+        said = polarity  # the cue's own: each element of a list after it is turned by its own words only
         if kind == "criterion" and cue.group("list"):
             turn = _listed(cue.group("list"))
             if turn is None:
@@ -242,7 +252,7 @@ def topic(ck: _Walk, c: Clause) -> None:
             else:
                 ck.topic(e, kind, tid, polarity, sp)
         if cue.group("list"):
-            _earlier_elements(ck, c, subj, cue.start("list"), cue.end("list"), polarity if kind == "criterion" else 0, tid)
+            _earlier_elements(ck, c, subj, cue.start("list"), cue.end("list"), said if kind == "criterion" else 0, tid)
         used.append((cue.start(), m.end()))
 
 
@@ -254,9 +264,10 @@ def _earlier_elements(ck: _Walk, c: Clause, subj: list[_Ent], a: int, b: int, po
     at = a
     for part in [*_LIST_SEP.split(c.lc[a:b]), ""][:-1]:
         start, at = at + c.lc[at:b].find(part), at + c.lc[at:b].find(part) + len(part)
-        cid = next((cid_of(x.group(0)) for rx, cid_of in ck.crit_finders() for x in rx.finditer(c.lc, start, at) if cid_of(x.group(0))), None)
+        cid = next((cid_of(x.group(0)) for rx, cid_of in ck.crit_finders() for x in rx.finditer(c.lc, start, at)
+                    if cid_of(x.group(0)) and c.free(*x.span())), None)
         if cid is None or cid == done or not part.strip():
-            continue
+            continue  # no criterion in it, or one another reader took ("huge ecosystem": a level)
         crit = ck.table.criteria[cid]
         turn = -1 if direction(set(_WORD.findall(part))) < 0 else 1
         for e in subj:
