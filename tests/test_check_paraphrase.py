@@ -365,6 +365,8 @@ IDIOMS = [
     # a comparison on every criterion at once is one claim, true only if it holds on every column
     ("Go beats Python across the board.", "Go", None, "contradicted"),
     ("Node.js: beaten by Go on every front.", "Node.js", None, "contradicted"),
+    ("Node.js beats Python in every respect except the learning curve.", "Node.js", None, "supported"),  # true on the rest
+    ("Node.js beats Python in every respect except the learning curve.", "Node.js", "learning_curve", None),  # not judged
     # "the learning curve is real" is a steep one
     ("Rust pays off in the end. The learning curve is brutal, though.", "Rust", "learning_curve", "supported"),
 ]
@@ -372,7 +374,7 @@ IDIOMS = [
 
 @pytest.mark.parametrize("text,language,criterion,verdict", IDIOMS)
 def test_idioms_of_rank_and_of_every_criterion(text, language, criterion, verdict, table, meaning):
-    assert judged(text, table, meaning, language, criterion) == [verdict], rules.check(text, table, meaning=meaning)
+    assert judged(text, table, meaning, language, criterion) == ([verdict] if verdict else []), rules.check(text, table, meaning=meaning)
 
 
 

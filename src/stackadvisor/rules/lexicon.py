@@ -50,7 +50,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "pair_objects": "phrases", "rest_objects": "phrases",
               "criterion_verbs": "pairs", "stretch_ends": "phrases",
               "denying_frames": "phrases", "retractions": "phrases", "retraction_leads": "phrases",
-              "every_criterion": "phrases", "possession_verbs": "phrases",
+              "every_criterion": "phrases", "every_except": "phrases", "possession_verbs": "phrases",
               "fine_after": "phrases", "trouble_after": "phrases", "dominance_verbs": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},

@@ -116,12 +116,12 @@ _TRUE = {">": lambda a, b: a > b, "<": lambda a, b: a < b, ">=": lambda a, b: a 
          "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
 
-def _on_every(ck: _Walk, a: _Ent, b: _Ent, rel: str) -> list[str]:
+def _on_every(ck: _Walk, a: _Ent, b: _Ent, rel: str, skip: set[str]) -> list[str]:
     """The criteria to judge "a <rel> b in every aspect" on: the first the table contradicts it on (one claim, one
     contradiction), else all of them; none with a language outside the table."""
     if a.outside or b.outside:
         return []
-    rated = [cid for cid in ck.table.criteria if ck.table.rank(a.name, cid) is not None and ck.table.rank(b.name, cid) is not None]
+    rated = [cid for cid in ck.table.criteria if cid not in skip and ck.table.rank(a.name, cid) is not None and ck.table.rank(b.name, cid) is not None]
     wrong = [cid for cid in rated if not _TRUE[rel](ck.table.rank(a.name, cid), ck.table.rank(b.name, cid))]
     return wrong[:1] or rated
 
@@ -141,6 +141,12 @@ def verbs(ck: _Walk, c: Clause) -> None:
             if got is None:
                 continue
             objs, end, said = got
+        every = w.every_rx.match(lc, end, c.c1) if cid is None and vkey not in w.verb_criteria else None  # "outperforms ... across the board": on its own
+        skip: set[str] = set()
+        if every:
+            cid, end = _EVERY, every.end()
+            if every.group("except"):  # "in every aspect except concurrency": that criterion does not count
+                skip = {x for x in (ck._nearest_criterion(every.start("except"), end, end, end),) if x}
         if cid is None:
             cid, end2 = _after(ck, c, end)
             end = max(end, end2) if cid else end
@@ -148,9 +154,6 @@ def verbs(ck: _Walk, c: Clause) -> None:
             cid = ck._nearest_criterion(c.c0, c.c1, m.start(), m.start())
         if cid is None and vkey in w.verb_criteria:
             cid = ck.v.crit_map.get(_key(w.verb_criteria[vkey]))
-        every = w.every_rx.match(lc, end, c.c1) if cid is None else None
-        if every:
-            cid, end = _EVERY, every.end()
         if cid is None:
             continue
         lead = lc[max(c.c0, (ck._last_end(c.cents, m.start()))):m.start()]
@@ -174,7 +177,7 @@ def verbs(ck: _Walk, c: Clause) -> None:
         rel = _NEG_REL[cls] if ck._neg(subj, c.c0, m.start()) else _REL[cls]
         for s in subj:
             for o in objs:
-                targets = _on_every(ck, s, o, rel) if cid == _EVERY else [cid]
+                targets = _on_every(ck, s, o, rel, skip) if cid == _EVERY else [cid]
                 for x in (s, o) if not targets else ():
                     if x.outside:
                         ck.outside(x, c.span_of([s], m.start(), end))

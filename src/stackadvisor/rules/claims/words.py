@@ -122,7 +122,8 @@ def words() -> Words:
         verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+(?:(?P<fine>"
                                     + _rx(d["fine_after"]).pattern + r")|(?P<trouble>" + _rx(d["trouble_after"]).pattern + r"))"),
         dominance_rx=re.compile(r"(?:" + _rx(d["dominance_verbs"]).pattern + r")\s+(?:the\s+)?(?:[\w\-]+\s+){0,4}$"),
-        every_rx=re.compile(r"\s*(?:" + _rx(d["every_criterion"]).pattern + r")"),
+        every_rx=re.compile(r"\s*(?:" + _rx(d["every_criterion"]).pattern + r")(?P<except>,?\s+(?:" + _rx(d["every_except"]).pattern
+                            + r")\s+(?:(?:on|in|for|at)\s+)?(?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?)?"),
         stretch_end_rx=re.compile(r"[,;:\u2014\u2013]|\s(?:" + _rx(d["stretch_ends"]).pattern + r")\s"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
