@@ -430,3 +430,8 @@ def test_the_main_clause_after_an_opening_phrase_is_read_by_meaning(table, meani
     assert judged(text, table, meaning, "Node.js") == ["supported"], rules.check(text, table, meaning=meaning)
     other = "When most of the work is waiting on the network, Python's event loop is very efficient."
     assert "supported" not in judged(other, table, meaning, "Python"), rules.check(other, table, meaning=meaning)
+
+
+def test_a_claim_with_a_carried_subject_is_quoted_from_its_own_words(table, meaning):
+    checks = rules.check("Rust is my pick. It's safer than Go, and its speed is the highest of all.", table, meaning=meaning)
+    assert any(c.claim.startswith("its speed") for c in checks if c.criterion == "speed"), checks

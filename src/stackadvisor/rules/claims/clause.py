@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..vocab import _Ent, _Vocab
+
+_LEAD = re.compile(r"[\s,;:\-]*(?:(?:and|but|so|yet|while|though|also)\b[\s,]*)*")
 
 
 class Clause:
@@ -20,7 +24,13 @@ class Clause:
         return not any(a < y and x < b for x, y in self.used)
 
     def span_of(self, subj: list[_Ent], a: int, b: int) -> tuple[int, int]:
+        """The claim's span: from its subject (or, a subject carried from before, the clause's own few words before the
+        claim: "its concurrency is the best", not "best") to `b`."""
         starts = [e.start for e in subj if self.c0 <= e.start] + [a]
+        if len(starts) == 1:
+            lead = _LEAD.match(self.lc, self.c0, a)
+            if lead and len(self.lc[lead.end():a].split()) <= 4:
+                starts.append(lead.end())
         ends = [e.end for e in subj if e.end <= self.c1] + [b]
         return (min(starts), max(ends))
 
