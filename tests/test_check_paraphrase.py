@@ -435,3 +435,8 @@ def test_the_main_clause_after_an_opening_phrase_is_read_by_meaning(table, meani
 def test_a_claim_with_a_carried_subject_is_quoted_from_its_own_words(table, meaning):
     checks = rules.check("Rust is my pick. It's safer than Go, and its speed is the highest of all.", table, meaning=meaning)
     assert any(c.claim.startswith("its speed") for c in checks if c.criterion == "speed"), checks
+
+
+def test_an_adjective_after_and_that_qualifies_a_noun_is_no_predicate(table, meaning):
+    checks = rules.check("Python is handy for scripts and fast experiments.", table, meaning=meaning)
+    assert not [c for c in checks if c.criterion == "speed"], checks

@@ -87,7 +87,8 @@ def _loose_rx(v: _Vocab) -> tuple[re.Pattern, re.Pattern]:
         adj = rf"(?:(?:{mods})\s+)*(?P<adj>{_alt(v.pred_map)})(?![\w/\-]){_TO_OTHER}"
         copula = _rx(lexicon.phrases("check", "copulas")).pattern
         bare = re.compile(rf"[\s,\"'*_\-]*(?:while|though|although|if|albeit)?\s*{adj}(?=\s*(?:[,.;!]|$)|\s+to\s+(?:learn|master|pick))")
-        coord = re.compile(rf"{copula}\s+(?:[\w\-]+,?\s+){{1,3}}?(?:and|or)\s+{adj}")
+        # the adjective ends the predicate ("is safe and fast."), it does not qualify a noun ("is great for startups and fast prototypes")
+        coord = re.compile(rf"{copula}\s+(?:[\w\-]+,?\s+){{1,3}}?(?:and|or)\s+{adj}(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|or|but|too|as\s+well|to|in|at|on|for|when|compared|than)\b)")
         return bare, coord
     return derived(v.table, "claims-loose-predicates", build)
 
