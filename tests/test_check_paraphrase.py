@@ -362,6 +362,7 @@ IDIOMS = [
     # a superlative idiom takes the criterion named before it
     ("Go has plenty of speed, but Rust is head and shoulders above the others.", "Rust", "speed", "supported"),
     ("Python has a big ecosystem, yet Node.js stands a cut above.", "Node.js", "ecosystem", "supported"),
+    ("When it comes to concurrency, Python is the undisputed champion.", "Python", "concurrency", "contradicted"),
     # a comparison on every criterion at once is one claim, true only if it holds on every column
     ("Go beats Python across the board.", "Go", None, "contradicted"),
     ("Node.js: beaten by Go on every front.", "Node.js", None, "contradicted"),
