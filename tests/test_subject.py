@@ -70,3 +70,27 @@ def test_a_generic_superlative_before_a_criterion_asks_a_fact():
 def test_a_question_about_what_the_source_says_is_a_fact_not_a_need():
     got = intent("does the article really say go is less expressive than python?")
     assert got.kind == "compare" and set(got.languages) == {"Go", "Python"}
+
+
+@pytest.mark.parametrize("text", [
+    "translate 'fast and memory-safe' into German",        # the quoted text is the task's material, not a need
+    "what's the syntax for a struct literal in go",        # a coding question about a language
+])
+def test_text_and_code_tasks_are_out_of_scope(text):
+    assert intent(text).kind == "out_of_scope"
+
+
+def test_a_described_project_asks_for_a_pick_without_a_question():
+    got = intent("service that fans out chat messages to 50k connected phones at the same time")
+    assert got.kind == "recommend" and got.wants_pick
+
+
+def test_which_is_easier_for_us_between_two_is_a_pick_between_them():
+    got = intent("between Rust and Go, which one is quicker for our team to learn?")
+    assert got.kind == "recommend" and set(got.candidates) == {"Rust", "Go"}
+
+
+def test_a_property_asked_of_which_is_no_false_premise():
+    assert rules.premises("Node.js or Rust, which is faster?", T) == []
+    premise = rules.premises("Since Python is the fastest, should we use it?", T)  # one the question takes for granted
+    assert [(c.language, c.verdict) for c in premise] == [("Python", "contradicted")]

@@ -285,7 +285,7 @@ class AdvisorCore:
             query = " ".join([condensed.question if condensed and condensed.rewritten else question, *extra])
         passages = self.retriever().search(query, k=self.settings.k, languages=intent.languages or None)
         ranking = rules.score(needs, table, intent)
-        premise = [c for c in rules.check(question, table) if c.verdict == "contradicted"]
+        premise = rules.premises(question, table)
         ctx = Context(question, needs, intent, ranking, passages, self.knowledge, premise, list(history or []),
                       before=state.ranking if reading.changed else None, acts=reading.acts)
         ctx.state = state.after(needs, intent, ranking, question)

@@ -13,7 +13,7 @@ so a user's own table (new languages, new criteria with their own scales) works 
 This module is the facade: import from `stackadvisor.rules`.
 """
 
-from .check import check, check_recommendation
+from .check import check, check_recommendation, premises
 from .check import summary as check_summary
 from .check import tally as check_tally
 from .clean import _strip_injection  # noqa: F401 - used by tests and the ingest filter
@@ -28,6 +28,6 @@ from .vocab import _rephrase, _vocab  # noqa: F401 - used by tests and the inges
 __all__ = [
     "BEST_FOR_POINTS", "CON_POINTS", "EXCLUDED_POINTS", "PRO_POINTS", "SKILL_POINTS",
     "Check", "Contribution", "Flip", "Intent", "IntentKind", "Needs", "Ranking", "Score", "Verdict",
-    "check", "check_recommendation", "check_summary", "check_tally", "classify", "extract_needs", "foreign_script",
+    "check", "check_recommendation", "premises", "check_summary", "check_tally", "classify", "extract_needs", "foreign_script",
     "languages_named", "meets", "score",
 ]

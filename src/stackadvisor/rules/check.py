@@ -139,6 +139,24 @@ def _rated(ck: _Checker, s0: int, s1: int) -> bool:
     return bool(words().verb_rx.search(ck.lc, s0, s1)) or any(rx.search(ck.lc, s0, s1) for rx, _ in ck.crit_finders())
 
 
+_ASKED_OF_WHICH = lexicon.pattern("vocab", "asked_of_which")
+
+
+def premises(question: str, table: Table) -> list[Check]:
+    """The contradicted claims a user's question takes for granted ("why is Python so fast?"), to correct before
+    answering. A property asked of "which" is a question, not a premise: "Python or Go, which is faster?" assumes
+    nothing about either."""
+    out = []
+    for c in check(question, table):
+        if c.verdict != "contradicted":
+            continue
+        s0, s1 = next(((a, b) for a, b in _sentences(question) if a <= c.span[0] < b), (0, len(question)))
+        if c.question and _ASKED_OF_WHICH.search(question, s0, s1):
+            continue
+        out.append(c)
+    return out
+
+
 def tally(checks: list[Check]) -> dict[str, int]:
     """Counts for display: fact claims checked (and of them contradicted / unsupported), statements not checkable,
     and recommendation lines (the advisor's pick, judged against the ranking, not a fact claim)."""

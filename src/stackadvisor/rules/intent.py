@@ -87,6 +87,9 @@ _WHY_Q = re.compile(r"\W*why\b", re.I)  # "why is node.js not suitable for heavy
 _VERDICT_ON = lexicon.pattern("read", "verdict_on")
 _MANNER = lexicon.pattern("read", "manner")
 _WANT = lexicon.pattern("read", "want_voice")
+_FOR_US = lexicon.pattern("read", "for_us")
+_PROJECT_HEAD = lexicon.pattern("read", "project_head")
+_QUOTED = re.compile(r"(?<!\w)['\"\u2018\u201c][^'\"\u2019\u201d]{2,80}['\"\u2019\u201d](?!\w)")
 _SOURCE_SAYS = lexicon.pattern("read", "source_says")  # "does the article say go is ...?": asked of the source
 
 
@@ -192,8 +195,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
     if langs and _SOURCE_SAYS.search(lc) and not _NEED_VOICE_OWN.search(lc):
         return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
-    if _EXPLAIN.match(lc) and _MANNER.search(lc):  # "explain the CAP theorem in simple terms": how to pitch it, not a need
-        plain = _MANNER.sub(" ", lc)
+    if _EXPLAIN.match(lc) and (_MANNER.search(lc) or _QUOTED.search(lc)):
+        # "explain the CAP theorem in simple terms": how to pitch it, not a need; "translate 'performance comparison'
+        # into French": the quoted text is what to work on, not what is asked for
+        plain = _QUOTED.sub(" ", _MANNER.sub(" ", lc))
         explain_needs, explain_criteria = extract_needs(plain, table), _criteria_in(plain, v)
     else:
         explain_needs, explain_criteria = cur, list(criteria)
@@ -214,8 +219,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
         # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
         return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
-    project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded)
     asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
+    described = not asks and bool(_PROJECT_HEAD.match(lc))  # "backend that streams live prices to 200k browsers"
+    project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded) or described
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc) or _AUDIENCE.search(lc))
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)
@@ -269,7 +275,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
         proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
         # "which is better for a beginner, python or go?": a need and two offered is a pick between them
-        choice = choice or (asks and bool(alternatives) and bool(cur.priorities or criteria) and (_AUDIENCE.search(lc) or _AUDIENCE_PLURAL.search(lc)) is not None)
+        choice = choice or (asks and bool(alternatives) and bool(cur.priorities or criteria) and (_AUDIENCE.search(lc) or _AUDIENCE_PLURAL.search(lc) or _FOR_US.search(lc)) is not None)
         if rec_cue or project or choice or proposal:  # "rust or node for my first backend?" asks for a pick between the two
             among = alternatives or (focus if (rec_cue or proposal) and not _OPEN_ALT.search(lc) else ())
             return Intent("recommend", langs, criteria, True, candidates=among)  # "...studied Go and Rust, which one?"

@@ -30,6 +30,7 @@ _NEG_BREAK_SOFT = re.compile(r",|\s(?:and|or|plus|as\s+well\s+as)\s", re.I)
 _NEG_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+$")
 _OBJ_GAP = re.compile(r"^\s*,?\s*(?:and|but)\s+(?:also\s+)?(?:has|is|have|are|offers|provides|lacks|comes|runs)\b", re.I)
 _NO_HITS: dict = {}
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _SUBJ_GAP = re.compile(r"^[\s,]*(?:both\s+|the\s+)?$", re.I)
 
 
@@ -75,6 +76,7 @@ class _Walk(_Judge):
         w = words()
         plan: list[tuple[bool, int, list[tuple[int, int]], list[_Ent], bool, bool]] = []
         asked: _Ent | None = None  # the one language a question just before named ("Why Go? Goroutines handle ...")
+        prev_end = 0
         for s0, s1 in _sentences(lc):
             k = bisect_right(head_starts, s0) - 1  # a line under a "### Go" heading is about Go
             under = heads[k][2] if k >= 0 and s0 < heads[k][1] else None
@@ -82,6 +84,9 @@ class _Walk(_Judge):
             if under is None and i == j and asked is not None:
                 under = asked  # the answer to "Why Go?" is about Go
             pronoun = under is None and bool(_refers_back(v).match(lc, s0))  # "It is also very fast.": the language the text was last about
+            if pronoun and not w.pronoun_rx.match(lc, s0) and _PARAGRAPH.search(lc, max(0, prev_end - 1), s0 + 1):
+                pronoun = False  # "... list.\n\nOverall the speed is Low.": an ownerless criterion reaches back within its paragraph only
+            prev_end = s1
             named = [e for e in ents[i:j] if not e.outside]
             question = _is_question(lc[s0:s1])
             asked = named[0] if question and "?" in lc[s0:s1] and i < j and len({e.name for e in ents[i:j]}) == 1 and named else None  # not a "### Why Go" heading
