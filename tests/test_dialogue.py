@@ -811,3 +811,14 @@ def test_how_fast_a_person_gets_a_job_is_no_speed_of_the_software(table, meaning
     assert "speed" not in reading.needs.priorities
     reading, _ = converse(table, meaning, "lets have the program translated to go.. does it get much faster?")
     assert "speed" in reading.intent.criteria
+
+
+def test_a_separate_project_starts_over_and_that_one_is_the_new_one(knowledge):
+    """"separate thing: ..." is a new project: the earlier pick is neither kept nor what "that one" refers to."""
+    from stackadvisor.advisor import resolve_references
+
+    turn = "different thing: a little script that tidies our log folders every night. which language for that one?"
+    assert resolve_references(turn, ("Rust",), knowledge) == turn
+    reading, ranking = converse(knowledge.table, None, "high-frequency trading engine, every microsecond counts", turn)
+    assert reading.acts[0].kind == "reset" and "fintech" not in reading.needs.use_cases
+    assert ranking.recommendation == "Python"  # scripting is Python's, and the trading needs are gone

@@ -29,7 +29,7 @@ from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
 from .rules import Check, Intent, Needs, Score
-from .rules.dialogue import State, read_turn
+from .rules.dialogue import State, read_turn, starts_over
 from .text import ANSI
 from .writers import Writer, answer_writer, get_writer
 
@@ -53,7 +53,7 @@ _PRONOUN = re.compile(
 def resolve_references(question: str, last_languages: tuple[str, ...], knowledge: knowledge_mod.Knowledge) -> str:
     """A follow-up that names no language ("What are its cons?") made standalone with the conversation's
     last language(s) ("What are Go's cons?"). Questions that name a language are left alone."""
-    first = _PRONOUN.search(question) if last_languages else None
+    first = _PRONOUN.search(question) if last_languages and not starts_over(question) else None
     if first is None:
         return question
     from .retrieve import detect_languages

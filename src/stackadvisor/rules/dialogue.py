@@ -176,6 +176,13 @@ def topic_examples(table) -> dict[str, tuple[str, ...]]:  # noqa: ANN001 - knowl
 
 # ------------------------------------------------------------------------------------------- the reader
 
+def starts_over(text: str) -> bool:
+    """A short turn that starts a new conversation or a separate project ("start over", "separate service: ..."):
+    what came before, its pick included, is no longer what "that one" refers to."""
+    lc = _lc(text or "")
+    return bool(_cues().reset.search(lc)) and len(lc) < 160
+
+
 def read_turn(text: str, table, state: State | None = None, meaning: Meaning | None = None) -> Reading:  # noqa: ANN001
     """The acts of one user turn, the needs after it and the answer it wants."""
     state = state or State()
@@ -186,7 +193,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     ents = [e for e in _entities(text, v, lc) if not e.outside]
     named = tuple(dict.fromkeys(e.name for e in ents))
 
-    if cues.reset.search(lc) and len(lc) < 160:
+    if starts_over(text):
         fresh = extract_needs(text, table, None)
         intent = classify(text, table, fresh)
         return Reading((Act("reset"), *_need_acts(Needs(), fresh)), fresh, intent, State())
