@@ -822,3 +822,8 @@ def test_a_separate_project_starts_over_and_that_one_is_the_new_one(knowledge):
     reading, ranking = converse(knowledge.table, None, "high-frequency trading engine, every microsecond counts", turn)
     assert reading.acts[0].kind == "reset" and "fintech" not in reading.needs.use_cases
     assert ranking.recommendation == "Python"  # scripting is Python's, and the trading needs are gone
+
+
+def test_compiled_and_fast_are_two_qualities_not_a_build_speed(table):
+    assert "fast" in normalise("we want something compiled and fast", table)
+    assert "fast" not in normalise("it compiles pretty fast", table)  # how fast the build is: no runtime speed
