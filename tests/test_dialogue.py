@@ -827,3 +827,10 @@ def test_a_separate_project_starts_over_and_that_one_is_the_new_one(knowledge):
 def test_compiled_and_fast_are_two_qualities_not_a_build_speed(table):
     assert "fast" in normalise("we want something compiled and fast", table)
     assert "fast" not in normalise("it compiles pretty fast", table)  # how fast the build is: no runtime speed
+
+
+def test_a_request_for_a_fact_after_a_pick_is_answered_as_a_fact(knowledge):
+    """"never mind the pick, just tell me ..." asks a question without a question mark: no re-ranking."""
+    reading, _ = converse(knowledge.table, None, "which language for a chat server?",
+                          "forget the pick for now, just show me how the article rates rust's concurrency")
+    assert reading.intent.kind == "fact" and reading.intent.languages == ("Rust",)

@@ -147,6 +147,7 @@ def _cues() -> _Cues:
 
 
 _PRONOUN = lexicon.pattern("dialogue", "pronoun")
+_INFO_REQUEST = lexicon.pattern("dialogue", "info_request")  # "just tell me how the table rates node": asked
 _ANOTHER = lexicon.pattern("dialogue", "runner_up")
 _CORRECTION = lexicon.pattern("dialogue", "correction")
 _COMPARE_TOP = lexicon.pattern("dialogue", "compare_top")
@@ -331,7 +332,7 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
     changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
     if follow is not None and follow.kind == "what_if" and not needs.empty:
         return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)
-    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named and "?" in lc):
+    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named and ("?" in lc or _INFO_REQUEST.search(lc))):
         # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.")
         return Intent("recommend", (), intent.criteria, True)
     return intent

@@ -76,6 +76,8 @@ _HOWTO = lexicon.pattern("read", "howto")
 _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 #: An imperative request for information is a question too ("Tell me about the GIL and Python's concurrency.").
 _INFO_REQUEST = re.compile(r"\s*(?:please\s+)?(?:tell\s+me|explain|describe|show\s+me|give\s+me|list|summari[sz]e|walk\s+me\s+through)\b", re.I)
+#: where a request may start: the turn's start or after a clause ("never mind the pick, just tell me ...")
+_CLAUSE_START = re.compile(r"^|[,.;:!]\s*(?:(?:just|so|and|then|ok|okay)\s+)*")
 _OR_GAP = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _NEED_VOICE_OWN = re.compile(r"\b(?:we|us|our|i|my|me)\b", re.I)
 _LANG_SUBJECT_Q = lexicon.pattern("read", "lang_subject_question")
@@ -219,7 +221,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
         # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
         return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("fact", langs, criteria)
-    asks = "?" in lc or bool(_QWORD.match(lc)) or bool(_INFO_REQUEST.match(lc))
+    asks = "?" in lc or bool(_QWORD.match(lc)) or any(_INFO_REQUEST.match(lc, m.end()) for m in _CLAUSE_START.finditer(lc))
     described = not asks and bool(_PROJECT_HEAD.match(lc))  # "backend that streams live prices to 200k browsers"
     project = bool(cur.use_cases or cur.constraints or cur.skills or cur.excluded) or described
     voiced = bool(cur.priorities) and bool(_NEED_VOICE.search(lc) or _STRONG_RX.search(lc) or _AUDIENCE.search(lc))
