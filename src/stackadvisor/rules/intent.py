@@ -10,15 +10,14 @@ from .clean import _clean_markdown, _strip_injection
 from .finder import _alt, _key, _lc, _words_rx, foreign_script
 from .mentions import _QWORD, _entities, _is_question, _sentences
 from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _OWN_COMMUNITY, _move, extract_needs
-from .subject import asked_outside, foreign_subject
-from .types import OFF_TOPIC, Intent, Needs
+from .subject import _IN_SCOPE, _OFF_TOPIC, asked_outside, foreign_subject
+from .types import Intent, Needs
 from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
 
 _GREET_WORDS = frozenset(lexicon.phrases("scope", "greet_words"))  # data: rules/lexicon/scope.yaml
 _OVERVIEW = lexicon.pattern("read", "overview")
 _REC = lexicon.pattern("read", "rec")
 _REC_ONE = lexicon.pattern("read", "rec_one")
-_OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
 #: Careers and job-hunting: questions about people's jobs rather than about which language to build with.
 CAREER_TOPICS = lexicon.phrases("scope", "career_topics")  # data: rules/lexicon/scope.yaml
 _CAREER = re.compile(rf"\b(?:{_words_rx(CAREER_TOPICS)})\b")
@@ -49,7 +48,6 @@ HOSTING_VENDORS = lexicon.phrases("scope", "hosting_vendors")  # data: rules/lex
 _VENDOR = _words_rx(HOSTING_VENDORS)
 _HOSTING_Q = lexicon.pattern("read", "hosting_q", vendor=_VENDOR)
 _LANG_ASK = lexicon.pattern("read", "lang_ask")
-_IN_SCOPE = lexicon.pattern("read", "in_scope")
 _ALT_GAP = lexicon.pattern("read", "alt_gap")
 _BEST_FOR = lexicon.pattern("read", "best_for")
 _COMPARE = lexicon.pattern("read", "compare")

@@ -20,6 +20,7 @@ import re
 from . import lexicon
 from .finder import _words_rx
 from .mentions import _is_question, _sentences
+from .read import _AMONG_TABLE
 from .types import OFF_TOPIC
 from .vocab import _Ent, _Vocab
 
@@ -28,7 +29,6 @@ _OPTION_PAIR = lexicon.pattern("read", "option_pair")
 _HOWTO_OBJECT = lexicon.pattern("read", "howto_object")
 _VERDICT_OBJECT = lexicon.pattern("read", "verdict_object")
 _IN_SCOPE = lexicon.pattern("read", "in_scope")
-_AMONG_TABLE = lexicon.pattern("read", "among_table")
 _OFF_TOPIC = re.compile(rf"\b(?:{_words_rx(OFF_TOPIC)})\b")
 _CHOICE_NOUNS = frozenset(lexicon.phrases("scope", "choice_nouns"))
 _FRAME = (frozenset(lexicon.phrases("words", "thin_words")) | frozenset(lexicon.phrases("words", "question_stop"))
