@@ -17,10 +17,12 @@ time at most 12x the 1k time (linear is 8x; quadratic would be 64x).
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,19 +41,26 @@ UNITS = ([" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\r\n"]
 
 
 def baseline_check() -> Any:
-    """check() of BASE_COMMIT, imported as stackadvisor.rules._check_before (None when git or the old code is unavailable)."""
+    """check() of BASE_COMMIT: its whole rules/ package, read from git and imported as stackadvisor._rules_before
+    (its `..knowledge` is today's, its own modules are its own); None when git or the old code is unavailable."""
+    name = "stackadvisor._rules_before"
     try:
-        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASE_COMMIT}:src/stackadvisor/rules/check.py"], capture_output=True,
-                             text=True, check=True, timeout=30).stdout
-        import stackadvisor.rules as pkg
+        listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", BASE_COMMIT, "src/stackadvisor/rules/"],
+                                 capture_output=True, text=True, check=True, timeout=30).stdout.split()
+        where = Path(tempfile.mkdtemp(prefix="rules-before-"))
+        for path in listing:
+            text = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASE_COMMIT}:{path}"], capture_output=True,
+                                  text=True, check=True, timeout=30).stdout
+            (where / Path(path).name).write_text(text, encoding="utf-8")
+        import stackadvisor  # noqa: F401 - the parent package of the old copy
 
-        spec = importlib.util.spec_from_loader("stackadvisor.rules._check_before", loader=None)
-        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        mod.__package__ = pkg.__name__
-        sys.modules[spec.name] = mod  # type: ignore[union-attr]
-        exec(compile(src, f"{BASE_COMMIT}:rules/check.py", "exec"), mod.__dict__)  # noqa: S102 - our own code from git
-        return mod.check
+        spec = importlib.util.spec_from_file_location(name, where / "__init__.py", submodule_search_locations=[str(where)])
+        pkg = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[name] = pkg
+        spec.loader.exec_module(pkg)  # type: ignore[union-attr]
+        return importlib.import_module(f"{name}.check").check
     except Exception as exc:  # noqa: BLE001
+        sys.modules.pop(name, None)
         log(f"check bench: no baseline ({type(exc).__name__}: {exc})")
         return None
 

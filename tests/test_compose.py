@@ -147,3 +147,27 @@ def test_who_wrote_the_article_says_it_names_no_author_and_gives_its_date(offlin
 
 def test_a_coding_task_is_out_of_scope(offline_advisor):
     assert offline_advisor.ask("can you write me a hello world in rust").intent.kind == "out_of_scope"
+
+
+def test_a_fact_about_a_cell_brings_the_article_lines_that_explain_it():
+    concurrency = compose(_context("Why is Node.js's concurrency rated High?")).text
+    assert "Asynchronous and event-driven, great for I/O-heavy tasks" in concurrency  # io-heavy bears on concurrency
+    speed = compose(_context("how fast does python run?")).text
+    assert "Slower than compiled languages" in speed  # cpu-bound bears on speed
+    assert "Limited multithreading" not in speed
+
+
+def test_the_teams_own_language_is_told_why_it_lost():
+    ctx = _context("Our devs all write Python, but this is a CPU-bound number crunching service. Which backend?")
+    text = compose(ctx).text
+    assert ctx.ranking.recommendation != "Python"
+    own = next(p for p in text.split("\n\n") if p.startswith("**Your team's Python**"))
+    assert "Python's cons in the article: Slower than compiled languages" in own
+    assert not [c for c in rules.check(text, T) if c.verdict == "contradicted"]
+
+
+def test_a_proposal_about_a_language_gets_both_sides_even_when_it_lists_benefits():
+    text = compose(_context("Has anyone thought about porting the service to Go? It would have lots of upsides.")).text
+    assert "Cons:" in text and "Pros:" in text
+    assert "Pros:" in compose(_context("What are the upsides of Go?")).text
+    assert "Cons:" not in compose(_context("What are the upsides of Go?")).text

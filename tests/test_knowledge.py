@@ -115,6 +115,12 @@ def test_unknown_use_case_on_an_item():
     assert "gaming" in msg and "allowed" in msg
 
 
+def test_a_constraint_names_a_known_criterion():
+    msg = _bad(lambda d: d["constraints"]["multithreading"].update(criterion="threads"))
+    assert "'threads'" in msg and "speed" in msg
+    assert knowledge.parse_table(RAW).constraints["multithreading"].criterion == "concurrency"
+
+
 def test_user_table_adds_a_language_and_a_criterion(tmp_path):
     extra = tmp_path / "mine.yaml"
     extra.write_text(yaml.safe_dump({

@@ -28,7 +28,7 @@ from . import rules
 from .compose import Context, compose
 from .config import Settings
 from .errors import InputError, StackAdvisorError
-from .rules import Check, Intent, Needs, Score
+from .rules import Check, Intent, Needs, Score, lexicon
 from .rules.dialogue import State, read_turn, starts_over
 from .text import ANSI
 from .writers import Writer, answer_writer, get_writer
@@ -48,6 +48,7 @@ _PRONOUN = re.compile(
     r"|\b(?P<verb>is|does|has|about|of|for|with|use|using|pick|choose|learn|learning|was|would|compare) (?:it|them)\b",
     re.I,
 )
+_PROJECT_PRONOUN = lexicon.pattern("dialogue", "project_pronoun")
 
 
 def resolve_references(question: str, last_languages: tuple[str, ...], knowledge: knowledge_mod.Knowledge) -> str:
@@ -66,8 +67,11 @@ def resolve_references(question: str, last_languages: tuple[str, ...], knowledge
         if before or not last_languages:
             return question
     names = " and ".join(last_languages)
+    project = [m.span() for m in _PROJECT_PRONOUN.finditer(question)]  # "which one is best for it": the project
 
     def sub(m: re.Match[str]) -> str:
+        if any(a <= m.start() < b for a, b in project):
+            return m.group(0)
         if m.group(0).lower() in ("its", "their"):
             return f"{names}'s" if len(last_languages) == 1 else f"{names}'"
         return f"{m.group('verb')} {names}" if m.group("verb") else names

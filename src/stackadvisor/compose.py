@@ -153,8 +153,14 @@ def table_markdown(table: Table, languages: list[str] | None = None) -> str:
 
 
 def _aspects(question: str) -> list[str]:
-    q = question.lower()
-    return [name for name, words in ASPECTS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words)]
+    """The parts of a language's profile the question asks for. With a question sentence in it, only what that
+    asks counts ("Does anyone consider rewriting it in Rust? There are tons of benefits" wants both sides)."""
+    asked = [s for s in re.findall(r"[^.?!\n]*\?", question)]
+    q = " ".join(asked or [question]).lower()
+    found = [name for name, words in ASPECTS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words)]
+    if re.search(r"\bfor\s*\?", q) and "best_for" not in found:  # "what would you use Go for?"
+        found.append("best_for")
+    return found
 
 
 _QUESTION_STOP = frozenset(
@@ -295,6 +301,8 @@ def _recommend(ctx: Context, cites: Citations) -> str:
         out.append(_runner_up(ctx, runner, top, cites))
     elif runner:
         out.append("**Runner-up:** none; no other language matches anything you described.")
+    out += [_own_language(ctx, ranking.score_of(n), top, cites) for n in table.names
+            if n in ctx.needs.skills and n != pick and (runner is None or n != runner.language) and n not in ctx.needs.excluded]
     if ranking.flip:
         out.append(f"**What would change the pick:** {ranking.flip.change}.")
     elif runner:
@@ -413,6 +421,18 @@ def _runner_up(ctx: Context, runner: Score, top: Score, cites: Citations) -> str
             f"Its cons in the article: {cons or 'none'} {cites.language(lang)}")
 
 
+def _own_language(ctx: Context, own: Score, top: Score, cites: Citations) -> str:
+    """Why the language the team knows is not the pick: where the pick beats it on what the user weighs, its cons."""
+    table = ctx.table
+    lang = table.languages[own.language]
+    behind = [comparison_sentence(table, top.language, own.language, cid) for cid in ctx.needs.priorities
+              if cid in table.criteria and (table.rank(top.language, cid) or 0) > (table.rank(own.language, cid) or 0)]
+    gap = f": {'; '.join(behind)} {cites.row(top.language)}" if behind else ""
+    cons = "; ".join(it.text for it in lang.cons)
+    return (f"**Your team's {own.language}** (fit {own.total:.1f} vs {top.total:.1f}) scores lower for this{gap}. "
+            f"{own.language}'s cons in the article: {cons or 'none'} {cites.language(lang)}")
+
+
 def _scorecard(ctx: Context) -> str:
     rows = ["| Language | Fit | Top factors |", "|---|---|---|"]
     for s in ctx.ranking.scores:
@@ -480,7 +500,7 @@ def _fact(ctx: Context, cites: Citations) -> str:
             for cid in crits:
                 out.append(f"{cell_sentence(table, n, cid)} in the article's comparison table {cites.row(n)}.")
                 related = [it for it in lang.pros + lang.cons
-                           if it.criterion == cid or it.constraint in ctx.needs.constraints or it.use_case in ctx.needs.use_cases
+                           if it.criterion == cid or _bears_on(table, it) == cid or it.constraint in ctx.needs.constraints or it.use_case in ctx.needs.use_cases
                            or _shares_word(it.text, asked)]
                 for it in related:
                     kind = "pro" if it in lang.pros else "con"
@@ -501,6 +521,12 @@ def _fact(ctx: Context, cites: Citations) -> str:
     if not out:
         return _overview(ctx, cites)
     return "\n\n".join(out)
+
+
+def _bears_on(table: Table, it: Item) -> str | None:
+    """The criterion an item's use case or constraint bears on ("Limited multithreading (due to GIL)": concurrency)."""
+    topic = table.constraints.get(it.constraint or "") or table.use_cases.get(it.use_case or "")
+    return topic.criterion if topic else None
 
 
 def _listed_for(table: Table, topic: str, cites: Citations) -> str:

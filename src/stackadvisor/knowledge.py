@@ -77,6 +77,7 @@ class Topic:
     id: str
     label: str
     keywords: tuple[str, ...]
+    criterion: str | None = None  # the table column it bears on (multithreading -> concurrency): "why is it Low?"
 
 
 @dataclass(frozen=True)
@@ -323,13 +324,17 @@ def _criterion(cid: str, raw: Any, where: str) -> Criterion:
     )
 
 
-def _topics(raw: Any, where: str) -> dict[str, Topic]:
+def _topics(raw: Any, where: str, criteria: dict[str, Criterion]) -> dict[str, Topic]:
     out: dict[str, Topic] = {}
     for tid, body in _mapping(raw, where).items():
         _name(tid, where, "id")
         if not isinstance(body, dict):
             raise KnowledgeError(f"{where}: {tid!r} must be a mapping with 'label' and 'keywords'.")
-        out[str(tid)] = Topic(str(tid), str(body.get("label") or tid), _lower(_strs(body.get("keywords"), f"{where}: {tid}.keywords")))
+        crit = body.get("criterion")
+        if crit is not None and crit not in criteria:
+            raise KnowledgeError(f"{where}: {tid!r} names criterion {crit!r}; known criteria: {', '.join(criteria)}.")
+        out[str(tid)] = Topic(str(tid), str(body.get("label") or tid), _lower(_strs(body.get("keywords"), f"{where}: {tid}.keywords")),
+                              str(crit) if crit is not None else None)
     return out
 
 
@@ -406,8 +411,8 @@ def parse_table(data: Any, where: str = TABLE_FILE) -> Table:
     if not isinstance(criteria_raw, dict) or not criteria_raw:
         raise KnowledgeError(f"{where}: 'criteria' must map criterion ids to {{label, scale}}.")
     criteria = {str(cid): _criterion(str(cid), body, where) for cid, body in criteria_raw.items()}
-    use_cases = _topics(data.get("use_cases"), f"{where}: use_cases")
-    constraints = _topics(data.get("constraints"), f"{where}: constraints")
+    use_cases = _topics(data.get("use_cases"), f"{where}: use_cases", criteria)
+    constraints = _topics(data.get("constraints"), f"{where}: constraints", criteria)
     rows = data.get("languages")
     if not isinstance(rows, list) or not rows:
         raise KnowledgeError(f"{where}: 'languages' must be a non-empty list of rows.")

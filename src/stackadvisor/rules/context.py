@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .dialogue import State
 
 _LOAD_RX = lexicon.pattern("dialogue", "load_quantity")
+_ADDED_PART = lexicon.pattern("dialogue", "added_part")
 _THIN = frozenset(lexicon.phrases("words", "thin_words"))
 _DROP_FILLER = frozenset(lexicon.phrases("words", "drop_filler"))  # "actually", "part": no name of what is dropped
 
@@ -77,6 +78,17 @@ def _stems(lc: str, a: int, b: int, v, needs: bool = False) -> set[str]:  # noqa
             and not any(x <= m.start() < y for x, y in cue) and any(x <= m.start() < y for x, y in taken) == needs}
 
 
+def _labels(n: Needs) -> set[str]:
+    return {f"criterion:{c}" for c in n.priorities} | {f"use_case:{u}" for u in n.use_cases} | {f"constraint:{c}" for c in n.constraints}
+
+
+def _added_parts(lc: str, a: int, b: int) -> list[tuple[int, int]]:
+    """lc[a:b] cut where another feature is added to what it describes ("... with a live feed", "... and a chat")."""
+    cuts = [m.start() for m in _ADDED_PART.finditer(lc, a, b)]
+    edges = [a, *cuts, b]
+    return [(x, y) for x, y in zip(edges, edges[1:]) if y > x]
+
+
 def _dropped_with(lc: str, table, v, state: State, turn: Needs) -> set[str]:  # noqa: ANN001
     """Needs an earlier turn stated in a clause that this turn drops by another name: "actually scrap the resizing"
     after "image resizing service, very cpu-heavy" drops what that clause asked for (CPU-bound work), as labels
@@ -104,8 +116,13 @@ def _dropped_with(lc: str, table, v, state: State, turn: Needs) -> set[str]:  # 
                 if not (by_name or by_need):
                     continue
                 said = extract_needs(blc[c0:c1], table)
+                # "fintech backend for instant payments with a live balance feed": dropping the feed drops what its
+                # part asked for; what a part joined on by "with" / "and" names without it stays
+                own = set().union(*(_labels(extract_needs(blc[a:b], table)) for a, b in _added_parts(blc, c0, c1)
+                                    if not (_stems(blc, a, b, v) | _stems(blc, a, b, v, needs=True)) & (targets | named)))
                 gone |= {f"criterion:{c}" for c in said.priorities} | {f"use_case:{u}" for u in said.use_cases} \
                     | {f"constraint:{c}" for c in said.constraints}
+                gone -= own
                 if by_name:  # a thing named in other words: what the team was said to use for it goes too ("pandas")
                     gone |= {f"skill:{n}" for n in said.skills}
     return gone - keep

@@ -73,13 +73,15 @@ class State:
     added: Needs = field(default_factory=Needs)  # what the last turn added (an "I meant ..." takes it back)
     previous: Needs = field(default_factory=Needs)  # the needs before the last turn ("scratch that" goes back to them)
     said: tuple[str, ...] = ()  # the user's last turns, oldest first ("scrap the resizing" drops what the resizing asked for)
+    asked: tuple[str, ...] = ()  # the criteria the last turn asked a fact about ("and why is that?" asks why)
 
     def after(self, needs: Needs, intent: Intent, ranking: Ranking | None, text: str = "") -> State:
         """The state once a turn has been answered (`text`: the turn, kept for what a later drop refers to)."""
         added = Needs(priorities={c: w for c, w in needs.priorities.items() if c not in self.needs.priorities},
                       use_cases=needs.use_cases - self.needs.use_cases, constraints=needs.constraints - self.needs.constraints)
         said = (*self.said, text)[-SAID_TURNS:] if text else self.said
-        return replace(self._after(needs, intent, ranking), added=added, previous=self.needs, said=said)
+        asked = intent.criteria if intent.kind == "fact" else ()
+        return replace(self._after(needs, intent, ranking), added=added, previous=self.needs, said=said, asked=asked)
 
     def _after(self, needs: Needs, intent: Intent, ranking: Ranking | None) -> State:
         pick = ranking.recommendation if ranking is not None and ranking.recommendation else None
@@ -209,6 +211,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
             needs = replace(needs, excluded=needs.excluded - {follow.target})
             turn = replace(turn, excluded=turn.excluded - {follow.target})
+        if follow.target not in state.needs.mentioned:  # ... nor does it name Go as an option (a tie stays the pick's)
+            needs = replace(needs, mentioned=tuple(n for n in needs.mentioned if n != follow.target))
     turn_dropped = set(turn.dropped)  # what the turn's own words drop (meaning may add more below)
     gone = _dropped_with(lc, table, v, state, turn)
     if gone:  # "actually scrap the resizing": what the resizing asked for ("very cpu-heavy" image work) goes with it
@@ -227,6 +231,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         kept = replace(Needs(), skills=state.needs.skills, excluded=state.needs.excluded)
         needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
                         dropped=turn.dropped | (set(state.needs.priorities) - set(turn.priorities)) | (state.needs.use_cases - turn.use_cases))
+    if turn.skills and state.needs.skills - turn.skills and _REPLACE_TEAM.search(lc) and not _ADDS_TEAM.search(lc):
+        # "actually they're all data scientists now": who the team is now replaces who it was
+        needs = replace(needs, skills=needs.skills - (state.needs.skills - turn.skills))
     if _CORRECTION.search(lc) and not state.added.empty:
         # "I meant quick to develop, not fast at runtime": the priorities the last turn added and this one does not
         # say go; its use cases and constraints only when this turn states others ("i meant 100 users, not 100k"
@@ -308,6 +315,8 @@ def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, c
         if _COMPARE_TOP.search(lc):
             return Act("compare", state.order[0], how="follow-up")  # "compare the top two"
         return Act("ask_pick", None, how="alternative")  # "what's the runner-up?", "the easiest alternative": the pick of the rest
+    if state.asked and state.topic and not named and _WHY_ALONE.fullmatch(lc.strip(" ?!.")):
+        return Act("ask_fact", state.topic[0], how="follow-up")  # "what's python's concurrency?" ... "why is that?"
     if state.pick and not named and _WHY_ALONE.fullmatch(lc.strip(" ?!.")):
         return Act("why_not", state.pick, how="follow-up")  # "why?": the reasons for the pick
     if state.pick and len(named) == 1 and named[0] != state.pick and _BARE_ASK.fullmatch(lc.strip()):
@@ -325,6 +334,8 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
     if follow is not None and follow.kind == "ask_pick" and follow.how == "alternative":
         rest = tuple(n for n in state.order if n != state.pick and n not in needs.excluded)
         return Intent("recommend", (), intent.criteria, True, candidates=rest)  # chosen with this turn's needs too
+    if follow is not None and follow.kind == "ask_fact":  # the reasons behind the fact just given
+        return Intent("fact", (follow.target,), state.asked)  # type: ignore[arg-type]
     if follow is not None and follow.kind == "downsides":
         return Intent("downsides", (follow.target,), intent.criteria)  # type: ignore[arg-type]
     if follow is not None and follow.kind == "compare" and len(state.order) > 1:
@@ -542,6 +553,8 @@ _THIN = frozenset(lexicon.phrases("words", "thin_words"))
 _BAD_POLE = frozenset(lexicon.phrases("check", "negative"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
 _UNDO = lexicon.pattern("dialogue", "undo")
+_REPLACE_TEAM = lexicon.pattern("dialogue", "replace_team")
+_ADDS_TEAM = lexicon.pattern("dialogue", "adds_team")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")
 def _most_displaces(lc: str, needs: Needs, before: Needs, turn: Needs) -> Needs:

@@ -41,6 +41,11 @@ def _unanchored(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern[:at] + f"(?={_MARK})" + rx.pattern[at + 1:], rx.flags)
 
 
+def _gone(lc: str, lo: int, start: int, end: int, s1: int) -> bool:
+    """Whether the people who know the language mentioned at start..end have left the team."""
+    return bool(_SKILL_GONE.match(lc[end:min(s1, end + 60)]) or _SKILL_LOST.search(lc, lo, start))
+
+
 class _MentionCues:
     """The cues of one sentence, each pattern run once over it with the mentions marked (linear), then looked up
     per mention: a mention is cued when a cue match ends where it starts and begins inside its window (the
@@ -124,6 +129,8 @@ _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
 _SKILL_POST = lexicon.pattern("read", "skill_post")
 _SKILL_NEG = lexicon.pattern("read", "skill_neg")
+_SKILL_GONE = lexicon.pattern("read", "skill_gone")
+_SKILL_LOST = lexicon.pattern("read", "skill_lost")
 _SKILL_VOICE = lexicon.pattern("read", "skill_voice")
 _OWN_VOICE = lexicon.pattern("read", "own_voice")
 _FRONTEND_STACK = lexicon.pattern("read", "frontend_stack")
@@ -397,6 +404,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 prev_excl = e
                 continue
             prev_excl = None
+            if _gone(lc, lo, e.start, e.end, s1):
+                skills.discard(e.name)  # "our go devs quit": the team no longer knows it; still a candidate
+                prev_skill = None
+                continue
             skill_listed = prev_skill is not None and e.start - prev_skill.end <= _LOOK and _LIST_GAP.match(lc[prev_skill.end:e.start])
             cue = cues_at.skilled(e.start, lo) or (_SKILL_POST.match(after) and own_voice)
             if (cue or skill_listed) and not cues_at.negated(e.start, lo):
@@ -419,6 +430,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 excl.discard(name)  # "ok they caved, js is fine again": a language's own skill word let back in lets it back in
                 continue
             if cues_at.negated(m.start(), lo):
+                continue
+            if _gone(lc, lo, m.start(), m.end(), s1):
+                skills.discard(name)  # "the react folks left"
                 continue
             if not _FRONTEND_STACK.match(lc, m.end(), s1):
                 if not voice and (question or framework_talk):

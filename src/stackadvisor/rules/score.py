@@ -175,16 +175,17 @@ def _why(score: Score) -> str:
 
 def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     """Score every language of the table against the needs; pick one when the question wants a pick."""
-    order = list(table.languages)
+    named_by_user = [n for n in needs.mentioned if n in table.languages and n not in needs.excluded]
+    order = [*named_by_user, *(n for n in table.languages if n not in named_by_user)]  # a tie goes to a language the user named
     named = [n for n in (intent.candidates if intent is not None else ()) if n not in needs.excluded]
     if needs.empty and len(named) == 1 and needs.outside and intent is not None and intent.wants_pick \
             and intent.kind == "recommend":  # "Java or Node.js?": of the two, the article speaks only for Node.js
-        scores = tuple(sorted((Score(n, 0.0, ()) for n in order), key=lambda s: s.language != named[0]))
+        scores = tuple(sorted((Score(n, 0.0, ()) for n in table.languages), key=lambda s: s.language != named[0]))
         return Ranking(scores, named[0], f"Of the languages you named, the article covers only {named[0]} "
                        f"({_join(list(needs.outside))} {'is' if len(needs.outside) == 1 else 'are'} outside it), so it is the "
                        "one it can recommend; tell me what you're building to check it fits.", None, (named[0],))
     if needs.empty:
-        scores = tuple(Score(n, 0.0, ()) for n in order)
+        scores = tuple(Score(n, 0.0, ()) for n in table.languages)
         reason = "No needs stated yet, so there is no pick: tell me what you're building, what matters most and what your team knows."
         if intent is not None and not intent.wants_pick:
             reason = _no_pick_reason(intent)
@@ -228,7 +229,9 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     elif rest and top.total - rest[0].total <= CLOSE:
         second = rest[0]
         if top.total == second.total:
-            reason = (f"{among}{pick} and {second.language} tie at {top.total:.1f} points; {pick} comes first in the table, "
+            first = ("you named it" if pick in named_by_user and second.language not in named_by_user else
+                     "you named it first" if pick in named_by_user else "it comes first in the table")
+            reason = (f"{among}{pick} and {second.language} tie at {top.total:.1f} points; {pick} goes first because {first}, "
                       f"so it is close and either fits.")
         else:
             reason = (f"{among}{pick} edges out {second.language} ({top.total:.1f} vs {second.total:.1f} points), "
