@@ -98,3 +98,45 @@ def test_a_tie_goes_to_the_language_the_user_named(table):
     assert "you named it" in ranking.reason
     plain = rules.score(rules.Needs(use_cases=frozenset({"rest-api"})), table, rules.Intent("recommend", (), (), True))
     assert plain.recommendation == "Node.js" and "first in the table" in plain.reason
+
+
+def test_a_use_case_implies_the_column_the_table_names_for_it(table, meaning):
+    reading, ranking = converse(table, meaning, "a proxy in front of our upload storage; go and node are banned here")
+    assert reading.needs.priorities.get("concurrency") == pytest.approx(0.3)  # io-heavy bears on concurrency
+    assert "concurrency" in reading.needs.implied
+    assert ranking.recommendation == "Rust"  # High beats Python's Low once node and go are out
+
+
+@pytest.mark.parametrize("said", ["pauses from the garbage collector are unacceptable, so no gc pauses",
+                                  "we cannot tolerate memory leaks in this daemon"])
+def test_ruling_out_a_memory_problem_asks_for_memory_safety(table, said):
+    needs = rules.extract_needs(said, table)
+    assert "memory-safety" in needs.use_cases and "memory-safety" not in needs.dropped
+
+
+def test_a_fact_question_about_that_asks_about_the_language_in_talk(table, meaning):
+    reading, _ = converse(table, meaning, "small crud backend, we know go", "what libraries does that have?")
+    assert reading.intent.kind == "fact" and reading.intent.languages == ("Go",)
+    which, _ = converse(table, meaning, "small crud backend, we know go", "which one has the most libraries then?")
+    assert which.intent.languages != ("Go",) or which.intent.kind != "fact"
+
+
+@pytest.mark.parametrize(("said", "out"), [
+    ("rust and python are both off the table for us", {"Rust", "Python"}),
+    ("node, go and rust are all ruled out by security", {"Node.js", "Go", "Rust"}),
+    ("we write go, and node is not allowed", {"Node.js"}),
+])
+def test_a_plural_exclusion_after_a_list_rules_out_the_whole_list(table, said, out):
+    assert rules.extract_needs(said, table).excluded == out
+
+
+def test_comparing_the_pick_with_one_named_language_compares_both(table, meaning):
+    reading, _ = converse(table, meaning, "low-latency order matching engine", "and how would that stack up against go on speed?")
+    assert reading.intent.kind == "compare"
+    assert reading.intent.languages == ("Rust", "Go")
+
+
+def test_a_refinement_with_that_still_re_ranks(table, meaning):
+    reading, ranking = converse(table, meaning, "fastest language for a video transcoding backend",
+                                "only interns will maintain it. does that change the answer?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation == "Go"

@@ -157,6 +157,8 @@ _WHY_ALONE = lexicon.pattern("dialogue", "why_alone")
 _BARE_ASK = lexicon.pattern("dialogue", "bare_language_ask")
 _REJECT_PICK = lexicon.pattern("dialogue", "reject_pick")
 _PRONOUN_LANGUAGE = lexicon.pattern("dialogue", "pronoun_language")
+_ASKS_WHICH = lexicon.pattern("dialogue", "asks_which_language")
+_COMPARE_OTHER = lexicon.pattern("dialogue", "compare_other")
 _CONTRAST_FRAGMENT = re.compile(r"(?:and\s+|but\s+)?not\s+(?:an?\s+|the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}", re.I)
 _OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\?)", re.I)
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
@@ -340,12 +342,19 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
         return Intent("downsides", (follow.target,), intent.criteria)  # type: ignore[arg-type]
     if follow is not None and follow.kind == "compare" and len(state.order) > 1:
         return Intent("compare", state.order[:2], intent.criteria)  # "compare the top two"
+    other = state.pick or (state.topic[0] if state.topic else None)
+    if intent.kind in ("compare", "fact") and len(intent.languages) == 1 and other and other != intent.languages[0] and follow is None \
+            and (intent.kind == "compare" or _COMPARE_OTHER.search(lc)):
+        return Intent("compare", (other, intent.languages[0]), intent.criteria)  # "how does that compare to go?": the other side
     changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
     if follow is not None and follow.kind == "what_if" and not needs.empty:
         return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)
     if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named and ("?" in lc or _INFO_REQUEST.search(lc))):
         # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.")
         return Intent("recommend", (), intent.criteria, True)
+    if intent.kind == "fact" and not intent.languages and not named and state.topic and _PRONOUN.search(lc) \
+            and not _ASKS_WHICH.search(lc) and not intent.criteria[1:]:
+        return Intent("fact", state.topic[:1], intent.criteria)  # "which frameworks would that be?": of the language in talk
     return intent
 
 
@@ -528,21 +537,20 @@ def _drop_namesakes(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN00
 
 
 def _implied(needs: Needs, before: Needs, table) -> Needs:  # noqa: ANN001
-    """Criteria the conversation's use cases and constraints imply (rules/lexicon/topics.yaml `implies`), at IMPLIED_WEIGHT,
-    unless the user stated or dropped them; re-derived every turn, so they leave with the use case."""
-    implies = lexicon.mapping("topics", "implies")
+    """Criteria the conversation's use cases and constraints imply (the `criterion` each names in
+    corpus/comparison.yaml: real-time -> concurrency), at IMPLIED_WEIGHT, unless the user stated or dropped them;
+    re-derived every turn, so they leave with the use case."""
     pri = dict(needs.priorities)
     for cid in before.implied:  # last turn's implied weights, unless this turn stated the criterion itself
         if pri.get(cid) == before.priorities.get(cid):
             pri.pop(cid, None)
     implied = set()
-    topics = [f"use_case:{u}" for u in sorted(needs.use_cases)] + [f"constraint:{c}" for c in sorted(needs.constraints)]
+    topics = [table.use_cases.get(u) for u in sorted(needs.use_cases)] + [table.constraints.get(c) for c in sorted(needs.constraints)]
     for topic in topics:
-        for label in implies.get(topic, ()):
-            kind, _, cid = label.partition(":")
-            if kind == "criterion" and cid in table.criteria and cid not in pri and cid not in needs.dropped:
-                pri[cid] = IMPLIED_WEIGHT
-                implied.add(cid)
+        crit = topic.criterion if topic is not None else None
+        if crit is not None and crit in table.criteria and crit not in pri and crit not in needs.dropped:
+            pri[crit] = IMPLIED_WEIGHT
+            implied.add(crit)
     return replace(needs, priorities=pri, implied=frozenset(implied))
 
 

@@ -36,7 +36,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
                "ease_word": "pairs"},
     "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "thin_words": "phrases", "question_stop": "phrases", "drop_filler": "phrases", "number_words": "pairs", "contractions": "pairs"},
-    "topics": {"examples": "examples", "implies": "mapping"},
+    "topics": {"examples": "examples"},
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
               "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping",

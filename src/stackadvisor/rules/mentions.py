@@ -87,6 +87,8 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True  # "converting python server module to go": the target of a move
     if re.search(r"\b(?:is|isn't|was|wasn't)\s+$", before) and not re.match(r"\s+(?:to|on|off|ahead|live|away|back|through)\b", after):
         return True  # "why is go fast?": after a copula it is the subject ("go fast" is otherwise a verb phrase)
+    if _COMPARE_BEFORE.search(before):
+        return True  # "how does that compare to go on concurrency?": what is compared against is a language
     if _SUBJECT_VERB_AFTER.match(after) and not _GO_VERB_BEFORE.search(before):
         return True  # "does your article say go is less expressive?": a copula after it makes it the subject
     if re.search(r"\b(?:for|about|of|with|in|than)\s+$", before) and re.match(r"\s*(?:[?!,;]|\.(?:\s|$)|$)", after):
@@ -118,6 +120,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 _QWORD = lexicon.pattern("vocab", "qword")
 _SUBJECT_VERB_AFTER = lexicon.pattern("vocab", "subject_verb_after")
 _GO_VERB_BEFORE = lexicon.pattern("vocab", "go_verb_before")
+_COMPARE_BEFORE = lexicon.pattern("vocab", "compare_before")
 _WH_INSIDE = re.compile(r"\b(?:for|to|in|under|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
 _INDIRECT_Q = lexicon.pattern("vocab", "indirect_question")  # "I am curious about switching to rust": asked, not stated
 

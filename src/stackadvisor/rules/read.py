@@ -143,6 +143,7 @@ _UNEXCL_PRE = lexicon.pattern("read", "unexcl_pre")
 _EXCL_AT, _UNEXCL_AT, _SKILL_AT = _unanchored(_EXCL_PRE), _unanchored(_UNEXCL_PRE), _unanchored(_SKILL_PRE)
 _SKILL_NEG_WORD = re.compile(_SKILL_NEG.pattern.removesuffix(r"[^,.;]*$"), re.I)
 _LIST_GAP = lexicon.pattern("read", "list_gap")
+_PLURAL_VERB = re.compile(r"\s+(?:are|aren't)\b", re.I)  # "... are banned": said of every language listed before it
 
 
 _MOVE_TO = lexicon.pattern("read", "move_to")
@@ -387,7 +388,16 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         prev_skill: _Ent | None = None
         skill_hits = [m for m in v.skill_rx.finditer(lc, s0, s1)]
         cues_at = _MentionCues(lc, s0, s1, [e.start for e in sent_ents] + [m.start() for m in skill_hits])
-        for e in sent_ents:
+        # "go and node are banned": a plural exclusion after a list reaches back over the list
+        listed_out: set[int] = set()
+        for i in range(len(sent_ents) - 1, -1, -1):
+            e = sent_ents[i]
+            after = lc[e.end:min(s1, e.end + 60)]
+            if _EXCL_POST.match(after) and _PLURAL_VERB.match(after):
+                listed_out.add(i)
+            elif i + 1 in listed_out and _LIST_GAP.match(lc[e.end:sent_ents[i + 1].start]):
+                listed_out.add(i)
+        for i, e in enumerate(sent_ents):
             c0 = _clause_start(clause_starts, e.start, s0)
             lo = max(c0, e.start - _LOOK)  # a mention's cues lie in a bounded window before it
             after = lc[e.end:min(s1, e.end + 60)]
@@ -395,7 +405,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 excl.discard(e.name)
                 continue
             listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
-            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed) and not _SKILL_POST.match(after) \
+            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed or i in listed_out) and not _SKILL_POST.match(after) \
                     and not (_WHY_ASK.search(lc, s0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
                 if prev_skill is not None and _NOT_CONTRAST.match(lc[prev_skill.end:e.start]):
                     skills.discard(e.name)  # "we're a Go shop, not python": not a skill of the team, still a candidate
