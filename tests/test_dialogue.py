@@ -96,7 +96,7 @@ def test_a_short_refinement_after_a_pick_re_ranks(table, meaning):
 
 
 @pytest.mark.parametrize(("text", "label"), [
-    ("fans watch scores change live in their browsers", "real-time"),
+    ("everyone's screen shows the new bid within a second", "real-time"),
     ("our analysts fit regression models on customer data", "data-ml"),
     ("we move money between customer accounts", "fintech"),
 ])
@@ -726,7 +726,7 @@ def test_which_of_those_picks_between_the_pick_and_the_runner_up_by_what_it_asks
     # after "transcoding" (CPU-bound: Go and Rust lead), "which of those is easier" weighs ease of learning between them
     reading, ranking = converse(table, meaning, "service that transcodes uploaded videos into several resolutions",
                                 "which of those is easier for javascript people to pick up?")
-    assert reading.intent.candidates == ("Go", "Rust") and "learning_curve" in reading.needs.priorities
+    assert set(reading.intent.candidates) == {"Go", "Rust"} and "learning_curve" in reading.needs.priorities
     assert ranking.recommendation == "Go"
 
 

@@ -140,3 +140,55 @@ def test_a_refinement_with_that_still_re_ranks(table, meaning):
     reading, ranking = converse(table, meaning, "fastest language for a video transcoding backend",
                                 "only interns will maintain it. does that change the answer?")
     assert reading.intent.kind == "recommend" and ranking.recommendation == "Go"
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("our juniors will own it, would that change the pick?", 2),
+    ("we care about raw speed, which one?", 2),
+    ("rust or go, which is faster?", 1),  # the options, then the question: one question
+    ("is node fast, or is go faster?", 1),
+])
+def test_a_statement_before_a_comma_question_is_a_statement(text, parts):
+    from stackadvisor.rules.mentions import _sentences
+
+    assert len(_sentences(text)) == parts
+
+
+def test_a_refinement_before_a_question_tag_re_ranks(table, meaning):
+    reading, ranking = converse(table, meaning, "fastest language for a video transcoding backend",
+                                "only interns will maintain it, does that change the answer?")
+    assert reading.intent.kind == "recommend" and ranking.recommendation == "Go"
+
+
+@pytest.mark.parametrize("said", [
+    "an app where fans see the scoreline change the instant a goal is scored",
+    "the leaderboard should reorder itself live while the quiz runs",
+    "a service that pushes fare changes to every connected phone",
+])
+def test_changes_reaching_people_as_they_happen_are_real_time(table, said):
+    assert "real-time" in rules.extract_needs(said, table).use_cases
+
+
+@pytest.mark.parametrize("said", ["we go live in march", "prices change once a week", "it never has to update instantly"])
+def test_going_live_or_slow_updates_are_not_real_time(table, said):
+    assert "real-time" not in rules.extract_needs(said, table).use_cases
+
+
+def test_a_question_about_a_named_language_adds_no_need_by_meaning(table, meaning):
+    reading, _ = converse(table, meaning, "what does the article say rust is good for?")
+    assert reading.needs.use_cases == frozenset() and reading.intent.kind == "fact"
+
+
+def test_a_use_case_said_in_words_keeps_its_implied_weight(table, meaning):
+    reading, ranking = converse(table, meaning, "presence and typing indicators for our messenger, all real-time")
+    assert reading.needs.priorities.get("concurrency", 0.3) <= 0.3
+    assert ranking.recommendation == "Node.js"
+
+
+def test_the_project_said_again_replaces_the_first_one(table, meaning):
+    reading, ranking = converse(table, meaning, "a little side project to learn backend on, total beginner here",
+                                "oh wait, it's for my job: a low-latency payments gateway, and I'm a senior C++ dev")
+    assert "learning_curve" not in reading.needs.priorities
+    assert ranking.recommendation == "Rust"
+    grown, _ = converse(table, meaning, "chat backend for a dating app", "actually it's also going to do payments")
+    assert {"real-time", "fintech"} <= grown.needs.use_cases

@@ -26,9 +26,9 @@ from .context import _LOAD_CRITERIA, _LOAD_NEEDS, _dropped_with, _load
 from .finder import _key, _lc
 from .intent import classify
 from .meaning import Meaning
-from .mentions import _entities, _sentences
+from .mentions import _entities, _is_question, _sentences
 from .normalise import normalise
-from .read import _MORE_THAN, _clauses, _drop_cue, extract_needs
+from .read import _MORE_THAN, _NEED_VOICE, _clauses, _drop_cue, extract_needs
 from .types import Intent, Needs, Ranking, Score
 from .vocab import _NEGATION, _vocab
 
@@ -159,6 +159,7 @@ _REJECT_PICK = lexicon.pattern("dialogue", "reject_pick")
 _PRONOUN_LANGUAGE = lexicon.pattern("dialogue", "pronoun_language")
 _ASKS_WHICH = lexicon.pattern("dialogue", "asks_which_language")
 _COMPARE_OTHER = lexicon.pattern("dialogue", "compare_other")
+_FOR_PROJECT = lexicon.pattern("dialogue", "for_project")
 _CONTRAST_FRAGMENT = re.compile(r"(?:and\s+|but\s+)?not\s+(?:an?\s+|the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}", re.I)
 _OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\?)", re.I)
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
@@ -228,7 +229,8 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
-    if _REPLACE_PROJECT.search(lc) and not state.needs.empty and not undo:
+    restated = bool(_RESTATE_PROJECT.search(lc)) and bool(turn.use_cases or turn.constraints) and not _ADDS_TEAM.search(lc)
+    if (_REPLACE_PROJECT.search(lc) or restated) and not state.needs.empty and not undo:
         # "change of plans, now it's just a REST API": the project is this turn's; the team and exclusions stay
         kept = replace(Needs(), skills=state.needs.skills, excluded=state.needs.excluded)
         needs = replace(turn, skills=turn.skills | kept.skills, excluded=(turn.excluded | kept.excluded) - (turn.skills - kept.skills),
@@ -440,6 +442,10 @@ def _by_meaning(lc: str, v, meaning: Meaning, ents=(), read_names=frozenset()) -
              and not any(e.start == a + len(lc[a:b]) - len(lc[a:b].lstrip()) and not _OFFERED_AFTER.match(lc, e.end) for e in ents)]
     # "python outruns every other language": a clause whose subject is a named language describes it (the checker
     # reads it) and states no need; "python or node for a push service" offers the two, and its project is read
+    # "what is node.js best for, per the article?": a question about a named language states no need of the asker's
+    asked = {si for si, (s0, s1) in enumerate(_sentences(lc)) if _is_question(lc[s0:s1]) and not _NEED_VOICE.search(lc, s0, s1)
+             and not _FOR_PROJECT.search(lc, s0, s1) and any(s0 <= e.start < s1 and not _OFFERED_AFTER.match(lc, e.end) for e in ents)}
+    spans = [(si, a, b) for si, a, b in spans if si not in asked]
     if not spans:
         return {}
     texts: list[tuple[int, str, str]] = []  # (sentence, text scored, the clause up to its end: the negation scope)
@@ -500,6 +506,11 @@ def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:
     if not found:
         return needs
     pri, uc, cons, dropped = dict(needs.priorities), set(needs.use_cases), set(needs.constraints), set(needs.dropped)
+    # "signalling server for video calls, all real-time": a criterion meaning finds where the words named a use case
+    # that bears on it is that use case again, left at the weight the use case implies (_implied)
+    topics = [table.use_cases.get(u) for u in needs.use_cases - before.use_cases] + \
+        [table.constraints.get(c) for c in needs.constraints - before.constraints]
+    echoed = {t.criterion for t in topics if t is not None and t.criterion}
     for label, positive in found.items():
         kind, _, tid = label.partition(":")
         said = (tid in needs.priorities and needs.priorities.get(tid) != before.priorities.get(tid)) or \
@@ -516,7 +527,7 @@ def _apply(found: dict[str, bool], needs: Needs, before: Needs, table) -> Needs:
                 uc.add(tid)
             elif kind == "constraint":
                 cons.add(tid)
-            elif kind == "criterion" and tid not in pri:
+            elif kind == "criterion" and tid not in pri and tid not in echoed:
                 pri[tid] = 0.6
             dropped.discard(tid)
     return replace(needs, priorities={c: w for c, w in pri.items() if c in table.criteria}, use_cases=frozenset(uc),
@@ -562,6 +573,7 @@ _BAD_POLE = frozenset(lexicon.phrases("check", "negative"))
 _REPLACE_PROJECT = lexicon.pattern("dialogue", "replace_project")
 _UNDO = lexicon.pattern("dialogue", "undo")
 _REPLACE_TEAM = lexicon.pattern("dialogue", "replace_team")
+_RESTATE_PROJECT = lexicon.pattern("dialogue", "restate_project")
 _ADDS_TEAM = lexicon.pattern("dialogue", "adds_team")
 _MOST_RX = lexicon.pattern("dialogue", "matters_most")
 _PERF_WORDS = lexicon.pattern("dialogue", "performance_words")

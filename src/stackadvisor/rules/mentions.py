@@ -110,14 +110,26 @@ def _sentences(text: str) -> list[tuple[int, int]]:
             continue
         end = m.end()
         if text[start:end].strip():
-            out.append((start, end))
+            out.extend(_tagged(text, start, end) if m.group(0).startswith("?") else [(start, end)])
         start = end
     if text[start:].strip():
         out.append((start, len(text)))
     return out
 
 
+def _tagged(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A statement with a question after a comma ("only interns will maintain it, does that change anything?") as
+    two sentences, the statement first; a sentence that opens as a question stays whole."""
+    body = text[a:b]
+    tag = next(reversed(list(_QUESTION_TAG.finditer(body))), None)  # the last comma before a question
+    if tag is None or _QWORD.match(body.strip().strip("*_ \"'(")) or not _STATEMENT_HEAD.match(body[:tag.start()]):
+        return [(a, b)]
+    return [(a, a + tag.start() + 1), (a + tag.start() + 1, b)]
+
+
 _QWORD = lexicon.pattern("vocab", "qword")
+_QUESTION_TAG = lexicon.pattern("vocab", "question_tag")
+_STATEMENT_HEAD = lexicon.pattern("vocab", "statement_head")
 _SUBJECT_VERB_AFTER = lexicon.pattern("vocab", "subject_verb_after")
 _GO_VERB_BEFORE = lexicon.pattern("vocab", "go_verb_before")
 _COMPARE_BEFORE = lexicon.pattern("vocab", "compare_before")

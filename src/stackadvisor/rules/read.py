@@ -130,6 +130,8 @@ _SKILL_PRE = lexicon.pattern("read", "skill_pre")
 _SKILL_POST = lexicon.pattern("read", "skill_post")
 _SKILL_NEG = lexicon.pattern("read", "skill_neg")
 _SKILL_GONE = lexicon.pattern("read", "skill_gone")
+_IMMEDIACY = lexicon.pattern("read", "immediacy")
+IMMEDIATE = "real-time"  # the use case (an id of corpus/comparison.yaml) that changes shown to others as they happen are
 _SKILL_LOST = lexicon.pattern("read", "skill_lost")
 _SKILL_VOICE = lexicon.pattern("read", "skill_voice")
 _OWN_VOICE = lexicon.pattern("read", "own_voice")
@@ -366,6 +368,14 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                         pri[tid] = w
                         crit_hits.append((m.start(), tid))
             carry = None
+        immediate = _IMMEDIACY.search(sentence) if IMMEDIATE in table.use_cases and not asks_only else None
+        if immediate and IMMEDIATE not in uc:  # "parents should see the score change the moment it happens"
+            if _SKILL_NEG.search(sentence[:immediate.start()]) or _drop_cue(sentence):
+                dropped.add(IMMEDIATE)
+            else:
+                uc.add(IMMEDIATE)
+                dropped.discard(IMMEDIATE)
+                said.append(("use_case", IMMEDIATE))
         if not said and last_said and len(_TOKEN_RX.findall(sentence)) <= 6 and _drop_cue(sentence):
             for kind, tid in last_said:  # "Real-time? Not needed anymore." drops what the sentence before named
                 dropped.add(tid)
