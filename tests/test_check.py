@@ -114,6 +114,21 @@ def test_learning_speed_and_runtime_speed_have_their_columns(text, verdict, tabl
     assert verdicts(text, table, meaning) == [verdict]
 
 
+@pytest.mark.parametrize("text,language,verdict", [
+    ("Node's ecosystem is roughly the same size as Python's.", "Node.js", "contradicted"),  # same_as: Huge vs Mature
+    ("Rust's ecosystem is on par with Go's.", "Rust", "supported"),  # Growing = Growing
+    ("Python's concurrency is not the same as Go's.", "Python", "supported"),  # a negated equality
+    ("Rust is a remarkably slow language for number crunching.", "Rust", "contradicted"),  # an -ly adverb after the article
+    ("Python is a painfully slow language.", "Python", "supported"),
+    ("Go is poor for scalability.", "Go", "contradicted"),  # scalability: a noun of Concurrency
+    ("Node.js offers a wide range of well-maintained packages.", "Node.js", "supported"),  # an amount said with a size word
+    ("Rust has only a small set of well-tested libraries.", "Rust", "supported"),
+    ("Python is easy to pick up, so our juniors will manage.", "Python", "supported"),  # a consequence after ", so" is its own clause
+])
+def test_general_wordings_of_levels_amounts_and_equality(text, language, verdict, table):
+    assert verdicts(text, table, language=language) == [verdict]
+
+
 # ------------------------------------------------------------------------------------------- honest counts
 
 def test_one_check_per_claim(table):

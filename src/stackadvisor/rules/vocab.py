@@ -77,6 +77,10 @@ def _rephrase(text: str) -> str:
 
 _FEW = lexicon.phrases("claims", "few")  # data: rules/lexicon/claims.yaml
 _MANY = lexicon.phrases("claims", "many")  # data: rules/lexicon/claims.yaml
+#: "a huge set of", "a tiny number of": an amount said with a size word before a collective noun (patterns.yaml)
+_MANY_OF, _FEW_OF = lexicon.pattern("vocab", "many_of").pattern, lexicon.pattern("vocab", "few_of").pattern
+#: a degree adverb between the article and a predicate ("an unacceptably slow language"); not one that negates ("a barely fast")
+_ADVERB = r"(?!(?:hardly|barely|scarcely|rarely|seldom|only|early|likely|daily|friendly|ugly|holy|oily)\b)[a-z]{3,}ly"
 _INTENSIFIER = r"(?:(?:really|very|extremely|particularly|especially|exceptionally|remarkably|so|quite|pretty|super|incredibly)\s+)?"
 _NEGATION = lexicon.pattern("vocab", "negation")
 
@@ -327,7 +331,7 @@ def _build_vocab(table: Table) -> _Vocab:
     # the "s" after the apostrophe, so the regex, not the finder, checks the boundary
     pred_rx = _Finder(
         rf"(?:(?<![\w])(?:(?:makes?|making|made)\s+(?:it|them)|is|are|remains|stays|seems|feels|runs|looks|isn't|aren't|was|were|be)|(?:(?<=\bit)|(?<=\bthat)|(?<=\bwhich))'s)"
-        rf"\s+(?:(?:{mods})\s+)*?(?:an?\s+)?"
+        rf"\s+(?:(?:{mods})\s+)*?(?:an?\s+(?:(?:{mods}|{_ADVERB})\s+)*?)?"
         rf"(?P<adj>{pred_alt})(?![\w/\-])(?!\s+to\s+(?!learn|master|pick|get\s+started|start|read|write|code)\w)(?!\s+(?:among|in\s+popularity)\b)",
         {**{t: [0] for t in pred_verbs}, "s": [1]}, frozenset(_first_tokens(pred_map)), boundary=False) if pred_alt else _Finder("", {})
     eq_map: dict[str, tuple[str, int]] = {}
@@ -455,8 +459,8 @@ def _build_vocab(table: Table) -> _Vocab:
                 if " " not in _key(p):
                     qty_map.setdefault(_key(p), qty_map[_key(canon)])
     qty_rx = _Finder(
-        rf"(?:has|have|had|having|with|offers?|provides?|(?:ships|comes)\s+with|there\s+(?:are|is))\s+(?:(?P<low>{_words_rx(_FEW)})|(?P<high>{_words_rx(_MANY)}))\s+"
-        rf"(?:[\w\-]+\s+)?(?P<noun>{_alt(qty_map)})(?![\w\-])",
+        rf"(?:has|have|had|having|with|offers?|provides?|(?:ships|comes)\s+with|there\s+(?:are|is))\s+(?:(?P<low>{_words_rx(_FEW)}|{_FEW_OF})|(?P<high>{_words_rx(_MANY)}|{_MANY_OF}))\s+"
+        rf"(?:[\w\-]+\s+){{0,2}}?(?P<noun>{_alt(qty_map)})(?![\w\-])",
         {w: [0] for w in ("has", "have", "had", "having", "with", "offer", "offers", "provide", "provides", "ships", "comes", "there")},
         frozenset(qty_map)) if qty_map else _Finder("", {})
     need_extra = {k: v for k, v in AMBIGUOUS_KEYWORDS.items() if k in need_map}

@@ -32,7 +32,7 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
     Family("comparison", ("comparison", "con", "pro", "superlative"),
-           (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.relation, compare.as_adj_as, compare.alike,
+           (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.same_as, table.relation, compare.as_adj_as, compare.alike,
             compare.compared_with)),
     Family("superlative", ("superlative",), (degree.least_most, degree.best_idiom, table.superlative)),
     Family("pick", ("best_for", "con"), (article.pick,)),

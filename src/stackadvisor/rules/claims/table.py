@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .. import lexicon
 from ..finder import _key
 from ..vocab import _Ent
 from . import compare
@@ -109,6 +110,29 @@ def equality(ck: _Walk, c: Clause) -> None:
         for s, o in pairs:
             ck.compare(s, o, cid, rel, span_of([s], times.start() if times else m.start(), max(m.end(), o.end)))
         used.append((m.start(), max([m.end()] + [o.end for o in objs])))
+
+
+_SAME = lexicon.pattern("vocab", "same_as")
+
+
+def same_as(ck: _Walk, c: Clause) -> None:
+    """Equality in general words: "Go's ecosystem is about the same size as Rust's", "Python's concurrency is on par
+    with Node's": the criterion is the one the clause names (a noun of it), the other side the language after."""
+    lc, v, cents, carry, c0, c1, hits, used, free, span_of = c.unpack()
+    for m in _SAME.finditer(lc, c0, c1):
+        if not free(*m.span()):
+            continue
+        cid = ck._nearest_criterion(c0, c1, m.start(), c1)
+        subj = ck._subject(cents, m.start(), carry, after=False)
+        oi = [i for i, e in enumerate(cents) if 0 <= e.start - m.end() <= 1]
+        if cid is None or not subj or not oi:
+            continue
+        objs = ck._group_right(cents, oi[0])
+        rel = "!=" if ck._neg(subj, c0, m.start()) else "="
+        for s in subj:
+            for o in objs:
+                ck.compare(s, o, cid, rel, span_of([s], m.start(), o.end))
+        used.append((m.start(), max(o.end for o in objs)))
 
 
 def relation(ck: _Walk, c: Clause) -> None:

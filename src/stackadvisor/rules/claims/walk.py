@@ -15,7 +15,8 @@ from .judge import _Judge
 from .skills import Skill, with_skills
 from .words import _rx, as_not, as_plain, key, words
 
-_CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet)\s", re.I)
+# clause boundaries: a contrast, and a consequence after a comma ("Python is easier to learn, so we will not switch to Rust")
+_CHECK_SPLIT = re.compile(r"[;\u2022\u00b7]|\s(?:but|whereas|while|although|though|however|yet)\s|,\s+(?:but|whereas|while|although|though|however|yet|so|hence|therefore|thus|which\s+means)\s", re.I)
 _AND_SPLIT = re.compile(r",?(?<!\s)\s+and\s+(?:(?:the|its|their|also)\s+)?", re.I)
 _VERB_AFTER = re.compile(r"(?:\s*'s)?(?:\s+\w+){0,2}?\s+(?:is|are|has|have|was|were|offers|provides|handles|runs|lacks|excels|shines|does|remains|comes|gives)\b", re.I)
 _PICK_LEFT = re.compile(r",\s*$")
