@@ -1206,6 +1206,27 @@ def test_a_tutorial_about_a_tool_is_out_of_scope(text):
     assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
 
 
+@pytest.mark.parametrize("text", [
+    "how do I rotate the logs of my go service?",  # any doing verb after "how do I", not a listed one
+    "how can we cache npm packages in our CI?",
+    "install redis on ubuntu for my python app",  # an order for a procedure
+    "is there any good rust boilerplate for an axum app?",  # material, not advice
+    "there are some nice python fastapi templates on github, know of any?",
+])
+def test_a_procedure_or_material_asked_for_is_out_of_scope(text):
+    assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "how do I choose between go and rust for a crawler?",
+    "how do I convince my boss that go is right for our microservices?",
+    "how do you even get real concurrency out of python?",
+    "how do we migrate our node api to go, and is it worth it?",
+])
+def test_a_how_question_about_choosing_or_a_language_stays_ours(text):
+    assert rules.classify(text, T, needs_of(text)).kind != "out_of_scope"
+
+
 def test_explain_which_language_fits_is_still_a_pick():
     assert rules.classify("explain which language fits microservices best", T, needs_of("microservices")).kind == "recommend"
 

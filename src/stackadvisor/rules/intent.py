@@ -70,6 +70,8 @@ _OPEN_ALT = lexicon.pattern("read", "open_alternatives")
 _OFFERED_UNKNOWN = lexicon.pattern("read", "offered_unknown")
 #: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
 _HOWTO = lexicon.pattern("read", "howto")
+#: A request for material (examples, tutorials, courses), whichever languages it names.
+_RESOURCES = lexicon.pattern("read", "resource_request")
 #: A question asked anywhere in the turn, not only at its start ("aws or gcp, which cloud is cheaper").
 _ASKING = re.compile(r"\b(?:which|what|where|how|who)\b", re.I)
 #: An imperative request for information is a question too ("Tell me about the GIL and Python's concurrency.").
@@ -215,6 +217,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     # that may also end outside the table, "port to C++ or Rust", is weighed below with the outside one in mind)
     if moved_to and stated and not beyond:
         return Intent("recommend", langs, criteria, True, candidates=moved_to)  # ("Move from Python to Go ... which one is faster")
+    if _RESOURCES.search(lc) and not _REC.search(lc):
+        return Intent("out_of_scope", langs)  # "are there any decent golang tensorflow examples?": material, not advice
     if langs and not outside and _asks_about(lc, ents) and not _NEED_VOICE_OWN.search(lc) and not _VERDICT_Q.search(lc):
         # "is go as expressive as python?", "can go do generics?": a property asked of a named language is a fact
         # about it (or a comparison), never a need of the asker's project; "is go a good fit for ...?" asks a verdict
