@@ -184,6 +184,8 @@ def test_a_trade_off_answer_ranks_the_two_needs(table, meaning, answer, high, lo
     ("anything but go", ("Go",)),
     ("we can't use go", ("Go",)),
     ("we run each node of the cluster ourselves", ()),
+    ("our platform team won't host node in production", ("Node.js",)),  # a verb of running it: the runtime
+    ("every node in the cluster has 4 GB", ()),
     ("We're building a blockchain node.", ()),
     ("go ahead and pick one", ()),
 ])
@@ -191,6 +193,17 @@ def test_a_lower_case_name_set_aside_is_named_and_a_noun_is_not(table, text, nam
     from stackadvisor.rules.mentions import languages_named
 
     assert languages_named(text, table) == named
+
+
+@pytest.mark.parametrize("follow", ["ok, the easier one then, for our microservices", "go with the more mature of the two for our microservices"])
+def test_a_comparative_after_a_comparison_picks_among_the_compared(table, meaning, follow):
+    reading, ranking = converse(table, meaning, "python vs rust: which is easier to learn and which has the bigger ecosystem?", follow)
+    assert reading.intent.candidates == ("Python", "Rust") and ranking.recommendation == "Python"
+
+
+def test_a_new_team_is_a_new_skill_set_not_beginners(table, meaning):
+    reading, _ = converse(table, meaning, "json api for a booking system, our team writes go", "update: management swapped in a new team, all of them javascript people")
+    assert reading.needs.skills == {"Node.js"} and "learning_curve" not in reading.needs.priorities
 
 
 def test_exclusions_in_lower_case_re_rank_after_a_pick(table, meaning):

@@ -65,6 +65,10 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
     return out
 
 
+#: a verb of using a runtime right before a bare noun name: "run node in production" names the language
+_USE_VERB_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|deploy|deploys|deploying|host|hosting|write|writing|allow|allows|support|supports)\s+$")
+
+
 def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.Pattern) -> bool:
     word = text[s:e]
     after = lc[e:e + 60]
@@ -97,8 +101,9 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):
         return True  # "not node either", "anything but go": set aside, so named
-    if _key(word) in _NOUN_NAMES and not _DETERMINER.search(before) and not re.match(r"\s*(?:of|in|on)\b", after):
-        return True  # "we use node", "node or go" -- but not "each node of the cluster"
+    if _key(word) in _NOUN_NAMES and not _DETERMINER.search(before) and not re.match(r"\s*of\b", after) \
+            and not (re.match(r"\s*(?:in|on)\b", after) and not _USE_VERB_BEFORE.search(before)):
+        return True  # "we use node", "node or go", "we can't run node in our infra" -- but not "each node of the cluster"
     return bool(_CTX_BEFORE.search(before) or ctx_after.match(after))
 
 
