@@ -1227,6 +1227,23 @@ def test_a_how_question_about_choosing_or_a_language_stays_ours(text):
     assert rules.classify(text, T, needs_of(text)).kind != "out_of_scope"
 
 
+@pytest.mark.parametrize("text,options", [
+    ("Flask? Express? Not sure yet, the python side of the team is small.", ("Python", "Node.js")),  # options as questions
+    ("fastapi or go for the ingestion service? we also have some rust code around", ("Python", "Go")),  # a framework among named languages
+])
+def test_frameworks_offered_as_options_are_their_languages_offered(text, options):
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and set(intent.candidates) == set(options)
+
+
+@pytest.mark.parametrize("text", ["we need speed of delivery above all", "speed to market is what counts"])
+def test_speed_of_delivery_is_fast_delivery_not_runtime_speed(text):
+    from stackadvisor.rules.dialogue import read_turn
+
+    reading = read_turn(text, T)
+    assert "fast-delivery" in reading.needs.constraints and "speed" not in reading.needs.priorities
+
+
 def test_explain_which_language_fits_is_still_a_pick():
     assert rules.classify("explain which language fits microservices best", T, needs_of("microservices")).kind == "recommend"
 

@@ -242,7 +242,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
-    offered = _offered_frameworks(lc, ents, v) if len(langs) <= 1 else ()
+    offered = _offered_frameworks(lc, ents, v)
     deciding = bool(_DECIDING.search(lc))
     if (len(offered) == 1 and deciding) or (len(offered) >= 2 and ("?" in lc or bool(_QWORD.match(lc)) or deciding)):
         # "should I use django or express?", "deciding on a framework (flask, django, fastapi)": the frameworks
