@@ -171,3 +171,10 @@ def test_a_proposal_about_a_language_gets_both_sides_even_when_it_lists_benefits
     assert "Cons:" in text and "Pros:" in text
     assert "Pros:" in compose(_context("What are the upsides of Go?")).text
     assert "Cons:" not in compose(_context("What are the upsides of Go?")).text
+
+
+def test_a_pick_resting_on_the_teams_skill_alone_also_gives_what_else_it_brings(offline_advisor):
+    reply = offline_advisor.ask("we're a team of gophers. should the new tool be written in go or in python, and is there any reason besides familiarity?")
+    assert reply.recommendation == "Go"
+    assert "Beyond your team's skill, the pros the article names for Go: Compiled, statically typed" in reply.answer
+    assert "Built-in concurrency with goroutines" in reply.answer.split("**Trade-offs")[0]

@@ -186,6 +186,7 @@ def test_a_trade_off_answer_ranks_the_two_needs(table, meaning, answer, high, lo
     ("we run each node of the cluster ourselves", ()),
     ("our platform team won't host node in production", ("Node.js",)),  # a verb of running it: the runtime
     ("every node in the cluster has 4 GB", ()),
+    ("is there a go version of this sdk or only the python client?", ("Go", "Python")),  # a noun of software after the name
     ("We're building a blockchain node.", ()),
     ("go ahead and pick one", ()),
 ])

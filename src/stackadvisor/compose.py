@@ -385,6 +385,11 @@ def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> li
         if c.label.startswith("Ahead of "):  # another language's con names this one as better (score._named_better)
             other = table.languages[c.label.removeprefix("Ahead of ").split(":", 1)[0]]
             lines.append(f"- A con the article names for {other.name}: {c.label.split(': ', 1)[1]} {cites.language(other)}")
+    if len(lines) == 1 and lang.name in needs.skills and not needs.priorities and not needs.use_cases:
+        # the pick rests on the team's skill alone: what else the article says it brings ("any other reason for Go?")
+        others = [it.text for it in lang.pros if not it.skill]
+        if others:
+            lines.append(f"- Beyond your team's skill, the pros the article names for {lang.name}: {'; '.join(others)} {cites.language(lang)}")
     if not lines and top.total > 0:
         lines.append(f"- It scores highest on the comparison table for what you described {cites.row(lang.name)}")
     elif not lines and ctx.ranking.candidates == (lang.name,) and ctx.needs.empty:  # "Java or Node.js?"

@@ -238,7 +238,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
             or foreign_subject(lc, v, ents) is not None \
             or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
-                                   and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)):
+                                   and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)
+                                   and len(alternatives) < 2):  # "..., GoLang or Rust?": a choice between ours
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
