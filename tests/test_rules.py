@@ -1244,6 +1244,17 @@ def test_speed_of_delivery_is_fast_delivery_not_runtime_speed(text):
     assert "fast-delivery" in reading.needs.constraints and "speed" not in reading.needs.priorities
 
 
+@pytest.mark.parametrize("text,owners", [
+    ("does the article say anything about callbacks?", ("Node.js",)),  # a plural, read as the line's singular
+    ("is the GIL discussed anywhere in the article?", ("Python",)),
+    ("does the table or article talk about garbage collection at all?", ("Rust",)),  # a use-case word, still a fact
+    ("what heading does the article give the rust section?", ("Rust",)),  # "the rust section": the language
+])
+def test_what_the_article_says_about_a_term_is_a_fact_about_the_languages_whose_lines_name_it(text, owners):
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "fact" and intent.languages == owners
+
+
 def test_explain_which_language_fits_is_still_a_pick():
     assert rules.classify("explain which language fits microservices best", T, needs_of("microservices")).kind == "recommend"
 

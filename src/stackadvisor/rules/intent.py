@@ -55,6 +55,8 @@ _VAGUE = lexicon.pattern("read", "vague")
 _OPEN_Q = re.compile(r"\b(?:which|what|who|who's|whose)\b", re.I)
 #: A question about what the source says ("listed for", "per the article", "mention ... in their best-for").
 _ABOUT_SOURCE = lexicon.pattern("read", "about_source")
+#: a yes/no question about what the source says ("does the article say anything about garbage collection?")
+_SOURCE_ASK = lexicon.pattern("read", "source_ask")
 ABOUT_DATE = lexicon.pattern("read", "about_date")  # "when was the article written?": a fact about the source itself
 _WHY_WRITTEN = lexicon.pattern("read", "why_written")  # "why is it written in golang?": a third party's choice
 _OPEN_SUBJECT = lexicon.pattern("read", "open_subject")
@@ -193,6 +195,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("compare", langs, criteria) if len(langs) >= 2 else Intent("recommend", langs, criteria, True, candidates=langs)
     if ABOUT_DATE.search(lc):
         return Intent("fact", langs, criteria)
+    if not langs and not outside and not criteria and _is_question(lc) and _ABOUT_SOURCE.search(lc) and (cur.empty or _SOURCE_ASK.search(lc)):
+        owners = _article_owners(text, words, table)
+        if owners:  # "does the article say anything about async/await?": the languages whose lines name it
+            return Intent("fact", owners)
     if langs and _third_party_choice(lc):
         return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
     if langs and _SOURCE_SAYS.search(lc) and not _NEED_VOICE_OWN.search(lc):
@@ -374,6 +380,25 @@ def _other_subject(lc: str, words: list[str], v: _Vocab) -> bool:
     if _IN_SCOPE.search(lc) or _ABOUT_SOURCE.search(lc) or _AMONG_TABLE.search(lc) or v.sup_rx.search(lc) or v.need_rx.search(lc):
         return False
     return len(_subject_words(words)) >= 2
+
+
+def _article_owners(text: str, words: list[str], table: Table) -> tuple[str, ...]:
+    """The languages whose own lines in the article (section title, pros, cons, best-for, frameworks) name one of the
+    question's subject words or acronyms ("callbacks": Node.js's "Callback hell"; "GIL"), a plural read as its singular."""
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,5}\b", text)}
+    asked = {w.removesuffix("s") for w in (*_subject_words(words), *acronyms)} - _SOURCE_WORDS
+    if not asked:
+        return ()
+    out = []
+    for lang in table.languages.values():
+        lines = [lang.section, *(it.text for it in (*lang.pros, *lang.cons, *lang.best_for)), *lang.frameworks]
+        said = {w.removesuffix("s") for line in lines for w in re.findall(r"[a-z']+", line.lower())}
+        if asked & said:
+            out.append(lang.name)
+    return tuple(out) if len(out) < len(table.languages) else ()
+
+
+_SOURCE_WORDS = frozenset(lexicon.phrases("words", "source_words"))  # data: rules/lexicon/words.yaml
 
 
 def _subject_words(words: list[str]) -> list[str]:
