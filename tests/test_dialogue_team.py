@@ -192,3 +192,15 @@ def test_the_project_said_again_replaces_the_first_one(table, meaning):
     assert ranking.recommendation == "Rust"
     grown, _ = converse(table, meaning, "chat backend for a dating app", "actually it's also going to do payments")
     assert {"real-time", "fintech"} <= grown.needs.use_cases
+
+
+@pytest.mark.parametrize("lacking", ["I'm not confident coding in python", "none of us is fluent in python", "we have zero experience with python"])
+def test_a_language_the_team_says_it_lacks_is_no_skill_and_gets_no_tie(table, meaning, lacking):
+    reading, ranking = converse(table, meaning, f"a json api for our booking site; {lacking}")
+    assert "Python" not in reading.needs.skills and "Python" not in reading.needs.mentioned
+
+
+def test_a_tie_does_not_go_to_the_language_the_team_lacks(table, meaning):
+    _, ranking = converse(table, meaning, "a json api for our booking site; I'm not confident coding in python")
+    assert ranking.score_of("Python").total == ranking.score_of("Node.js").total  # both list APIs
+    assert ranking.recommendation == "Node.js"  # the table's order, not the language named as lacking

@@ -127,6 +127,7 @@ _OPEN_ALT = lexicon.pattern("read", "open_alternatives")  # "any other more CPU-
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
+_SKILL_LACKING = lexicon.pattern("read", "skill_lacking")
 _SKILL_POST = lexicon.pattern("read", "skill_post")
 _SKILL_NEG = lexicon.pattern("read", "skill_neg")
 _SKILL_GONE = lexicon.pattern("read", "skill_gone")
@@ -280,6 +281,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     skills, excl, dropped = set(prev.skills), set(prev.excluded), set(prev.dropped)
     required = set(prev.required)
     mentioned, outside = list(prev.mentioned), list(prev.outside)
+    unfamiliar: set[str] = set()  # languages named as ones the team does not know: no tie goes to them
     turn_pri: dict[str, float] = {}
     ents = _entities(text, v, lc)
     ent_starts = [e.start for e in ents]
@@ -434,6 +436,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 skills.add(e.name)
                 prev_skill = e
             else:
+                if _SKILL_LACKING.search(lc, max(s0, e.start - _LOOK), e.start):  # "I don't feel comfortable writing Python": what the team lacks
+                    skills.discard(e.name)
+                    unfamiliar.add(e.name)
                 prev_skill = None
         voice = bool(_SKILL_VOICE.search(sentence))
         framework_talk = bool(_FRAMEWORK_TALK.search(sentence))
@@ -469,7 +474,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         constraints=frozenset(cons),
         skills=frozenset(skills),
         excluded=frozenset(excl),
-        mentioned=tuple(mentioned),
+        mentioned=tuple(n for n in mentioned if n not in unfamiliar or n in skills),
         outside=tuple(outside),
         dropped=frozenset(dropped - set(pri) - uc - cons),
         required=frozenset(required),
