@@ -178,3 +178,11 @@ def test_a_pick_resting_on_the_teams_skill_alone_also_gives_what_else_it_brings(
     assert reply.recommendation == "Go"
     assert "Beyond your team's skill, the pros the article names for Go: Compiled, statically typed" in reply.answer
     assert "Built-in concurrency with goroutines" in reply.answer.split("**Trade-offs")[0]
+
+
+def test_a_choice_for_a_project_with_no_need_stated_weighs_the_criteria_the_same(offline_advisor):
+    reply = offline_advisor.ask("I want to make a little program that renames my holiday photos. go or rust, which one should I use?")
+    assert reply.recommendation in ("Go", "Rust")
+    assert "counts the same" in reply.answer and "what you described" not in reply.answer.split("**Trade-offs")[0]
+    no_project = offline_advisor.ask("node or python, is one of them simply better?")
+    assert no_project.recommendation is None  # a comparison asked, no project: no pick

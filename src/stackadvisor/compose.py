@@ -354,6 +354,8 @@ def _headline_reason(ctx: Context, top: Score) -> str:
         bits.append("a team that already knows it")
     if bits:
         return "the best fit for " + "; ".join(bits) + "."
+    if needs.empty:
+        return "with no need stated, it comes out ahead when the table's criteria count the same."
     if top.total <= 0:
         return "nothing you described favours any language clearly, so treat this as a weak pick."
     return "the best overall fit for what you described."
@@ -362,6 +364,14 @@ def _headline_reason(ctx: Context, top: Score) -> str:
 def _why_lines(ctx: Context, lang: Language, top: Score, cites: Citations) -> list[str]:
     table, needs = ctx.table, ctx.needs
     lines: list[str] = []
+    if needs.empty:  # a pick among named languages with no need stated: each criterion counted the same (score._evenly)
+        lines.append(f"- {ctx.ranking.reason} {cites.row(lang.name)}")
+        strong = [cell_sentence(table, lang.name, cid) for cid, crit in table.criteria.items()
+                  if cid in lang.cells and crit.rank(lang.cells[cid]) >= len(crit.scale) // 2]
+        if strong:
+            lines.append(f"- Where it is strong: {'; '.join(strong)} {cites.row(lang.name)}")
+        lines.extend(f"- Pro named in the article: {it.text} {cites.language(lang)}" for it in lang.pros)
+        return lines
     matched = [it for it in lang.best_for if it.use_case in needs.use_cases]
     if matched:
         lines.append(f"- The article names {lang.name} best for " + ", ".join(lower_first(it.text) for it in matched) + f" {cites.language(lang)}")

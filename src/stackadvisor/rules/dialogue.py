@@ -163,6 +163,8 @@ _FOR_PROJECT = lexicon.pattern("dialogue", "for_project")
 _CONTRAST_FRAGMENT = re.compile(r"(?:and\s+|but\s+)?not\s+(?:an?\s+|the\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}", re.I)
 _OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\?)", re.I)
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
+_OWN_PROJECT = lexicon.pattern("dialogue", "own_project")
+_CHOOSING = lexicon.pattern("dialogue", "choosing")
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
 
@@ -286,6 +288,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     elif load is not None and intent.kind == "compare" and len(intent.languages) >= 2 and follow is None:
         # "Node.js vs Go for a URL shortener with millions of redirects a day": two offered for a project, sized
         intent = Intent("recommend", intent.languages, intent.criteria, True, candidates=intent.languages)
+    if intent.kind == "recommend" and intent.wants_pick and len(intent.candidates) >= 2 and needs.empty \
+            and _OWN_PROJECT.search(lc) and _CHOOSING.search(lc):
+        intent = replace(intent, even=True)  # "I want to make a p2p program, rust or go, which one to choose?"
     if follow is not None:
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))

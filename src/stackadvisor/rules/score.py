@@ -184,6 +184,9 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
         return Ranking(scores, named[0], f"Of the languages you named, the article covers only {named[0]} "
                        f"({_join(list(needs.outside))} {'is' if len(needs.outside) == 1 else 'are'} outside it), so it is the "
                        "one it can recommend; tell me what you're building to check it fits.", None, (named[0],))
+    offered = [n for n in (intent.candidates if intent is not None else ()) if n not in needs.excluded]
+    if needs.empty and len(offered) >= 2 and intent is not None and intent.even:
+        return _evenly(table, offered)
     if needs.empty:
         scores = tuple(Score(n, 0.0, ()) for n in table.languages)
         reason = "No needs stated yet, so there is no pick: tell me what you're building, what matters most and what your team knows."
@@ -245,6 +248,25 @@ def score(needs: Needs, table: Table, intent: Intent | None = None) -> Ranking:
     elif must_note:
         reason = must_note + reason
     return Ranking(scores, pick, reason, flip, tuple(cands))
+
+
+#: With no need stated, a pick asked among named languages weighs every criterion of the table the same.
+EVEN_WEIGHT = 0.25
+
+
+def _evenly(table: Table, offered: list[str]) -> Ranking:
+    """ "rust or go for a p2p program, which one?": two or more languages offered and no need stated. The table's
+    criteria weigh the same; the reason says so, and what would change the pick is any need at all."""
+    even = Needs(priorities=dict.fromkeys(table.criteria, EVEN_WEIGHT))
+    scored = [Score(n, round(sum(c.points for c in _contributions(table.languages[n], even, table)), 2),
+                    tuple(_contributions(table.languages[n], even, table))) for n in table.languages]
+    order = list(table.languages)
+    scores = tuple(sorted(scored, key=lambda s: (s.language not in offered, -s.total, order.index(s.language))))
+    pick, second = scores[0], scores[1]
+    reason = (f"You named {_join(offered)} but no need that separates them, so each of the table's "
+              f"{len(table.criteria)} criteria counts the same: {pick.language} {pick.total:.1f} points, {second.language} "
+              f"{second.total:.1f}. Tell me what matters most (speed, concurrency, ease of learning, ecosystem) and I will weigh it.")
+    return Ranking(scores, pick.language, reason, None, tuple(offered))
 
 
 def _no_pick_reason(intent: Intent) -> str:

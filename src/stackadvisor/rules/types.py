@@ -45,6 +45,7 @@ class Intent:
     criteria: tuple[str, ...] = ()  # criterion ids the question is about
     wants_pick: bool = False
     candidates: tuple[str, ...] = ()  # when non-empty, the pick is made among these ("Go or Rust for ...?")
+    even: bool = False  # no need stated, a project and a choice among the candidates: the criteria weigh the same
 
 
 @dataclass(frozen=True)
