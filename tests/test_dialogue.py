@@ -848,3 +848,22 @@ def test_a_request_for_a_fact_after_a_pick_is_answered_as_a_fact(knowledge):
     reading, _ = converse(knowledge.table, None, "which language for a chat server?",
                           "forget the pick for now, just show me how the article rates rust's concurrency")
     assert reading.intent.kind == "fact" and reading.intent.languages == ("Rust",)
+
+
+@pytest.mark.parametrize(("text", "foreign"), [
+    ("Qual é melhor para uma API, go ou python?", True),  # Portuguese
+    ("Saya bingung pilih rust atau go untuk backend", True),  # Indonesian
+    ("¿Cuál es mejor para una API, go o node?", True),  # Spanish
+    ("our para-legal startup needs a fast API in go or python", False),  # English with a foreign-looking word
+])
+def test_latin_text_in_another_language_is_read_for_its_names(text, foreign):
+    from stackadvisor.rules.finder import foreign_script
+
+    assert foreign_script(text) is foreign
+
+
+def test_another_languages_choice_among_named_is_a_pick_and_its_negations_are_not_read(table, meaning):
+    reading, ranking = converse(table, meaning, "Saya bingung pilih rust atau go untuk backend, tidak ada kebutuhan khusus")
+    assert reading.intent.candidates == ("Rust", "Go") and ranking.recommendation in ("Rust", "Go")
+    reading, _ = converse(table, meaning, "Estou em dúvida, qual linguagem aprender depois de anos no Node.js?")
+    assert "Node.js" not in reading.needs.excluded  # Portuguese "no" is "in the", not a negation

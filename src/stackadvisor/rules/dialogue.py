@@ -23,7 +23,7 @@ from typing import Literal
 
 from . import lexicon
 from .context import _LOAD_CRITERIA, _LOAD_NEEDS, _dropped_with, _load
-from .finder import _key, _lc
+from .finder import _key, _lc, foreign_choice, foreign_script
 from .intent import classify
 from .meaning import Meaning
 from .mentions import _entities, _is_question, _sentences
@@ -211,6 +211,10 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     # it; with a new project named ("scratch that, it's a game server") the project is replaced instead (below)
     undo = bool(_UNDO.search(lc)) and not (turn.use_cases or turn.constraints) and state.previous != state.needs
     needs = extract_needs(text, table, state.previous if undo else state.needs)
+    foreign = foreign_script(text)
+    if foreign:  # "Pilih golang atau node js", "... no Node.js": its negations and its "we know" are not English
+        needs = replace(needs, excluded=state.needs.excluded, skills=state.needs.skills)
+        turn = replace(turn, excluded=frozenset(), skills=frozenset())
     follow = _follow_up(text, lc, ents, named, state, cues)
     if follow is not None and follow.kind == "why_not":
         if follow.target not in state.needs.excluded:  # "why not Go?" asks about Go; it does not rule it out
@@ -227,7 +231,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
                         skills=frozenset(n for n in needs.skills if f"skill:{n}" not in gone),
                         required=needs.required - {g.split(":", 1)[1] for g in gone},
                         dropped=needs.dropped | {g.split(":", 1)[1] for g in gone if not g.startswith("skill:")})
-    if meaning is not None:
+    if meaning is not None and not foreign:
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
@@ -291,6 +295,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     if intent.kind == "recommend" and intent.wants_pick and len(intent.candidates) >= 2 and needs.empty \
             and _OWN_PROJECT.search(lc) and _CHOOSING.search(lc):
         intent = replace(intent, even=True)  # "I want to make a p2p program, rust or go, which one to choose?"
+    elif foreign and len(named) >= 2 and needs.empty and intent.kind in ("recommend", "compare") and foreign_choice(text.lower()):
+        # "Pilih golang atau node js untuk saya?" ("choose golang or node js for me?"): a choice among the names
+        intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=True)
     if follow is not None:
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))

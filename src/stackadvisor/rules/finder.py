@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
@@ -24,10 +25,48 @@ def _lc(s: str) -> str:
 
 
 def foreign_script(text: str) -> bool:
-    """Whether most of a text's letters are in a script the reader's vocabulary is not written in (Chinese,
-    Japanese, Korean, Cyrillic, ...): only the language names in it can be read."""
+    """Whether the text is written in a language the reader's vocabulary is not: most of its letters in another
+    script (Chinese, Japanese, Korean, Cyrillic, ...), or Latin letters whose words are another language's function
+    words ("Pilih golang atau node js untuk saya", "Quais as melhores linguagens para Backend?", words.yaml
+    foreign_words). Only the language names in it can be read."""
     letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and sum(not ch.isascii() for ch in letters) > len(letters) / 2
+    if not letters:
+        return False
+    if sum(not ch.isascii() for ch in letters) > len(letters) / 2:
+        return True
+    words = _FOREIGN_WORD_RX.findall(text.lower())
+    hits = sum(w in _foreign_words() for w in words)
+    return hits >= FOREIGN_MIN_WORDS and hits >= FOREIGN_SHARE * len(words)
+
+
+#: a Latin-script text is another language's when at least this many of its words, and this share of them, are
+#: that language's function words (an English sentence with "para" or "de" in a name is not)
+FOREIGN_MIN_WORDS, FOREIGN_SHARE = 3, 0.2
+_FOREIGN_WORD_RX = re.compile(r"[^\W\d_]+")
+
+
+def foreign_choice(lc: str) -> bool:
+    """Whether a text in another language asks to choose ("pilih", "哪个", "还是", "cuál"): words.yaml foreign_choice."""
+    words = set(_FOREIGN_WORD_RX.findall(lc))
+    # a word of a script written without spaces (Chinese, Japanese) is looked for inside the text, the others as words
+    return any(w in words or (_UNSPACED.match(w) is not None and w in lc) for w in _foreign_choice())
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@functools.cache
+def _foreign_choice() -> frozenset[str]:
+    from . import lexicon
+
+    return frozenset(lexicon.phrases("words", "foreign_choice"))
+
+
+@functools.cache
+def _foreign_words() -> frozenset[str]:
+    from . import lexicon
+
+    return frozenset(lexicon.phrases("words", "foreign_words"))
 
 
 _KEY_RX = re.compile(r"[\s\-]+")

@@ -35,7 +35,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "claims": {"predicate_mods": "phrases", "generic_better": "phrases", "generic_best": "phrases", "generic_worst": "phrases",
                "generic_worse": "phrases", "pos_topic": "phrases", "neg_topic": "phrases", "few": "phrases", "many": "phrases",
                "ease_word": "pairs"},
-    "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "thin_words": "phrases", "question_stop": "phrases", "source_words": "phrases", "drop_filler": "phrases", "number_words": "pairs", "contractions": "pairs"},
+    "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "thin_words": "phrases", "question_stop": "phrases", "source_words": "phrases", "foreign_words": "phrases", "foreign_choice": "phrases", "drop_filler": "phrases", "number_words": "pairs", "contractions": "pairs"},
     "topics": {"examples": "examples"},
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 
 from . import lexicon
-from .finder import _key, _lc
+from .finder import _key, _lc, foreign_script
 from .types import AMBIGUOUS_NAMES
 from .vocab import _ABBREV, _SENT_RX, _Ent, _Vocab
 
@@ -44,12 +44,13 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
     out: list[_Ent] = []
     ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus|than)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs?|team|code|backend|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang|versions?|implementations?|ports?|sdks?|librar(?:y|ies)|clients?|frameworks?|bindings?|rewrite|edition|section|chapter|row|column|entry|heading)\b)", re.I)
     versus = re.compile(rf"(?:\s+[\w-]+){{0,3}}?\s+(?:vs\.?|versus)\s+(?:{v.alias_alt})\b", re.I)  # set against a language
+    foreign = foreign_script(text)  # in another language an ambiguous name is the name
     for m in v.lang_rx.finditer(lc):
         k = _key(m.group(0))
         name = v.alias_lang.get(k)
         if name is None:
             continue
-        if k in v.ambiguous and not _ambiguous_ok(text, lc, m.start(), m.end(), v, ctx_after):
+        if k in v.ambiguous and not _ambiguous_ok(text, lc, m.start(), m.end(), v, ctx_after, foreign):
             continue
         out.append(_Ent(m.start(), m.end(), name, False))
     named, starts = len(out), [e.start for e in out]  # table-language mentions: in order and disjoint
@@ -69,9 +70,14 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
 _USE_VERB_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|deploy|deploys|deploying|host|hosting|write|writing|allow|allows|support|supports)\s+$")
 
 
-def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.Pattern) -> bool:
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.Pattern, foreign: bool = False) -> bool:
     word = text[s:e]
     after = lc[e:e + 60]
+    if _UNSPACED.match(text[e:e + 1]) or (s and _UNSPACED.match(text[s - 1])) or foreign:
+        return True  # "用go还是用rust", "pilih rust atau go": in another language, the word is a name, not the English verb
     if word[:1].isupper():
         head = lc[max(0, s - 3):s].rstrip(" \t*_\"'(")
         sentence_start = not head or head[-1] in ".!?:\n-"
