@@ -149,6 +149,13 @@ def test_a_malformed_lexicon_names_the_file_and_key():
                                     "complaints": {"speed": ["slow"]}, "complaint_adjectives": ["poor"]})
 
 
+def test_a_key_given_twice_in_a_lexicon_is_an_error_not_a_lost_list():
+    import yaml
+
+    with pytest.raises(lexicon.LexiconError, match="'memory-safety' is given twice"):
+        yaml.load("complaints:\n  memory-safety: [gc pauses]\n  memory-safety: [segfaults]\n", Loader=lexicon._LOADER)  # noqa: S506
+
+
 @pytest.mark.timeout(20)  # a hang guard, not a timing: the quadratic reader took minutes on these (issue 16 S1)
 @pytest.mark.parametrize("unit", ["Go ", "Python\t", "C#\u00a0", "Node.js/", "Go's ", "Rust is ", "not Go, "])
 def test_reading_repeated_names_is_linear(table, meaning, unit):
@@ -867,3 +874,34 @@ def test_another_languages_choice_among_named_is_a_pick_and_its_negations_are_no
     assert reading.intent.candidates == ("Rust", "Go") and ranking.recommendation in ("Rust", "Go")
     reading, _ = converse(table, meaning, "Estou em dúvida, qual linguagem aprender depois de anos no Node.js?")
     assert "Node.js" not in reading.needs.excluded  # Portuguese "no" is "in the", not a negation
+
+
+# ------------------------------------------------------------------ a complaint about the language in use
+
+
+@pytest.mark.parametrize(("text", "left"), [
+    # the complaint blames the language named before it, and the turn looks for a way off it
+    ("Our Node service is bound to a single thread and it falls over at 11 streams. Any alternatives?", "Node.js"),
+    ("python doesn't scale for our websocket gateway, what should we use instead?", "Python"),
+])
+def test_a_blamed_language_with_a_search_for_others_is_left(table, meaning, text, left):
+    reading = read_turn(text, table, State(), meaning)
+    assert left in reading.needs.excluded
+    assert left not in reading.needs.skills
+
+
+@pytest.mark.parametrize("text", [
+    "Go is faster than python, which doesn't scale for us.",  # the complaint is python's, after a comparison
+    "A rust port should avoid the gc pauses entirely. Any alternatives?",  # what a language would fix is no blame
+    "Is python too slow for a REST API? What should we use instead?",  # asked, not said
+])
+def test_a_complaint_that_blames_no_one_rules_out_no_one(table, meaning, text):
+    assert not read_turn(text, table, State(), meaning).needs.excluded
+
+
+def test_a_shortfall_felt_at_a_small_load_is_a_top_need_not_a_modest_one(table, meaning):
+    text = ("Unfortunately python in the https server end doesn't scale that well. With 30 clients trying to load "
+            "the web app some fail.")
+    reading = read_turn(text, table, State(), meaning)
+    assert reading.needs.priorities.get("concurrency") == 1.0
+    assert not reading.needs.excluded  # no other option was asked for: Python is weighed, not ruled out

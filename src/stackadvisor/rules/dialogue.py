@@ -267,7 +267,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     if load is not None:  # "maybe 10 users" says speed and concurrency do not matter; "200k clients at once" that they do
         if load is False and not _PERF_WORDS.search(lc):  # the amount outweighs a load word it came with ("10 users")
             needs, turn = (replace(n, priorities={c: w for c, w in n.priorities.items() if c not in _LOAD_CRITERIA}) for n in (needs, turn))
-        elif load is False:  # "maybe 500 concurrent players": the need is named, and the amount says it is modest
+        elif load is False and not any(_key(m.group(0)) in v.complaints for m in v.need_rx.finditer(lc)):
+            # "maybe 500 concurrent players": the need is named, and the amount says it is modest (unless it already
+            # fails at that amount: "with 30 clients some fail", "too slow even for 10 users")
             needs, turn = (replace(n, priorities={c: (min(w, 0.3) if c in _LOAD_CRITERIA and c in turn.priorities else w)
                                                   for c, w in n.priorities.items()}) for n in (needs, turn))
         if load:  # "millions of redirects a day": a stated amount outweighs a drop read by meaning alone

@@ -80,7 +80,21 @@ def _list(value: Any, where: str, lower: bool = True) -> tuple[str, ...]:
 
 
 _FLAGS = {"i": re.I, "m": re.M}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when present) that refuses a key given twice in one mapping: YAML would keep the
+    last one silently and drop the first one's phrases."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise LexiconError(f"line {key_node.start_mark.line + 1}: the key {key!r} is given twice; merge the two lists.")
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_LOADER = _Loader
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -137,7 +151,11 @@ def load(name: str) -> dict[str, Any]:
     if name not in SCHEMA:
         raise LexiconError(f"There is no lexicon file {name!r}; the files are {', '.join(sorted(SCHEMA))}.")
     text = resources.files(__package__).joinpath("lexicon").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return _validate(name, yaml.load(text, Loader=_LOADER))  # noqa: S506 - a safe loader (libyaml's when present)
+    try:
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when present)
+    except LexiconError as exc:
+        raise LexiconError(f"rules/lexicon/{name}.yaml, {exc}") from None
+    return _validate(name, data)
 
 
 def phrases(name: str, key: str) -> tuple[str, ...]:

@@ -126,6 +126,8 @@ _HEARSAY = lexicon.pattern("read", "hearsay")
 _OPEN_ALT = lexicon.pattern("read", "open_alternatives")  # "any other more CPU-friendly options?" asks for them: a need
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
+_SEEK_OTHER = lexicon.pattern("read", "seek_other")
+_BLAME_REACH = 80  # a complaint blames the last language named at most this many characters before it
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
 _SKILL_LACKING = lexicon.pattern("read", "skill_lacking")
 _SKILL_POST = lexicon.pattern("read", "skill_post")
@@ -210,6 +212,22 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
     return inside, frozenset(named - set(targets)), True, beyond
 
 
+def _blamed(lc: str, ents: list[_Ent], starts: list[int], lo: int, at: int) -> tuple[str, ...]:
+    """The table language a complaint at `at` is about: the last one named in lc[lo:at] ("python in the https server
+    end doesn't scale", "an issue with node JS and the fact it is bound to a single thread"), when no other
+    language's name or a comparison stands between them ("faster than python" blames no one)."""
+    before = [e for e in ents[bisect_left(starts, lo):bisect_left(starts, at)] if e.end <= at]
+    if not before or before[-1].outside:
+        return ()
+    gap = lc[before[-1].end:at]
+    if _NO_BLAME_GAP.search(gap):
+        return ()
+    return (before[-1].name,)
+
+
+_NO_BLAME_GAP = lexicon.pattern("read", "blame_gap")
+
+
 _NEED_VERB = lexicon.pattern("read", "need_verb")
 _NEED_VOICE = lexicon.pattern("read", "need_voice")
 _AUDIENCE = lexicon.pattern("read", "audience")
@@ -282,6 +300,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     required = set(prev.required)
     mentioned, outside = list(prev.mentioned), list(prev.outside)
     unfamiliar: set[str] = set()  # languages named as ones the team does not know: no tie goes to them
+    blamed: set[str] = set()  # languages a complaint is about ("node is bound to a single thread")
+    felt: list[tuple[str, tuple[str, ...]]] = []  # (criterion, the languages a complaint about it blames)
     turn_pri: dict[str, float] = {}
     ents = _entities(text, v, lc)
     ent_starts = [e.start for e in ents]
@@ -331,6 +351,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 # a complaint ("too slow", "isn't slow", "does not support threads") asks for the need: only a drop cue drops it
                 negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end(), [h.start() for h in hits])) or (
                     _key(m.group(0)) not in v.complaints and bool(_NEAR_NEG.search(near)) and not _CAPABILITY_NEG.search(near))
+                blames = () if negated or _key(m.group(0)) not in v.complaints or _is_question(clause) or _NEAR_NEG.search(near) \
+                    else _blamed(lc, ents, ent_starts, max(s0, m.start() - _BLAME_REACH), m.start())
+                blamed.update(blames)
                 for kind, tid in v.need_map.get(_key(m.group(0)), []):
                     said.append((kind, tid))
                     if negated:
@@ -362,6 +385,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                                 crit_hits.append((m.start(), cid))
                     else:
                         w, explicit = _cue_weight(local, carry, m.start())
+                        if blames:
+                            felt.append((tid, blames))
                         if tid in turn_pri:
                             w = max(turn_pri[tid], w)
                         elif not explicit:
@@ -465,7 +490,13 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 if question and not own_voice:
                     continue
             skills.add(name)
-    excl.update(_move(lc, ents, v)[1])  # what a stated move leaves is not a candidate, and not a skill to stay for
+    targets, left, _, _ = _move(lc, ents, v)
+    excl.update(left)  # what a stated move leaves is not a candidate, and not a skill to stay for
+    for cid, names in felt:  # "python doesn't scale that well :(": a shortfall the user lives with is a top need
+        if cid in pri and not set(names) & excl:  # ("rust is out, way too steep": the reason a language is ruled out)
+            pri[cid] = 1.0
+    if blamed and _SEEK_OTHER.search(lc):  # "node is bound to a single thread... any alternate servers?": a way off it
+        excl.update(blamed - set(targets))
     for name in excl:
         skills.discard(name)
     return Needs(
