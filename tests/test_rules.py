@@ -377,6 +377,7 @@ def test_priority_phrases(text, cid, weight):
     ("An MVP on a tight deadline", set(), {"fast-delivery"}),
     ("Kubernetes microservices", {"cloud-native", "microservices"}, set()),
     ("a RESTful service", {"rest-api"}, set()),
+    ("Most of our data analysts come from economics and statistics", {"data-ml"}, set()),  # the work, by who does it
 ])
 def test_use_cases_and_constraints(text, use_cases, constraints):
     n = needs_of(text)
