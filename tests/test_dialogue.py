@@ -905,3 +905,10 @@ def test_a_shortfall_felt_at_a_small_load_is_a_top_need_not_a_modest_one(table, 
     reading = read_turn(text, table, State(), meaning)
     assert reading.needs.priorities.get("concurrency") == 1.0
     assert not reading.needs.excluded  # no other option was asked for: Python is weighed, not ruled out
+
+
+def test_a_heavy_fleet_is_a_load_and_a_small_one_is_not(table, meaning):
+    heavy = read_turn("ingest pipeline for metrics from 100k servers, all reporting at once", table, State(), meaning)
+    assert heavy.needs.priorities.get("concurrency") == 1.0  # the amount is the emphasis
+    small = read_turn("we run 3 servers, and need a fast API", table, State(), meaning)
+    assert "speed" in small.needs.priorities  # three machines say nothing of the users: the speed need stands

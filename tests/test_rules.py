@@ -394,6 +394,11 @@ def test_use_cases_and_constraints(text, use_cases, constraints):
     ("Nobody on the team knows Rust.", set()),
     ("Is Django a Python framework?", set()),
     ("We have data scientists using pandas.", {"Python"}),
+    ("our SRE team only does go and python", {"Go", "Python"}),  # what a team "does" is what it writes
+    ("the whole team is on node", {"Node.js"}),
+    ("our backend folks live in Go", {"Go"}),
+    ("we're all go people", {"Go"}),
+    ("people do go for node a lot", set()),  # "go for" is a choice, not a language
 ])
 def test_team_skills(text, skills):
     assert set(needs_of(text).skills) == skills
@@ -1378,3 +1383,12 @@ def test_instead_of_a_language_sets_it_aside_wherever_it_stands(text):
 def test_a_drop_word_that_places_something_drops_nothing():
     assert needs_of("our ops team wants small static binaries they can drop on servers").dropped == frozenset()
     assert needs_of("drop speed from the list").dropped == {"speed"}
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("and if go were off the table, what then?", "Go"),  # a hypothetical exclusion is still one, for the what-if
+    ("suppose python got banned", "Python"),
+    ("if rust was out, then?", "Rust"),
+])
+def test_an_exclusion_in_the_past_or_conditional_tense_rules_the_language_out(text, out):
+    assert needs_of(text).excluded == {out}

@@ -58,6 +58,8 @@ def _load(lc: str) -> bool | None:
             continue
         if n >= HIGH_LOAD:
             return True
+        if m.group("fleet"):
+            continue
         if n <= LOW_LOAD:
             found = False
     return found

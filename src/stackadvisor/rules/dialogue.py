@@ -275,6 +275,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         if load:  # "millions of redirects a day": a stated amount outweighs a drop read by meaning alone
             needs, turn = (replace(n, dropped=n.dropped - {c for c in _LOAD_CRITERIA if c not in turn_dropped}) for n in (needs, turn))
         needs = _apply(_LOAD_NEEDS[load], needs, state.needs, table)
+        if load and "concurrency" in needs.priorities and "concurrency" not in turn.priorities:
+            # "metrics from 100k servers, all reporting at once": the amount is the emphasis (a weight said wins)
+            needs = replace(needs, priorities={**needs.priorities, "concurrency": 1.0})
         turn = _apply(_LOAD_NEEDS[load], turn, Needs(), table)
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
     needs = _most_displaces(lc, needs, state.needs, turn)

@@ -42,7 +42,7 @@ def _entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
 def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
     lc = _lc(text) if lc is None else lc
     out: list[_Ent] = []
-    ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus|than)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs?|team|code|backend|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang|versions?|implementations?|ports?|sdks?|librar(?:y|ies)|clients?|frameworks?|bindings?|rewrite|edition|section|chapter|row|column|entry|heading)\b)", re.I)
+    ctx_after = re.compile(rf"^(?:'s\b|\s*(?:vs\.?|versus|or)\b|\s*(?:,|and|or|vs\.?|versus|than)\s+(?:{v.alias_alt})\b|\s+(?:developers?|devs?|team|code|backend|people|folks|engineers?|house|experience|expertise|skills|veterans|experts?|services?|programmers?|shop|compiler|runtime|binar(?:y|ies)|modules?|routines?|programming|language|lang|versions?|implementations?|ports?|sdks?|librar(?:y|ies)|clients?|frameworks?|bindings?|rewrite|edition|section|chapter|row|column|entry|heading)\b)", re.I)
     versus = re.compile(rf"(?:\s+[\w-]+){{0,3}}?\s+(?:vs\.?|versus)\s+(?:{v.alias_alt})\b", re.I)  # set against a language
     foreign = foreign_script(text)  # in another language an ambiguous name is the name
     for m in v.lang_rx.finditer(lc):
