@@ -912,3 +912,13 @@ def test_a_heavy_fleet_is_a_load_and_a_small_one_is_not(table, meaning):
     assert heavy.needs.priorities.get("concurrency") == 1.0  # the amount is the emphasis
     small = read_turn("we run 3 servers, and need a fast API", table, State(), meaning)
     assert "speed" in small.needs.priorities  # three machines say nothing of the users: the speed need stands
+
+
+@pytest.mark.parametrize("text", [
+    "then for a party playlist app where everyone's votes reorder the queue live, node or rust?",
+    "ok, for a scoreboard that updates the moment a goal is scored: go or node?",
+])
+def test_a_project_said_at_the_head_of_a_question_is_a_need(table, meaning, text):
+    reading = read_turn(text, table, State(), meaning)
+    assert "real-time" in reading.needs.use_cases
+    assert reading.intent.kind == "recommend"
