@@ -883,6 +883,7 @@ def test_another_languages_choice_among_named_is_a_pick_and_its_negations_are_no
     # the complaint blames the language named before it, and the turn looks for a way off it
     ("Our Node service is bound to a single thread and it falls over at 11 streams. Any alternatives?", "Node.js"),
     ("python doesn't scale for our websocket gateway, what should we use instead?", "Python"),
+    ("hmm, rust is too hard for our juniors, what else?", "Rust"),
 ])
 def test_a_blamed_language_with_a_search_for_others_is_left(table, meaning, text, left):
     reading = read_turn(text, table, State(), meaning)

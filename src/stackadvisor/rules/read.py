@@ -492,11 +492,11 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             skills.add(name)
     targets, left, _, _ = _move(lc, ents, v)
     excl.update(left)  # what a stated move leaves is not a candidate, and not a skill to stay for
-    for cid, names in felt:  # "python doesn't scale that well :(": a shortfall the user lives with is a top need
-        if cid in pri and not set(names) & excl:  # ("rust is out, way too steep": the reason a language is ruled out)
-            pri[cid] = 1.0
     if blamed and _SEEK_OTHER.search(lc):  # "node is bound to a single thread... any alternate servers?": a way off it
         excl.update(blamed - set(targets))
+    for cid, names in felt:  # "python doesn't scale that well :(": a shortfall the user lives with is a top need
+        if cid in pri and not set(names) & excl:  # (not "rust is out, way too steep": why a language is left)
+            pri[cid] = 1.0
     for name in excl:
         skills.discard(name)
     return Needs(
