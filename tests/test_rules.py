@@ -1392,3 +1392,13 @@ def test_a_drop_word_that_places_something_drops_nothing():
 ])
 def test_an_exclusion_in_the_past_or_conditional_tense_rules_the_language_out(text, out):
     assert needs_of(text).excluded == {out}
+
+
+@pytest.mark.parametrize("text", [
+    "the number crunching stays in Fortran. we just need a small REST API for physicists to submit jobs to it",
+    "The heavy image processing is handled by our C++ engine; we need a REST API in front of it.",
+])
+def test_work_done_by_outside_code_is_not_a_need_of_the_backend(text):
+    n = needs_of(text)
+    assert "cpu-bound" not in n.constraints and "speed" not in n.priorities
+    assert "rest-api" in n.use_cases

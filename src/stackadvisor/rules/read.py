@@ -162,6 +162,7 @@ _NOT_CONTRAST = re.compile(r"[^.;:!?]{0,30}?[,\s]\s*(?:and\s+)?not\s+$", re.I)
 _AMONG_TABLE = lexicon.pattern("read", "among_table")  # "which of the four fits?" asks for a pick: what it names are needs
 _WHY_EMBEDDED = lexicon.pattern("read", "why_embedded")
 _OUTSIDE_DESCRIBED = lexicon.pattern("read", "outside_described")
+_DONE_ELSEWHERE = lexicon.pattern("read", "done_elsewhere")
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:but|however|though|although|whereas|while|and)\s")
 
 
@@ -315,6 +316,10 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
     # "java has threads, but ...": what an outside language has is no need of the asker's, up to the clause's end
     described += [(e.end, _clause_end(lc, e.end)) for e in ents if e.outside and _OUTSIDE_DESCRIBED.match(lc[e.end:e.end + 40])]
     described += [m.span() for m in _OWN_COMMUNITY.finditer(lc)]  # "for our community": who it is for, not an ecosystem
+    for s0, s1 in _sentences(lc):  # "the number crunching stays in Fortran": work done by outside code is not a need
+        for e in ents[bisect_left(ent_starts, s0):bisect_left(ent_starts, s1)]:
+            if e.outside and _DONE_ELSEWHERE.search(lc, max(s0, e.start - 60), e.start):
+                described.append((s0, e.start))
     last_said: list[tuple[str, str]] = []
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
