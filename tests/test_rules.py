@@ -1402,3 +1402,15 @@ def test_work_done_by_outside_code_is_not_a_need_of_the_backend(text):
     n = needs_of(text)
     assert "cpu-bound" not in n.constraints and "speed" not in n.priorities
     assert "rest-api" in n.use_cases
+
+
+@pytest.mark.parametrize(("text", "owner"), [
+    ("which language gets called 'less expressive than Python or Rust'?", "Go"),  # the names in the quote are not the subject
+    ("which language does the article describe as 'blazing fast'?", "Go"),  # a fragment of a line
+    ("which one is described as \"developer-friendly\"?", "Python"),  # a section title's words
+    ("who is said to have limited generic support?", "Go"),
+])
+def test_a_question_about_whose_line_a_phrase_is_a_fact_about_that_language(text, owner):
+    intent = rules.classify(text, T, rules.Needs())
+    assert intent.kind == "fact" and intent.languages == (owner,)
+

@@ -12,7 +12,7 @@ from .mentions import _QWORD, _entities, _is_question, _sentences
 from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _OWN_COMMUNITY, _move, extract_needs
 from .subject import _IN_SCOPE, _OFF_TOPIC, asked_outside, foreign_subject
 from .types import Intent, Needs
-from .vocab import _STRONG_RX, _Ent, _rephrase, _Vocab, _vocab
+from .vocab import _STRONG_RX, _Ent, _item_key, _rephrase, _Vocab, _vocab
 
 _GREET_WORDS = frozenset(lexicon.phrases("scope", "greet_words"))  # data: rules/lexicon/scope.yaml
 _OVERVIEW = lexicon.pattern("read", "overview")
@@ -199,6 +199,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         owners = _article_owners(text, words, table)
         if owners:  # "does the article say anything about async/await?": the languages whose lines name it
             return Intent("fact", owners)
+    owner = _line_owner(lc, v)
+    if owner is not None:  # "which language gets called 'less expressive than Python or Rust'?": whose line that is
+        return Intent("fact", (owner,))
     if langs and _third_party_choice(lc):
         return Intent("fact", langs, criteria)  # "why is it written in golang?": the language's strengths, no pick
     if langs and _SOURCE_SAYS.search(lc) and not _NEED_VOICE_OWN.search(lc):
@@ -380,6 +383,30 @@ def _other_subject(lc: str, words: list[str], v: _Vocab) -> bool:
     if _IN_SCOPE.search(lc) or _ABOUT_SOURCE.search(lc) or _AMONG_TABLE.search(lc) or v.sup_rx.search(lc) or v.need_rx.search(lc):
         return False
     return len(_subject_words(words)) >= 2
+
+
+def _line_owner(lc: str, v: _Vocab) -> str | None:
+    """The one language whose article line an open question quotes or names as a description ("which language gets
+    called 'less expressive than Python or Rust'?", "who is described as blazing fast?"); None otherwise."""
+    if not (_OPEN_Q.search(lc) and _is_question(lc)):
+        return None
+    quotes = [m.span() for m in _QUOTED.finditer(lc)]
+    framed = _DESCRIBED_AS.search(lc)
+    owners = set()
+    for m in v.item_rx.finditer(lc):
+        quoted = any(a <= m.start() and m.end() <= b for a, b in quotes)
+        if quoted or (framed and framed.end() <= m.start()):
+            owners |= {lang for lang, _, _ in v.item_map.get(_key(m.group(0)), ())}
+    for a, b in quotes:  # a fragment of a line, quoted: "which language does the article describe as 'blazing fast'?"
+        bit = _item_key(lc[a + 1:b - 1])
+        if not owners and len(bit.split()) >= 2:
+            lines = [(key, lang) for key, found in v.item_map.items() for lang, _, _ in found]
+            lines += [(_item_key(lang.section), lang.name) for lang in v.table.languages.values()]  # "developer-friendly"
+            owners |= {lang for key, lang in lines if re.search(rf"(?<!\w){re.escape(bit)}(?!\w)", key)}
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
+_DESCRIBED_AS = lexicon.pattern("read", "described_as")
 
 
 def _article_owners(text: str, words: list[str], table: Table) -> tuple[str, ...]:
