@@ -1414,3 +1414,14 @@ def test_a_question_about_whose_line_a_phrase_is_a_fact_about_that_language(text
     intent = rules.classify(text, T, rules.Needs())
     assert intent.kind == "fact" and intent.languages == (owner,)
 
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("npm vs pip ecosystem, which is bigger per the article", True),  # a question after a comma, with no mark
+    ("go or rust - which one would you pick", True),
+    ("We use Go, which is fast enough for us.", False),  # a relative clause is no question
+])
+def test_a_question_inside_a_sentence_is_a_question(text, asked):
+    from stackadvisor.rules.mentions import _is_question
+
+    assert _is_question(text.lower()) is asked

@@ -144,7 +144,7 @@ _STATEMENT_HEAD = lexicon.pattern("vocab", "statement_head")
 _SUBJECT_VERB_AFTER = lexicon.pattern("vocab", "subject_verb_after")
 _GO_VERB_BEFORE = lexicon.pattern("vocab", "go_verb_before")
 _COMPARE_BEFORE = lexicon.pattern("vocab", "compare_before")
-_WH_INSIDE = re.compile(r"\b(?:for|to|in|under|belongs?\s+to)\s+(?:which|what)\s+(?:\w+\s+)?(?:language|one)\b", re.I)
+_WH_INSIDE = lexicon.pattern("vocab", "wh_inside")
 _INDIRECT_Q = lexicon.pattern("vocab", "indirect_question")  # "I am curious about switching to rust": asked, not stated
 
 
