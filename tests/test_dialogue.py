@@ -895,6 +895,7 @@ def test_a_blamed_language_with_a_search_for_others_is_left(table, meaning, text
     "Go is faster than python, which doesn't scale for us.",  # the complaint is python's, after a comparison
     "A rust port should avoid the gc pauses entirely. Any alternatives?",  # what a language would fix is no blame
     "Is python too slow for a REST API? What should we use instead?",  # asked, not said
+    'Common arguments: "Python can\'t scale." "Switch to Go or Rust for real performance." Stop repeating them.',  # quoted
 ])
 def test_a_complaint_that_blames_no_one_rules_out_no_one(table, meaning, text):
     assert not read_turn(text, table, State(), meaning).needs.excluded

@@ -11,6 +11,8 @@ from bisect import bisect_left
 #: Scripts written without spaces between words (CJK ideographs, kana, hangul): in lower-cased text each of their
 #: characters becomes a space, so "区块链用go还是用rust" names Go and Rust; full-width punctuation becomes ASCII.
 _UNSPACED_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: A short quotation: someone else's words, or a phrase quoted to be looked up ("stop telling me Python is 'too slow'").
+_QUOTED = re.compile(r"(?<!\w)(?:\"[^\"\n]{2,80}\"|\u201c[^\u201d\n]{2,80}\u201d|['\u2018][^'\u2019\"\n]{2,80}['\u2019])(?!\w)")
 _FULL_WIDTH = str.maketrans("\uff1f\uff0c\u3002\uff01\uff1a\uff1b\u3001", "?,.!:;,")
 
 

@@ -7,7 +7,7 @@ import re
 from ..knowledge import Table
 from . import lexicon
 from .clean import _clean_markdown, _strip_injection
-from .finder import _alt, _key, _lc, _words_rx, foreign_script
+from .finder import _QUOTED, _alt, _key, _lc, _words_rx, foreign_script
 from .mentions import _QWORD, _entities, _is_question, _sentences
 from .read import _AMONG_TABLE, _AUDIENCE, _NEED_VOICE, _OWN_COMMUNITY, _move, extract_needs
 from .subject import _IN_SCOPE, _OFF_TOPIC, asked_outside, foreign_subject
@@ -93,7 +93,6 @@ _MANNER = lexicon.pattern("read", "manner")
 _WANT = lexicon.pattern("read", "want_voice")
 _FOR_US = lexicon.pattern("read", "for_us")
 _PROJECT_HEAD = lexicon.pattern("read", "project_head")
-_QUOTED = re.compile(r"(?<!\w)['\"\u2018\u201c][^'\"\u2019\u201d]{2,80}['\"\u2019\u201d](?!\w)")
 _SOURCE_SAYS = lexicon.pattern("read", "source_says")  # "does the article say go is ...?": asked of the source
 
 

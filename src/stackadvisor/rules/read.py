@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..knowledge import Table
 from . import lexicon
 from .clean import _clean_markdown, _strip_injection
-from .finder import _TOKEN_RX, _key, _lc
+from .finder import _QUOTED, _TOKEN_RX, _key, _lc
 from .mentions import _entities, _is_question, _sentences
 from .types import (
     Needs,
@@ -185,6 +185,8 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
     user is still weighing it."""
     targets: dict[str, None] = {}
     stated = False
+    quoted = [m.span() for m in _QUOTED.finditer(lc)]  # '"Switch to Go or Rust for real performance."': someone else's move
+    ents = [e for e in ents if not any(a <= e.start < b for a, b in quoted)]
     starts = [e.start for e in ents]
     for s0, s1 in _sentences(lc):
         sent = ents[bisect_left(starts, s0):bisect_left(starts, s1)]
@@ -321,6 +323,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if e.outside and _DONE_ELSEWHERE.search(lc, max(s0, e.start - 60), e.start):
                 described.append((s0, e.start))
     last_said: list[tuple[str, str]] = []
+    quoted = [m.span() for m in _QUOTED.finditer(lc)]  # "stop telling me Python is 'too slow'": someone else's words
     for s0, s1 in _sentences(lc):
         sentence = lc[s0:s1]
         question = _is_question(sentence)
@@ -357,7 +360,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 negated = (drop and _drop_reaches(lc, c0, c1, m.start(), m.end(), [h.start() for h in hits])) or (
                     _key(m.group(0)) not in v.complaints and bool(_NEAR_NEG.search(near)) and not _CAPABILITY_NEG.search(near))
                 blames = () if negated or _key(m.group(0)) not in v.complaints or _is_question(clause) or _NEAR_NEG.search(near) \
-                    else _blamed(lc, ents, ent_starts, max(s0, m.start() - _BLAME_REACH), m.start())
+                    or any(a <= m.start() < b for a, b in quoted) else _blamed(lc, ents, ent_starts, max(s0, m.start() - _BLAME_REACH), m.start())
                 blamed.update(blames)
                 for kind, tid in v.need_map.get(_key(m.group(0)), []):
                     said.append((kind, tid))
