@@ -399,6 +399,8 @@ def test_use_cases_and_constraints(text, use_cases, constraints):
     ("our backend folks live in Go", {"Go"}),
     ("we're all go people", {"Go"}),
     ("people do go for node a lot", set()),  # "go for" is a choice, not a language
+    ("The target audience is barely familiar with Rust.", set()),  # barely familiar is not familiar
+    ("we hardly know go", set()),
 ])
 def test_team_skills(text, skills):
     assert set(needs_of(text).skills) == skills

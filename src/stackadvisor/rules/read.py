@@ -465,11 +465,12 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             skill_listed = prev_skill is not None and e.start - prev_skill.end <= _LOOK and _LIST_GAP.match(lc[prev_skill.end:e.start])
             cue = cues_at.skilled(e.start, lo) or (_SKILL_POST.match(after) and own_voice)
-            if (cue or skill_listed) and not cues_at.negated(e.start, lo):
+            lacking = _SKILL_LACKING.search(lc, max(s0, e.start - _LOOK), e.start)
+            if (cue or skill_listed) and not cues_at.negated(e.start, lo) and not lacking:
                 skills.add(e.name)
                 prev_skill = e
             else:
-                if _SKILL_LACKING.search(lc, max(s0, e.start - _LOOK), e.start):  # "I don't feel comfortable writing Python": what the team lacks
+                if lacking:  # "I don't feel comfortable writing Python", "barely familiar with Rust": what the team lacks
                     skills.discard(e.name)
                     unfamiliar.add(e.name)
                 prev_skill = None
