@@ -1292,6 +1292,9 @@ def test_a_stated_move_is_weighed_among_its_targets_in_the_table():
     ranking = pick("RAM usage: Python is too heavy. Port to bash or rust.")
     assert ranking.candidates == ("Rust",) and "Python" in needs_of("Python is too heavy. Port to bash or rust.").excluded
     assert pick("switching from ruby to Go for the trade engine. we can help with the transition.").recommendation == "Go"
+    # a move said with a noun: "considered for reimplementation in Rust"
+    said = needs_of("Python uses a lot of memory. Some parts should be considered for reimplementation in Rust.")
+    assert "Python" in said.excluded and "Rust" not in said.excluded
 
 
 def test_a_drop_cue_reaches_a_list_of_needs_but_not_a_new_statement():
