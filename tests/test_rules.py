@@ -378,6 +378,7 @@ def test_priority_phrases(text, cid, weight):
     ("Kubernetes microservices", {"cloud-native", "microservices"}, set()),
     ("a RESTful service", {"rest-api"}, set()),
     ("Most of our data analysts come from economics and statistics", {"data-ml"}, set()),  # the work, by who does it
+    ("we're tired of having to churn out boiler plate", set(), {"generics"}),  # what a plain language costs
 ])
 def test_use_cases_and_constraints(text, use_cases, constraints):
     n = needs_of(text)
