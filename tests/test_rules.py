@@ -1034,6 +1034,7 @@ def test_dropping_the_realtime_part_moves_the_pick_towards_speed():
     "How much would running a Node.js server cost per month?",
     "Should we deploy on Heroku?",
     "Which cloud should our Go microservices run on?",
+    "using NodeJS will allow the forum software to be run on GitHub Pages, no?",  # a static host, asked with a tag
 ])
 def test_hosting_deployment_and_pricing_are_out_of_scope(text):
     needs = rules.extract_needs(text, T)
@@ -1431,3 +1432,8 @@ def test_a_question_inside_a_sentence_is_a_question(text, asked):
     from stackadvisor.rules.mentions import _is_question
 
     assert _is_question(text.lower()) is asked
+
+
+def test_a_language_question_that_says_where_it_runs_is_still_a_language_question():
+    text = "we deploy on AWS; go or node for a chat backend?"
+    assert rules.classify(text, T, rules.extract_needs(text, T)).kind != "out_of_scope"
