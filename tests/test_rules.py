@@ -1437,3 +1437,16 @@ def test_a_question_inside_a_sentence_is_a_question(text, asked):
 def test_a_language_question_that_says_where_it_runs_is_still_a_language_question():
     text = "we deploy on AWS; go or node for a chat backend?"
     assert rules.classify(text, T, rules.extract_needs(text, T)).kind != "out_of_scope"
+
+
+def test_a_language_offered_beside_an_outside_port_is_a_target_not_left():
+    text = ("I've been thinking about porting this project to C++ for processing efficiency. Rust can be a decent "
+            "option too, it has better package management than C/C++.")
+    assert "Rust" not in needs_of(text).excluded
+    assert pick(text).recommendation == "Rust"
+
+
+def test_a_language_that_qualifies_a_missing_thing_is_not_ruled_out():
+    n = needs_of("Reach for Python only where a library has no Rust equivalent.")
+    assert "Rust" not in n.excluded
+    assert needs_of("no rust please").excluded == {"Rust"}

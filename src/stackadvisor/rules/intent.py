@@ -219,11 +219,12 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope")  # "what's the difference between REST and GraphQL?": two things that are not languages
     if cur.skills and _NO_NEW_LANG.search(lc):  # "I really don't want to learn a whole new language just for the server"
         return Intent("recommend", langs, criteria, True, candidates=tuple(n for n in table.names if n in cur.skills))
-    targets, _, stated, beyond = _move(lc, ents, v)
+    targets, _, stated, _beyond = _move(lc, ents, v)
     moved_to = tuple(n for n in targets if n not in cur.excluded)
-    # "I want to switch from Python to Go, what do you think?", "switching from ruby to Go": the move, weighed (a move
-    # that may also end outside the table, "port to C++ or Rust", is weighed below with the outside one in mind)
-    if moved_to and stated and not beyond:
+    # "I want to switch from Python to Go, what do you think?", "switching from ruby to Go": the move, weighed among
+    # its targets in the table (one that may also end outside it, "porting to C++ ... Rust can be a decent option
+    # too", is weighed among the table's ones; the writer says the outside one is not covered)
+    if moved_to and stated:
         return Intent("recommend", langs, criteria, True, candidates=moved_to)  # ("Move from Python to Go ... which one is faster")
     if _RESOURCES.search(lc) and not _REC.search(lc):
         return Intent("out_of_scope", langs)  # "are there any decent golang tensorflow examples?": material, not advice

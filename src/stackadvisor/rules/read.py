@@ -127,6 +127,8 @@ _OPEN_ALT = lexicon.pattern("read", "open_alternatives")  # "any other more CPU-
 _NEAR_NEG = lexicon.pattern("read", "near_neg")
 _CAPABILITY_NEG = lexicon.pattern("read", "capability_neg")
 _SEEK_OTHER = lexicon.pattern("read", "seek_other")
+_OFFERED = lexicon.pattern("read", "offered_option")
+_LANG_MODIFIER = lexicon.pattern("read", "lang_modifier")  # "a library with no Rust equivalent": Rust is not ruled out
 _BLAME_REACH = 80  # a complaint blames the last language named at most this many characters before it
 _SKILL_PRE = lexicon.pattern("read", "skill_pre")
 _SKILL_LACKING = lexicon.pattern("read", "skill_lacking")
@@ -193,6 +195,9 @@ def _move(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[tuple[str, ...], frozen
         moved = False
         wish = _MOVE_WISH.search(lc, s0, s1)
         for i, e in enumerate(sent):
+            if _OFFERED.match(lc, e.end):  # "Rust can be a decent option too": one more place to move to
+                targets[e.name] = None
+                continue
             example = wish is not None and wish.end() <= e.start and _WISH_EXAMPLES.match(lc[wish.end():e.start])
             to = _MOVE_TO.search(lc, max(s0, e.start - _LOOK), e.start)
             if to and _MOVE_REJECTED.search(lc, max(s0, to.start() - 30), to.start()):
@@ -450,7 +455,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 excl.discard(e.name)
                 continue
             listed = prev_excl is not None and e.start - prev_excl.end <= _LOOK and _LIST_GAP.match(lc[prev_excl.end:e.start])
-            if (cues_at.excluded(e.start, lo) or _EXCL_POST.match(after) or listed or i in listed_out) and not _SKILL_POST.match(after) \
+            if (cues_at.excluded(e.start, lo) and not _LANG_MODIFIER.match(after) or _EXCL_POST.match(after) or listed or i in listed_out) \
+                    and not _SKILL_POST.match(after) \
                     and not (_WHY_ASK.search(lc, s0, e.start) and (question or _WHY_EMBEDDED.search(lc, s0, e.start))):
                 if prev_skill is not None and _NOT_CONTRAST.match(lc[prev_skill.end:e.start]):
                     skills.discard(e.name)  # "we're a Go shop, not python": not a skill of the team, still a candidate
