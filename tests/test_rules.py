@@ -1450,3 +1450,8 @@ def test_a_language_that_qualifies_a_missing_thing_is_not_ruled_out():
     n = needs_of("Reach for Python only where a library has no Rust equivalent.")
     assert "Rust" not in n.excluded
     assert needs_of("no rust please").excluded == {"Rust"}
+
+
+def test_a_skill_word_listed_after_a_ruled_out_language_is_ruled_out_too():
+    assert needs_of("Backend code defaults to Rust, not Python or JavaScript.").excluded == {"Python", "Node.js"}
+    assert needs_of("not python, and we know javascript well").skills == {"Node.js"}  # a new clause, not the list

@@ -440,6 +440,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
         cues_at = _MentionCues(lc, s0, s1, [e.start for e in sent_ents] + [m.start() for m in skill_hits])
         # "go and node are banned": a plural exclusion after a list reaches back over the list
         listed_out: set[int] = set()
+        excl_ends: list[int] = []  # where the sentence's ruled-out names end ("not Python or JavaScript")
         for i in range(len(sent_ents) - 1, -1, -1):
             e = sent_ents[i]
             after = lc[e.end:min(s1, e.end + 60)]
@@ -463,6 +464,7 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                     continue
                 excl.add(e.name)
                 prev_excl = e
+                excl_ends.append(e.end)
                 continue
             prev_excl = None
             if _gone(lc, lo, e.start, e.end, s1):
@@ -488,8 +490,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 continue
             c0 = _clause_start(clause_starts, m.start(), s0)
             lo = max(c0, m.start() - _LOOK)
-            if cues_at.excluded(m.start(), lo) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]):
-                excl.add(name)  # "anything but JavaScript": a language's own skill word ruled out rules out the language
+            if cues_at.excluded(m.start(), lo) or _EXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]) \
+                    or any(x <= m.start() and m.start() - x <= _LOOK and _LIST_GAP.match(lc[x:m.start()]) for x in excl_ends):
+                excl.add(name)  # "anything but JavaScript", "not Python or JavaScript": a language's own skill word ruled out
                 continue
             if _UNEXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]) or cues_at.unexcluded(m.start(), lo):
                 excl.discard(name)  # "ok they caved, js is fine again": a language's own skill word let back in lets it back in
