@@ -319,6 +319,9 @@ def test_comparisons_with_words_between_read_the_right_column(table, text, crite
     ("Go has limited generic support.", "Go", "supported"),
     ("Python has excellent multithreading.", "Python", "contradicted"),  # con: Limited multithreading (GIL)
     ("Rust has fast development.", "Rust", "contradicted"),  # con: Slower development due to strict compiler checks
+    ("Rust speeds up development thanks to its compiler.", "Rust", "contradicted"),  # the same con, said with a verb
+    ("Rust slows down development.", "Rust", "supported"),
+    ("Rust development is fast.", "Rust", "contradicted"),  # the pace of development, not the Speed column
 ])
 def test_a_missing_criterion_and_a_turned_article_line(table, meaning, text, language, verdict):
     assert verdicts(text, table, meaning, language=language) == [verdict]
