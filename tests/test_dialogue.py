@@ -924,3 +924,20 @@ def test_a_project_said_at_the_head_of_a_question_is_a_need(table, meaning, text
     reading = read_turn(text, table, State(), meaning)
     assert "real-time" in reading.needs.use_cases
     assert reading.intent.kind == "recommend"
+
+
+@pytest.mark.parametrize("text", [
+    "Python and NodeJS are both great for web apps. But which of the two should you use?",
+    "Golang vs Node.js for startup backends in 2026: which should you choose?",
+])
+def test_a_choice_asked_for_in_words_with_nothing_to_weigh_is_an_even_pick(table, meaning, text):
+    intent = read_turn(text, table, State(), meaning).intent
+    assert intent.kind == "recommend" and intent.even and len(intent.candidates) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Node.js vs Go. Is Go simply better? How should I pick between the two?",  # the way to choose, not a choice
+    "django or express for my backend?",  # no choice asked in words: side by side
+])
+def test_a_bare_or_a_how_to_choose_is_no_even_pick(table, meaning, text):
+    assert not read_turn(text, table, State(), meaning).intent.even

@@ -165,6 +165,7 @@ _OFFERED_AFTER = re.compile(r"(?:'s)?\s*(?:or\b|vs\.?|versus\b|and\b|,|/|for\b|\
 _AMONG_NAMED = lexicon.pattern("read", "among_named")
 _OWN_PROJECT = lexicon.pattern("dialogue", "own_project")
 _CHOOSING = lexicon.pattern("dialogue", "choosing")
+_CHOOSING_HOW = lexicon.pattern("dialogue", "choosing_how")  # "how should I pick between the two?": the way, not the pick
 _GAP_MAX = 24  # characters allowed between a why-not cue and the language it asks about ("why not just use Go")
 
 
@@ -300,6 +301,12 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     if intent.kind == "recommend" and intent.wants_pick and len(intent.candidates) >= 2 and needs.empty \
             and _OWN_PROJECT.search(lc) and _CHOOSING.search(lc):
         intent = replace(intent, even=True)  # "I want to make a p2p program, rust or go, which one to choose?"
+    elif len(named) >= 2 and needs.empty and intent.kind in ("recommend", "compare", "vague") and follow is None \
+            and _CHOOSING.search(lc) and not _CHOOSING_HOW.search(lc) and not state.pick:
+        # "Python and NodeJS are both great ... But which of the two should you use?": a choice asked for in so many
+        # words, with nothing to weigh: the table's criteria weigh the same ("django or express for my backend?" asks
+        # for no choice in words, and is shown side by side)
+        intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=True)
     elif foreign and len(named) >= 2 and needs.empty and intent.kind in ("recommend", "compare") and foreign_choice(text.lower()):
         # "Pilih golang atau node js untuk saya?" ("choose golang or node js for me?"): a choice among the names
         intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=True)
