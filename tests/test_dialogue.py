@@ -862,6 +862,8 @@ def test_a_request_for_a_fact_after_a_pick_is_answered_as_a_fact(knowledge):
     ("Saya bingung pilih rust atau go untuk backend", True),  # Indonesian
     ("¿Cuál es mejor para una API, go o node?", True),  # Spanish
     ("our para-legal startup needs a fast API in go or python", False),  # English with a foreign-looking word
+    ("Muchos equipos lanzan prototipos y la pregunta es con qué backend avanzar: Go o Node.js", True),  # Spanish, no accents asked
+    ("The team says the pros and con of go vs node are clear", False),  # one Spanish-looking word is not Spanish
 ])
 def test_latin_text_in_another_language_is_read_for_its_names(text, foreign):
     from stackadvisor.rules.finder import foreign_script
@@ -941,3 +943,12 @@ def test_a_choice_asked_for_in_words_with_nothing_to_weigh_is_an_even_pick(table
 ])
 def test_a_bare_or_a_how_to_choose_is_no_even_pick(table, meaning, text):
     assert not read_turn(text, table, State(), meaning).intent.even
+
+
+@pytest.mark.parametrize("text", [
+    "Go или Node.js: какой бэкенд выбрать для нового сервиса?",  # Russian: "which backend to choose?"
+    "새 서비스 백엔드를 만들려고 하는데 Node.js, Python 중 무엇을 써야 할까요?",  # Korean: "which of them should I use?"
+])
+def test_a_choice_asked_in_another_script_is_a_pick_among_the_names(table, meaning, text):
+    reading, ranking = converse(table, meaning, text)
+    assert len(reading.intent.candidates) == 2 and ranking.recommendation in reading.intent.candidates
