@@ -1035,6 +1035,7 @@ def test_dropping_the_realtime_part_moves_the_pick_towards_speed():
     "Should we deploy on Heroku?",
     "Which cloud should our Go microservices run on?",
     "using NodeJS will allow the forum software to be run on GitHub Pages, no?",  # a static host, asked with a tag
+    "Should I host my Go API on Fly.io or Render?",  # the service named between the verb and the host
 ])
 def test_hosting_deployment_and_pricing_are_out_of_scope(text):
     needs = rules.extract_needs(text, T)
@@ -1455,3 +1456,16 @@ def test_a_language_that_qualifies_a_missing_thing_is_not_ruled_out():
 def test_a_skill_word_listed_after_a_ruled_out_language_is_ruled_out_too():
     assert needs_of("Backend code defaults to Rust, not Python or JavaScript.").excluded == {"Python", "Node.js"}
     assert needs_of("not python, and we know javascript well").skills == {"Node.js"}  # a new clause, not the list
+
+
+@pytest.mark.parametrize("text", [
+    "Postgres or MongoDB for a Rust backend?",  # options before the language are its context's
+    "redis or memcached for our go service?",
+])
+def test_a_choice_of_tools_for_a_named_language_is_out_of_scope(text):
+    assert rules.classify(text, T, rules.extract_needs(text, T)).kind == "out_of_scope"
+
+
+def test_options_after_a_language_are_its_properties_not_tools():
+    text = "what is node good at, io or cpu?"
+    assert rules.classify(text, T, rules.extract_needs(text, T)).kind != "out_of_scope"

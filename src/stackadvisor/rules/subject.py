@@ -85,12 +85,15 @@ def _offered(lc: str, v: _Vocab, ents: list[_Ent]) -> str | None | bool:
     foreign = None
     for s0, s1 in _sentences(lc):
         sent = lc[s0:s1]
-        if "?" not in sent and not re.search(r"\b(?:which|what|should)\b", sent) \
-                or any(s0 <= e.start < s1 and not e.outside for e in ents):
-            continue  # "what is node good at, io or cpu?": the options are properties of a language asked about
+        if "?" not in sent and not re.search(r"\b(?:which|what|should)\b", sent):
+            continue
+        ours = [e.start for e in ents if s0 <= e.start < s1 and not e.outside]
         chain = -1
         for m in _OPTION_PAIR.finditer(lc, s0, s1):
             spans = [m.span("a"), m.span("b")]
+            if any(x < m.start("a") for x in ours) or any(m.start("a") <= x < m.end("b") for x in ours):
+                continue  # "what is node good at, io or cpu?": the options are properties of a language asked about
+                # (options before the language are its context's: "postgres or mongodb for a rust backend?")
             if m.start("a") != chain and not _OPTIONS_OPEN.search(lc, s0, m.start("a")):
                 continue  # options stand first in the sentence or after a verb of choosing: "caddy or nginx?"
             chain = m.start("b")
