@@ -952,3 +952,18 @@ def test_a_bare_or_a_how_to_choose_is_no_even_pick(table, meaning, text):
 def test_a_choice_asked_in_another_script_is_a_pick_among_the_names(table, meaning, text):
     reading, ranking = converse(table, meaning, text)
     assert len(reading.intent.candidates) == 2 and ranking.recommendation in reading.intent.candidates
+
+
+@pytest.mark.parametrize(("first", "second", "rival"), [
+    ("performance-critical margin calculator for a fintech product", "wouldn't go do the job too?", "Go"),  # not the verb
+    ("live sports commentary pushed to thousands of browsers", "couldn't rust handle it faster though?", "Rust"),
+])
+def test_a_rival_offered_in_a_negative_question_is_a_why_not(table, meaning, first, second, rival):
+    reading, after = converse(table, meaning, first, second)
+    assert reading.intent.kind == "why_not" and reading.intent.languages[0] == rival
+    assert rival not in reading.needs.excluded
+
+
+def test_a_negative_statement_about_a_language_is_still_an_exclusion(table, meaning):
+    reading, _ = converse(table, meaning, "real-time multiplayer quiz backend", "we can't run node in our infrastructure")
+    assert "Node.js" in reading.needs.excluded and reading.intent.kind != "why_not"

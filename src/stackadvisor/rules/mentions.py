@@ -70,6 +70,8 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
 _USE_VERB_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|deploy|deploys|deploying|host|hosting|write|writing|allow|allows|support|supports)\s+$")
 
 
+_NEG_MODAL_BEFORE = lexicon.pattern("vocab", "neg_modal_before")
+_CAPABLE_AFTER = lexicon.pattern("vocab", "capable_after")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -99,6 +101,8 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True  # "why is go fast?": after a copula it is the subject ("go fast" is otherwise a verb phrase)
     if _COMPARE_BEFORE.search(before):
         return True  # "how does that compare to go on concurrency?": what is compared against is a language
+    if _NEG_MODAL_BEFORE.search(before) and _CAPABLE_AFTER.match(after):
+        return True  # "wouldn't go do the job too?": a rival offered in a negative question, with what it would do
     if _SUBJECT_VERB_AFTER.match(after) and not _GO_VERB_BEFORE.search(before):
         return True  # "does your article say go is less expressive?": a copula after it makes it the subject
     if re.search(r"\b(?:for|about|of|with|in|than)\s+$", before) and re.match(r"\s*(?:[?!,;]|\.(?:\s|$)|$)", after):
