@@ -967,3 +967,10 @@ def test_a_rival_offered_in_a_negative_question_is_a_why_not(table, meaning, fir
 def test_a_negative_statement_about_a_language_is_still_an_exclusion(table, meaning):
     reading, _ = converse(table, meaning, "real-time multiplayer quiz backend", "we can't run node in our infrastructure")
     assert "Node.js" in reading.needs.excluded and reading.intent.kind != "why_not"
+
+
+def test_dropping_a_criterion_drops_the_work_that_only_asked_for_it(table, meaning):
+    reading, ranking = converse(table, meaning, "video transcoding service, very CPU heavy",
+                                "forget about speed, the clips are tiny now. we need the easiest language to learn")
+    assert "cpu-bound" not in reading.needs.constraints and "speed" not in reading.needs.priorities
+    assert ranking.recommendation == "Python"  # Very Easy, and no CPU-bound con against it any more

@@ -283,6 +283,11 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     needs = _shift_weights(lc, table, v, needs, state.needs, cues)
     needs = _most_displaces(lc, needs, state.needs, turn)
     needs = _drop_namesakes(needs, state.needs, table)
+    newly = needs.dropped - state.needs.dropped  # "forget performance" after "very CPU heavy": the work that asked for it goes
+    gone = {c for c in needs.constraints if c not in turn.constraints and (t := table.constraints.get(c)) is not None
+            and t.criterion in newly}
+    if gone:
+        needs = replace(needs, constraints=needs.constraints - gone, dropped=needs.dropped | gone)
     needs = _implied(needs, state.needs, table)
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
