@@ -94,3 +94,38 @@ def test_a_property_asked_of_which_is_no_false_premise():
     assert rules.premises("Node.js or Rust, which is faster?", T) == []
     premise = rules.premises("Since Python is the fastest, should we use it?", T)  # one the question takes for granted
     assert [(c.language, c.verdict) for c in premise] == [("Python", "contradicted")]
+
+
+@pytest.mark.parametrize("text", [
+    "what were the reasons why Elixir was picked for the chat service?",   # someone else's choice of an outside one
+    "I'd like to understand the rationale behind using Kotlin in this repo.",
+    "why use dart for the server at all?",                                 # lower case, as the object of "use"
+])
+def test_why_someone_chose_an_outside_language_is_out_of_scope(text):
+    got = intent(text)
+    assert got.kind == "out_of_scope" and not got.wants_pick, (text, got)
+
+
+def test_a_lower_case_outside_name_is_a_name_only_where_a_language_would_stand():
+    found = rules.extract_needs("we need swift delivery of the notifications, and dart is what the app uses", T).outside
+    assert "Swift" not in found and "Dart" in found, found
+
+
+@pytest.mark.parametrize("text,named", [
+    ("We propose building the ingestion worker as a Rust based service, for the lowest possible latency.", "Rust"),
+    ("Would love to see a go port of this, it has to scale to lots of concurrent connections.", "Go"),
+    ("Could you ship a node version of the server? It's a real-time dashboard.", "Node.js"),
+])
+def test_one_language_argued_for_with_reasons_asks_for_the_projects_pick(text, named):
+    got = intent(text)
+    assert got.kind == "recommend" and got.wants_pick and named in got.languages, (text, got)
+
+
+def test_a_subjectless_modal_opens_a_statement_whose_needs_count():
+    needs = rules.extract_needs("Would love a backend that scales to thousands of concurrent users.", T)
+    assert needs.priorities.get("concurrency", 0) > 0, needs
+
+
+def test_a_question_about_what_a_language_is_good_at_is_no_advocacy():
+    got = intent("What would you propose we use Go for? I hear it's good at most things python is good at.")
+    assert not got.wants_pick, got

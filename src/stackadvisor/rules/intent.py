@@ -68,6 +68,7 @@ _LANG_FOR_PROJECT = lexicon.pattern("read", "lang_for_project")
 _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
+_ADVOCACY = lexicon.pattern("read", "advocacy")  # "I suggest we build it in Go for lower latency": a pick, with Go offered
 _OPEN_ALT = lexicon.pattern("read", "open_alternatives")
 _OFFERED_UNKNOWN = lexicon.pattern("read", "offered_unknown")
 #: A how-to question about using a tool ("how do I fix ModuleNotFoundError", "how do I write a docker-compose file").
@@ -244,7 +245,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any(_superlative_of(lc, m, v) for m in v.sup_rx.finditer(lc))
     # a how-to about a tool is not ours (one weighing two table languages still is)
-    if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
+    if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2 and not (langs and _ADVOCACY.search(lc))) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
             or foreign_subject(lc, v, ents) is not None \
             or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)
@@ -266,9 +267,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             and not _NEED_VOICE_OWN.search(lc) and not (outside and not _AMONG_TABLE.search(lc)):
         return Intent("fact", langs, criteria)  # "which language is listed for real-time apps?" asks what the article says
     asked = asked_outside(lc, ents)  # "Go or Elixir?" asks about Elixir; "OCaml person here." only mentions OCaml
-    if outside and not langs and not (sup and asks) and (asked or not _AMONG_TABLE.search(lc) and not project and not voiced):
+    theirs = bool(outside) and not langs and _third_party_choice(lc)  # "the reasons why Java was chosen to implement ..."
+    if outside and not langs and not (sup and asks) and (asked or theirs or not _AMONG_TABLE.search(lc) and not project and not voiced):
         # "Java has threads, but who is best at concurrency?" is a fact
-        chosen = bool(asked) and re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
+        chosen = theirs or bool(asked) and re.search(rf"\b(?:use|pick|choose|learn|try|adopt|about|is|go\s+with)\s+(?:{_alt(outside)})\b", lc, re.I)
         if _AMONG_TABLE.search(lc):
             return Intent("recommend", (), criteria, True)  # "we use Scala + Spark ...; which of the four fits?"
         if rec_cue and _OPEN_Q.search(lc) and (project or voiced or not needs.empty) and not chosen:
@@ -277,7 +279,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", (), criteria, True)  # "our engineers came from C++ and want ...": a mention, not the subject
         return Intent("out_of_scope", (), criteria)
     if sup and not project and (asks or langs) and not re.search(r"\b(?:should|recommend|suggest|for\s+(?:us|me|our|my))\b", lc) \
-            and not _AUDIENCE.search(lc) and not _WANT.search(lc) and not _needs_beside(text, lc, v):
+            and not _AUDIENCE.search(lc) and not _WANT.search(lc) and not _ADVOCACY.search(lc) and not _needs_beside(text, lc, v):
         return Intent("fact", langs, criteria)  # "which is fastest?" asks a fact; "fastest possible backend, ..." states a need
     if len(langs) >= len(table.languages) >= 3 and not project and not criteria and not rec_cue:
         return Intent("overview", tuple(table.names), criteria)
@@ -310,6 +312,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
             return Intent("recommend", langs, criteria, True, candidates=(*focus, *sorted(cur.skills - set(focus))))
         if rec_cue and _REC_ONE.search(lc):
             return Intent("recommend", langs, criteria, True)
+        if _ADVOCACY.search(lc) and (project or cur.priorities) and not _COMPARE.search(lc):
+            return Intent("recommend", langs, criteria, True)  # argued for, with reasons: weighed against the others
         if _COMPARE.search(lc) and re.search(r"\b(?:vs\.?|versus|compared?|than)\b", lc):
             return Intent("compare", langs, criteria)
         if not asks and (project or voiced or _PROPOSAL.search(lc)):

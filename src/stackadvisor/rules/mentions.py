@@ -59,8 +59,10 @@ def _find_entities(text: str, v: _Vocab, lc: str | None = None) -> list[_Ent]:
         if i and out[i - 1].end > m.start():  # overlaps a table-language mention (bisect: linear in mentions)
             continue
         k = _key(m.group(0))
-        if k in AMBIGUOUS_NAMES and not versus.match(lc, m.end()) and (not text[m.start()].isupper() or _GO_STOP_AFTER.match(lc, m.end())):
-            continue  # "swift delivery" is no language; "swift on the server vs rust" is
+        if k in AMBIGUOUS_NAMES and not versus.match(lc, m.end()) and (
+                _GO_STOP_AFTER.match(lc, m.end()) if text[m.start()].isupper()
+                else not _ambiguous_ok(text, lc, m.start(), m.end(), v, ctx_after, foreign)):
+            continue  # "swift delivery" is no language; "swift on the server vs rust" and "why use dart for server" are
         out.append(_Ent(m.start(), m.end(), v.outside_map[k], True))
     out.sort(key=lambda e: e.start)
     return out
