@@ -974,3 +974,25 @@ def test_dropping_a_criterion_drops_the_work_that_only_asked_for_it(table, meani
                                 "forget about speed, the clips are tiny now. we need the easiest language to learn")
     assert "cpu-bound" not in reading.needs.constraints and "speed" not in reading.needs.priorities
     assert ranking.recommendation == "Python"  # Very Easy, and no CPU-bound con against it any more
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Portuguese: "which backend language do you recommend for a beginner who wants to learn fast?"
+    ("Qual linguagem de backend vocês recomendam para um iniciante que quer aprender rápido, Python ou Go?", {"Python"}),
+    # Spanish: "for a real-time chat with many users, which is better?"
+    ("Para un chat en tiempo real con muchos usuarios, ¿cuál es mejor, Node.js o Python?", {"Node.js"}),
+    # Russian: "for a blockchain node, which to choose, Go or Rust?"
+    ("Для блокчейн ноды что выбрать, Go или Rust? Важна производительность.", {"Rust"}),
+    # Chinese: "for machine learning, python or go?"
+    ("做机器学习的后端，用python还是go？", {"Python"}),
+])
+def test_a_question_in_another_language_is_read_for_its_needs_through_its_gloss(table, meaning, text, expected):
+    reading, ranking = converse(table, meaning, text)
+    assert ranking.recommendation in expected, (text, reading.needs, ranking.recommendation)
+
+
+def test_the_gloss_picks_the_glossary_the_text_uses_most_and_keeps_the_names():
+    from stackadvisor.rules.finder import gloss
+    assert gloss("Qual é melhor para iniciantes, Go ou Rust?") == "which é better for beginners, Go or Rust?"
+    assert gloss("We use Go for the backend.") == "We use Go for the backend."  # English: nothing to gloss
+    assert "high concurrency" in gloss("Go 在高并发的场景表现优异")

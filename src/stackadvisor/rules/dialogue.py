@@ -23,7 +23,7 @@ from typing import Literal
 
 from . import lexicon
 from .context import _LOAD_CRITERIA, _LOAD_NEEDS, _dropped_with, _load
-from .finder import _key, _lc, foreign_choice, foreign_script
+from .finder import _key, _lc, foreign_choice, foreign_script, gloss
 from .intent import classify
 from .meaning import Meaning
 from .mentions import _entities, _is_question, _sentences
@@ -197,7 +197,9 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     state = state or State()
     cues = _cues()
     v = _vocab(table)
-    text = normalise(text or "", table)
+    original = text or ""
+    foreign = foreign_script(original)  # "Qual linguagem vocês indicam para quem deseja começar ...?": read in its gloss
+    text = normalise(gloss(original) if foreign else original, table)
     lc = _lc(text)
     ents = [e for e in _entities(text, v, lc) if not e.outside]
     named = tuple(dict.fromkeys(e.name for e in ents))
@@ -212,7 +214,6 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     # it; with a new project named ("scratch that, it's a game server") the project is replaced instead (below)
     undo = bool(_UNDO.search(lc)) and not (turn.use_cases or turn.constraints) and state.previous != state.needs
     needs = extract_needs(text, table, state.previous if undo else state.needs)
-    foreign = foreign_script(text)
     if foreign:  # "Pilih golang atau node js", "... no Node.js": its negations and its "we know" are not English
         needs = replace(needs, excluded=state.needs.excluded, skills=state.needs.skills)
         turn = replace(turn, excluded=frozenset(), skills=frozenset())
@@ -232,7 +233,7 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
                         skills=frozenset(n for n in needs.skills if f"skill:{n}" not in gone),
                         required=needs.required - {g.split(":", 1)[1] for g in gone},
                         dropped=needs.dropped | {g.split(":", 1)[1] for g in gone if not g.startswith("skill:")})
-    if meaning is not None and not foreign:
+    if meaning is not None:  # a foreign turn is read by meaning in its gloss
         read_names = (needs.skills - state.needs.skills) | (needs.excluded - state.needs.excluded)
         found = _by_meaning(lc, v, meaning, ents, read_names)
         needs, turn = _apply(found, needs, state.needs, table), _apply(found, turn, Needs(), table)
@@ -312,9 +313,11 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
         # words, with nothing to weigh: the table's criteria weigh the same ("django or express for my backend?" asks
         # for no choice in words, and is shown side by side)
         intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=True)
-    elif foreign and len(named) >= 2 and needs.empty and intent.kind in ("recommend", "compare") and foreign_choice(text.lower()):
-        # "Pilih golang atau node js untuk saya?" ("choose golang or node js for me?"): a choice among the names
-        intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=True)
+    elif foreign and len(named) >= 2 and intent.kind in ("recommend", "compare") \
+            and not (intent.candidates and intent.even == needs.empty) and foreign_choice(original.lower()):
+        # "Pilih golang atau node js untuk saya?" ("choose golang or node js for me?"): a choice among the names,
+        # weighed by what its gloss asks for (the criteria the same when it asks for nothing)
+        intent = Intent("recommend", named, intent.criteria, True, candidates=named, even=needs.empty)
     if follow is not None:
         acts.append(follow)
     acts.append(Act(_ACT_OF_INTENT.get(intent.kind, "vague"), intent.languages[0] if intent.kind in ("fact", "downsides") and intent.languages else None))

@@ -41,6 +41,41 @@ def foreign_script(text: str) -> bool:
     return hits >= FOREIGN_MIN_WORDS and hits >= FOREIGN_SHARE * len(words)
 
 
+def gloss(text: str) -> str:
+    """A word-for-word English gloss of a text in another language (rules/lexicon/gloss.yaml): the words of the
+    one language whose glossary the text uses most are replaced by their English ("Qual linguagem vocês indicam
+    para quem deseja começar" -> "which language vocês recommend for quem deseja start learning"); the rest, the
+    table's language names among it, stay as written. A text none of whose words are glossed comes back as it is."""
+    best, hits = None, 0
+    for rx, table in _glossaries():
+        n = len(rx.findall(text))
+        if n > hits:
+            best, hits = (rx, table), n
+    if best is None:
+        return text
+    rx, table = best
+    def english(m: re.Match[str]) -> str:  # a word of a script without spaces gets spaces around its English
+        word = table[m.group(0).lower()]
+        return f" {word} " if _UNSPACED.match(m.group(0)) else word
+
+    return _SPACES.sub(" ", rx.sub(english, text)).strip()
+
+
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+@functools.cache
+def _glossaries() -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+    from . import lexicon
+
+    out = []
+    for table in lexicon.load("gloss").values():
+        keys = sorted(table, key=len, reverse=True)  # the longest first: "tempo real" before "real"
+        alt = "|".join(re.escape(k) if _UNSPACED.match(k) else rf"(?<![^\W\d_]){re.escape(k)}(?![^\W\d_])" for k in keys)
+        out.append((re.compile(alt, re.IGNORECASE), table))
+    return tuple(out)
+
+
 #: a Latin-script text is another language's when at least this many of its words, and this share of them, are
 #: that language's function words (an English sentence with "para" or "de" in a name is not)
 FOREIGN_MIN_WORDS, FOREIGN_SHARE = 3, 0.2
@@ -68,7 +103,8 @@ def _foreign_choice() -> frozenset[str]:
 def _foreign_words() -> frozenset[str]:
     from . import lexicon
 
-    return frozenset(lexicon.phrases("words", "foreign_words"))
+    glossed = {k for table in lexicon.load("gloss").values() for k in table if " " not in k}  # "iniciante", "recomendam"
+    return frozenset(lexicon.phrases("words", "foreign_words")) | (glossed - lexicon.english_words())
 
 
 _KEY_RX = re.compile(r"[\s\-]+")

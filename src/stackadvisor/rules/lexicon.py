@@ -37,6 +37,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                "ease_word": "pairs"},
     "words": {"not_countable": "phrases", "item_stop": "phrases", "learn_obj_stop": "phrases", "thin_words": "phrases", "question_stop": "phrases", "source_words": "phrases", "foreign_words": "phrases", "foreign_choice": "phrases", "drop_filler": "phrases", "number_words": "pairs", "contractions": "pairs"},
     "topics": {"examples": "examples"},
+    "gloss": {lang: "pairs" for lang in ("pt", "es", "fr", "de", "id", "ru", "zh", "ja", "ko")},
     "patterns": {"read": "patterns", "dialogue": "patterns", "vocab": "patterns"},
     "check": {"negators": "phrases", "privatives": "phrases", "hedges": "phrases", "antonyms": "pairs", "positive": "phrases",
               "negative": "phrases", "unrated": "mapping", "not_claims": "phrases", "examples": "mapping",
