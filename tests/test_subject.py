@@ -24,6 +24,7 @@ def intent(text: str) -> rules.Intent:
     "how do I size the redis connection pool for heavy concurrency?",  # a how-to whose object is another tool
     "is terraform overkill for two servers?",                 # a verdict asked of a tool
     "describe the actor model in plain words",                # how to pitch an explanation is not a need
+    "their worker is one process with no supervisor, so how does it handle that many concurrent jobs?",  # how a program works
 ])
 def test_questions_about_something_else_are_out_of_scope(text):
     got = intent(text)
