@@ -89,6 +89,8 @@ UNRATED = [
     "Go developers get a higher salary than Python developers.",
     "Go is easier to deploy than Python.",  # ease of learning is the Learning Curve column; ease of deploying is not rated
     "Rust is harder to maintain than Go.",
+    "Go binaries boot up faster than Node.js apps.",  # start-up time, in the verb's plain form after a plural subject
+    "Python scripts start faster than Rust programs.",
 ]
 
 
@@ -429,3 +431,13 @@ def test_a_plain_quality_against_another_language_is_a_comparison(table, text, e
 def test_equally_with_an_adjective_and_a_criterion_noun_is_an_equality(table):
     assert _claims("Go and Rust have equally large ecosystems.", table) == [("Go", "ecosystem", "supported")]
     assert _claims("Node.js and Python have equally strong concurrency.", table) == [("Node.js", "concurrency", "contradicted")]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Go is blazingly fast.", ("Go", "speed", "supported")),  # the article's own word for Go's Very High
+    ("Rust runs blazingly fast.", ("Rust", "speed", "supported")),
+    ("Python is blazingly fast.", ("Python", "speed", "contradicted")),
+    ("Go is extremely fast.", ("Go", "speed", "contradicted")),  # a true degree word still claims the top
+])
+def test_blazing_is_the_articles_fast_not_a_step_above_it(table, text, expect):
+    assert _claims(text, table) == [expect]
