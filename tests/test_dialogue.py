@@ -996,3 +996,33 @@ def test_the_gloss_picks_the_glossary_the_text_uses_most_and_keeps_the_names():
     assert gloss("Qual é melhor para iniciantes, Go ou Rust?") == "which é better for beginners, Go or Rust?"
     assert gloss("We use Go for the backend.") == "We use Go for the backend."  # English: nothing to gloss
     assert "high concurrency" in gloss("Go 在高并发的场景表现优异")
+
+
+def test_a_project_word_that_names_a_downside_is_no_downsides_question(table, meaning):
+    reading, ranking = converse(table, meaning, "a payments risk scoring service, our team are go experts")
+    assert reading.intent.kind == "recommend" and ranking.recommendation is not None
+    reading, _ = converse(table, meaning, "a chat server for 50k users", "what are the risks with it?")
+    assert reading.intent.kind == "downsides"
+
+
+def test_a_statement_naming_two_languages_after_a_pick_refines_it(table, meaning):
+    reading, ranking = converse(table, meaning, "trading engine for a bank, latency is everything",
+                                "nobody here has touched rust or go, and they are fresh graduates")
+    assert reading.intent.kind == "recommend" and ranking.recommendation != "Rust"
+
+
+def test_a_comparison_continued_without_a_project_stays_a_comparison(table, meaning):
+    reading, ranking = converse(table, meaning, "node or python, which has the bigger ecosystem?", "and which of the two is quicker?")
+    assert reading.intent.kind == "compare" and ranking.recommendation is None
+    reading, ranking = converse(table, meaning, "node or python, which has the bigger ecosystem?", "so which of them for a chat server?")
+    assert reading.intent.wants_pick
+
+
+def test_nothing_to_do_with_drops_what_it_names(table, meaning):
+    reading, _ = converse(table, meaning, "an API serving our machine learning models", "no wait, it's a firmware updater, nothing to do with machine learning")
+    assert "data-ml" not in reading.needs.use_cases
+
+
+def test_a_team_that_only_knows_one_language_makes_learning_any_other_a_cost(table, meaning):
+    reading, _ = converse(table, meaning, "high-frequency trading backend; our people only know python")
+    assert reading.needs.priorities.get("learning_curve", 0) > 0 and "Python" in reading.needs.skills

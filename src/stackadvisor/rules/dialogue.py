@@ -28,7 +28,7 @@ from .intent import classify
 from .meaning import Meaning
 from .mentions import _entities, _is_question, _sentences
 from .normalise import normalise
-from .read import _MORE_THAN, _NEED_VOICE, _clauses, _drop_cue, extract_needs
+from .read import _MORE_THAN, _NEED_VOICE, _PICK_FOR, _clauses, _drop_cue, extract_needs
 from .types import Intent, Needs, Ranking, Score
 from .vocab import _NEGATION, _vocab
 
@@ -293,7 +293,10 @@ def read_turn(text: str, table, state: State | None = None, meaning: Meaning | N
     intent = classify(text, table, needs, turn)
     acts = list(_need_acts(state.needs, needs))
     intent = _answer_kind(intent, follow, named, needs, state, acts, lc, cues)
-    if among_topic and follow is None and intent.kind in ("recommend", "fact", "vague", "compare"):
+    if among_topic and follow is None and intent.kind == "fact" and not state.pick and not _PICK_FOR.search(lc) \
+            and not (needs.use_cases or needs.constraints or needs.skills or needs.excluded):
+        intent = Intent("compare", among_topic, intent.criteria)  # "which is easier, go or rust?" ... "and which of those is faster?"
+    elif among_topic and follow is None and intent.kind in ("recommend", "fact", "vague", "compare"):
         intent = Intent("recommend", among_topic, intent.criteria, True, candidates=among_topic)
     if intent.kind == "recommend" and len(intent.candidates) >= 2 and follow is None and "?" in lc and not turn.priorities:
         # "which of those is easier to pick up?", "which is better for beginners, node or python?": what the question
@@ -338,7 +341,8 @@ def _follow_up(text: str, lc: str, ents, named: tuple[str, ...], state: State, c
             return Act("why_not", nxt.name, how="follow-up")
     if state.pick and len(named) == 1 and named[0] != state.pick and re.search(rf"\b{re.escape(lc[ents[0].start:ents[0].end])}\s+instead\b", lc):
         return Act("why_not", named[0], how="follow-up")
-    if cues.downsides.search(lc):
+    if cues.downsides.search(lc) and (_is_question(lc) or _INFO_REQUEST.search(lc) or len(lc.split()) <= 5):
+        # asked for ("what are the risks with go?", "rust's cons"), not a word of the project ("a fintech risk engine")
         if len(named) == 1:
             return Act("downsides", named[0], how="follow-up")
         if not named and _ANOTHER.search(lc) and len(state.order) > 1:
@@ -383,8 +387,11 @@ def _answer_kind(intent: Intent, follow: Act | None, named: tuple[str, ...], nee
     changed = any(a.kind in ("set_priority", "drop", "add_use_case", "add_constraint", "knows", "exclude", "include") for a in acts)
     if follow is not None and follow.kind == "what_if" and not needs.empty:
         return Intent("recommend", intent.languages, intent.criteria, True, intent.candidates)
-    if state.pick and changed and intent.kind in ("out_of_scope", "vague", "fact", "greeting") and not (intent.kind == "fact" and named and ("?" in lc or _INFO_REQUEST.search(lc))):
-        # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.")
+    stated = not ("?" in lc or _INFO_REQUEST.search(lc) or _is_question(lc))
+    if state.pick and changed and (intent.kind in ("out_of_scope", "vague", "fact", "greeting") or intent.kind == "compare" and stated) \
+            and not (intent.kind == "fact" and named and not stated):
+        # a refinement of a conversation that already has a pick: re-rank ("Traffic is tiny", "Not Node.js.", "the
+        # team has never used either rust or go")
         return Intent("recommend", (), intent.criteria, True)
     if intent.kind == "fact" and not intent.languages and not named and state.topic and _PRONOUN.search(lc) \
             and not _ASKS_WHICH.search(lc) and not intent.criteria[1:]:

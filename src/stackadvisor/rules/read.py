@@ -261,6 +261,7 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return split
 
 
+_ONLY_SKILL = lexicon.pattern("read", "only_skill")  # "they only know python": nothing else is known
 _MORE_THAN = lexicon.pattern("read", "more_than")
 
 
@@ -477,6 +478,8 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if (cue or skill_listed) and not cues_at.negated(e.start, lo) and not lacking:
                 skills.add(e.name)
                 prev_skill = e
+                if _ONLY_SKILL.search(lc, lo, e.start) and "learning_curve" not in pri and "learning_curve" not in dropped:
+                    pri["learning_curve"] = 0.6  # "the new hires only know python": any other is one to learn
             else:
                 if lacking:  # "I don't feel comfortable writing Python", "barely familiar with Rust": what the team lacks
                     skills.discard(e.name)
