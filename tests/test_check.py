@@ -441,3 +441,14 @@ def test_equally_with_an_adjective_and_a_criterion_noun_is_an_equality(table):
 ])
 def test_blazing_is_the_articles_fast_not_a_step_above_it(table, text, expect):
     assert _claims(text, table) == [expect]
+
+
+@pytest.mark.parametrize("text,language,verdict", [
+    ("Python's multithreading is unconstrained.", "Python", "contradicted"),  # un- turns round the con's "Limited"
+    ("Go's generic support is uncapped.", "Go", "contradicted"),
+    ("Python's concurrency is unrestricted.", "Python", "contradicted"),
+    ("Python's multithreading is restricted.", "Python", "supported"),
+    ("Python's syntax is unreadable.", "Python", "contradicted"),
+])
+def test_a_negative_prefix_turns_a_direction_word_round(text, language, verdict, table, meaning):
+    assert verdicts(text, table, meaning, language) == [verdict]

@@ -205,26 +205,37 @@ _WORD = re.compile(r"[a-z][a-z\-]*")
 def says_opposite(said: set[str], line: str) -> bool:
     """Whether a clause (its words, `said`) that names an article line says the opposite of it: an antonym of one of
     the line's words ("statically" for "dynamically"), or a positive word where the line's own is negative
-    ("excellent generics support" for "Limited generic support"), or the reverse."""
+    ("excellent generics support" for "Limited generic support"), or the reverse. A negative prefix turns a word
+    round (_signed): "unrestricted" is a positive word, "unfriendly" a negative one."""
     w = words()
     own = set(_WORD.findall(line.lower()))
     if any(w.antonyms.get(x) in said for x in own - said):
         return True
     line_neg, line_pos = bool(own & w.negative), bool(own & w.positive)
-    new_pos, new_neg = bool((said - own) & w.positive), bool((said - own) & w.negative)
+    pos, neg = _signed(said - own)
+    new_pos, new_neg = bool(pos), bool(neg)
     return (line_neg and not line_pos and new_pos and not new_neg) or (line_pos and not line_neg and new_neg and not new_pos)
 
 
 _PREFIX = re.compile(r"(?:un|im|in|non-?)(?P<rest>[a-z\-]{4,})$")
 
 
-def direction(tokens: set[str]) -> int:
-    """+1 / -1 from a clause's direction words (check.yaml positive / negative); a negative prefix turns a positive
-    word ("immature", "unfriendly")."""
+def _signed(tokens: set[str]) -> tuple[set[str], set[str]]:
+    """(the positive words, the negative words) of `tokens` (check.yaml positive / negative), a word with a negative
+    prefix counted as the opposite of its stem: "immature", "unfriendly" negative; "unrestricted", "unlimited" positive."""
     w = words()
     pos, neg = tokens & w.positive, tokens & w.negative
     for t in tokens - pos - neg:
         m = _PREFIX.match(t)
         if m and m.group("rest") in w.positive:
             neg = neg | {t}
+        elif m and m.group("rest") in w.negative:
+            pos = pos | {t}
+    return pos, neg
+
+
+def direction(tokens: set[str]) -> int:
+    """+1 / -1 from a clause's direction words (check.yaml positive / negative); a negative prefix turns a word
+    round ("immature", "unfriendly" are negative; "unrestricted" positive)."""
+    pos, neg = _signed(tokens)
     return (len(pos) > 0) - (len(neg) > 0)
