@@ -452,3 +452,16 @@ def test_blazing_is_the_articles_fast_not_a_step_above_it(table, text, expect):
 ])
 def test_a_negative_prefix_turns_a_direction_word_round(text, language, verdict, table, meaning):
     assert verdicts(text, table, meaning, language) == [verdict]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Node.js concurrency is merely moderate.", ("Node.js", "concurrency", "supported")),  # High: the middle of Low < High < Very High
+    ("Python has moderate concurrency.", ("Python", "concurrency", "contradicted")),  # Low is the bottom, not the middle
+    ("Rust's concurrency is just moderate.", ("Rust", "concurrency", "supported")),
+    ("Go's ecosystem is only moderate.", ("Go", "ecosystem", "contradicted")),
+    ("Node.js speed is moderate.", ("Node.js", "speed", "supported")),  # Speed has a Moderate level of its own: read exactly
+    ("Go's speed is only moderate.", ("Go", "speed", "contradicted")),
+    ("Go has a moderate learning curve.", ("Go", "learning_curve", "supported")),  # the Easy/Medium alias
+])
+def test_moderate_is_the_middle_of_a_scale_without_a_moderate_level(table, text, expect):
+    assert _claims(text, table) == [expect]

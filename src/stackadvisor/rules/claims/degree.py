@@ -1,6 +1,7 @@
 """Places on a criterion's scale said without the table's level words.
 
     Node.js offers middling performance            the middle of the scale (check.yaml middle)
+    Go's concurrency is only moderate              the same, on a scale without a Moderate level of its own
     Python's concurrency is nothing to write home about    the middle or below (check.yaml unremarkable)
     Python has the least steep learning curve      "the least" + a word low on the scale: the best of the table
     Go scales well / Rust performs superbly        a verb naming its criterion (check.yaml criterion_verbs) + how well
@@ -32,8 +33,8 @@ def middle(ck: _Walk, c: Clause) -> None:
             continue
         cid = ck._nearest_criterion(c.c0, c.c1, m.start(), c.c1)
         subj = ck._subject(c.cents, m.start(), c.carry, after=False)
-        if cid is None or not subj:
-            continue
+        if cid is None or not subj or _key(m.group(0)) in c.v.level_map[cid]:
+            continue  # a level word of the criterion's own scale ("moderate" speed, "medium" learning curve): the level reader's
         lo = max(c.c0, subj[-1].end) if subj[-1].end <= m.start() else m.start()
         neg = ck._negated(lo, m.start())
         crit = ck.table.criteria[cid]
