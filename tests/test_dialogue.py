@@ -1026,3 +1026,22 @@ def test_nothing_to_do_with_drops_what_it_names(table, meaning):
 def test_a_team_that_only_knows_one_language_makes_learning_any_other_a_cost(table, meaning):
     reading, _ = converse(table, meaning, "high-frequency trading backend; our people only know python")
     assert reading.needs.priorities.get("learning_curve", 0) > 0 and "Python" in reading.needs.skills
+
+
+@pytest.mark.parametrize("text", [
+    "one language for the browser and the server would let a single person own each feature. which backend?",
+    "we'd love to share the validation code between the frontend and the backend. what should the api be written in?",
+])
+def test_one_language_on_both_ends_is_the_pro_the_article_gives_javascript(table, meaning, text):
+    _, ranking = converse(table, meaning, text)
+    assert ranking.recommendation == "Node.js", (text, ranking.recommendation)
+
+
+def test_asking_whether_a_named_language_runs_on_both_ends_is_a_fact(table, meaning):
+    reading, ranking = converse(table, meaning, "does node let me write the frontend and the backend in one language?")
+    assert not reading.intent.wants_pick and ranking.recommendation is None
+
+
+def test_automation_in_its_verb_forms_is_scripting(table, meaning):
+    reading, _ = converse(table, meaning, "a little tool that automates our release chores, which language?")
+    assert "scripting" in reading.needs.use_cases

@@ -261,6 +261,7 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return split
 
 
+_ONE_STACK = lexicon.pattern("read", "one_stack")  # "one language for the browser and the server"
 _ONLY_SKILL = lexicon.pattern("read", "only_skill")  # "they only know python": nothing else is known
 _MORE_THAN = lexicon.pattern("read", "more_than")
 
@@ -511,6 +512,12 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
                 if question and not own_voice:
                     continue
             skills.add(name)
+    one_stack = _ONE_STACK.search(lc)
+    if one_stack and not _drop_cue(lc[max(0, one_stack.start() - 40):one_stack.end()]) \
+            and not (_is_question(lc) and any(not e.outside for e in ents)):  # "can i use the same language ... with node?" asks a fact
+        # "the same language in the browser and on the server": the language whose pro that is, as if the team knew it
+        skills.update(lang.name for lang in table.languages.values()
+                      if any(it.skill for it in lang.pros) and lang.name not in excl)
     targets, left, _, _ = _move(lc, ents, v)
     excl.update(left)  # what a stated move leaves is not a candidate, and not a skill to stay for
     if blamed and _SEEK_OTHER.search(lc):  # "node is bound to a single thread... any alternate servers?": a way off it
