@@ -465,3 +465,15 @@ def test_a_negative_prefix_turns_a_direction_word_round(text, language, verdict,
 ])
 def test_moderate_is_the_middle_of_a_scale_without_a_moderate_level(table, text, expect):
     assert _claims(text, table) == [expect]
+
+
+@pytest.mark.parametrize("text,language,verdict", [
+    ("Go does not offer a lot of generics.", "Go", "supported"),  # not much of it: the con's "Limited generic support"
+    ("Python doesn't have a whole lot of multithreading.", "Python", "supported"),
+    ("Go has tons of generics.", "Go", "contradicted"),
+    ("Python has few threads worth the name.", "Python", "supported"),
+    ("Node.js has a ton of libraries.", "Node.js", "supported"),
+    ("Rust doesn't have a bunch of packages.", "Rust", "supported"),
+])
+def test_an_amount_after_a_possession_verb_grades_a_use_or_a_constraint(text, language, verdict, table):
+    assert verdicts(text, table, None, language) == [verdict]

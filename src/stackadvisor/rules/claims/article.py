@@ -14,7 +14,7 @@ from ..score import _item_evidence
 from ..vocab import _INTENSIFIER, _NEG_TOPIC, _POS_TOPIC, _Ent, _item_key, _join, _stem
 from .clause import Clause
 from .skills import skill_bags
-from .words import _WORD, direction, says_opposite, words
+from .words import _WORD, amount, direction, says_opposite, words
 
 if TYPE_CHECKING:
     from ...knowledge import Item
@@ -164,7 +164,8 @@ def verdict_after(ck: _Walk, c: Clause) -> None:
 
 def graded(ck: _Walk, c: Clause) -> None:
     """ "Go has excellent, fully mature generics", "Python offers poor multithreading": a use case or constraint of the
-    table after a possession verb and words of how good (check.yaml possession_verbs, positive / negative): the language
+    table after a possession verb and words of how good or how much (check.yaml possession_verbs, positive / negative;
+    claims.yaml many / few: "doesn't have a ton of generics" is limited generics): the language
     said good or bad at it, judged as a best-for or con claim."""
     lc, v = c.lc, c.v
     for m in c.hits.get(id(v.topic_rx), ()):
@@ -172,7 +173,7 @@ def graded(ck: _Walk, c: Clause) -> None:
         g = words().graded_rx.search(lc, max(c.c0, m.start() - 60), m.start())
         if kind == "criterion" or g is None or not c.free(g.start(), m.end()):
             continue
-        sign = direction({p for x in _WORD.findall(g.group("how")) for p in (x, *x.split("-"))})
+        sign = amount(g.group("how")) or direction({p for x in _WORD.findall(g.group("how")) for p in (x, *x.split("-"))})
         subj = ck._subject(c.cents, g.start(), c.carry, after=False)
         if not sign or not subj:
             continue

@@ -60,6 +60,8 @@ class Words:
     denying_rx: re.Pattern  # "it would be wrong to call": a frame at a sentence's start that denies what follows
     retraction_rx: re.Pattern  # "but turns out it's not": a sentence's end that takes back what it said before
     graded_rx: re.Pattern  # "has excellent, fully mature ": a possession verb, then direction words (group how), at the end
+    many_rx: re.Pattern  # "tons of", "a ton of": a large amount (claims.yaml many)
+    few_rx: re.Pattern  # "few", "hardly any": a small amount (claims.yaml few)
     verdict_after_rx: re.Pattern  # " tasks are no problem" (group fine) / " work is a pain" (group trouble), after a use
     dominance_rx: re.Pattern  # "is winning the systems and ": a dominance verb and at most four words, at the end
     every_rx: re.Pattern  # "in every aspect", "across the board": a comparison on every criterion at once
@@ -74,6 +76,9 @@ def words() -> Words:
     verbs = {key(p): cls for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"]}
     split = tuple((cls, key(p), _split_rx(p)) for cls in ("better", "worse", "equal") for p in d[f"compare_{cls}"] if " * " in p)
     unrated = tuple((label, _rx(ps)) for label, ps in d["unrated"].items())
+    many, few = lexicon.phrases("claims", "many"), lexicon.phrases("claims", "few")
+    # "has no multithreading limitations": a "no" denies the noun phrase, whose head may come after the use it names
+    graded_few = [p for p in few if p.split()[-1] != "no"]
     return Words(
         negator_rx=_rx(d["negators"]),
         privative_rx=_rx(d["privatives"]),
@@ -82,6 +87,8 @@ def words() -> Words:
         positive=frozenset(d["positive"]),
         negative=frozenset(d["negative"]),
         unrated=unrated,
+        many_rx=_rx(many),
+        few_rx=_rx(few),
         unrated_rx=_rx([p for ps in d["unrated"].values() for p in ps]),
         not_claim_rx=_rx(d["not_claims"]),
         examples=dict(d["examples"]),
@@ -117,7 +124,7 @@ def words() -> Words:
         denying_rx=re.compile(r"[\W_]*(?:" + _rx(d["denying_frames"]).pattern + r")(?:\s+that)?\s+(?=\S)"),
         retraction_rx=re.compile(r",?\s*(?:but|yet|though|however)\s*,?\s+(?:(?:" + _rx(d["retraction_leads"]).pattern + r"),?\s+(?:that\s+)?)?(?:"
                                  + _rx(d["retractions"]).pattern + r")(?:\s+(?:really|at\s+all|true|so))?[\s.!]*$"),
-        graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], "very", "really", "truly"]).pattern
+        graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], "very", "really", "truly", *many, *graded_few]).pattern
                              + r")[\s,]+(?:and\s+)?){1,4})$"),
         verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+(?:(?P<fine>"
                                     + _rx(d["fine_after"]).pattern + r")|(?P<trouble>" + _rx(d["trouble_after"]).pattern + r"))"),
@@ -232,6 +239,12 @@ def _signed(tokens: set[str]) -> tuple[set[str], set[str]]:
         elif m and m.group("rest") in w.negative:
             pos = pos | {t}
     return pos, neg
+
+
+def amount(text: str) -> int:
+    """+1 for a large amount said in `text` ("tons of", "a ton of"), -1 for a small one ("few", "hardly any"), else 0."""
+    w = words()
+    return 1 if w.many_rx.search(text) else -1 if w.few_rx.search(text) else 0
 
 
 def direction(tokens: set[str]) -> int:
