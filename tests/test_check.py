@@ -477,3 +477,14 @@ def test_moderate_is_the_middle_of_a_scale_without_a_moderate_level(table, text,
 ])
 def test_an_amount_after_a_possession_verb_grades_a_use_or_a_constraint(text, language, verdict, table):
     assert verdicts(text, table, None, language) == [verdict]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Node.js has comparable speeds to Go.", ("Node.js", "speed", "contradicted")),  # a plural criterion noun in a tie
+    ("Rust offers equal concurrencies to Node.js.", ("Rust", "concurrency", "supported")),
+    ("Rust has similar performances to Go.", ("Rust", "speed", "contradicted")),
+    ("Python doesn't have similar speeds to Rust.", ("Python", "speed", "supported")),
+    ("Node.js has similar speed to Go.", ("Node.js", "speed", "contradicted")),
+])
+def test_a_tie_word_before_a_criterion_noun_rates_both_sides_the_same(table, text, expect):
+    assert _claims(text, table) == [expect]

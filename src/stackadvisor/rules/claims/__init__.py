@@ -33,7 +33,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("outside-table", ("outside",), (outside.unrated,)),
     Family("comparison", ("comparison", "con", "pro", "superlative"),
            (table.comparison, compare.verbs, table.rank_comparison, table.equality, table.same_as, table.relation, compare.as_adj_as, compare.alike,
-            compare.compared_with)),
+            compare.tie, compare.compared_with)),
     Family("superlative", ("superlative",), (degree.least_most, degree.best_idiom, table.superlative)),
     Family("pick", ("best_for", "con"), (article.pick,)),
     Family("level", ("level",), (degree.strong_suit, degree.middle, degree.labelled, table.level, table.predicate, degree.loose_predicate, table.lacks)),

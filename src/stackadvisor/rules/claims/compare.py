@@ -11,6 +11,7 @@
     Go leaves Python in the dust on speed   a verb with its object inside (check.yaml phrases with "*")
     Python trails both on speed             "both": the two other languages named before; none named: unsupported
     Rust beats the others on speed          "the others": those named before, else every other language of the table
+    Node has similar speeds to Go           a tie word, a criterion noun (plural too), then the other side: equal
 
 The verbs and phrases are data (rules/lexicon/check.yaml compare_better / compare_worse / compare_equal, with
 verb_criteria, nobody, object_markers and kind_nouns); this module only says where the sides and the criterion are.
@@ -321,3 +322,37 @@ def compared_with(ck: _Walk, c: Clause) -> None:
                 ck.compare(sj, o, cid, rel, c.span_of([sj], lo, o.end))
         c.used.append((lo, objs[-1].end))
         ck.objects.update(id(o) for o in objs)
+
+
+def _tie_rx(ck: _Walk) -> tuple[re.Pattern, dict[str, str]]:
+    def build(_t: object) -> tuple[re.Pattern, dict[str, str]]:
+        nouns: dict[str, str] = {}
+        for cid, cr in ck.table.criteria.items():
+            for n in (cr.label, *cr.nouns):
+                n = _key(n)
+                nouns[n] = cid
+                nouns[n[:-1] + "ies" if n.endswith("y") else n + "es" if n.endswith(("s", "x", "ch", "sh")) else n + "s"] = cid
+        tie = words().alike_rx.pattern
+        return re.compile(rf"{tie}\s+(?P<noun>{_alt(nouns)})(?![\w\-])\s+(?:to|as|with)\s+(?:that\s+of\s+|those\s+of\s+|the\s+)?"), nouns
+    return derived(ck.table, "claims-tie-nouns", build)
+
+
+def tie(ck: _Walk, c: Clause) -> None:
+    """ "Node has similar speeds to Go", "Rust offers comparable ecosystems to Go": a tie word (check.yaml alike), a
+    criterion's noun (singular or plural), then the other side: the two rated the same (negated: not the same)."""
+    rx, nouns = _tie_rx(ck)
+    for m in rx.finditer(c.lc, c.c0, c.c1):
+        objs = [i for i, e in enumerate(c.cents) if e.start == m.end()]
+        if not c.free(*m.span()) or not objs:
+            continue
+        group = ck._group_right(c.cents, objs[0])
+        subj = [e for e in ck._subject(c.cents, m.start(), c.carry, after=False) if e not in group]
+        cid = nouns.get(_key(m.group("noun")))
+        if not subj or cid is None:
+            continue
+        rel = "!=" if ck._neg(subj, c.c0, m.start()) else "="
+        for s in subj:
+            for o in group:
+                ck.compare(s, o, cid, rel, c.span_of([s], m.start(), o.end))
+        c.used.append((m.start(), group[-1].end))
+        ck.objects.update(id(o) for o in group)
