@@ -488,3 +488,13 @@ def test_an_amount_after_a_possession_verb_grades_a_use_or_a_constraint(text, la
 ])
 def test_a_tie_word_before_a_criterion_noun_rates_both_sides_the_same(table, text, expect):
     assert _claims(text, table) == [expect]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Compared to Node.js, Go has fewer packages.", [("Go", "ecosystem", "supported")]),  # the other side said first
+    ("Compared with Rust, Python is faster.", [("Python", "speed", "contradicted")]),
+    ("In comparison to Rust, Go is easier.", [("Go", "learning_curve", "supported")]),
+    ("Compared with Python and Node.js, Go has fewer libraries.", [("Go", "ecosystem", "supported")] * 2),
+])
+def test_a_comparison_whose_other_side_opens_the_sentence(table, text, expect):
+    assert _claims(text, table) == expect

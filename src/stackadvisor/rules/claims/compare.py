@@ -189,6 +189,29 @@ def verbs(ck: _Walk, c: Clause) -> None:
         ck.cmp_subject = subj
 
 
+_FRONT_COMMA = re.compile(r"\s*,\s*")
+_JOINED = re.compile(r"\b(?:and|or)\b")
+
+
+def _fronted(ck: _Walk, c: Clause, before: int) -> list[_Ent]:
+    """The other side of a comparison said first, before a comma: the languages of "Compared with Python, ..." (an
+    object marker, check.yaml object_markers, opening the clause), when a language follows the comma before `before`."""
+    w = words()
+    om = w.object_rx.match(c.lc, c.c0 + len(c.lc[c.c0:c.c1]) - len(c.lc[c.c0:c.c1].lstrip(" \t\n\"'*_(")))
+    named = [i for i, e in enumerate(c.cents) if om and e.start == om.end()]
+    if not named:
+        return []
+    group = [c.cents[named[0]]]
+    for e in ck._group_right(c.cents, named[0])[1:]:  # "Compared with Python and Go, Rust ...": not the comma before the subject
+        if not _JOINED.search(c.lc, group[-1].end, e.start):
+            break
+        group.append(e)
+    comma = _FRONT_COMMA.match(c.lc, group[-1].end, c.c1)
+    if comma is None or "," not in comma.group(0) or not any(comma.end() <= e.start < before for e in c.cents):
+        return []
+    return group
+
+
 def unpaired(ck: _Walk, c: Clause) -> None:
     """A comparative without "than": the other side after "compared to" ("slower execution compared to Go"); the
     languages after "languages like" ("faster languages like Go and Rust", each rated in that half of the scale);
@@ -216,13 +239,16 @@ def unpaired(ck: _Walk, c: Clause) -> None:
                 c.used.append((m.start(), group[-1].end))
                 ck.objects.update(id(o) for o in group)
                 continue
-        subj = ck._subject(c.cents, m.start(), c.carry, after=False)
+        front = _fronted(ck, c, m.start())
+        subj = [e for e in ck._subject(c.cents, m.start(), c.carry, after=False) if e not in front]
         if not subj:
             continue
         om = w.object_rx.search(lc, end, c.c1)
         objs = [e for e in c.cents if om and e.start == om.end()]
         if objs:
             objs = ck._group_right(c.cents, c.cents.index(objs[0]))
+        elif front:
+            objs = front  # "Compared with Python, Rust has fewer libraries": the other side said first
         elif any(e.start > m.end() for e in c.cents):
             continue  # another language later in the clause, not introduced as the other side: left alone
         elif not w.copula_rx.search(lc, max(c.c0, m.start() - 40), m.start()):
