@@ -498,3 +498,14 @@ def test_a_tie_word_before_a_criterion_noun_rates_both_sides_the_same(table, tex
 ])
 def test_a_comparison_whose_other_side_opens_the_sentence(table, text, expect):
     assert _claims(text, table) == expect
+
+
+@pytest.mark.parametrize("text,language,verdict", [
+    ("Python is the go-to data science language.", "Python", "supported"),  # a use said before a kind noun
+    ("Go is the favoured cloud-native choice.", "Go", "supported"),
+    ("Python is a great scripting language.", "Python", "supported"),
+    ("Rust is the preferred language for blockchain.", "Rust", "supported"),  # "preferred" is a cue after it too
+    ("Python is a popular systems programming language.", "Python", "unsupported"),  # not the article's best-for of Python
+])
+def test_a_use_before_a_kind_noun_after_a_cue_is_a_best_for_claim(text, language, verdict, table):
+    assert verdicts(text, table, None, language) == [verdict]

@@ -39,7 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("level", ("level",), (degree.strong_suit, degree.middle, degree.labelled, table.level, table.predicate, degree.loose_predicate, table.lacks)),
     Family("pro/con", ("pro", "con", "best_for"), (article.item, article.absent, article.graded, article.verdict_after, article.dominates)),
     Family("level (verbs)", ("level", "best_for", "con"), (table.handles, degree.handles_how, degree.verb_how, table.quantity)),
-    Family("best-for", ("best_for", "pro", "con"), (article.topic, article.item_bag)),
+    Family("best-for", ("best_for", "pro", "con"), (article.topic, article.attributive, article.item_bag)),
     Family("comparison (one side)", ("comparison", "level"), (compare.unpaired,)),
     Family("framework", ("framework",), (article.framework, article.no_framework)),
 )

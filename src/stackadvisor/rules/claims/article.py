@@ -257,6 +257,40 @@ def topic(ck: _Walk, c: Clause) -> None:
         used.append((cue.start(), m.end()))
 
 
+def _attr_cue_rx() -> tuple[re.Pattern, re.Pattern]:
+    end = r"(?:\s+[\w\-]+)?\s+$"  # at most one word between the cue and the use ("a great general machine learning language")
+    return re.compile(rf"\b(?P<cue>{_words_rx(_POS_TOPIC)}){end}", re.I), re.compile(rf"\b(?P<cue>{_words_rx(_NEG_TOPIC)}){end}", re.I)
+
+
+_POS_ATTR, _NEG_ATTR = _attr_cue_rx()
+
+
+def attributive(ck: _Walk, c: Clause) -> None:
+    """ "Python is the preferred machine learning language", "Rust is a poor scripting choice": a use case or constraint
+    of the table said before a kind noun (check.yaml kind_nouns), after a word of how good (claims.yaml pos_topic /
+    neg_topic): the language good or bad at it, judged as a best-for or con claim."""
+    lc, w = c.lc, words()
+    for m in c.hits.get(id(c.v.topic_rx), ()):
+        kind, tid = c.v.topic_map[_key(m.group(0))]
+        head = w.kind_head_rx.match(lc, m.end(), c.c1)
+        if kind == "criterion" or head is None:
+            continue
+        lo = max(c.c0, m.start() - 40)
+        nm, pm = _NEG_ATTR.search(lc, lo, m.start()), _POS_ATTR.search(lc, lo, m.start())
+        cue = nm or pm
+        if cue is None or not c.free(cue.start(), head.end()):
+            continue
+        polarity = -1 if cue is nm else 1
+        subj = ck._subject(c.cents, cue.start(), c.carry, after=False)
+        if not subj:
+            continue
+        if ck._neg(subj, c.c0, cue.start()):
+            polarity = -polarity
+        for e in subj:
+            ck.topic(e, kind, tid, polarity, c.span_of([e], cue.start(), head.end()))
+        c.used.append((cue.start(), head.end()))
+
+
 def _earlier_elements(ck: _Walk, c: Clause, subj: list[_Ent], a: int, b: int, polarity: int, done: str) -> None:
     """The other elements of a list after a cue that name a criterion ("known for its concurrent programming
     capabilities and speed": concurrency too), each rated in the half its cue says, turned by its own bad words."""

@@ -46,6 +46,7 @@ class Words:
     nobody_rx: re.Pattern  # "no language [in the comparison]" right before a comparison verb
     object_rx: re.Pattern  # "compared to", "versus": the other side of a comparison
     kind_rx: re.Pattern  # "languages like", "options such as"
+    kind_head_rx: re.Pattern  # " language", " choice": a kind noun heading the phrase a use names ("the preferred ML language")
     comparative_rx: re.Pattern  # "improved", "degraded": better or worse on the criterion after it
     comparative: dict[str, int]
     verb_how_rx: re.Pattern  # "scales well": a verb naming a criterion (group verb), then how well (group how)
@@ -133,6 +134,7 @@ def words() -> Words:
                             + r")\s+(?:(?:on|in|for|at)\s+)?(?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?)?"),
         stretch_end_rx=re.compile(r"[,;:\u2014\u2013]|\s(?:" + _rx(d["stretch_ends"]).pattern + r")\s"),
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
+        kind_head_rx=re.compile(r"\s+(?:" + _rx(d["kind_nouns"]).pattern + r")(?![\w\-])"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
     )
 
