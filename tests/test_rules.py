@@ -1472,3 +1472,8 @@ def test_a_choice_of_tools_for_a_named_language_is_out_of_scope(text):
 def test_options_after_a_language_are_its_properties_not_tools():
     text = "what is node good at, io or cpu?"
     assert rules.classify(text, T, rules.extract_needs(text, T)).kind != "out_of_scope"
+
+
+def test_delivery_drivers_are_no_device_drivers():
+    assert "systems" not in needs_of("an app where our delivery drivers send their location every few seconds").use_cases
+    assert "systems" in needs_of("we write kernel drivers for network cards").use_cases
