@@ -130,3 +130,12 @@ def test_a_subjectless_modal_opens_a_statement_whose_needs_count():
 def test_a_question_about_what_a_language_is_good_at_is_no_advocacy():
     got = intent("What would you propose we use Go for? I hear it's good at most things python is good at.")
     assert not got.wants_pick, got
+
+
+@pytest.mark.parametrize("text", [
+    "who comes out ahead on ecosystem, node or go?",
+    "which of python and rust rates lower for learning curve?",
+])
+def test_which_language_the_table_rates_higher_is_a_comparison_not_a_pick(text):
+    got = intent(text)
+    assert got.kind in ("compare", "fact") and not got.wants_pick, (text, got)

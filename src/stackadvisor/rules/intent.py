@@ -287,7 +287,7 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         # "Convert to GO? ... an API using the microservice template": a move asked about, for a project: the open pick
         return Intent("recommend", langs, criteria, True)
     if len(focus) >= 2:
-        choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None \
+        choice = asks and bool(alternatives) and not sup and v.cmp_rx.search(lc) is None and not _TABLE_LOOKUP.search(lc) \
             and any(_OR_GAP.match(lc[a.end:b.start]) for a, b in zip(ents, ents[1:]))  # not "which is faster, A or B?"
         proposal = _PROPOSAL.search(lc) is not None  # "change the backend from go to nodejs": which of the two
         # "which is better for a beginner, python or go?": a need and two offered is a pick between them
