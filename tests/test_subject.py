@@ -139,3 +139,17 @@ def test_a_question_about_what_a_language_is_good_at_is_no_advocacy():
 def test_which_language_the_table_rates_higher_is_a_comparison_not_a_pick(text):
     got = intent(text)
     assert got.kind in ("compare", "fact") and not got.wants_pick, (text, got)
+
+
+@pytest.mark.parametrize("text", [
+    "our dashboard uses your package and it leaks memory under load. could that be in the module itself?",
+    "will you move the project to a different http framework now that this one is unmaintained?",
+])
+def test_a_question_put_to_a_projects_maintainers_about_their_code_is_out_of_scope(text):
+    got = intent(text)
+    assert got.kind == "out_of_scope" and not got.wants_pick, (text, got)
+
+
+def test_a_maintainer_question_that_asks_which_of_the_four_is_still_ours():
+    got = intent("will you port it? our service has 50k concurrent users, which of the four would you pick?")
+    assert got.wants_pick, got

@@ -68,6 +68,7 @@ _LANG_FOR_PROJECT = lexicon.pattern("read", "lang_for_project")
 _TABLE_LOOKUP = lexicon.pattern("read", "table_lookup")
 #: A change the user proposes to make ("rewrite the backend in Go", "migrate to Rust").
 _PROPOSAL = lexicon.pattern("read", "proposal")
+_MAINTAINER_Q = lexicon.pattern("read", "maintainer_question")  # "is there a bottleneck in the library?": their code
 _ADVOCACY = lexicon.pattern("read", "advocacy")  # "I suggest we build it in Go for lower latency": a pick, with Go offered
 _OPEN_ALT = lexicon.pattern("read", "open_alternatives")
 _OFFERED_UNKNOWN = lexicon.pattern("read", "offered_unknown")
@@ -240,13 +241,15 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
     background = set(cur.excluded) | set(cur.skills)
     focus = tuple(n for n in langs if n not in background)
     alternatives = _alternatives(lc, _entities(lc, v, lc), background)
-    if cur.dropped and not focus and not outside:
+    maintainers = not langs and (asks or _is_question(lc)) and bool(_MAINTAINER_Q.search(lc)) and not _AMONG_TABLE.search(lc)
+    if cur.dropped and not focus and not outside and not maintainers:
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any(_superlative_of(lc, m, v) for m in v.sup_rx.finditer(lc))
     # a how-to about a tool is not ours (one weighing two table languages still is)
     if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2 and not (langs and _ADVOCACY.search(lc))) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
             or foreign_subject(lc, v, ents) is not None \
+            or (maintainers and not rec_cue) \
             or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)
                                    and len(alternatives) < 2):  # "..., GoLang or Rust?": a choice between ours
