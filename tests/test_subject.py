@@ -153,3 +153,10 @@ def test_a_question_put_to_a_projects_maintainers_about_their_code_is_out_of_sco
 def test_a_maintainer_question_that_asks_which_of_the_four_is_still_ours():
     got = intent("will you port it? our service has 50k concurrent users, which of the four would you pick?")
     assert got.wants_pick, got
+
+
+def test_a_skill_word_offered_as_an_option_is_an_option_not_the_teams_skill():
+    text = "we're building an order router, is typescript or go quicker at runtime?"
+    assert "Node.js" not in rules.extract_needs(text, T).skills
+    got = intent("is typescript or python faster?")
+    assert got.kind == "compare" and set(got.languages) == {"Node.js", "Python"}, got

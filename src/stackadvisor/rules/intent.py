@@ -258,6 +258,8 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     offered = _offered_frameworks(lc, ents, v)
     deciding = bool(_DECIDING.search(lc))
+    if len(offered) >= 2 and not deciding and not rec_cue and not project and v.cmp_rx.search(lc) is not None:
+        return Intent("compare", offered, criteria)  # "is javascript or python faster?": how the two compare
     if (len(offered) == 1 and deciding) or (len(offered) >= 2 and ("?" in lc or bool(_QWORD.match(lc)) or deciding)):
         # "should I use django or express?", "deciding on a framework (flask, django, fastapi)": the frameworks
         # offered are their languages offered (one language's frameworks only, when a choice is being made: that language)

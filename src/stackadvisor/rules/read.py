@@ -501,6 +501,9 @@ def extract_needs(text: str, table: Table, previous: Needs | None = None) -> Nee
             if _UNEXCL_POST.match(lc[m.end():min(s1, m.end() + 60)]) or cues_at.unexcluded(m.start(), lo):
                 excl.discard(name)  # "ok they caved, js is fine again": a language's own skill word let back in lets it back in
                 continue
+            if question and (re.match(rf"\s*(?:,|or|vs\.?|versus)\s+(?:\w+\s+)?(?:{v.alias_alt})\b", lc[m.end():m.end() + 40])
+                             or re.search(rf"\b(?:{v.alias_alt})\s*(?:,|or|vs\.?|versus)\s+$", lc[max(s0, m.start() - 40):m.start()])):
+                continue  # "is javascript or faster python?": an option offered, not what the team knows
             if cues_at.negated(m.start(), lo):
                 continue
             if _gone(lc, lo, m.start(), m.end(), s1):
