@@ -1045,3 +1045,9 @@ def test_asking_whether_a_named_language_runs_on_both_ends_is_a_fact(table, mean
 def test_automation_in_its_verb_forms_is_scripting(table, meaning):
     reading, _ = converse(table, meaning, "a little tool that automates our release chores, which language?")
     assert "scripting" in reading.needs.use_cases
+
+
+def test_a_lower_case_go_let_back_in_is_the_language(table, meaning):
+    reading, ranking = converse(table, meaning, "a websocket gateway for 200k concurrent clients", "go is not allowed here",
+                                "update: management approved go")
+    assert "Go" not in reading.needs.excluded and ranking.recommendation == "Go"

@@ -73,6 +73,7 @@ _USE_VERB_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|deploy|depl
 
 
 _NEG_MODAL_BEFORE = lexicon.pattern("vocab", "neg_modal_before")
+_UNEXCL_BEFORE = lexicon.pattern("read", "unexcl_pre")
 _CAPABLE_AFTER = lexicon.pattern("vocab", "capable_after")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
@@ -113,6 +114,8 @@ def _ambiguous_ok(text: str, lc: str, s: int, e: int, v: _Vocab, ctx_after: re.P
         return True  # "is node fast", "does go have generics": the subject of a question, not a verb
     if _CTX_EXCLUSION.search(before) and not _GO_STOP_AFTER.match(after) or _EXCL_AFTER.match(after):
         return True  # "not node either", "anything but go": set aside, so named
+    if _UNEXCL_BEFORE.search(before) and re.match(r"\s*(?:[.!?,;]|again\b|after\s+all\b|$)", after):
+        return True  # "legal just approved go", "we can use go again": let back in, so named
     if _key(word) in _NOUN_NAMES and not _DETERMINER.search(before) and not re.match(r"\s*of\b", after) \
             and not (re.match(r"\s*(?:in|on)\b", after) and not _USE_VERB_BEFORE.search(before)):
         return True  # "we use node", "node or go", "we can't run node in our infra" -- but not "each node of the cluster"
