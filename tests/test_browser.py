@@ -568,7 +568,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, server: Thread
                 page.get_by_text("Sources (").last.click()
                 if page.get_by_text("How this answer was reached").count():  # the reasoning steps, unfolded
                     page.get_by_text("How this answer was reached").last.click()
-                    page.get_by_text("Ranking by the rules layer").last.wait_for(timeout=5_000)
+                    page.get_by_text("Ranking by the rules layer").last.wait_for(timeout=20_000)  # a loaded 2-core runner is slow to unfold
             t.shot(tmp_path, f"axe-{name}-{state}")
             result = axe.run(page).response
             found[state] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}"
