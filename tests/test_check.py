@@ -509,3 +509,24 @@ def test_a_comparison_whose_other_side_opens_the_sentence(table, text, expect):
 ])
 def test_a_use_before_a_kind_noun_after_a_cue_is_a_best_for_claim(text, language, verdict, table):
     assert verdicts(text, table, None, language) == [verdict]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("Python is, comparatively speaking, slower.", ("Python", "speed", "supported")),  # an aside between commas joins the clause
+    ("Rust is, broadly speaking, harder to learn.", ("Rust", "learning_curve", "supported")),
+    ("Node.js is, in practice, faster.", ("Node.js", "speed", "contradicted")),
+    ("Rust is harder: its ownership rules take longer to grasp than most.", ("Rust", "learning_curve", "supported")),  # a colon ends a comparative's reach
+])
+def test_an_aside_between_commas_and_a_colon_after_a_comparative(table, text, expect):
+    assert _claims(text, table) == [expect]
+
+
+@pytest.mark.parametrize("text,language,verdict", [
+    ("Python's multithreading is fairly cumbersome.", "Python", "supported"),  # a hedge before the verdict keeps it
+    ("In Node.js, CPU-bound work is quite painful.", "Node.js", "supported"),
+    ("Python's multithreading is really a nightmare.", "Python", "supported"),
+    ("Go's concurrency is really no problem.", "Go", "supported"),
+    ("Python's multithreading is not clumsy.", "Python", "contradicted"),
+])
+def test_a_verdict_after_a_use_past_a_hedge(text, language, verdict, table):
+    assert verdicts(text, table, None, language) == [verdict]

@@ -221,7 +221,7 @@ def unpaired(ck: _Walk, c: Clause) -> None:
     found = [(m, *v.cmp_map.get(_key(m.group(0)), (None, 0))) for m in c.hits.get(id(v.cmp_rx), ())]
     found += [(m, None, w.comparative[key(m.group(0))]) for m in w.comparative_rx.finditer(lc, c.c0, c.c1)]
     for m, cid, sign in found:
-        if not c.free(*m.span()) or re.search(r"\bthan\b", lc[m.end():c.c1]):
+        if not c.free(*m.span()) or re.search(r"\bthan\b", lc[m.end():c.c1].split(":")[0]):  # a colon ends its reach
             continue
         end = m.end()
         if cid is None:  # "improved runtime performance", "better performance": the criterion right after

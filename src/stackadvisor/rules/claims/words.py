@@ -127,7 +127,8 @@ def words() -> Words:
                                  + _rx(d["retractions"]).pattern + r")(?:\s+(?:really|at\s+all|true|so))?[\s.!]*$"),
         graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], "very", "really", "truly", *many, *graded_few]).pattern
                              + r")[\s,]+(?:and\s+)?){1,4})$"),
-        verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+(?:(?P<fine>"
+        verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+"
+                                    r"(?:(?:" + _rx([*d["hedges"], *d["degree_extreme"], "very", "really", "quite", "so", "truly", "still", "not", "never"]).pattern + r")\s+)*(?:(?P<fine>"
                                     + _rx(d["fine_after"]).pattern + r")|(?P<trouble>" + _rx(d["trouble_after"]).pattern + r"))"),
         dominance_rx=re.compile(r"(?:" + _rx(d["dominance_verbs"]).pattern + r")\s+(?:the\s+)?(?:[\w\-]+\s+){0,4}$"),
         every_rx=re.compile(r"\s*(?:" + _rx(d["every_criterion"]).pattern + r")(?P<except>,?\s+(?:" + _rx(d["every_except"]).pattern
@@ -180,7 +181,9 @@ def as_plain(lc: str, spans: list[tuple[int, int]] | None = None) -> str:
 
 
 _ASIDE = re.compile(r",\s*(?:however|though|in\s+fact|of\s+course|admittedly|honestly|frankly|to\s+be\s+fair|notably|indeed|"
-                    r"then\s+again|on\s+the\s+other\s+hand|by\s+contrast|in\s+contrast|by\s+comparison|meanwhile)\s*,", re.I)
+                    r"then\s+again|on\s+the\s+other\s+hand|by\s+contrast|in\s+contrast|by\s+comparison|meanwhile|"
+                    r"(?:relatively|comparatively|generally|broadly|strictly|honestly|practically)\s+speaking|all\s+things\s+considered|"
+                    r"in\s+practice|in\s+my\s+experience|in\s+general|to\s+be\s+honest)\s*,", re.I)
 
 
 def as_not(lc: str) -> str:
