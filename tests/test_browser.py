@@ -190,24 +190,25 @@ def test_a_slow_rerank_never_lands_after_a_later_one(tab: Tab, monkeypatch: pyte
     the panel back to one move: the slider test's flake.)"""
     import stackadvisor.ui as ui
 
-    real, slow_done, after = ui.robustness, threading.Event(), threading.Event()
+    real, started, release, after = ui.robustness, threading.Event(), threading.Event(), threading.Event()
 
     def robustness(needs: Any, *args: Any, **kwargs: Any) -> Any:  # (the server runs in this process)
         weights = needs.priorities
         if weights.get("speed") and not weights.get("learning_curve"):
-            time.sleep(1.5)
-            slow_done.set()
-        elif weights.get("learning_curve") and slow_done.is_set():
+            started.set()
+            release.wait(UI_WAIT / 1000)  # held in flight until the second move has been made: no race on the clock
+        elif weights.get("learning_curve") and release.is_set():
             after.set()
         return real(needs, *args, **kwargs)
 
     monkeypatch.setattr(ui, "robustness", robustness)
     page = tab.page
     tab.open_needs()
-    with page.expect_request(lambda r: "/queue/join" in r.url, timeout=UI_WAIT):
-        tab.set_slider("w-speed", "End")
+    tab.set_slider("w-speed", "End")
+    assert started.wait(UI_WAIT / 1000), "moving the speed slider sent no re-rank"
     tab.set_slider("w-learning_curve", "End")  # while speed alone is being ranked
-    assert after.wait(15), "the second move was ranked before the first came back, so the first landed last"
+    release.set()
+    assert after.wait(UI_WAIT / 1000), "the second move was never ranked after the first came back"
     for criterion in ("speed", "learning_curve"):
         expect(page.locator(f"#sa-decision tr[data-criterion='{criterion}'] th")).to_have_attribute("data-weight", "1.00", timeout=UI_WAIT)
 
