@@ -52,7 +52,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
               "criterion_verbs": "pairs", "stretch_ends": "phrases",
               "denying_frames": "phrases", "retractions": "phrases", "retraction_leads": "phrases",
               "every_criterion": "phrases", "every_except": "phrases", "possession_verbs": "phrases",
-              "fine_after": "phrases", "trouble_after": "phrases", "dominance_verbs": "phrases"},
+              "fine_after": "phrases", "trouble_after": "phrases", "dominance_verbs": "phrases",
+              "intensifiers": "phrases", "verdict_modifiers": "phrases", "asides": "phrases"},
     "acts": {"why_not": "phrases", "downsides": "phrases", "what_if": "phrases", "reset": "phrases", "raise": "phrases",
              "lower": "phrases"},
 }

@@ -68,6 +68,7 @@ class Words:
     every_rx: re.Pattern  # "in every aspect", "across the board": a comparison on every criterion at once
     stretch_end_rx: re.Pattern  # where the stretch of a clause about an unrated property ends (punctuation, "and", "at the cost of")
     copula_rx: re.Pattern  # "is", "runs": a copula, then at most three words (adverbs, hedges, "1.5-3x"), ending where a predicate starts
+    aside_rx: re.Pattern  # ", however,", ", in practice,": an aside between commas, which joins its clause rather than cutting it
 
 
 @cache
@@ -80,6 +81,7 @@ def words() -> Words:
     many, few = lexicon.phrases("claims", "many"), lexicon.phrases("claims", "few")
     # "has no multithreading limitations": a "no" denies the noun phrase, whose head may come after the use it names
     graded_few = [p for p in few if p.split()[-1] != "no"]
+    very = r"(?:(?:" + _rx(d["intensifiers"]).pattern + r")\s+)?"  # "scales really well"
     return Words(
         negator_rx=_rx(d["negators"]),
         privative_rx=_rx(d["privatives"]),
@@ -110,9 +112,9 @@ def words() -> Words:
         object_rx=re.compile(_rx(d["object_markers"]).pattern + r"\s+(?:(?:that|those)\s+of\s+|the\s+)?"),
         comparative_rx=_rx(d["comparatives"]),
         comparative=_signs(d["comparatives"]),
-        handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
+        handle_rx=re.compile(_rx(d["handle_verbs"]).pattern + r"(?P<what>(?:\s+[\w\-]+){1,6}?)\s+" + very +
                              r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$))"),
-        verb_how_rx=re.compile(r"(?P<verb>" + _rx(d["criterion_verbs"]).pattern + r")(?:\s+[\w\-]+){0,2}?\s+(?:(?:really|very|so|quite|remarkably|extremely)\s+)?"
+        verb_how_rx=re.compile(r"(?P<verb>" + _rx(d["criterion_verbs"]).pattern + r")(?:\s+[\w\-]+){0,2}?\s+" + very +
                                r"(?P<how>" + _rx([*d["positive"], *d["negative"]]).pattern + r")(?=\s*(?:[,;.!]|$|\s+(?:on|in|at|for|with|under|when)\b))"),
         criterion_verbs={key(k): v for k, v in d["criterion_verbs"].items()},
         pronoun_rx=re.compile(r"[\s\"'*_\-]*(?:(?:" + _rx(d["openers"]).pattern + r"),?\s+)?(?:" + _rx(d["pronouns"]).pattern + r")"),
@@ -125,10 +127,10 @@ def words() -> Words:
         denying_rx=re.compile(r"[\W_]*(?:" + _rx(d["denying_frames"]).pattern + r")(?:\s+that)?\s+(?=\S)"),
         retraction_rx=re.compile(r",?\s*(?:but|yet|though|however)\s*,?\s+(?:(?:" + _rx(d["retraction_leads"]).pattern + r"),?\s+(?:that\s+)?)?(?:"
                                  + _rx(d["retractions"]).pattern + r")(?:\s+(?:really|at\s+all|true|so))?[\s.!]*$"),
-        graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], "very", "really", "truly", *many, *graded_few]).pattern
+        graded_rx=re.compile(r"(?:" + _rx(d["possession_verbs"]).pattern + r")\s+(?P<how>(?:(?:" + _rx([*d["positive"], *d["negative"], *d["degree_extreme"], *d["hedges"], *d["intensifiers"], *many, *graded_few]).pattern
                              + r")[\s,]+(?:and\s+)?){1,4})$"),
         verdict_after_rx=re.compile(r"(?:\s+[\w\-]+){0,2}?\s+(?:is|are|pose|poses|remain|remains|become|becomes|stay|stays)\s+"
-                                    r"(?:(?:" + _rx([*d["hedges"], *d["degree_extreme"], "very", "really", "quite", "so", "truly", "still", "not", "never"]).pattern + r")\s+)*(?:(?P<fine>"
+                                    r"(?:(?:" + _rx([*d["hedges"], *d["degree_extreme"], *d["intensifiers"], *d["verdict_modifiers"]]).pattern + r")\s+)*(?:(?P<fine>"
                                     + _rx(d["fine_after"]).pattern + r")|(?P<trouble>" + _rx(d["trouble_after"]).pattern + r"))"),
         dominance_rx=re.compile(r"(?:" + _rx(d["dominance_verbs"]).pattern + r")\s+(?:the\s+)?(?:[\w\-]+\s+){0,4}$"),
         every_rx=re.compile(r"\s*(?:" + _rx(d["every_criterion"]).pattern + r")(?P<except>,?\s+(?:" + _rx(d["every_except"]).pattern
@@ -137,6 +139,7 @@ def words() -> Words:
         copula_rx=re.compile(r"(?<![\w\-])(?:" + _rx(d["copulas"]).pattern + r")(?:\s+[^\s,;]+){0,3}?\s+$"),
         kind_head_rx=re.compile(r"\s+(?:" + _rx(d["kind_nouns"]).pattern + r")(?![\w\-])"),
         kind_rx=re.compile(r"\s+(?:[\w\-]+\s+)?" + _rx(d["kind_nouns"]).pattern + r",?\s+(?:like|such\s+as|including|e\.g\.,?)\s+"),
+        aside_rx=re.compile(r",\s*(?:" + _rx(d["asides"]).pattern + r")\s*,"),
     )
 
 
@@ -180,16 +183,10 @@ def as_plain(lc: str, spans: list[tuple[int, int]] | None = None) -> str:
     return w.plain_rx.sub(plain, lc)
 
 
-_ASIDE = re.compile(r",\s*(?:however|though|in\s+fact|of\s+course|admittedly|honestly|frankly|to\s+be\s+fair|notably|indeed|"
-                    r"then\s+again|on\s+the\s+other\s+hand|by\s+contrast|in\s+contrast|by\s+comparison|meanwhile|"
-                    r"(?:relatively|comparatively|generally|broadly|strictly|honestly|practically)\s+speaking|all\s+things\s+considered|"
-                    r"in\s+practice|in\s+my\s+experience|in\s+general|to\s+be\s+honest)\s*,", re.I)
-
-
 def as_not(lc: str) -> str:
     """`lc` with each negator phrase read as "not" (same length, so spans stay valid): "anything but easy" -> "not ... easy";
     an aside between commas ("Its speed, however, is moderate") is blanked: it joins the clause, it does not cut it."""
-    lc = _ASIDE.sub(lambda m: " " * len(m.group(0)), lc)
+    lc = words().aside_rx.sub(lambda m: " " * len(m.group(0)), lc)
     rx = words().negator_rx
     if not rx.search(lc):
         return lc
