@@ -140,6 +140,13 @@ def test_the_frameworks_a_user_named_are_tied_to_the_pick(offline_advisor):
     assert "Django, Flask and FastAPI are the frameworks the article names for Python" in reply.answer
 
 
+def test_a_framework_contest_says_the_article_does_not_choose_frameworks(offline_advisor):
+    reply = offline_advisor.ask("koa vs fastify for our api, any strong opinions?")
+    assert reply.recommendation is None
+    assert reply.answer.startswith("Koa and fastify are both Node.js frameworks") and "cannot choose between them" in reply.answer
+    assert "Massive npm ecosystem" in reply.answer  # then what the article does say about Node.js
+
+
 def test_who_wrote_the_article_says_it_names_no_author_and_gives_its_date(offline_advisor):
     reply = offline_advisor.ask("who wrote the article?")
     assert reply.intent.kind == "fact" and "does not name its author" in reply.answer and "23 May 2025" in reply.answer

@@ -1352,6 +1352,26 @@ def test_a_framework_comparison_within_one_language_or_the_frontend_is_not_a_lan
         assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
 
 
+@pytest.mark.parametrize("text,language", [
+    ("koa or fastify for the new api, which would you take?", "Node.js"),
+    ("we're torn between gin-gonic and gofiber for the REST layer", "Go"),
+    ("Is Sanic really faster than Starlette?", "Python"),
+    ("thinking of moving from actix-web to axum next quarter", "Rust"),
+])
+def test_two_frameworks_of_one_language_weighed_settle_the_language_and_make_no_pick(text, language):
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "fact" and intent.languages == (language,) and len(intent.frameworks) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "our team knows express and nestjs; what should we use for a realtime chat backend?",  # skills, not a contest
+    "should I use django or express for my backend?",  # two languages offered
+    "we run flask today: should we switch to fastapi or go?",  # another table language is in play
+])
+def test_frameworks_that_are_skills_or_span_languages_are_not_a_framework_contest(text):
+    assert rules.classify(text, T, needs_of(text)).frameworks == ()
+
+
 @pytest.mark.parametrize("text", ["which downsides does the article list for go?", "why is go fast, according to the article?"])
 def test_go_after_a_copula_or_ending_a_question_is_the_language(text):
     assert rules.languages_named(text, T) == ("Go",)

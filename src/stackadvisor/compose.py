@@ -535,6 +535,10 @@ def _fact(ctx: Context, cites: Citations) -> str:
         return "\n\n".join([when, *out]) if (langs or crits) else when
     if not out:
         return _overview(ctx, cites)
+    if ctx.intent.frameworks and langs:  # "hapi vs express": the language is settled, the choice is a framework
+        named = join_names(list(ctx.intent.frameworks))
+        out.insert(0, f"{named[:1].upper()}{named[1:]} are {'both' if len(ctx.intent.frameworks) == 2 else 'all'} {langs[0]} frameworks: the article compares backend "
+                      f"languages, not frameworks within one, so it cannot choose between them. What it says about {langs[0]}:")
     return "\n\n".join(out)
 
 

@@ -246,9 +246,10 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("recommend", (), tuple(c for c in criteria if c not in cur.dropped), True) if not needs.empty else Intent("vague")
     rec_cue = bool(_REC.search(lc)) or (bool(_BEST_FOR.search(lc)) and (project or not needs.empty) and len(langs) != 1)
     sup = any(_superlative_of(lc, m, v) for m in v.sup_rx.finditer(lc))
+    settled, contenders = _framework_contest(text, lc, langs, table)  # "koa or fastify": known names, not a foreign subject
     # a how-to about a tool is not ours (one weighing two table languages still is)
     if (_HOWTO.search(lc) and not _OPEN_Q.search(lc) and len(langs) < 2 and not (langs and _ADVOCACY.search(lc))) or _hosting_question(lc, cur) or _OFF_TOPIC_Q.search(lc) \
-            or foreign_subject(lc, v, ents) is not None \
+            or (foreign_subject(lc, v, ents) is not None and not settled) \
             or (maintainers and not rec_cue) \
             or (not langs and _off_topic_choice(lc, v)) or (_off_topic_word(lc, v) and not (cur.use_cases or cur.constraints or criteria or outside)
                                    and not _IN_SCOPE.search(lc) and not _AMONG_TABLE.search(lc) and (not focus or not rec_cue)
@@ -256,6 +257,9 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
         return Intent("out_of_scope", langs)
     if _CAREER.search(lc) and not (cur.use_cases or cur.constraints or criteria or outside) and not _CAREER_LANG_ASK.search(lc):
         return Intent("out_of_scope", langs)
+    if settled:  # "hapi vs express": a framework choice inside Node.js; the article compares languages, not frameworks
+        # (after the out-of-scope gate: "which has better docs, django or fastapi?" asks what no article line says)
+        return Intent("fact", (settled,), criteria, frameworks=contenders)
     offered = _offered_frameworks(lc, ents, v)
     deciding = bool(_DECIDING.search(lc))
     if len(offered) >= 2 and not deciding and not rec_cue and not project and v.cmp_rx.search(lc) is not None:
@@ -352,6 +356,27 @@ def classify(text: str, table: Table, needs: Needs, turn: Needs | None = None) -
 
 
 _DECIDING = lexicon.pattern("read", "deciding")  # "deciding on a framework": a choice being made
+_FRAMEWORKS = {_key(n): lang for lang, names in lexicon.mapping("names", "frameworks").items() for n in names}  # names.yaml
+_FRAMEWORK_RX = re.compile(r"(?<![\w\-./])(?:" + _alt(_FRAMEWORKS, joiner=r"[\s\-]*") + r")(?![\w\-])")
+_FRAMEWORK_CONTRAST = lexicon.pattern("read", "framework_contrast")
+
+
+def _framework_contest(text: str, lc: str, langs: tuple[str, ...], table: Table) -> tuple[str | None, tuple[str, ...]]:
+    """The language and the frameworks as written, when two of its own frameworks are weighed against each other and no other table language is
+    named ("hapi vs express", "Axum is better than Actix web", "instead of Flask ... FastAPI"): what is being chosen
+    is a framework inside a settled language. A list of one language's frameworks without a contrast ("deciding on a
+    framework (flask, django, fastapi)") is not a contest: it offers that language."""
+    found = [(m.start(), m.end(), _FRAMEWORKS.get(_key(m.group(0)))) for m in _FRAMEWORK_RX.finditer(lc)]
+    found = [f for f in found if f[2]]
+    owners = {lang for *_, lang in found}
+    if len({_key(lc[a:b]).replace(" ", "").replace("-", "") for a, b, _ in found}) < 2 or len(owners) != 1 \
+            or {n.lower() for n in langs} - owners:
+        return None, ()
+    first, last = found[0], found[-1]
+    if not _FRAMEWORK_CONTRAST.search(lc, max(0, first[0] - 40), last[1]):
+        return None, ()
+    written = {_key(lc[a:b]).replace(" ", "").replace("-", ""): text[a:b] for a, b, _ in reversed(found)}  # first spelling
+    return next((n for n in table.names if n.lower() in owners), None), tuple(reversed(written.values()))
 
 
 def _offered_frameworks(lc: str, ents: list[_Ent], v: _Vocab) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ Kind = Literal["phrases", "words", "mapping", "pairs", "examples", "patterns"]
 #: file -> key -> kind. phrases: a list of lower-case phrases; words: a list of single words (no case rule,
 #: for names); mapping: phrase -> list of phrases; pairs: phrase -> phrase; examples: label -> example utterances.
 SCHEMA: dict[str, dict[str, Kind]] = {
-    "names": {"outside_tech": "words", "ambiguous_names": "phrases", "noun_names": "phrases"},
+    "names": {"outside_tech": "words", "ambiguous_names": "phrases", "noun_names": "phrases", "frameworks": "mapping"},
     "needs": {"strong": "phrases", "must": "phrases", "weak": "phrases", "drop": "phrases", "synonyms": "mapping", "complaints": "mapping",
               "complaint_adjectives": "phrases"},
     "scope": {"off_topic": "phrases", "career_topics": "phrases", "hosting_vendors": "phrases", "greet_words": "phrases",

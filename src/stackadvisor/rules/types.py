@@ -46,6 +46,7 @@ class Intent:
     wants_pick: bool = False
     candidates: tuple[str, ...] = ()  # when non-empty, the pick is made among these ("Go or Rust for ...?")
     even: bool = False  # no need stated, a project and a choice among the candidates: the criteria weigh the same
+    frameworks: tuple[str, ...] = ()  # frameworks of the one language weighed against each other ("hapi", "express")
 
 
 @dataclass(frozen=True)
