@@ -1352,6 +1352,12 @@ def test_a_framework_comparison_within_one_language_or_the_frontend_is_not_a_lan
         assert rules.classify(text, T, needs_of(text)).kind == "out_of_scope"
 
 
+@pytest.mark.parametrize("text", ["Port the worker from node.js 18.x to Rust.", "replace the v2.1 python service with go"])
+def test_a_dot_inside_a_name_or_version_does_not_end_a_proposal(text):
+    intent = rules.classify(text, T, needs_of(text))
+    assert intent.kind == "recommend" and len(intent.candidates) == 2
+
+
 @pytest.mark.parametrize("text,language", [
     ("koa or fastify for the new api, which would you take?", "Node.js"),
     ("we're torn between gin-gonic and gofiber for the REST layer", "Go"),
