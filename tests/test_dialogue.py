@@ -1051,3 +1051,17 @@ def test_a_lower_case_go_let_back_in_is_the_language(table, meaning):
     reading, ranking = converse(table, meaning, "a websocket gateway for 200k concurrent clients", "go is not allowed here",
                                 "update: management approved go")
     assert "Go" not in reading.needs.excluded and ranking.recommendation == "Go"
+
+
+@pytest.mark.parametrize("text", ["we have zero experience with servers; a small REST API for a shop",
+                                  "the devs are unfamiliar with compiled languages, it's an internal CRUD api"])
+def test_a_team_without_experience_makes_ease_of_learning_matter(table, meaning, text):
+    reading, _ = converse(table, meaning, text)
+    assert "learning_curve" in reading.needs.priorities
+
+
+def test_inexperience_said_later_turns_a_speed_pick_from_the_hardest_language(table, meaning):
+    _, first = converse(table, meaning, "max performance backend, learning curve is irrelevant")
+    _, later = converse(table, meaning, "max performance backend, learning curve is irrelevant",
+                        "hmm, actually the developers have never touched a systems language")
+    assert first.recommendation == "Rust" and later.recommendation not in (None, "Rust")
